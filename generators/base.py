@@ -1,0 +1,239 @@
+"""Table schema, fit report and the abstract Generator every synthesizer implements."""
+from __future__ import annotations
+
+import abc
+import time
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, ClassVar
+
+import pandas as pd
+from pydantic import BaseModel, ValidationError
+
+from generators import _frames, model_dir
+from generators._seeding import check_seed, seeded
+from generators.device import check_device_name, resolve_device
+from generators.errors import GeneratorError, InvalidParamsError, ModelDirectoryError, SchemaError
+
+# Ids and free text are never learned: flows removes them before fit and attaches fresh ids after.
+LEARNABLE_KINDS = ("numerical", "categorical", "datetime", "boolean")
+
+
+@dataclass(frozen=True)
+class TableSchema:
+    """The learned columns in order, each a (name, kind) pair; names and kinds only, never values."""
+
+    columns: tuple[tuple[str, str], ...]
+
+    def __post_init__(self) -> None:
+        columns = tuple((str(name), str(kind)) for name, kind in self.columns)
+        object.__setattr__(self, "columns", columns)  # lists from JSON become tuples
+        if not columns:
+            raise SchemaError(None, "the schema has no columns")
+        seen: set[str] = set()
+        for name, kind in columns:
+            if name in seen:
+                raise SchemaError(name, "appears more than once in the schema")
+            if kind not in LEARNABLE_KINDS:
+                raise SchemaError(name, f"kind {kind!r} cannot be learned; allowed: {', '.join(LEARNABLE_KINDS)}")
+            seen.add(name)
+
+    @classmethod
+    def from_mapping(cls, mapping: Mapping[str, str]) -> TableSchema:
+        """Build a schema from ``{name: kind}`` in the mapping's order."""
+        return cls(tuple(mapping.items()))
+
+    @property
+    def names(self) -> tuple[str, ...]:
+        """Column names in schema order."""
+        return tuple(name for name, _ in self.columns)
+
+    def kind_of(self, name: str) -> str:
+        """The kind of column ``name``; SchemaError if the schema has no such column."""
+        for column, kind in self.columns:
+            if column == name:
+                return kind
+        raise SchemaError(name, "is not in the schema")
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready form: ``{"columns": [{"name": ..., "kind": ...}, ...]}``."""
+        return {"columns": [{"name": name, "kind": kind} for name, kind in self.columns]}
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> TableSchema:
+        """Inverse of :meth:`to_dict`."""
+        try:
+            return cls(tuple((col["name"], col["kind"]) for col in data["columns"]))
+        except (KeyError, TypeError) as exc:
+            raise SchemaError(None, f"malformed schema dict ({type(exc).__name__})") from None
+
+
+@dataclass(frozen=True)
+class FitReport:
+    """Facts about one fit: duration, table shape and the device it ran on."""
+
+    train_seconds: float
+    rows: int
+    columns: int
+    device: str
+
+
+class Generator(abc.ABC):
+    """A synthesizer of one table: ``fit`` → ``sample``/``save``; ``load`` restores a saved one.
+
+    Subclasses set ``kind``, ``Params`` and ``supports_gpu`` and implement the four private hooks.
+    """
+
+    kind: ClassVar[str]
+    Params: ClassVar[type[BaseModel]]
+    supports_gpu: ClassVar[bool] = False
+
+    def __init__(self, params: BaseModel | None = None, *, device: str = "cpu", seed: int = 0) -> None:
+        if params is None:
+            params = self.Params()
+        elif not isinstance(params, self.Params):
+            raise InvalidParamsError(self.kind, f"params must be {self.Params.__name__}, got {type(params).__name__}")
+        self.params = params
+        # A generator without GPU support runs on cpu whatever was asked (a bad name is still an error).
+        self.device = resolve_device(device) if self.supports_gpu else check_device_name(device)
+        self.seed = check_seed(seed)
+        self._schema: TableSchema | None = None
+        self._dtypes: dict[str, str] = {}
+        self._report: FitReport | None = None
+
+    @property
+    def schema(self) -> TableSchema:
+        """The schema the generator was fitted on."""
+        self._check_fitted()
+        assert self._schema is not None
+        return self._schema
+
+    @property
+    def report(self) -> FitReport:
+        """The report of the fit (restored from the manifest after ``load``)."""
+        self._check_fitted()
+        assert self._report is not None
+        return self._report
+
+    @property
+    def output_dtypes(self) -> dict[str, str]:
+        """The dtype of each output column, e.g. ``{"age": "int64", "smoker": "boolean"}``."""
+        self._check_fitted()
+        return dict(self._dtypes)
+
+    def fit(self, data: pd.DataFrame, schema: TableSchema) -> FitReport:
+        """Learn ``data``, whose columns must be exactly the schema's.
+
+        Args:
+            data: The training table (ids and text already removed).
+            schema: The learned columns and their kinds.
+
+        Returns:
+            Duration, shape and device of the fit.
+
+        Raises:
+            SchemaError: A column is missing, unexpected, or has a dtype that does not fit its kind.
+            GeneratorError: The table is empty or the underlying library failed (type only).
+        """
+        frame = _frames.prepare_training(data, schema)
+        dtypes = _frames.output_dtypes(frame, schema)
+        start = time.perf_counter()
+        with seeded(self.seed):
+            self._fit(frame, schema)
+        seconds = round(time.perf_counter() - start, 3)
+        self._schema, self._dtypes = schema, dtypes
+        self._report = FitReport(seconds, len(frame), len(schema.columns), self.device)
+        return self._report
+
+    def sample(self, n: int, *, seed: int) -> pd.DataFrame:
+        """Draw ``n`` rows; the same seed gives the same rows, also after save and load.
+
+        Args:
+            n: Number of rows, at least 1.
+            seed: Seed of this draw, in [0, 2**32).
+
+        Returns:
+            ``n`` rows with the schema's columns and dtypes and a RangeIndex.
+
+        Raises:
+            GeneratorError: Not fitted, a bad ``n`` or seed, or the library failed (type only).
+        """
+        self._check_fitted()
+        if isinstance(n, bool) or not isinstance(n, int) or n < 1:
+            raise GeneratorError("n must be an integer ≥ 1")
+        seed = check_seed(seed)
+        with seeded(seed):
+            raw = self._sample(n, seed)
+        if len(raw) != n:
+            raise GeneratorError(f"generator {self.kind!r} returned {len(raw)} rows instead of {n}")
+        return _frames.conform_output(raw, self.schema, self._dtypes)
+
+    def save(self, directory: Path) -> None:
+        """Write the fitted model as a model directory (model.pkl, config.json, manifest.json).
+
+        Raises:
+            ModelDirectoryError: ``directory`` exists and is not empty, or cannot be written.
+        """
+        report = self.report
+        params = self.params.model_dump(mode="json")
+        config = {"kind": self.kind, "params": params, "schema": self.schema.to_dict(),
+                  "dtypes": dict(self._dtypes), "seed": self.seed}
+        facts = {"kind": self.kind, "params": params, "device": report.device, "seed": self.seed,
+                 "train_seconds": report.train_seconds, "rows": report.rows, "columns": report.columns}
+        model_dir.write_model_dir(Path(directory), self._save_model, config=config, facts=facts)
+
+    @classmethod
+    def load(cls, directory: Path, *, device: str = "cpu") -> Generator:
+        """Read a model directory written by :meth:`save`, verifying checksum and format.
+
+        Called on ``Generator`` it dispatches on the saved kind; on a subclass the kinds must match.
+
+        Raises:
+            ModelDirectoryError: Missing files, checksum mismatch, unknown format or kind mismatch.
+            DeviceUnavailableError: ``device`` cannot be used here.
+        """
+        stored = model_dir.read_model_dir(Path(directory))
+        kind = stored.config.get("kind")
+        target = cls._class_for(kind, directory)
+        try:
+            params = target.Params.model_validate(stored.config["params"])
+            generator = target(params, device=device, seed=stored.config["seed"])
+            generator._schema = TableSchema.from_dict(stored.config["schema"])
+            generator._dtypes = dict(stored.config["dtypes"])
+            trained = stored.manifest
+            generator._report = FitReport(trained["train_seconds"], trained["rows"], trained["columns"], trained["device"])
+        except (KeyError, TypeError, ValidationError, SchemaError) as exc:
+            raise ModelDirectoryError(directory, f"config.json or manifest.json is malformed ({type(exc).__name__})") from None
+        generator._load_model(stored.model_path)
+        return generator
+
+    @classmethod
+    def _class_for(cls, kind: object, directory: Path) -> type[Generator]:
+        if getattr(cls, "kind", None) is None:
+            from generators.registry import get_generator  # registry imports this module
+
+            return get_generator(str(kind))
+        if kind != cls.kind:
+            raise ModelDirectoryError(directory, f"holds a {kind!r} model, not {cls.kind!r}")
+        return cls
+
+    def _check_fitted(self) -> None:
+        if self._schema is None:
+            raise GeneratorError(f"generator {self.kind!r} is not fitted; call fit() or load() first")
+
+    @abc.abstractmethod
+    def _fit(self, frame: pd.DataFrame, schema: TableSchema) -> None:
+        """Learn the canonical ``frame`` (schema order and dtypes); global RNGs are already seeded."""
+
+    @abc.abstractmethod
+    def _sample(self, n: int, seed: int) -> pd.DataFrame:
+        """Return ``n`` rows for ``seed``; global RNGs are already seeded with it."""
+
+    @abc.abstractmethod
+    def _save_model(self, path: Path) -> None:
+        """Write the model file to ``path``; it must load on CPU even if trained on CUDA."""
+
+    @abc.abstractmethod
+    def _load_model(self, path: Path) -> None:
+        """Read the model file at ``path`` and place it on ``self.device``."""

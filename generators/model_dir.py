@@ -1,0 +1,134 @@
+"""The model directory: model.pkl + config.json + manifest.json, written atomically, verified on read.
+
+config.json and manifest.json hold only kinds, params, column names and kinds, dtypes, seeds,
+counts, timings and library versions, never a cell value. model.pkl is SDV's pickled synthesizer:
+it holds category lists, ranges and fitted parameters derived from the training table, so it is
+as sensitive as that table and stays in the workspace; it is never published. Unpickling runs
+code, so the sha256 in the manifest is checked before model.pkl is opened (integrity against
+accidents and tampering inside the workspace, not authenticity against whoever wrote it).
+"""
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import os
+import platform
+import shutil
+import tempfile
+from collections.abc import Callable
+from dataclasses import dataclass
+from importlib import metadata
+from pathlib import Path
+from typing import Any
+
+from generators.errors import ModelDirectoryError
+
+FORMAT_VERSION = 1
+MODEL_FILE, CONFIG_FILE, MANIFEST_FILE = "model.pkl", "config.json", "manifest.json"
+# Libraries whose versions decide whether a pickled model loads and samples the same way.
+TRACKED_LIBRARIES = ("sdv", "rdt", "ctgan", "copulas", "torch", "pandas", "numpy")
+
+
+@dataclass(frozen=True)
+class StoredModel:
+    """What :func:`read_model_dir` found: parsed JSON files and the verified model file."""
+
+    config: dict[str, Any]
+    manifest: dict[str, Any]
+    model_path: Path
+
+
+def library_versions() -> dict[str, str | None]:
+    """Versions of python and the tracked libraries (None for one that is not installed)."""
+    versions: dict[str, str | None] = {"python": platform.python_version()}
+    for name in TRACKED_LIBRARIES:
+        try:
+            versions[name] = metadata.version(name)
+        except metadata.PackageNotFoundError:
+            versions[name] = None
+    return versions
+
+
+def sha256_of(path: Path) -> str:
+    """Hex sha256 of a file, read in chunks."""
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        for chunk in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def _write_json(path: Path, data: dict[str, Any]) -> None:
+    path.write_text(json.dumps(data, indent=2, sort_keys=True) + "\n", encoding="utf-8")
+
+
+def write_model_dir(
+    directory: Path, write_model: Callable[[Path], None], *, config: dict[str, Any], facts: dict[str, Any]
+) -> None:
+    """Write a model directory: model file, config.json, then manifest.json with the checksum.
+
+    Everything is written into a temporary sibling first and renamed into place, so a crash
+    never leaves a half-written model that looks complete.
+
+    Args:
+        directory: Target; created if missing, refused if it exists and is not empty.
+        write_model: Writes the model file to the path it is given.
+        config: What ``load`` needs to rebuild the generator (kind, params, schema, dtypes, seed).
+        facts: Training facts for the manifest (kind, params, device, seed, timings, shape).
+
+    Raises:
+        ModelDirectoryError: The target is a non-empty directory or a file, or writing failed.
+    """
+    if directory.exists() and (not directory.is_dir() or any(directory.iterdir())):
+        raise ModelDirectoryError(directory, "exists and is not an empty directory; refusing to overwrite")
+    directory.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=f".{directory.name}.", suffix=".tmp", dir=directory.parent))
+    try:
+        write_model(staging / MODEL_FILE)
+        _write_json(staging / CONFIG_FILE, config)
+        manifest = {**facts, "format_version": FORMAT_VERSION, "model_sha256": sha256_of(staging / MODEL_FILE),
+                    "created_at": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
+                    "libraries": library_versions()}
+        _write_json(staging / MANIFEST_FILE, manifest)
+        if directory.exists():
+            directory.rmdir()  # empty, checked above; os.replace cannot replace a directory
+        os.replace(staging, directory)
+    except OSError as exc:
+        raise ModelDirectoryError(directory, f"could not be written ({type(exc).__name__})") from exc
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+
+
+def _read_json(directory: Path, name: str) -> dict[str, Any]:
+    path = directory / name
+    if not path.is_file():
+        raise ModelDirectoryError(directory, f"{name} is missing")
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        raise ModelDirectoryError(directory, f"{name} is unreadable ({type(exc).__name__})") from None
+    if not isinstance(data, dict):
+        raise ModelDirectoryError(directory, f"{name} is not a JSON object")
+    return data
+
+
+def read_model_dir(directory: Path) -> StoredModel:
+    """Read and verify a model directory before anything is unpickled.
+
+    Raises:
+        ModelDirectoryError: A file is missing or unreadable, the format version is not
+            supported, or model.pkl does not match the sha256 recorded in the manifest.
+    """
+    if not directory.is_dir():
+        raise ModelDirectoryError(directory, "does not exist or is not a directory")
+    manifest = _read_json(directory, MANIFEST_FILE)
+    config = _read_json(directory, CONFIG_FILE)
+    if manifest.get("format_version") != FORMAT_VERSION:
+        raise ModelDirectoryError(directory, f"unsupported format_version; this code reads {FORMAT_VERSION}")
+    model_path = directory / MODEL_FILE
+    if not model_path.is_file():
+        raise ModelDirectoryError(directory, f"{MODEL_FILE} is missing")
+    if sha256_of(model_path) != manifest.get("model_sha256"):
+        raise ModelDirectoryError(directory, f"{MODEL_FILE} does not match the sha256 in {MANIFEST_FILE}")
+    return StoredModel(config, manifest, model_path)
