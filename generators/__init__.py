@@ -1,0 +1,58 @@
+"""Synthetic-data generators: fit on a pseudonymised table, sample, save and load model directories.
+
+Exceptions (all in :mod:`generators.errors`)::
+
+    GeneratorError
+    ├── UnknownGeneratorError
+    ├── DeviceUnavailableError
+    ├── InvalidParamsError
+    ├── ModelDirectoryError
+    └── SchemaError
+
+torch and sdv are imported lazily inside the methods that need them, so importing this package
+is cheap. This package never imports flows, prefect, privacy or expectations.
+"""
+from generators.base import LEARNABLE_KINDS, FitReport, Generator, TableSchema
+from generators.device import resolve_device
+from generators.errors import (
+    DeviceUnavailableError,
+    GeneratorError,
+    InvalidParamsError,
+    ModelDirectoryError,
+    SchemaError,
+    UnknownGeneratorError,
+)
+from generators.identifiers import fresh_identifiers
+from generators.registry import DEFAULT_GENERATOR, REGISTRY, available, get_generator, parse_params, register
+from generators.sampling import sample_without_copies
+from generators.sdv_copula import GaussianCopulaGenerator, GaussianCopulaParams
+from generators.sdv_ctgan import CTGANGenerator, CTGANParams
+from generators.sdv_tvae import TVAEGenerator, TVAEParams
+
+__all__ = [
+    "DEFAULT_GENERATOR",
+    "LEARNABLE_KINDS",
+    "REGISTRY",
+    "CTGANGenerator",
+    "CTGANParams",
+    "DeviceUnavailableError",
+    "FitReport",
+    "GaussianCopulaGenerator",
+    "GaussianCopulaParams",
+    "Generator",
+    "GeneratorError",
+    "InvalidParamsError",
+    "ModelDirectoryError",
+    "SchemaError",
+    "TVAEGenerator",
+    "TVAEParams",
+    "TableSchema",
+    "UnknownGeneratorError",
+    "available",
+    "fresh_identifiers",
+    "get_generator",
+    "parse_params",
+    "register",
+    "resolve_device",
+    "sample_without_copies",
+]
