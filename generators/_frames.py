@@ -20,14 +20,15 @@ def check_columns(data: pd.DataFrame, schema: TableSchema, *, extra_ok: bool = F
     """Raise SchemaError unless ``data`` has every schema column once (and no others unless allowed)."""
     if not isinstance(data, pd.DataFrame):
         raise GeneratorError(f"expected a pandas DataFrame, got {type(data).__name__}")
-    names = [str(c) for c in data.columns]
-    repeated = sorted({c for c in names if names.count(c) > 1})
+    names = list(data.columns)  # labels as they are: a column labelled 0 does not match "0"
+    repeated = sorted({str(c) for c in names if names.count(c) > 1})
     if repeated:
         raise SchemaError(repeated[0], "appears more than once in the data (repeated: " + ", ".join(repeated) + ")")
     missing = [c for c in schema.names if c not in names]
     if missing:
-        raise SchemaError(missing[0], "is in the schema but missing from the data (missing: " + ", ".join(missing) + ")")
-    extra = [c for c in names if c not in schema.names]
+        listed = ", ".join(missing)
+        raise SchemaError(missing[0], f"is in the schema but missing from the data (missing: {listed})")
+    extra = [str(c) for c in names if c not in schema.names]
     if extra and not extra_ok:
         raise SchemaError(extra[0], "is in the data but not in the schema (unexpected: " + ", ".join(extra) + ")")
 

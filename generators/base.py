@@ -202,9 +202,12 @@ class Generator(abc.ABC):
             generator._schema = TableSchema.from_dict(stored.config["schema"])
             generator._dtypes = dict(stored.config["dtypes"])
             trained = stored.manifest
-            generator._report = FitReport(trained["train_seconds"], trained["rows"], trained["columns"], trained["device"])
+            generator._report = FitReport(
+                trained["train_seconds"], trained["rows"], trained["columns"], trained["device"]
+            )
         except (KeyError, TypeError, ValidationError, SchemaError) as exc:
-            raise ModelDirectoryError(directory, f"config.json or manifest.json is malformed ({type(exc).__name__})") from None
+            reason = f"config.json or manifest.json is malformed ({type(exc).__name__})"
+            raise ModelDirectoryError(directory, reason) from None
         generator._load_model(stored.model_path)
         return generator
 

@@ -36,7 +36,9 @@ def fresh_identifiers(n: int, *, seed: int, prefix: str = "syn_", null_share: fl
         raise GeneratorError("n must be an integer ≥ 0")
     rng = np.random.default_rng([check_seed(seed), _ID_STREAM])
     if not _PREFIX.fullmatch(prefix) or prefix.startswith(PSEUDONYM_PREFIX):
-        raise GeneratorError("prefix must be 1–16 letters, digits, '_' or '-', start with a letter and not start with 'ps_'")
+        raise GeneratorError(
+            "prefix must be 1–16 letters, digits, '_' or '-', start with a letter and not start with 'ps_'"
+        )
     if not 0.0 <= float(null_share) <= 1.0:
         raise GeneratorError("null_share must be between 0 and 1")
     values = np.unique(rng.integers(0, 2**64, size=n, dtype=np.uint64))

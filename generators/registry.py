@@ -43,7 +43,9 @@ def register(cls: type[Generator], *, force: bool = False) -> type[Generator]:
     if not (isinstance(getattr(cls, "Params", None), type) and issubclass(cls.Params, BaseModel)):
         raise GeneratorError(f"{cls.__name__} has no pydantic 'Params' model")
     if kind in REGISTRY and not force:
-        raise GeneratorError(f"generator {kind!r} is already registered ({REGISTRY[kind].__name__}); pass force=True to replace it")
+        raise GeneratorError(
+            f"generator {kind!r} is already registered ({REGISTRY[kind].__name__}); pass force=True to replace it"
+        )
     REGISTRY[kind] = cls
     return cls
 

@@ -32,7 +32,8 @@ class CTGANParams(GeneratorParams):
         # ctgan asserts both at fit time; failing here names the params instead of an AssertionError.
         if self.batch_size % 2 or self.batch_size % self.pac:
             raise ValueError(
-                f"parameter 'batch_size' must be even and a multiple of 'pac' (batch_size {self.batch_size}, pac {self.pac})"
+                "parameter 'batch_size' must be even and a multiple of 'pac' "
+                f"(batch_size {self.batch_size}, pac {self.pac})"
             )
         return self
 
