@@ -7,8 +7,9 @@ from collections.abc import Collection, Sequence
 import numpy as np
 import pandas as pd
 
-# A null cell's canonical form. The NUL prefix keeps it apart from the string "nan" or "None".
-NULL_TOKEN = "\x00<null>"
+# A null cell's canonical form, apart from the strings "nan" or "None". No NUL byte: pandas
+# hashes object arrays as C strings, so "\x00..." would hash like "".
+NULL_TOKEN = "<synthgate:null:7f3a>"
 
 
 def to_naive_utc(values: pd.Series) -> pd.Series:
