@@ -1,0 +1,40 @@
+"""Canonical form of an identifier, so formatting never splits one person into two pseudonyms."""
+
+from __future__ import annotations
+
+import unicodedata
+
+__all__ = ["normalise_identifier"]
+
+# Dash and hyphen look-alikes that survive NFKC (or that NFKC turns into one another).
+_DASHES = "\u2010\u2011\u2012\u2013\u2014\u2015\u2212\ufe58\ufe63\uff0d"
+# Invisible characters that copy-paste and some Korean IMEs leave inside identifiers;
+# str.split() does not treat them as whitespace, so they are removed outright.
+_INVISIBLE = "\u200b\u200c\u200d\u2060\ufeff\u00ad"
+
+_TRANSLATION = str.maketrans({**dict.fromkeys(_DASHES, "-"), **dict.fromkeys(_INVISIBLE, None)})
+
+
+def normalise_identifier(value: str) -> str:
+    """Returns the canonical form of an identifier before it is pseudonymised.
+
+    One person gets one pseudonym whatever the formatting: ``"９００１０１－１２３４"``,
+    ``"900101–1234"`` and ``" 900101-1234 "`` all normalise to ``"900101-1234"``, and
+    ``"Kim  Min-Jun"`` equals ``"kim min-jun"``. Steps, in order:
+
+    1. Unicode NFKC (full-width digits and letters become ASCII, the ideographic
+       space becomes a space);
+    2. every dash or hyphen variant (‐ ‑ ‒ – — ― − ﹘ ﹣ －) becomes ``-`` and
+       zero-width characters and soft hyphens are removed;
+    3. leading and trailing whitespace is stripped and internal runs of whitespace
+       become one space;
+    4. casefold (a stronger ``lower()``: ``"STRASSE"`` equals ``"straße"``).
+
+    Args:
+        value: The identifier as found in the data.
+
+    Returns:
+        The normalised identifier.
+    """
+    text = unicodedata.normalize("NFKC", value).translate(_TRANSLATION)
+    return " ".join(text.split()).casefold()
