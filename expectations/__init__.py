@@ -3,6 +3,7 @@
 from expectations.errors import ExpectationsError, ProfileError, ValidationRunError
 from expectations.gates import GATE_COLUMNS, GATE_DESCRIPTIONS, privacy_gate_frame
 from expectations.profile import ColumnKind, ColumnProfile, TrainingProfile, profile_training
+from expectations.suite import Tolerances, build_privacy_suite, build_synthetic_suite
 
 __all__ = [
     "GATE_COLUMNS",
@@ -11,8 +12,11 @@ __all__ = [
     "ColumnProfile",
     "ExpectationsError",
     "ProfileError",
+    "Tolerances",
     "TrainingProfile",
     "ValidationRunError",
+    "build_privacy_suite",
+    "build_synthetic_suite",
     "privacy_gate_frame",
     "profile_training",
 ]

@@ -1,0 +1,244 @@
+"""Build the GX expectation suites, in code, from a training profile and the gate names."""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
+
+from expectations.gates import GATE_COLUMNS, GATE_DESCRIPTIONS
+from expectations.profile import ColumnKind, ColumnProfile, TrainingProfile
+
+if TYPE_CHECKING:  # great_expectations is imported lazily: `import expectations` stays fast
+    import great_expectations as gx
+
+__all__ = ["Tolerances", "build_privacy_suite", "build_synthetic_suite"]
+
+# Type names GX 1.24 resolves for pandas (checked against int64, float64, object, bool,
+# boolean, datetime64[ns], string and Int64 columns). Object columns are checked value by
+# value, where "str", "int", "float" and "bool" match Python values. GX cannot match category
+# or tz-aware columns at all; validate_release hands GX a view where those are object / naive
+# UTC (see expectations._normalise.gx_view).
+_NUMERIC_TYPES = [
+    *(f"int{b}" for b in (8, 16, 32, 64)),
+    *(f"uint{b}" for b in (8, 16, 32, 64)),
+    *(f"float{b}" for b in (16, 32, 64)),
+    *(f"Int{b}Dtype" for b in (8, 16, 32, 64)),
+    *(f"UInt{b}Dtype" for b in (8, 16, 32, 64)),
+    "Float32Dtype",
+    "Float64Dtype",
+    "int",
+    "float",
+]
+_TEXT_TYPES = ["str", "StringDtype"]
+_BOOLEAN_TYPES = ["bool", "BooleanDtype"]
+_DATETIME_TYPES = [f"datetime64[{unit}]" for unit in ("ns", "us", "ms", "s")]
+_INTEGER_TEXT = re.compile(r"-?\d+")
+
+
+@dataclass(frozen=True)
+class Tolerances:
+    """How far the synthetic table may drift from the training profile and still pass.
+
+    Attributes:
+        null_rate: Absolute tolerance on a column's null rate (0.05: 10% nulls in training
+            allows 5%-15% in the synthetic table).
+        category_mostly: Fraction of a categorical column's non-null values that must lie in
+            the training domain (1.0: all of them).
+    """
+
+    null_rate: float = 0.05
+    category_mostly: float = 1.0
+
+
+def build_synthetic_suite(
+    profile: TrainingProfile,
+    *,
+    expected_rows: int,
+    name: str = "synthetic_table",
+    tolerances: Tolerances = Tolerances(),
+) -> gx.ExpectationSuite:
+    """Build the suite a synthetic table must pass to look like its training table.
+
+    Checks: the exact column set, the row count, and per column its existence, a type family
+    fitting its kind, categories within the training domain, values within the (outward
+    rounded) training range, a null rate close to training, and unique identifiers. Each
+    expectation carries a ``description`` that Data Docs show in place of its raw kwargs.
+
+    Args:
+        profile: The training table's profile.
+        expected_rows: Rows the synthetic table must have.
+        name: The suite's name (shown in Data Docs and in outcomes).
+        tolerances: Allowed drift from the profile.
+
+    Returns:
+        An unsaved ``gx.ExpectationSuite`` (not bound to any data context).
+    """
+    import great_expectations as gx
+    import great_expectations.expectations as gxe
+
+    names = [c.name for c in profile.columns]
+    expectations: list[Any] = [
+        gxe.ExpectTableColumnsToMatchSet(
+            column_set=names,
+            exact_match=True,
+            description=f"The table has exactly the {len(names)} training columns.",
+        ),
+        gxe.ExpectTableRowCountToEqual(
+            value=expected_rows, description=f"The table has exactly {expected_rows} rows."
+        ),
+    ]
+    for column in profile.columns:
+        expectations.extend(_column_expectations(gxe, column, tolerances))
+    return gx.ExpectationSuite(name=name, expectations=expectations)
+
+
+def build_privacy_suite(name: str = "privacy_gates") -> gx.ExpectationSuite:
+    """Build the suite over the gate frame: every gate column exists and is False in every row.
+
+    The gate frame holds booleans only, so a failure shows the gate's name and how many (and
+    which) synthetic rows failed it, never a matched value.
+
+    Args:
+        name: The suite's name.
+
+    Returns:
+        An unsaved ``gx.ExpectationSuite``.
+    """
+    import great_expectations as gx
+    import great_expectations.expectations as gxe
+
+    expectations: list[Any] = []
+    for gate in GATE_COLUMNS:
+        rule = GATE_DESCRIPTIONS[gate]
+        expectations += [
+            gxe.ExpectColumnToExist(column=gate, description=f"Gate {gate} was evaluated."),
+            gxe.ExpectColumnValuesToNotBeNull(
+                column=gate, description=f"Gate {gate} has a verdict for every synthetic row."
+            ),
+            gxe.ExpectColumnValuesToBeInSet(
+                column=gate, value_set=[False], description=f"Privacy gate {gate}: {rule}"
+            ),
+        ]
+    return gx.ExpectationSuite(name=name, expectations=expectations)
+
+
+def _column_expectations(gxe: Any, column: ColumnProfile, tolerances: Tolerances) -> list[Any]:
+    col = column.name
+    kind = ColumnKind(column.kind)
+    found = [
+        gxe.ExpectColumnToExist(column=col, description=f"Column {col} exists."),
+        gxe.ExpectColumnValuesToBeInTypeList(
+            column=col,
+            type_list=_type_list(column),
+            description=f"Column {col} has a dtype allowed for {kind.value} columns.",
+        ),
+        _null_rate_expectation(gxe, column, tolerances),
+    ]
+    if column.categories is not None:
+        found.append(
+            gxe.ExpectColumnValuesToBeInSet(
+                column=col,
+                value_set=_category_values(column.categories),
+                mostly=tolerances.category_mostly,
+                description=(
+                    f"Column {col} takes only the {len(column.categories)} values seen in "
+                    "training."
+                ),
+            )
+        )
+    if kind in (ColumnKind.NUMERICAL, ColumnKind.DATETIME) and column.minimum is not None:
+        found.append(_range_expectation(gxe, column, kind))
+    if kind is ColumnKind.ID:
+        found.append(
+            gxe.ExpectColumnValuesToBeUnique(
+                column=col, description=f"Identifiers in {col} are unique."
+            )
+        )
+    return found
+
+
+def _type_list(column: ColumnProfile) -> list[str]:
+    kind = ColumnKind(column.kind)
+    if kind is ColumnKind.NUMERICAL:
+        return list(_NUMERIC_TYPES)
+    if kind is ColumnKind.DATETIME:
+        return list(_DATETIME_TYPES)
+    if kind is ColumnKind.ID:
+        return _TEXT_TYPES + _NUMERIC_TYPES
+    # Categorical and boolean: text always (a boolean may be coded "yes"/"no"); numbers only
+    # if every training category is a number; booleans for boolean columns, or for categorical
+    # ones whose categories are all "True"/"False".
+    categories = column.categories or ()
+    types = list(_TEXT_TYPES)
+    if categories and all(_as_number(c) is not None for c in categories):
+        types += _NUMERIC_TYPES
+    if kind is ColumnKind.BOOLEAN or (categories and set(categories) <= {"True", "False"}):
+        types += _BOOLEAN_TYPES
+    return types
+
+
+def _as_number(text: str) -> int | float | None:
+    if _INTEGER_TEXT.fullmatch(text):
+        return int(text)
+    try:
+        number = float(text)
+    except ValueError:
+        return None
+    return number if math.isfinite(number) else None
+
+
+def _category_values(categories: tuple[str, ...]) -> list[Any]:
+    """The categories as strings plus their typed readings, so int/bool columns match too.
+
+    The profile stores categories as strings (JSON-able), but a synthetic categorical column
+    may hold 1 rather than "1", or True rather than "True"; GX's set check compares values.
+    """
+    values: list[Any] = list(categories)
+    for text in categories:
+        if text in ("True", "False"):
+            values.append(text == "True")
+        elif (number := _as_number(text)) is not None:
+            values.append(number)
+    return values
+
+
+def _null_rate_expectation(gxe: Any, column: ColumnProfile, tolerances: Tolerances) -> Any:
+    present = 1.0 - column.null_rate
+    low = max(0.0, math.floor(round((present - tolerances.null_rate) * 1000, 6)) / 1000)
+    high = min(1.0, math.ceil(round((present + tolerances.null_rate) * 1000, 6)) / 1000)
+    return gxe.ExpectColumnProportionOfNonNullValuesToBeBetween(
+        column=column.name,
+        min_value=low,
+        max_value=high,
+        description=(
+            f"Between {low:.1%} and {high:.1%} of {column.name} is non-null "
+            f"(training null rate ± {tolerances.null_rate:.1%})."
+        ),
+    )
+
+
+def _range_expectation(gxe: Any, column: ColumnProfile, kind: ColumnKind) -> Any:
+    low: Any
+    high: Any
+    if kind is ColumnKind.DATETIME:
+        low = datetime.fromisoformat(str(column.minimum))
+        high = datetime.fromisoformat(str(column.maximum))
+        shown = (column.minimum, column.maximum)
+        why = "training range widened to whole months"
+    else:
+        low, high = _plain(float(column.minimum)), _plain(float(column.maximum))  # type: ignore[arg-type]
+        shown = (low, high)
+        why = "training range rounded outward to 2 significant figures"
+    return gxe.ExpectColumnValuesToBeBetween(
+        column=column.name,
+        min_value=low,
+        max_value=high,
+        description=f"Values of {column.name} lie between {shown[0]} and {shown[1]} ({why}).",
+    )
+
+
+def _plain(number: float) -> int | float:
+    return int(number) if number.is_integer() else number

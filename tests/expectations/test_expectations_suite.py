@@ -1,0 +1,153 @@
+"""Tests for expectations.suite: which expectations a profile yields, with which bounds."""
+
+from datetime import datetime
+
+import pytest
+
+from expectations import (
+    GATE_COLUMNS,
+    ColumnProfile,
+    Tolerances,
+    TrainingProfile,
+    build_privacy_suite,
+    build_synthetic_suite,
+)
+
+PROFILE = TrainingProfile(
+    rows=100,
+    columns=(
+        ColumnProfile(name="pid", kind="id", null_rate=0.0),
+        ColumnProfile(name="age", kind="numerical", null_rate=0.1, minimum=17.0, maximum=1300.0),
+        ColumnProfile(name="sex", kind="categorical", null_rate=0.98, categories=("F", "M")),
+        ColumnProfile(name="grade", kind="categorical", null_rate=0.0, categories=("1", "2")),
+        ColumnProfile(name="smoker", kind="boolean", null_rate=0.0, categories=("False", "True")),
+        ColumnProfile(
+            name="visit", kind="datetime", null_rate=0.5, minimum="2020-01-01", maximum="2021-04-01"
+        ),
+    ),
+)
+
+
+def by_column(suite):
+    found = {}
+    for expectation in suite.expectations:
+        column = getattr(expectation, "column", None)
+        found.setdefault(column, {})[expectation.expectation_type] = expectation
+    return found
+
+
+def test_table_level_expectations():
+    # Run
+    suite = build_synthetic_suite(PROFILE, expected_rows=250, name="release_x")
+
+    # Assert
+    table = by_column(suite)[None]
+    assert suite.name == "release_x"
+    assert set(table["expect_table_columns_to_match_set"].column_set) == {
+        "pid", "age", "sex", "grade", "smoker", "visit"
+    }
+    assert table["expect_table_columns_to_match_set"].exact_match is True
+    assert table["expect_table_row_count_to_equal"].value == 250
+
+
+def test_per_column_expectations_follow_the_kind():
+    # Run
+    columns = by_column(build_synthetic_suite(PROFILE, expected_rows=100))
+
+    # Assert
+    common = {
+        "expect_column_to_exist",
+        "expect_column_values_to_be_in_type_list",
+        "expect_column_proportion_of_non_null_values_to_be_between",
+    }
+    assert set(columns["pid"]) == common | {"expect_column_values_to_be_unique"}
+    assert set(columns["age"]) == common | {"expect_column_values_to_be_between"}
+    assert set(columns["sex"]) == common | {"expect_column_values_to_be_in_set"}
+    assert set(columns["smoker"]) == common | {"expect_column_values_to_be_in_set"}
+    assert set(columns["visit"]) == common | {"expect_column_values_to_be_between"}
+
+
+def test_ranges_use_the_profiles_rounded_bounds():
+    # Run
+    columns = by_column(build_synthetic_suite(PROFILE, expected_rows=100))
+
+    # Assert
+    age = columns["age"]["expect_column_values_to_be_between"]
+    visit = columns["visit"]["expect_column_values_to_be_between"]
+    assert (age.min_value, age.max_value) == (17, 1300)
+    assert (visit.min_value, visit.max_value) == (datetime(2020, 1, 1), datetime(2021, 4, 1))
+    assert "17 and 1300" in age.description and "2 significant figures" in age.description
+
+
+def test_null_rate_bounds_are_tolerance_wide_and_clipped():
+    # Run
+    suite = build_synthetic_suite(PROFILE, expected_rows=100, tolerances=Tolerances(null_rate=0.05))
+    columns = by_column(suite)
+    key = "expect_column_proportion_of_non_null_values_to_be_between"
+
+    # Assert
+    assert (columns["age"][key].min_value, columns["age"][key].max_value) == (0.85, 0.95)
+    assert (columns["pid"][key].min_value, columns["pid"][key].max_value) == (0.95, 1.0)
+    assert (columns["sex"][key].min_value, columns["sex"][key].max_value) == (0.0, 0.07)
+    assert (columns["visit"][key].min_value, columns["visit"][key].max_value) == (0.45, 0.55)
+
+
+def test_category_sets_include_typed_readings():
+    # Run
+    columns = by_column(
+        build_synthetic_suite(PROFILE, expected_rows=100, tolerances=Tolerances(category_mostly=0.99))
+    )
+
+    # Assert
+    key = "expect_column_values_to_be_in_set"
+    assert columns["sex"][key].value_set == ["F", "M"]
+    assert columns["grade"][key].value_set == ["1", "2", 1, 2]
+    assert columns["smoker"][key].value_set == ["False", "True", False, True]
+    assert columns["sex"][key].mostly == 0.99
+
+
+@pytest.mark.parametrize(
+    ("column", "included", "excluded"),
+    [
+        ("pid", {"str", "int64"}, {"bool"}),
+        ("age", {"int64", "float64", "Int64Dtype", "int", "float"}, {"str", "bool"}),
+        ("sex", {"str", "StringDtype"}, {"int64", "bool"}),
+        ("grade", {"str", "int64"}, {"bool"}),
+        ("smoker", {"bool", "BooleanDtype", "str"}, {"float64"}),
+        ("visit", {"datetime64[ns]", "datetime64[s]"}, {"str"}),
+    ],
+)
+def test_type_lists_fit_the_kind(column, included, excluded):
+    # Run
+    columns = by_column(build_synthetic_suite(PROFILE, expected_rows=100))
+
+    # Assert
+    type_list = set(columns[column]["expect_column_values_to_be_in_type_list"].type_list)
+    assert included <= type_list
+    assert not excluded & type_list
+
+
+def test_every_expectation_has_a_description():
+    # Run
+    suites = [build_synthetic_suite(PROFILE, expected_rows=100), build_privacy_suite()]
+
+    # Assert
+    assert all(e.description for suite in suites for e in suite.expectations)
+
+
+def test_privacy_suite_requires_every_gate_to_be_false():
+    # Run
+    suite = build_privacy_suite(name="gates")
+
+    # Assert
+    columns = by_column(suite)
+    assert suite.name == "gates"
+    assert set(columns) == set(GATE_COLUMNS)
+    for gate in GATE_COLUMNS:
+        assert columns[gate]["expect_column_values_to_be_in_set"].value_set == [False]
+        assert set(columns[gate]) == {
+            "expect_column_to_exist",
+            "expect_column_values_to_not_be_null",
+            "expect_column_values_to_be_in_set",
+        }
+        assert gate in columns[gate]["expect_column_values_to_be_in_set"].description
