@@ -1,15 +1,55 @@
 """Privacy step of synthgate: detect, pseudonymise, generalise and redact columns before training."""
 
-from privacy.errors import KeyTooShortError, PrivacyError
+from privacy.errors import (
+    ColumnActionError,
+    ColumnNotFoundError,
+    InvalidPlanError,
+    KeyRequiredError,
+    KeyTooShortError,
+    PrivacyError,
+    RedactionError,
+    RuleNotApplicableError,
+    UnplannedColumnsError,
+    UnsupportedLanguageError,
+)
+from privacy.generalise import (
+    RULES,
+    AgeBand,
+    DateTruncate,
+    GeneraliseRule,
+    MergeRare,
+    TopBottomCode,
+    coarsen_synthetic,
+    parse_rule,
+)
 from privacy.keys import MIN_KEY_BYTES, PseudonymKey
 from privacy.normalise import normalise_identifier
 from privacy.pseudonymise import pseudonymise_series
 
 __all__ = [
+    # keys and pseudonyms
     "MIN_KEY_BYTES",
     "PseudonymKey",
     "normalise_identifier",
     "pseudonymise_series",
+    # generalisation rules
+    "AgeBand",
+    "DateTruncate",
+    "TopBottomCode",
+    "MergeRare",
+    "GeneraliseRule",
+    "RULES",
+    "parse_rule",
+    "coarsen_synthetic",
+    # errors
     "PrivacyError",
     "KeyTooShortError",
+    "RuleNotApplicableError",
+    "ColumnNotFoundError",
+    "UnplannedColumnsError",
+    "InvalidPlanError",
+    "KeyRequiredError",
+    "RedactionError",
+    "ColumnActionError",
+    "UnsupportedLanguageError",
 ]

@@ -75,7 +75,8 @@ class RuleNotApplicableError(PrivacyError):
         self.detail = detail
         allowed = ", ".join(self.allowed_kinds)
         if unparseable_cells:
-            why = f"{unparseable_cells} non-null cells cannot be read as {allowed}"
+            cells = "cell" if unparseable_cells == 1 else "cells"
+            why = f"{unparseable_cells} non-null {cells} cannot be read as {allowed}"
         elif detail:
             why = detail
         else:
