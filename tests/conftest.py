@@ -1,0 +1,95 @@
+"""Test-wide environment: offline, quiet, and every state folder inside a temporary directory."""
+from __future__ import annotations
+
+import os
+import tempfile
+from pathlib import Path
+
+# Before anything imports prefect, presidio or tldextract.
+_STATE = Path(tempfile.mkdtemp(prefix="synthgate-tests-"))
+os.environ["SYNTHGATE_STATE_DIR"] = str(_STATE)
+os.environ["PREFECT_HOME"] = str(_STATE / "prefect")
+os.environ["XDG_DATA_HOME"] = str(_STATE / "xdg-data")  # SDV writes a logger config there on import
+os.environ.pop("PREFECT_API_URL", None)
+os.environ.pop("SYNTHGATE_PSEUDONYM_KEY", None)
+
+from flows import settings  # noqa: E402
+
+settings.configure()
+
+import pytest  # noqa: E402
+import yaml  # noqa: E402
+
+TEST_KEY = "test-key-" + "0123456789abcdef" * 3  # 57 bytes, used only by tests
+
+
+@pytest.fixture
+def key_env(monkeypatch):
+    """A valid pseudonymisation key in the default environment variable."""
+    monkeypatch.setenv("SYNTHGATE_PSEUDONYM_KEY", TEST_KEY)
+    return TEST_KEY
+
+
+@pytest.fixture
+def small_release(tmp_path):
+    """A tiny CSV source and a valid spec for it; returns a writer that applies overrides."""
+    source = tmp_path / "data" / "patients.csv"
+    source.parent.mkdir()
+    rows = ["patient_id,name,age,sex,visit_date,smoker,score,note"]
+    for i in range(40):
+        rows.append(
+            f"P{i:04d},Person{i:03d} Example,{20 + i},{'F' if i % 2 else 'M'},2024-0{1 + i % 9}-1{i % 9},"
+            f"{'yes' if i % 3 == 0 else 'no'},{i * 1.5:.1f},Seen by Dr Smith on day {i}"
+        )
+    source.write_text("\n".join(rows) + "\n", encoding="utf-8")
+    spec = {
+        "dataset": {"name": "patients", "version": "1.0.0", "title": "Patients", "description": "test",
+                    "licence": "CC-BY-4.0", "domain": "healthcare"},
+        "source": {"path": "data/patients.csv"},
+        "columns": {
+            "patient_id": {"kind": "id", "action": "pseudonymise"},
+            "name": {"kind": "text", "action": "drop"},
+            "age": {"kind": "numerical", "action": "generalise", "rule": {"rule": "age_band", "width": 10}},
+            "sex": {"kind": "categorical", "action": "keep"},
+            "visit_date": {"kind": "datetime", "action": "generalise",
+                           "rule": {"rule": "date_truncate", "unit": "month"}},
+            "smoker": {"kind": "boolean", "action": "keep"},
+            "score": {"kind": "numerical", "action": "keep"},
+            "note": {"kind": "text", "action": "redact_text"},
+        },
+        "generator": {"kind": "gaussian_copula", "seed": 1},
+        "sample": {"rows": 30},
+        "output": {"catalog": "catalog", "workspace": "workspace"},
+    }
+
+    def write(**overrides) -> Path:
+        data = yaml.safe_load(yaml.safe_dump(spec))
+        for dotted, value in overrides.items():
+            node = data
+            *parents, last = dotted.split(".")
+            for part in parents:
+                node = node[part]
+            if value is _DELETE:
+                node.pop(last)
+            else:
+                node[last] = value
+        path = tmp_path / "spec.yaml"
+        path.write_text(yaml.safe_dump(data, sort_keys=False), encoding="utf-8")
+        return path
+
+    write.tmp_path = tmp_path
+    write.source = source
+    return write
+
+
+class _Delete:
+    def __repr__(self) -> str:
+        return "DELETE"
+
+
+_DELETE = _Delete()
+
+
+@pytest.fixture
+def DELETE():
+    return _DELETE
