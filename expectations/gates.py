@@ -1,4 +1,4 @@
-"""Privacy gates: a per-synthetic-row boolean frame computed in pandas, checked by GX as booleans."""
+"""Privacy gates: a per-synthetic-row boolean frame computed in pandas, checked by GX."""
 
 from __future__ import annotations
 
@@ -87,7 +87,9 @@ def privacy_gate_frame(
     identifiers = {c: as_text(synthetic[c]) for c in identifier_columns}
     gates = {
         "copies_training_row": _copies_training_row(synthetic, training, learned_columns),
-        "identifier_matches_pseudonym": _any_in(identifiers.values(), text_set(pseudonyms), synthetic),
+        "identifier_matches_pseudonym": _any_in(
+            identifiers.values(), text_set(pseudonyms), synthetic
+        ),
         "identifier_matches_raw_identifier": _any_in(
             identifiers.values(), text_set(raw_identifiers), synthetic
         ),
@@ -128,7 +130,9 @@ def _is_text_like(series: pd.Series) -> bool:
     )
 
 
-def _any_in(columns: Collection[pd.Series], values: frozenset[str], synthetic: pd.DataFrame) -> np.ndarray:
+def _any_in(
+    columns: Collection[pd.Series], values: frozenset[str], synthetic: pd.DataFrame
+) -> np.ndarray:
     hits = np.zeros(len(synthetic), dtype=bool)
     if not values:
         return hits

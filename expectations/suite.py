@@ -229,7 +229,8 @@ def _range_expectation(gxe: Any, column: ColumnProfile, kind: ColumnKind) -> Any
         shown = (column.minimum, column.maximum)
         why = "training range widened to whole months"
     else:
-        low, high = _plain(float(column.minimum)), _plain(float(column.maximum))  # type: ignore[arg-type]
+        low = _plain(float(column.minimum))  # type: ignore[arg-type]
+        high = _plain(float(column.maximum))  # type: ignore[arg-type]
         shown = (low, high)
         why = "training range rounded outward to 2 significant figures"
     return gxe.ExpectColumnValuesToBeBetween(

@@ -1,4 +1,4 @@
-"""Tests for expectations.gates: each gate on 4-row frames, dtype robustness, exact-cell matching."""
+"""Tests for expectations.gates: each gate on 4-row frames, dtype robustness, exact matching."""
 
 import time
 
@@ -127,7 +127,9 @@ def test_copies_training_row_is_robust_to_categorical_strings_and_datetime_units
 
 def test_identifier_gates_match_pseudonyms_and_raw_identifiers_as_text():
     # Setup: integral floats read as the integer's text; whitespace is stripped
-    synthetic = synthetic_frame(pid=["PS-2", " 12345 ", "S-3", None], alt=[12345.0, 1.5, 7.0, np.nan])
+    synthetic = synthetic_frame(
+        pid=["PS-2", " 12345 ", "S-3", None], alt=[12345.0, 1.5, 7.0, np.nan]
+    )
 
     # Run
     frame = gates(synthetic, identifiers=("pid", "alt"), pseudonyms=["PS-1", "PS-2"],
@@ -141,14 +143,16 @@ def test_identifier_gates_match_pseudonyms_and_raw_identifiers_as_text():
 def test_contains_raw_value_is_an_exact_cell_match_over_text_columns():
     # Setup
     synthetic = synthetic_frame(
-        note=["Kim Minjun", "Dr Kim Minjun said hi", " Kim Minjun ", None],  # exact, substring, padded
+        # exact, substring, padded, null
+        note=["Kim Minjun", "Dr Kim Minjun said hi", " Kim Minjun ", None],
         ward=pd.Categorical(["north", "south", "Lee", "north"]),
         code=pd.array(["a", "b", "c", ""], dtype="string"),
         age=[1, 2, 3, 4],  # numeric columns are not text cells
     )
 
     # Run
-    flagged = gates(synthetic, raw_values=["Kim Minjun", "Lee", "4", "", "  "])["contains_raw_value"]
+    raw_values = ["Kim Minjun", "Lee", "4", "", "  "]
+    flagged = gates(synthetic, raw_values=raw_values)["contains_raw_value"]
 
     # Assert: the substring (row 11), the number 4 and the empty cell do not count
     assert flagged.tolist() == [True, False, True, False]
@@ -207,7 +211,8 @@ def test_gate_frame_is_fast_on_50k_rows():
                 "age": rng.integers(0, 100, rows),
                 "income": rng.normal(5e4, 1e4, rows),
                 "ward": rng.choice(["north", "south", "east", "west"], rows),
-                "visit": pd.Timestamp("2020-01-01") + pd.to_timedelta(rng.integers(0, 999, rows), "D"),
+                "visit": pd.Timestamp("2020-01-01")
+                + pd.to_timedelta(rng.integers(0, 999, rows), "D"),
             }
         )
 

@@ -68,11 +68,14 @@ def test_profile_datetime_bounds_are_whole_months_in_utc():
     # Setup
     data = pd.DataFrame(
         {
-            "visit": pd.to_datetime(["2020-01-15 10:00", "2021-03-02 00:00", None, "2020-06-01 00:00"]),
+            "visit": pd.to_datetime(
+                ["2020-01-15 10:00", "2021-03-02 00:00", None, "2020-06-01 00:00"]
+            ),
             "exact": pd.to_datetime(["2020-02-01", "2020-05-01", "2020-03-03", "2020-04-04"]),
             # 05:00 in Seoul on 1 March is 20:00 UTC on 29 February
-            "seoul": pd.to_datetime(["2020-03-01 05:00", "2020-03-10 00:00"]).tz_localize("Asia/Seoul")
-            .append(pd.DatetimeIndex([pd.NaT, pd.NaT], tz="Asia/Seoul")),
+            "seoul": pd.to_datetime(
+                ["2020-03-01 05:00", "2020-03-10 00:00", None, None]
+            ).tz_localize("Asia/Seoul"),
             "text": ["2020-01-15", "2020-02-20", None, "2020-02-01"],
         }
     )
@@ -91,7 +94,9 @@ def test_profile_datetime_bounds_are_whole_months_in_utc():
 
 def test_profile_all_null_and_empty_columns():
     # Setup
-    data = pd.DataFrame({"x": [np.nan, np.nan], "c": [None, None], "d": pd.to_datetime([None, None])})
+    data = pd.DataFrame(
+        {"x": [np.nan, np.nan], "c": [None, None], "d": pd.to_datetime([None, None])}
+    )
 
     # Run
     profile = profile_training(data, {"x": "numerical", "c": "categorical", "d": "datetime"})

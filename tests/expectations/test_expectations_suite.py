@@ -95,7 +95,9 @@ def test_null_rate_bounds_are_tolerance_wide_and_clipped():
 def test_category_sets_include_typed_readings():
     # Run
     columns = by_column(
-        build_synthetic_suite(PROFILE, expected_rows=100, tolerances=Tolerances(category_mostly=0.99))
+        build_synthetic_suite(
+            PROFILE, expected_rows=100, tolerances=Tolerances(category_mostly=0.99)
+        )
     )
 
     # Assert

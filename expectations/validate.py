@@ -1,0 +1,218 @@
+"""Run the synthetic and privacy suites with GX, write Data Docs, and summarise without values."""
+
+from __future__ import annotations
+
+import numbers
+import re
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import pandas as pd
+
+from expectations._context import SuiteRun, run_suites
+from expectations._normalise import gx_view
+from expectations.errors import ValidationRunError
+
+if TYPE_CHECKING:
+    import great_expectations as gx
+
+__all__ = ["ExpectationOutcome", "ValidationSummary", "render_failures", "validate_release"]
+
+# The synthetic suite's results list no cell values at all (partial_unexpected_count=0): a
+# failing release may hold a synthetic cell that equals a raw value (that is what the
+# contains_raw_value gate catches), and its docs must not repeat it. Counts and percentages
+# remain. The privacy suite's frame holds only booleans, so GX may list them (and their
+# synthetic row indices) as usual.
+SYNTHETIC_RESULT_FORMAT: dict[str, Any] = {
+    "result_format": "SUMMARY",
+    "partial_unexpected_count": 0,
+}
+PRIVACY_RESULT_FORMAT: dict[str, Any] = {"result_format": "SUMMARY"}
+
+_TYPE_NAME = re.compile(r"[A-Za-z0-9_\[\], ]{1,40}")
+
+
+@dataclass(frozen=True)
+class ExpectationOutcome:
+    """The value-free outcome of one expectation.
+
+    Attributes:
+        suite: The suite's name.
+        expectation: GX's snake_case type, e.g. ``"expect_column_values_to_be_in_set"``.
+        column: The column checked, or None for table-level expectations.
+        success: Whether it passed.
+        description: The expectation's human description.
+        observed: A short observation with no cell value in it ("unexpected_percent=2.1%",
+            "observed_value=0.93", "observed_type=object_"), or None.
+    """
+
+    suite: str
+    expectation: str
+    column: str | None
+    success: bool
+    description: str
+    observed: str | None
+
+
+@dataclass(frozen=True)
+class ValidationSummary:
+    """What a release validation found; safe to publish (it holds no cell values).
+
+    Attributes:
+        success: Whether every expectation of both suites passed.
+        evaluated: Number of expectations evaluated.
+        failed: Number that failed.
+        outcomes: Every expectation's outcome, synthetic suite first, each in suite order.
+        docs_index: The Data Docs index page, relative to ``docs_dir``, or None if not written.
+    """
+
+    success: bool
+    evaluated: int
+    failed: int
+    outcomes: tuple[ExpectationOutcome, ...]
+    docs_index: str | None
+
+    def failures(self) -> tuple[ExpectationOutcome, ...]:
+        """Return the outcomes that failed."""
+        return tuple(o for o in self.outcomes if not o.success)
+
+    def to_dict(self) -> dict[str, Any]:
+        """Return a JSON-able dict."""
+        return {
+            "success": self.success,
+            "evaluated": self.evaluated,
+            "failed": self.failed,
+            "docs_index": self.docs_index,
+            "outcomes": [asdict(o) for o in self.outcomes],
+        }
+
+
+def validate_release(
+    synthetic: pd.DataFrame,
+    gate_frame: pd.DataFrame,
+    *,
+    synthetic_suite: gx.ExpectationSuite,
+    privacy_suite: gx.ExpectationSuite,
+    docs_dir: Path,
+) -> ValidationSummary:
+    """Validate a synthetic table and its privacy gate frame, and write Data Docs.
+
+    GX runs in a fresh ephemeral (in-memory) context with progress bars and analytics off;
+    its only Data Docs site is ``docs_dir`` (GX's default temporary site is not configured).
+    GX is only ever given the synthetic table (in a dtype view GX can check, see
+    ``expectations._normalise.gx_view``), the boolean gate frame, and suites built from
+    published aggregates, so neither docs nor summary can hold a training row, a pseudonym or
+    a raw value.
+
+    Args:
+        synthetic: The generated table.
+        gate_frame: ``privacy_gate_frame(synthetic, ...)``: same index, boolean gate columns.
+        synthetic_suite: From ``build_synthetic_suite``.
+        privacy_suite: From ``build_privacy_suite``.
+        docs_dir: Where to write the HTML Data Docs; created if missing, must be empty (stale
+            pages of an earlier run must not be published alongside this one).
+
+    Returns:
+        The summary; ``success`` is False when any expectation failed.
+
+    Raises:
+        ValidationRunError: The gate frame does not belong to ``synthetic``, both suites have
+            the same name, ``docs_dir`` is not empty, or GX itself failed.
+    """
+    docs_dir = Path(docs_dir)
+    _check_inputs(synthetic, gate_frame, synthetic_suite, privacy_suite, docs_dir)
+    docs_dir.mkdir(parents=True, exist_ok=True)
+    runs = [
+        SuiteRun(synthetic_suite, gx_view(synthetic), SYNTHETIC_RESULT_FORMAT),
+        SuiteRun(privacy_suite, gate_frame, PRIVACY_RESULT_FORMAT),
+    ]
+    outcomes = tuple(
+        _outcome(run.suite.name, result)
+        for run, results in zip(runs, run_suites(runs, docs_dir))
+        for result in results
+    )
+    failed = sum(not o.success for o in outcomes)
+    index = docs_dir / "index.html"
+    return ValidationSummary(
+        success=failed == 0,
+        evaluated=len(outcomes),
+        failed=failed,
+        outcomes=outcomes,
+        docs_index=index.name if index.is_file() else None,
+    )
+
+
+def render_failures(summary: ValidationSummary) -> list[str]:
+    """Return one line per failed expectation, naming suite, expectation and column.
+
+    Example: ``privacy_gates: expect_column_values_to_be_in_set on copies_training_row failed
+    (unexpected_percent=0.3%): Privacy gate copies_training_row: No synthetic row ...``.
+    """
+    lines = []
+    for outcome in summary.failures():
+        observed = f" ({outcome.observed})" if outcome.observed else ""
+        target = outcome.column if outcome.column else "the table"
+        lines.append(
+            f"{outcome.suite}: {outcome.expectation} on {target} failed{observed}: "
+            f"{outcome.description}"
+        )
+    return lines
+
+
+def _check_inputs(
+    synthetic: pd.DataFrame,
+    gate_frame: pd.DataFrame,
+    synthetic_suite: gx.ExpectationSuite,
+    privacy_suite: gx.ExpectationSuite,
+    docs_dir: Path,
+) -> None:
+    if not gate_frame.index.equals(synthetic.index):
+        raise ValidationRunError("the gate frame's index differs from the synthetic table's")
+    if synthetic_suite.name == privacy_suite.name:
+        raise ValidationRunError(f"both suites are named {synthetic_suite.name!r}")
+    if docs_dir.exists() and (not docs_dir.is_dir() or any(docs_dir.iterdir())):
+        raise ValidationRunError(f"docs_dir {docs_dir} exists and is not an empty directory")
+
+
+def _outcome(suite: str, result: Any) -> ExpectationOutcome:
+    config = result.expectation_config
+    return ExpectationOutcome(
+        suite=suite,
+        expectation=str(config.type),
+        column=config.kwargs.get("column"),
+        success=bool(result.success),
+        description=config.description or str(config.type),
+        observed=_observe(str(config.type), result.result or {}, result.exception_info or {}),
+    )
+
+
+def _observe(kind: str, result: dict[str, Any], exception_info: dict[str, Any]) -> str | None:
+    """Summarise a GX result in a few value-free words (never a list of values)."""
+    if _raised(exception_info):
+        return "error: the check could not be evaluated"
+    if result.get("unexpected_percent") is not None:
+        return f"unexpected_percent={_number(result['unexpected_percent'])}%"
+    mismatched = (result.get("details") or {}).get("mismatched")
+    if isinstance(mismatched, dict):  # expect_table_columns_to_match_set
+        missing, unexpected = mismatched.get("missing", []), mismatched.get("unexpected", [])
+        return f"missing_columns={len(missing)}, unexpected_columns={len(unexpected)}"
+    observed = result.get("observed_value")
+    if isinstance(observed, (bool, numbers.Real)):
+        return f"observed_value={_number(observed)}"
+    if "type" in kind and isinstance(observed, str) and _TYPE_NAME.fullmatch(observed):
+        return f"observed_type={observed}"
+    return None
+
+
+def _raised(exception_info: dict[str, Any]) -> bool:
+    if "raised_exception" in exception_info:
+        return bool(exception_info["raised_exception"])
+    # GX 1.x keys exception info by metric id when a metric failed to resolve.
+    return any(isinstance(v, dict) and v.get("raised_exception") for v in exception_info.values())
+
+
+def _number(value: Any) -> str:
+    if isinstance(value, bool) or isinstance(value, numbers.Integral):
+        return str(value)
+    return f"{float(value):.3g}"
