@@ -25,6 +25,7 @@ from privacy.generalise import (
 from privacy.keys import MIN_KEY_BYTES, PseudonymKey
 from privacy.normalise import normalise_identifier
 from privacy.pseudonymise import pseudonymise_series
+from privacy.redact import DEFAULT_ENTITIES, TextRedactor
 
 __all__ = [
     # keys and pseudonyms
@@ -41,6 +42,9 @@ __all__ = [
     "RULES",
     "parse_rule",
     "coarsen_synthetic",
+    # free text
+    "DEFAULT_ENTITIES",
+    "TextRedactor",
     # errors
     "PrivacyError",
     "KeyTooShortError",

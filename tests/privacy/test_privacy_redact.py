@@ -1,0 +1,154 @@
+"""Tests for privacy.redact with the real Presidio engines and the installed spaCy model."""
+
+import logging
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from privacy import TextRedactor, UnsupportedLanguageError
+from privacy._engines import presidio_engines
+
+NOTES = pd.Series(
+    [
+        "Patient Maria Garcia called from 415-555-2671 about her results.",
+        "Please write to john.smith@example.com to reschedule; ask for John Smith.",
+        None,
+        "No complaints, blood pressure normal.",
+        "Patient Maria Garcia called from 415-555-2671 about her results.",
+        np.nan,
+    ],
+    name="note",
+)
+
+
+@pytest.fixture(scope="module")
+def redacted():
+    return TextRedactor().redact_series(NOTES)
+
+
+def test_entities_become_type_tags(redacted):
+    # Setup
+    out, _ = redacted
+
+    # Assert
+    assert out[0] == "Patient <PERSON> called from <PHONE_NUMBER> about her results."
+    assert out[1] == "Please write to <EMAIL_ADDRESS> to reschedule; ask for <PERSON>."
+    assert out[3] == "No complaints, blood pressure normal."
+    assert out[4] == out[0]
+
+
+def test_an_email_is_tagged_once_not_as_email_plus_url(redacted):
+    # Setup: Presidio's UrlRecognizer also fires on "john.sm" and "example.com" inside the address
+    out, counts = redacted
+
+    # Assert
+    assert "<URL>" not in out[1]
+    assert "URL" not in counts
+
+
+def test_counts_are_per_row(redacted):
+    # Setup: row 0 and row 4 are the same text, analysed once but counted twice
+    _, counts = redacted
+
+    # Assert
+    assert counts == {"EMAIL_ADDRESS": 1, "PERSON": 3, "PHONE_NUMBER": 2}
+
+
+def test_canary_values_do_not_survive(redacted):
+    # Setup
+    out, counts = redacted
+    canaries = ["Maria", "Garcia", "John", "Smith", "415-555-2671", "john.smith", "example.com"]
+
+    # Assert
+    text = " ".join(v for v in out if v is not None) + repr(counts)
+    assert [c for c in canaries if c in text] == []
+
+
+def test_nulls_stay_null_and_index_and_name_are_kept(redacted):
+    # Setup
+    out, _ = redacted
+
+    # Assert
+    assert out[2] is None and out[5] is None
+    assert out.name == "note" and list(out.index) == list(NOTES.index)
+
+
+def test_entities_restrict_what_is_redacted():
+    # Setup
+    notes = pd.Series(["Call Maria Garcia at 415-555-2671."])
+
+    # Run
+    out, counts = TextRedactor(entities=["PHONE_NUMBER"]).redact_series(notes)
+
+    # Assert
+    assert out[0] == "Call Maria Garcia at <PHONE_NUMBER>."
+    assert counts == {"PHONE_NUMBER": 1}
+
+
+def test_an_empty_series_is_fine():
+    # Run
+    out, counts = TextRedactor().redact_series(pd.Series([], dtype=object, name="note"))
+
+    # Assert
+    assert out.empty and counts == {}
+
+
+def test_unsupported_language_and_bad_threshold_fail_early():
+    # Run / Assert
+    with pytest.raises(UnsupportedLanguageError, match="'ko' is not supported; installed: en"):
+        TextRedactor(language="ko")
+    with pytest.raises(ValueError, match=r"score_threshold must be in \[0, 1\]"):
+        TextRedactor(score_threshold=1.5)
+
+
+def test_presidio_log_arguments_are_redacted(caplog):
+    # Setup: the IBAN recognizer logs the text it failed to validate as a %-argument
+    presidio_engines("en")
+    logger = logging.getLogger("presidio-analyzer")
+
+    # Run
+    with caplog.at_level(logging.ERROR, logger="presidio-analyzer"):
+        logger.error("Failed to validate text %s", "DE89 3704 0044 0532 0130 00")
+
+    # Assert
+    assert "Failed to validate text <redacted>" in caplog.text
+    assert "DE89" not in caplog.text
+
+
+def test_repr_names_settings_only():
+    # Run / Assert
+    assert repr(TextRedactor()) == "TextRedactor(language='en', entities=15 types, score_threshold=0.5)"
+
+
+def test_overlapping_findings_merge_into_one_span_typed_by_the_most_trusted_finding():
+    # Setup: an e-mail (1.0) with a URL (0.5) inside it, and an NER date (0.85) overlapping
+    # a phone number pattern (0.4)
+    from types import SimpleNamespace as Finding
+
+    from privacy._engines import merge_overlaps
+
+    findings = [
+        Finding(entity_type="URL", start=10, end=17, score=0.5),
+        Finding(entity_type="EMAIL_ADDRESS", start=5, end=25, score=1.0),
+        Finding(entity_type="PHONE_NUMBER", start=30, end=44, score=0.4),
+        Finding(entity_type="DATE_TIME", start=40, end=50, score=0.85),
+    ]
+
+    # Run
+    merged = merge_overlaps(findings)
+
+    # Assert
+    assert merged == [("EMAIL_ADDRESS", 5, 25, 1.0), ("PHONE_NUMBER", 30, 50, 0.4)]
+
+
+def test_korean_mobile_numbers_are_found_in_english_text():
+    # Setup: Presidio's default phone regions do not include Korea
+    notes = pd.Series(["Guardian reachable on 010-1234-5678 after 6 pm."])
+
+    # Run
+    out, counts = TextRedactor(entities=["PHONE_NUMBER"]).redact_series(notes)
+
+    # Assert
+    assert out[0] == "Guardian reachable on <PHONE_NUMBER> after 6 pm."
+    assert counts == {"PHONE_NUMBER": 1}
