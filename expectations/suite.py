@@ -52,6 +52,12 @@ class Tolerances:
     null_rate: float = 0.05
     category_mostly: float = 1.0
 
+    def __post_init__(self) -> None:
+        if not 0.0 <= self.null_rate <= 1.0:
+            raise ValueError("Tolerances.null_rate must lie in [0, 1]")
+        if not 0.0 < self.category_mostly <= 1.0:
+            raise ValueError("Tolerances.category_mostly must lie in (0, 1]")
+
 
 def build_synthetic_suite(
     profile: TrainingProfile,

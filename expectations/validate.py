@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numbers
 import re
+import shutil
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -30,6 +31,9 @@ SYNTHETIC_RESULT_FORMAT: dict[str, Any] = {
 }
 PRIVACY_RESULT_FORMAT: dict[str, Any] = {"result_format": "SUMMARY"}
 
+# What a GX Data Docs build leaves in its directory; a directory holding only these is an
+# earlier build of the same site and is replaced, anything else is refused.
+_DOCS_ENTRIES = frozenset({"index.html", "static", "expectations", "validations"})
 _TYPE_NAME = re.compile(r"[A-Za-z0-9_\[\], ]{1,40}")
 
 
@@ -110,19 +114,20 @@ def validate_release(
         gate_frame: ``privacy_gate_frame(synthetic, ...)``: same index, boolean gate columns.
         synthetic_suite: From ``build_synthetic_suite``.
         privacy_suite: From ``build_privacy_suite``.
-        docs_dir: Where to write the HTML Data Docs; created if missing, must be empty (stale
-            pages of an earlier run must not be published alongside this one).
+        docs_dir: Where to write the HTML Data Docs; created if missing. An earlier Data Docs
+            build found there is removed first (its pages must not be published alongside
+            this run's); any other content is refused.
 
     Returns:
         The summary; ``success`` is False when any expectation failed.
 
     Raises:
         ValidationRunError: The gate frame does not belong to ``synthetic``, both suites have
-            the same name, ``docs_dir`` is not empty, or GX itself failed.
+            the same name, ``docs_dir`` holds files that are not Data Docs, or GX itself failed.
     """
     docs_dir = Path(docs_dir)
     _check_inputs(synthetic, gate_frame, synthetic_suite, privacy_suite, docs_dir)
-    docs_dir.mkdir(parents=True, exist_ok=True)
+    _prepare_docs_dir(docs_dir)
     runs = [
         SuiteRun(synthetic_suite, gx_view(synthetic), SYNTHETIC_RESULT_FORMAT),
         SuiteRun(privacy_suite, gate_frame, PRIVACY_RESULT_FORMAT),
@@ -171,8 +176,19 @@ def _check_inputs(
         raise ValidationRunError("the gate frame's index differs from the synthetic table's")
     if synthetic_suite.name == privacy_suite.name:
         raise ValidationRunError(f"both suites are named {synthetic_suite.name!r}")
-    if docs_dir.exists() and (not docs_dir.is_dir() or any(docs_dir.iterdir())):
-        raise ValidationRunError(f"docs_dir {docs_dir} exists and is not an empty directory")
+    if docs_dir.exists() and not docs_dir.is_dir():
+        raise ValidationRunError(f"docs_dir {docs_dir} exists and is not a directory")
+    if docs_dir.is_dir() and not {p.name for p in docs_dir.iterdir()} <= _DOCS_ENTRIES:
+        raise ValidationRunError(f"docs_dir {docs_dir} holds files that are not Data Docs")
+
+
+def _prepare_docs_dir(docs_dir: Path) -> None:
+    docs_dir.mkdir(parents=True, exist_ok=True)
+    for entry in docs_dir.iterdir():  # only an earlier Data Docs build, see _check_inputs
+        if entry.is_dir() and not entry.is_symlink():
+            shutil.rmtree(entry)
+        else:
+            entry.unlink()
 
 
 def _outcome(suite: str, result: Any) -> ExpectationOutcome:

@@ -153,3 +153,10 @@ def test_privacy_suite_requires_every_gate_to_be_false():
             "expect_column_values_to_be_in_set",
         }
         assert gate in columns[gate]["expect_column_values_to_be_in_set"].description
+
+
+@pytest.mark.parametrize("fields", [{"null_rate": -0.1}, {"null_rate": 1.5}, {"category_mostly": 0}])
+def test_tolerances_are_bounded(fields):
+    # Run / Assert
+    with pytest.raises(ValueError, match="Tolerances"):
+        Tolerances(**fields)

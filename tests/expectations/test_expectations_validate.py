@@ -198,6 +198,21 @@ def test_a_check_that_cannot_run_fails_without_quoting_values(tmp_path):
     assert_no_canary(summary, tmp_path / "docs")
 
 
+def test_an_earlier_docs_build_is_replaced(tmp_path):
+    # Setup
+    docs_dir = tmp_path / "docs"
+    run(synthetic_table(sex=["F", "M", "X", "F"]), docs_dir)
+    earlier = set(docs_dir.rglob("*.html"))
+
+    # Run
+    summary = run(synthetic_table(), docs_dir)
+
+    # Assert
+    assert summary.success
+    pages = set((docs_dir / "validations").rglob("*.html"))
+    assert len(pages) == 2 and not pages & earlier
+
+
 @pytest.mark.parametrize("problem", ["docs_not_empty", "index_mismatch", "same_names"])
 def test_bad_inputs_are_a_run_error(tmp_path, problem):
     # Setup
