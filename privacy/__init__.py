@@ -23,7 +23,16 @@ from privacy.generalise import (
     parse_rule,
 )
 from privacy.keys import MIN_KEY_BYTES, PseudonymKey
+from privacy.kinds import KINDS, infer_kind
 from privacy.normalise import normalise_identifier
+from privacy.plan import (
+    Action,
+    ColumnOutcome,
+    ColumnPlan,
+    PseudonymisationPlan,
+    PseudonymisationReport,
+    apply_plan,
+)
 from privacy.pseudonymise import pseudonymise_series
 from privacy.redact import DEFAULT_ENTITIES, TextRedactor
 
@@ -45,6 +54,15 @@ __all__ = [
     # free text
     "DEFAULT_ENTITIES",
     "TextRedactor",
+    # plans
+    "KINDS",
+    "Action",
+    "ColumnPlan",
+    "PseudonymisationPlan",
+    "ColumnOutcome",
+    "PseudonymisationReport",
+    "apply_plan",
+    "infer_kind",
     # errors
     "PrivacyError",
     "KeyTooShortError",

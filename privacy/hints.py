@@ -1,0 +1,119 @@
+"""Column-name hints (English and Korean) that say what a column probably holds."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+__all__ = ["NameHint", "match_name_hint", "split_name"]
+
+
+@dataclass(frozen=True)
+class NameHint:
+    """What a column name suggests.
+
+    Attributes:
+        keyword: The hint that matched, e.g. ``"email"`` or ``"주민등록번호"``.
+        category: One of ``national_id``, ``email``, ``phone``, ``ip``, ``address``,
+            ``birth``, ``person``, ``age``, ``identifier``.
+        entity: The Presidio entity the category stands for, or None (ages, keys).
+    """
+
+    keyword: str
+    category: str
+    entity: str | None
+
+
+# (category, entity, English snake_case keywords, Korean substrings), in priority order:
+# "email_address" is an e-mail, "ip_address" an IP, "phone_number" a phone, not an id.
+_TABLE: tuple[tuple[str, str | None, tuple[str, ...], tuple[str, ...]], ...] = (
+    ("national_id", "US_SSN", ("ssn", "social_security", "social_security_number"), ()),
+    ("national_id", "KR_RRN", ("rrn", "resident_registration_number"), ("주민등록번호", "주민번호")),
+    ("email", "EMAIL_ADDRESS", ("email", "e_mail", "email_address", "mail"), ("이메일", "전자우편")),
+    (
+        "phone",
+        "PHONE_NUMBER",
+        ("phone", "phone_number", "mobile", "tel", "telephone", "cellphone", "fax"),
+        ("연락처", "휴대전화", "전화번호", "휴대폰", "핸드폰"),
+    ),
+    ("ip", "IP_ADDRESS", ("ip", "ip_address"), ()),
+    (
+        "address",
+        "LOCATION",
+        ("address", "addr", "street", "zip", "zipcode", "zip_code", "postcode", "postal_code"),
+        ("주소", "우편번호"),
+    ),
+    (
+        "birth",
+        "DATE_TIME",
+        ("dob", "birth", "birthdate", "birthday", "birth_date", "birth_dt", "date_of_birth", "birth_year"),
+        ("생년월일", "생일"),
+    ),
+    (
+        "person",
+        "PERSON",
+        ("name", "surname", "firstname", "lastname", "fullname", "forename", "givenname"),
+        ("이름", "성명", "성함"),
+    ),
+    ("age", None, ("age",), ("나이", "연령")),
+    (
+        "identifier",
+        None,
+        ("id", "uuid", "guid", "mrn", "record_number", "medical_record_number", "passport", "license", "licence"),
+        ("군번", "환자번호", "등록번호", "사번", "아이디"),
+    ),
+)
+
+# Too broad as a token ("birth_weight", "file_name"): these match only as the whole name
+# (or, for "name", after a person word).
+_ALONE = frozenset({"name", "birth"})
+
+# "clinic_name" or "drug_name" is not a person; "first_name" or "patient_name" is.
+_PERSON_QUALIFIERS = frozenset(
+    "first last given family middle maiden full sur patient person doctor physician nurse "
+    "employee staff soldier customer client guardian contact owner".split()
+)
+
+
+def split_name(column: str) -> tuple[str, ...]:
+    """Splits a column name into casefolded word tokens: ``"patientID"`` -> ``("patient", "id")``."""
+    spaced = re.sub(r"([a-z0-9])([A-Z])", r"\1_\2", column)
+    return tuple(token for token in re.split(r"[^0-9a-z]+", spaced.casefold()) if token)
+
+
+def match_name_hint(column: str) -> NameHint | None:
+    """Returns the first hint the column name matches, in priority order, or None.
+
+    English keywords match whole tokens or token runs (``"e_mail"`` in
+    ``"contact_e_mail"``), never substrings, so ``"stage"`` is not an age.
+    ``"birth"`` counts only alone and ``"name"`` only alone or after a person word
+    (``first_name``, ``patient_name``; not ``clinic_name``). Korean keywords match as substrings, since Korean names are
+    rarely split by underscores.
+
+    Args:
+        column: The column name.
+
+    Returns:
+        The hint, or None.
+    """
+    tokens = split_name(column)
+    joined = "_" + "_".join(tokens) + "_"
+    folded = column.casefold()
+    for category, entity, keywords, korean in _TABLE:
+        for keyword in korean:
+            if keyword in folded:
+                return NameHint(keyword, category, entity)
+        for keyword in keywords:
+            if _matches(keyword, tokens, joined):
+                return NameHint(keyword, category, entity)
+    return None
+
+
+def _matches(keyword: str, tokens: tuple[str, ...], joined: str) -> bool:
+    if keyword == "name":
+        return tokens == ("name",) or (
+            len(tokens) >= 2 and tokens[-1] == "name" and tokens[-2] in _PERSON_QUALIFIERS
+        )
+    if keyword in _ALONE:
+        return tokens == (keyword,)
+    return f"_{keyword}_" in joined

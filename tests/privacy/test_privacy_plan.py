@@ -1,0 +1,228 @@
+"""Tests for privacy.plan: plan validation, apply_plan end to end, and a report with counts only."""
+
+import json
+
+import pandas as pd
+import pytest
+
+from privacy import (
+    Action,
+    AgeBand,
+    ColumnActionError,
+    ColumnNotFoundError,
+    ColumnPlan,
+    DateTruncate,
+    InvalidPlanError,
+    KeyRequiredError,
+    MergeRare,
+    PseudonymisationPlan,
+    PseudonymKey,
+    RuleNotApplicableError,
+    UnplannedColumnsError,
+    apply_plan,
+)
+
+KEY = PseudonymKey(b"plan-test-key-".ljust(32, b"!"))
+
+
+def patients() -> pd.DataFrame:
+    return pd.DataFrame(
+        {
+            "patient_id": ["P-0001", "P-0002", "P-0003", "P-0002"],
+            "email": ["minjun@example.kr", "sarah@example.com", None, "sarah@example.com"],
+            "age": [34, 91, 7.5, None],
+            "visit": pd.to_datetime(["2024-05-17", "2024-06-02", "2024-06-30", "2024-07-01"]),
+            "ward": ["north", "north", "south", "north"],
+            "note": ["Seen by Dr. Maria Garcia.", None, "No complaints.", "Call 415-555-2671 tomorrow."],
+            "smoker": [True, False, False, True],
+        }
+    )
+
+
+def full_plan() -> PseudonymisationPlan:
+    return PseudonymisationPlan(
+        columns=(
+            ColumnPlan("patient_id", "id", Action.PSEUDONYMISE),
+            ColumnPlan("age", "numerical", Action.GENERALISE, AgeBand()),
+            ColumnPlan("email", "categorical", Action.DROP),
+            ColumnPlan("visit", "datetime", Action.GENERALISE, DateTruncate(unit="month")),
+            ColumnPlan("ward", "categorical", Action.GENERALISE, MergeRare(min_count=2, other_label="merged")),
+            ColumnPlan("note", "text", Action.REDACT_TEXT),
+            ColumnPlan("smoker", "boolean", "keep"),
+        )
+    )
+
+
+@pytest.fixture(scope="module")
+def applied():
+    data = patients()
+    out, report = apply_plan(data, full_plan(), KEY)
+    return data, out, report
+
+
+def test_every_action_end_to_end(applied):
+    # Setup
+    _, out, _ = applied
+
+    # Assert: plan order, email dropped
+    assert list(out.columns) == ["patient_id", "age", "visit", "ward", "note", "smoker"]
+    assert out["patient_id"].str.match(r"^ps_[0-9a-f]{32}$").all()
+    assert out["patient_id"][1] == out["patient_id"][3] != out["patient_id"][0]
+    assert out["age"].tolist()[:3] == ["30-39", "90+", "0-9"] and pd.isna(out["age"][3])
+    assert out["visit"].tolist() == pd.to_datetime(["2024-05-01", "2024-06-01", "2024-06-01", "2024-07-01"]).tolist()
+    assert out["ward"].tolist() == ["north", "north", "merged", "north"]
+    assert out["note"].tolist() == [
+        "Seen by Dr. <PERSON>.",
+        None,
+        "No complaints.",
+        "Call <PHONE_NUMBER> <DATE_TIME>.",
+    ]
+    assert out["smoker"].tolist() == [True, False, False, True]
+
+
+def test_report_has_counts_per_column(applied):
+    # Setup
+    _, _, report = applied
+    outcomes = {c.column: c for c in report.columns}
+
+    # Assert
+    assert report.rows == 4 and report.key_id == KEY.key_id
+    assert [c.column for c in report.columns] == ["patient_id", "age", "email", "visit", "ward", "note", "smoker"]
+    assert (outcomes["patient_id"].changed_cells, outcomes["patient_id"].distinct_pseudonyms) == (4, 3)
+    assert (outcomes["age"].rule, outcomes["age"].output_kind, outcomes["age"].changed_cells) == ("age_band", "categorical", 3)
+    assert (outcomes["email"].output_kind, outcomes["email"].non_null_cells, outcomes["email"].changed_cells) == (None, 3, 3)
+    assert outcomes["visit"].changed_cells == 3
+    assert outcomes["ward"].changed_cells == 1
+    assert outcomes["note"].entities_redacted == {"DATE_TIME": 1, "PERSON": 1, "PHONE_NUMBER": 1}
+    assert (outcomes["note"].non_null_cells, outcomes["note"].changed_cells) == (3, 2)
+    assert (outcomes["smoker"].action, outcomes["smoker"].changed_cells) == ("keep", 0)
+
+
+def test_report_serialises_without_any_input_value(applied):
+    # Setup
+    data, _, report = applied
+
+    # Run
+    dumped = json.dumps(report.to_dict())
+
+    # Assert: no string cell of the input, and no word of one, appears in the report
+    cells = {str(v) for col in data.columns for v in data[col].dropna() if isinstance(v, str)}
+    words = {w.strip(".,") for cell in cells for w in cell.split() if len(w.strip(".,")) >= 5}
+    assert [v for v in cells | words if v in dumped] == []
+    assert "P-000" not in dumped and "example" not in dumped
+
+
+def test_input_frame_is_unchanged(applied):
+    # Setup
+    data, _, _ = applied
+
+    # Assert
+    pd.testing.assert_frame_equal(data, patients())
+
+
+def test_the_input_index_is_not_carried_over():
+    # Setup: an index is not a column, so no plan covers it
+    data = pd.DataFrame({"ward": ["a", "b"]}, index=pd.Index(["P-0001", "P-0002"], name="patient_id"))
+    plan = PseudonymisationPlan((ColumnPlan("ward", "categorical", Action.KEEP),))
+
+    # Run
+    out, _ = apply_plan(data, plan, None)
+
+    # Assert
+    assert out.index.equals(pd.RangeIndex(2)) and out.index.name is None
+
+
+def test_key_is_optional_without_pseudonymised_columns():
+    # Setup
+    plan = PseudonymisationPlan((ColumnPlan("ward", "categorical", Action.KEEP),))
+
+    # Run
+    out, report = apply_plan(pd.DataFrame({"ward": ["a", "b"]}), plan, None)
+
+    # Assert
+    assert out["ward"].tolist() == ["a", "b"]
+    assert report.key_id is None
+
+
+def test_key_is_required_when_a_column_is_pseudonymised():
+    # Run / Assert
+    with pytest.raises(KeyRequiredError, match="'patient_id' are pseudonymised"):
+        apply_plan(patients(), full_plan(), None)
+
+
+def test_missing_and_unplanned_columns_are_named():
+    # Setup
+    data = patients()
+    plan = full_plan()
+
+    # Run / Assert
+    with pytest.raises(ColumnNotFoundError) as missing:
+        apply_plan(data.drop(columns=["age", "ward"]), plan, KEY)
+    with pytest.raises(UnplannedColumnsError) as unplanned:
+        apply_plan(data.assign(extra=1, other=2), plan, KEY)
+    assert missing.value.columns == ("age", "ward")
+    assert unplanned.value.columns == ("extra", "other")
+
+
+def test_unexpected_failures_name_column_and_action_but_no_value():
+    # Setup: lists cannot be hashed, so pseudonymising them fails inside pandas
+    data = pd.DataFrame({"patient_id": [["SECRET-123"], ["SECRET-456"]]})
+    plan = PseudonymisationPlan((ColumnPlan("patient_id", "id", Action.PSEUDONYMISE),))
+
+    # Run
+    with pytest.raises(ColumnActionError) as caught:
+        apply_plan(data, plan, KEY)
+
+    # Assert
+    assert str(caught.value) == "action 'pseudonymise' failed on column 'patient_id': TypeError"
+    assert caught.value.__cause__ is None and caught.value.__suppress_context__
+
+
+def test_rule_failures_keep_their_own_error():
+    # Setup
+    data = pd.DataFrame({"dob": ["1990-01-02", "Kim Min-jun"]})
+    plan = PseudonymisationPlan((ColumnPlan("dob", "datetime", Action.GENERALISE, DateTruncate(unit="year")),))
+
+    # Run / Assert
+    with pytest.raises(RuleNotApplicableError, match="1 non-null cell cannot be read as datetime"):
+        apply_plan(data, plan, None)
+
+
+@pytest.mark.parametrize(
+    ("column", "error", "message"),
+    [
+        (dict(kind="categorical", action=Action.GENERALISE, rule=AgeBand()), RuleNotApplicableError, "its kind is 'categorical'"),
+        (dict(kind="numerical", action=Action.GENERALISE), InvalidPlanError, "needs a rule"),
+        (dict(kind="numerical", action=Action.KEEP, rule=AgeBand()), InvalidPlanError, "takes no rule"),
+        (dict(kind="categorical", action=Action.REDACT_TEXT), InvalidPlanError, "needs kind 'text'"),
+        (dict(kind="boolean", action=Action.PSEUDONYMISE), InvalidPlanError, "pseudonymise' takes kinds"),
+        (dict(kind="datetime", action=Action.PSEUDONYMISE), InvalidPlanError, "pseudonymise' takes kinds"),
+        (dict(kind="number", action=Action.KEEP), InvalidPlanError, "unknown kind 'number'"),
+        (dict(kind="id", action="hash"), InvalidPlanError, "unknown action 'hash'"),
+    ],
+)
+def test_column_plan_validation(column, error, message):
+    # Run / Assert
+    with pytest.raises(error, match=message):
+        ColumnPlan("c", **column)
+
+
+def test_plan_helpers_and_duplicate_columns():
+    # Setup
+    plan = full_plan()
+
+    # Run / Assert
+    assert plan.by_action(Action.GENERALISE) == ("age", "visit", "ward")
+    assert plan.by_action("drop") == ("email",)
+    assert plan.rules() == {"age": AgeBand(), "visit": DateTruncate(unit="month"), "ward": MergeRare(min_count=2, other_label="merged")}
+    assert ColumnPlan("x", "numerical", "keep").action is Action.KEEP
+    with pytest.raises(InvalidPlanError, match="appears twice"):
+        PseudonymisationPlan((ColumnPlan("x", "id", "keep"), ColumnPlan("x", "id", "drop")))
+
+
+def test_output_kinds():
+    # Run / Assert
+    assert ColumnPlan("a", "id", "pseudonymise").output_kind == "id"
+    assert ColumnPlan("a", "categorical", "pseudonymise").output_kind == "categorical"
+    assert ColumnPlan("a", "numerical", "generalise", AgeBand()).output_kind == "categorical"
+    assert ColumnPlan("a", "text", "drop").output_kind is None
