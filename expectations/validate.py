@@ -153,6 +153,13 @@ def render_failures(summary: ValidationSummary) -> list[str]:
 
     Example: ``privacy_gates: expect_column_values_to_be_in_set on copies_training_row failed
     (unexpected_percent=0.3%): Privacy gate copies_training_row: No synthetic row ...``.
+
+    Args:
+        summary: A summary from ``validate_release``.
+
+    Returns:
+        The lines, in outcome order; empty when everything passed. Like the summary, they
+        hold no cell value and may be logged.
     """
     lines = []
     for outcome in summary.failures():
