@@ -1,5 +1,6 @@
 """Privacy step of synthgate: detect, pseudonymise, generalise and redact columns before training."""
 
+from privacy.detect import ColumnDetection, detect_columns
 from privacy.errors import (
     ColumnActionError,
     ColumnNotFoundError,
@@ -62,6 +63,9 @@ __all__ = [
     "ColumnOutcome",
     "PseudonymisationReport",
     "apply_plan",
+    # detection
+    "ColumnDetection",
+    "detect_columns",
     "infer_kind",
     # errors
     "PrivacyError",
