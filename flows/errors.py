@@ -1,0 +1,106 @@
+"""Errors of the release pipeline: facts as attributes, messages that never hold a cell value.
+
+Exception tree::
+
+    SynthgateError                  root; ``exit_code`` tells the CLI how to exit
+    ├── InputError                  exit 2: bad input, nothing was started or published
+    │   ├── SpecError               the release spec (key, type, value, rule/kind fit)
+    │   ├── SourceError             the source file(s): missing, unreadable, empty, unparsable
+    │   ├── ColumnPlanError         unplanned columns, or planned columns missing from the data
+    │   ├── ColumnTypeError         a column's values do not fit its declared kind
+    │   ├── KeyConfigError          the pseudonymisation key is missing or too short
+    │   └── VersionExistsError      the release version is already in the catalog
+    ├── ValidationFailed            exit 1: a quality or privacy gate failed; nothing published
+    └── StageError                  exit 3: an unexpected failure inside a stage (type only)
+"""
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+
+class SynthgateError(Exception):
+    """Root of every error synthgate raises on purpose."""
+
+    exit_code = 3
+
+
+class InputError(SynthgateError):
+    """Bad input: the run stops before anything is published."""
+
+    exit_code = 2
+
+
+class SpecError(InputError):
+    """The release spec is invalid."""
+
+    def __init__(self, path: str, location: str, problem: str) -> None:
+        self.path, self.location, self.problem = path, location, problem
+        where = f"{path}: {location}: " if location else f"{path}: "
+        super().__init__(where + problem)
+
+
+class SourceError(InputError):
+    """The source file(s) cannot be used."""
+
+    def __init__(self, source: str, problem: str) -> None:
+        self.source, self.problem = source, problem
+        super().__init__(f"source {source}: {problem}")
+
+
+class ColumnPlanError(InputError):
+    """The columns of the data and the columns of the spec disagree."""
+
+    def __init__(self, unplanned: Sequence[str], missing: Sequence[str]) -> None:
+        self.unplanned, self.missing = list(unplanned), list(missing)
+        parts = []
+        if self.unplanned:
+            parts.append("columns in the data but not in the spec: " + ", ".join(self.unplanned))
+        if self.missing:
+            parts.append("columns in the spec but not in the data: " + ", ".join(self.missing))
+        super().__init__("; ".join(parts) + " (every column must be planned exactly once)")
+
+
+class ColumnTypeError(InputError):
+    """A column's values do not fit the kind the spec declares."""
+
+    def __init__(self, column: str, kind: str, bad_cells: int, allowed: str) -> None:
+        self.column, self.kind, self.bad_cells = column, kind, bad_cells
+        super().__init__(
+            f"column '{column}' is declared {kind} but {bad_cells} non-null value(s) are not {allowed}"
+        )
+
+
+class KeyConfigError(InputError):
+    """The pseudonymisation key is not available or not acceptable."""
+
+
+class VersionExistsError(InputError):
+    """A published version is never overwritten."""
+
+    def __init__(self, dataset: str, version: str, path: str) -> None:
+        self.dataset, self.version, self.path = dataset, version, path
+        super().__init__(
+            f"release {dataset} {version} already exists at {path}; published versions are never "
+            "overwritten: raise dataset.version in the spec"
+        )
+
+
+class ValidationFailed(SynthgateError):
+    """At least one expectation failed: the release is blocked."""
+
+    exit_code = 1
+
+    def __init__(self, failures: Sequence[str], docs_path: str | None) -> None:
+        self.failures, self.docs_path = list(failures), docs_path
+        super().__init__(f"{len(self.failures)} expectation(s) failed; nothing was published")
+
+
+class StageError(SynthgateError):
+    """An unexpected error inside a stage, reported by type only (its message may hold data)."""
+
+    def __init__(self, stage: str, error_type: str) -> None:
+        self.stage, self.error_type = stage, error_type
+        super().__init__(
+            f"stage '{stage}' failed with {error_type}; its message is withheld because it may "
+            "contain data (set SYNTHGATE_DEBUG=1 to print the traceback on this terminal only)"
+        )

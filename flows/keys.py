@@ -1,0 +1,65 @@
+"""Where the pseudonymisation key comes from: an environment variable, a Prefect Secret, or the demo."""
+from __future__ import annotations
+
+import os
+
+import privacy
+from flows.errors import KeyConfigError
+from flows.spec import PrivacySpec
+
+_throwaway: privacy.PseudonymKey | None = None
+
+
+def use_throwaway_key() -> privacy.PseudonymKey:
+    """For the demo only: a random key held in this process, never written anywhere."""
+    global _throwaway
+    _throwaway = privacy.PseudonymKey.generate_throwaway()
+    return _throwaway
+
+
+def forget_throwaway_key() -> None:
+    global _throwaway
+    _throwaway = None
+
+
+def _from_text(value: str, where: str) -> privacy.PseudonymKey:
+    try:
+        return privacy.PseudonymKey.from_text(value)
+    except privacy.KeyTooShortError as exc:
+        raise KeyConfigError(
+            f"the key in {where} is {exc.length} bytes; at least {exc.minimum} are required "
+            "(e.g. openssl rand -hex 32)"
+        ) from None
+
+
+def key_from_environment(spec: PrivacySpec) -> privacy.PseudonymKey:
+    """The key from the environment variable the spec names (or the demo's throwaway key)."""
+    if _throwaway is not None:
+        return _throwaway
+    value = os.environ.get(spec.key_env)
+    if not value:
+        raise KeyConfigError(
+            f"no pseudonymisation key: set the environment variable {spec.key_env} to a secret of at "
+            f"least {privacy.MIN_KEY_BYTES} bytes (e.g. export {spec.key_env}=$(openssl rand -hex 32)), "
+            "or name a Prefect Secret block in privacy.key_secret_block"
+        )
+    return _from_text(value, f"${spec.key_env}")
+
+
+def resolve_key(spec: PrivacySpec) -> privacy.PseudonymKey:
+    """The key for this run; a Prefect Secret block wins over the environment when configured.
+
+    Raises:
+        KeyConfigError: no key, a short key, or a Secret block that cannot be loaded.
+    """
+    if _throwaway is not None or spec.key_secret_block is None:
+        return key_from_environment(spec)
+    from prefect.blocks.system import Secret
+
+    try:
+        secret = Secret.load(spec.key_secret_block)
+    except Exception as exc:  # Prefect raises ValueError or an HTTP error for a missing block
+        raise KeyConfigError(
+            f"the Prefect Secret block '{spec.key_secret_block}' cannot be loaded ({type(exc).__name__})"
+        ) from None
+    return _from_text(str(secret.get()), f"Prefect Secret '{spec.key_secret_block}'")

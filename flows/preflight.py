@@ -1,0 +1,45 @@
+"""Check a release before the orchestrator starts, so bad input stops in one clear line."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import privacy
+from flows import convert
+from flows.keys import key_from_environment
+from flows.publish import ensure_version_is_new, layout_for
+from flows.sources import SourceFacts, check_columns, read_source
+from flows.spec import LoadedSpec
+from flows.tables import coerce_kinds
+
+
+@dataclass(frozen=True)
+class PreflightReport:
+    source: SourceFacts
+    key_id: str | None
+    key_origin: str | None
+    release_dir: str
+
+
+def preflight(loaded: LoadedSpec) -> PreflightReport:
+    """Everything that can be checked without running: version, key, source, columns, kinds.
+
+    The source is read in full here and again by the ingest task: reading is cheap next to
+    training, and a CSV that breaks on its last row must stop the run before it starts.
+
+    Raises:
+        InputError: the first problem found (VersionExistsError, KeyConfigError, SourceError,
+            ColumnPlanError or ColumnTypeError).
+    """
+    spec = loaded.spec
+    ensure_version_is_new(loaded)
+    key_id = origin = None
+    if convert.privacy_plan(spec).by_action(privacy.Action.PSEUDONYMISE):
+        if spec.privacy.key_secret_block is None:
+            key_id, origin = key_from_environment(spec.privacy).key_id, f"${spec.privacy.key_env}"
+        else:
+            origin = f"Prefect Secret '{spec.privacy.key_secret_block}' (loaded when the run starts)"
+    frame, facts = read_source(loaded.source_pattern, fmt=spec.source.format,
+                               delimiter=spec.source.delimiter, encoding=spec.source.encoding)
+    check_columns(list(frame.columns), list(spec.columns))
+    coerce_kinds(frame, {name: col.kind.value for name, col in spec.columns.items()})
+    return PreflightReport(facts, key_id, origin, str(layout_for(loaded).release_dir))

@@ -1,0 +1,179 @@
+"""Publish a validated release into the catalog: all of it, atomically, or nothing."""
+from __future__ import annotations
+
+import hashlib
+import json
+import platform
+import secrets
+import shutil
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from importlib import metadata
+from pathlib import Path
+
+import pandas as pd
+
+from flows import convert
+from flows.errors import VersionExistsError
+from flows.spec import LoadedSpec
+from flows.workspace import ReleaseLayout, Workspace, read_json, write_json
+
+LIBRARIES = (
+    "synthgate", "sdv", "rdt", "ctgan", "copulas", "sdmetrics", "torch", "pandas", "numpy", "pyarrow",
+    "presidio-analyzer", "presidio-anonymizer", "spacy", "prefect", "great-expectations", "pydantic",
+)
+FORMAT_VERSION = 1
+
+
+@dataclass(frozen=True)
+class Published:
+    release_dir: str
+    data_file: str
+    manifest: str
+    data_docs: str
+    rows: int
+
+
+def library_versions() -> dict[str, str]:
+    versions = {"python": platform.python_version()}
+    for name in LIBRARIES:
+        try:
+            versions[name] = metadata.version(name)
+        except metadata.PackageNotFoundError:
+            versions[name] = "not installed"
+    return versions
+
+
+def layout_for(loaded: LoadedSpec) -> ReleaseLayout:
+    return ReleaseLayout(loaded.catalog_dir, loaded.spec.dataset.name, loaded.spec.dataset.version)
+
+
+def ensure_version_is_new(loaded: LoadedSpec) -> None:
+    """Raise VersionExistsError when the release folder is already in the catalog."""
+    layout = layout_for(loaded)
+    if layout.release_dir.exists():
+        raise VersionExistsError(layout.dataset, layout.version, str(layout.release_dir))
+
+
+def _sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        for chunk in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def _write_parquet(table: pd.DataFrame, path: Path, loaded: LoadedSpec) -> None:
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    spec = loaded.spec
+    kinds = convert.released_kinds(spec)
+    arrow = pa.Table.from_pandas(table, preserve_index=False)
+    fields = [field.with_metadata({b"synthgate.kind": kinds[field.name].encode()}) for field in arrow.schema]
+    schema = pa.schema(fields, metadata={
+        **(arrow.schema.metadata or {}),
+        b"synthgate.dataset": json.dumps({
+            "name": spec.dataset.name, "version": spec.dataset.version, "title": spec.dataset.title,
+            "description": spec.dataset.description, "licence": spec.dataset.licence,
+            "domain": spec.dataset.domain.value, "synthetic": True,
+        }).encode(),
+        b"synthgate.kinds": json.dumps(kinds).encode(),
+    })
+    pq.write_table(arrow.cast(schema), path, compression="zstd")
+
+
+def _card(loaded: LoadedSpec, manifest: dict, data_file: str) -> str:
+    spec, facts = loaded.spec, manifest
+    lines = [
+        f"# {spec.dataset.title}", "",
+        f"`{spec.dataset.name}` version {spec.dataset.version} · domain {spec.dataset.domain.value} · "
+        f"licence {spec.dataset.licence}", "",
+        spec.dataset.description.strip(), "",
+        "**This is synthetic data.** No row describes a real person: it was sampled from a "
+        f"`{facts['generator']['kind']}` model trained on a pseudonymised table, and it passed "
+        f"{facts['validation']['evaluated']} quality and privacy expectations (see `data_docs/index.html`).", "",
+        "## Load it", "",
+        "```python", "import pandas as pd", f'df = pd.read_parquet("{data_file}")', "```", "",
+        "## Columns", "", "| column | kind |", "| --- | --- |",
+        *[f"| {name} | {kind} |" for name, kind in facts["columns"].items()], "",
+        f"Rows: {facts['rows']['synthetic']}. Identifier columns hold fresh random identifiers that "
+        "link to nothing. Integrity: `manifest.json` lists the sha256 of every file.", "",
+    ]
+    return "\n".join(lines)
+
+
+def _manifest(loaded: LoadedSpec, ws: Workspace, flow_run_id: str | None) -> dict:
+    spec = loaded.spec
+    privacy_report = read_json(ws.privacy_report)
+    sample = read_json(ws.sample_report)
+    validation = read_json(ws.validation_summary)
+    ingest = read_json(ws.ingest_facts)
+    model = read_json(ws.model_dir / "manifest.json")
+    return {
+        "format_version": FORMAT_VERSION,
+        "dataset": {
+            "name": spec.dataset.name, "version": spec.dataset.version, "title": spec.dataset.title,
+            "description": spec.dataset.description, "licence": spec.dataset.licence,
+            "domain": spec.dataset.domain.value,
+        },
+        "created_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        "run": {"workspace_run_id": ws.root.name, "prefect_flow_run_id": flow_run_id},
+        "spec_sha256": loaded.sha256,
+        "source": {"sha256": ingest["sha256"], "rows": ingest["rows"], "columns": ingest["columns"],
+                   "files": len(ingest["files"])},
+        "privacy": {
+            "key_id": privacy_report.get("key_id"),
+            "columns": privacy_report["columns"],
+            "excluded_text_columns": sample["excluded_text_columns"],
+        },
+        "generator": {
+            "kind": spec.generator.kind, "params": model.get("params", {}), "device": model.get("device"),
+            "seed": spec.generator.seed, "train_seconds": model.get("train_seconds"),
+            "model_sha256": model.get("model_sha256") or model.get("sha256"),
+        },
+        "rows": {"source": ingest["rows"], "training": model.get("rows"), "synthetic": sample["rows"],
+                 "discarded_copies": sample["discarded_copies"]},
+        "columns": convert.released_kinds(spec),
+        "validation": {"success": validation["success"], "evaluated": validation["evaluated"],
+                       "failed": validation["failed"]},
+        "libraries": library_versions(),
+    }
+
+
+def publish_release(loaded: LoadedSpec, ws: Workspace, *, flow_run_id: str | None = None) -> Published:
+    """Stage every file beside the final folder, hash it, then rename the folder into place.
+
+    Raises:
+        VersionExistsError: the version is already published (checked before and at the rename).
+    """
+    layout = layout_for(loaded)
+    ensure_version_is_new(loaded)
+    layout.dataset_dir.mkdir(parents=True, exist_ok=True)
+    staging = layout.staging_dir(secrets.token_hex(6))
+    staging.mkdir()
+    try:
+        synthetic = pd.read_parquet(ws.synthetic_table)
+        _write_parquet(synthetic, staging / layout.data_file_name, loaded)
+        shutil.copytree(ws.data_docs_dir, staging / layout.DATA_DOCS)
+        shutil.copyfile(ws.validation_summary, staging / layout.VALIDATION)
+        manifest = _manifest(loaded, ws, flow_run_id)
+        (staging / layout.CARD).write_text(_card(loaded, manifest, layout.data_file_name), encoding="utf-8")
+        manifest["files"] = {
+            str(path.relative_to(staging)): {"sha256": _sha256(path), "bytes": path.stat().st_size}
+            for path in sorted(staging.rglob("*")) if path.is_file()
+        }
+        write_json(staging / layout.MANIFEST, manifest)
+        # A published version is never empty, so rename() refuses to replace one that appeared
+        # meanwhile (ENOTEMPTY); the explicit check above gives the friendly message.
+        ensure_version_is_new(loaded)
+        staging.rename(layout.release_dir)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    final = layout.release_dir
+    return Published(
+        release_dir=str(final), data_file=str(final / layout.data_file_name),
+        manifest=str(final / layout.MANIFEST), data_docs=str(final / layout.DATA_DOCS / "index.html"),
+        rows=len(synthetic),
+    )

@@ -1,0 +1,42 @@
+"""Process environment for a run, set before Prefect, Presidio or GX are imported."""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+
+def state_dir() -> Path:
+    """synthgate's own state (Prefect home, caches): $SYNTHGATE_STATE_DIR or the XDG state folder."""
+    explicit = os.environ.get("SYNTHGATE_STATE_DIR")
+    if explicit:
+        return Path(explicit).expanduser()
+    base = os.environ.get("XDG_STATE_HOME") or str(Path.home() / ".local" / "state")
+    return Path(base) / "synthgate"
+
+
+def configure(prefect_home: str | None = None) -> Path:
+    """Set the environment variables that keep a run offline, quiet and out of the catalog.
+
+    Args:
+        prefect_home: Prefect's home folder (database, logs); default $PREFECT_HOME, else
+            <state dir>/prefect. It never defaults to a folder inside a catalog.
+
+    Returns:
+        The Prefect home in use.
+    """
+    home = Path(prefect_home or os.environ.get("PREFECT_HOME") or state_dir() / "prefect").expanduser()
+    home.mkdir(parents=True, exist_ok=True, mode=0o700)
+    os.environ["PREFECT_HOME"] = str(home)
+    defaults = {
+        "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
+        # A first ephemeral start runs the DB migrations: 15-25 s on two busy cores (default 20 s).
+        "PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS": "180",
+        "PREFECT_RESULTS_PERSIST_BY_DEFAULT": "false",
+        # Presidio's e-mail recognizer must not fetch the public-suffix list.
+        "TLDEXTRACT_PUBLIC_SUFFIX_LIST_URLS": "",
+        "TLDEXTRACT_CACHE": str(state_dir() / "tldextract"),
+        "TOKENIZERS_PARALLELISM": "false",
+    }
+    for name, value in defaults.items():
+        os.environ.setdefault(name, value)
+    return home

@@ -1,0 +1,233 @@
+"""The release spec: one YAML file per release, parsed and checked here and nowhere else."""
+from __future__ import annotations
+
+import difflib
+import hashlib
+import re
+from dataclasses import dataclass
+from enum import Enum
+from pathlib import Path
+from typing import Any, Literal
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic_core import PydanticCustomError
+
+from flows.errors import SpecError
+
+import generators
+import privacy
+
+SLUG = r"^[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?$"
+VERSION = r"^[0-9A-Za-z][0-9A-Za-z._+-]{0,31}$"
+ENV_NAME = r"^[A-Za-z_][A-Za-z0-9_]*$"
+
+
+class StrictModel(BaseModel):
+    """A spec block: unknown keys are errors that name the key and the allowed ones."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, use_enum_values=False)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _known_keys(cls, data: Any) -> Any:
+        if isinstance(data, dict):
+            allowed = sorted(cls.model_fields)
+            for key in data:
+                if key not in cls.model_fields:
+                    close = difflib.get_close_matches(str(key), allowed, n=1)
+                    hint = f" (did you mean '{close[0]}'?)" if close else ""
+                    raise PydanticCustomError(
+                        "unknown_key",
+                        "unknown key '{key}'{hint}; allowed: {allowed}",
+                        {"key": str(key), "hint": hint, "allowed": ", ".join(allowed)},
+                    )
+        return data
+
+
+class Domain(str, Enum):
+    HEALTHCARE = "healthcare"
+    DEFENSE = "defense"
+    OTHER = "other"
+
+
+class ColumnKind(str, Enum):
+    NUMERICAL = "numerical"
+    CATEGORICAL = "categorical"
+    DATETIME = "datetime"
+    BOOLEAN = "boolean"
+    ID = "id"
+    TEXT = "text"
+
+
+class DatasetSpec(StrictModel):
+    name: str = Field(pattern=SLUG, description="Slug: lower-case letters, digits and hyphens.")
+    version: str = Field(pattern=VERSION, description="Release version, e.g. 1.0.0.")
+    title: str = Field(min_length=1, max_length=200)
+    description: str = Field(default="", max_length=10_000)
+    licence: str = Field(min_length=1, max_length=100, description="e.g. CC-BY-4.0 or KOGL-Type1.")
+    domain: Domain
+
+
+class SourceSpec(StrictModel):
+    path: str = Field(min_length=1, description="A CSV or Parquet file, or a glob of them.")
+    format: Literal["auto", "csv", "parquet"] = "auto"
+    delimiter: str = Field(default=",", min_length=1, max_length=1)
+    encoding: str = Field(default="utf-8", min_length=1)
+
+
+class ColumnSpec(StrictModel):
+    kind: ColumnKind
+    action: privacy.Action
+    rule: privacy.GeneraliseRule | None = None
+
+
+class PrivacySpec(StrictModel):
+    key_env: str = Field(default="SYNTHGATE_PSEUDONYM_KEY", pattern=ENV_NAME)
+    key_secret_block: str | None = Field(
+        default=None, description="Name of a Prefect Secret block holding the key (wins over key_env)."
+    )
+    text_language: Literal["en"] = "en"
+
+
+class GeneratorSpec(StrictModel):
+    kind: str = generators.DEFAULT_GENERATOR
+    params: dict[str, Any] = Field(default_factory=dict)
+    device: Literal["auto", "cpu", "cuda"] = "auto"
+    seed: int = Field(default=0, ge=0, lt=2**32)
+
+
+class SampleSpec(StrictModel):
+    rows: int = Field(ge=1, le=100_000_000)
+
+
+class OutputSpec(StrictModel):
+    catalog: str = Field(min_length=1)
+    workspace: str = Field(min_length=1)
+
+
+class ValidationSpec(StrictModel):
+    null_rate_tolerance: float = Field(default=0.05, ge=0.0, le=1.0)
+
+
+class ReleaseSpec(StrictModel):
+    dataset: DatasetSpec
+    source: SourceSpec
+    columns: dict[str, ColumnSpec] = Field(min_length=1)
+    privacy: PrivacySpec = PrivacySpec()
+    generator: GeneratorSpec = GeneratorSpec()
+    sample: SampleSpec
+    output: OutputSpec
+    validation: ValidationSpec = ValidationSpec()
+
+
+@dataclass(frozen=True)
+class LoadedSpec:
+    """A validated spec plus where it came from; relative paths resolve against its folder."""
+
+    spec: ReleaseSpec
+    path: Path
+    sha256: str
+
+    @property
+    def base_dir(self) -> Path:
+        return self.path.parent
+
+    def resolve(self, relative: str) -> Path:
+        candidate = Path(relative).expanduser()
+        return (candidate if candidate.is_absolute() else self.base_dir / candidate).resolve()
+
+    @property
+    def catalog_dir(self) -> Path:
+        return self.resolve(self.spec.output.catalog)
+
+    @property
+    def workspace_dir(self) -> Path:
+        return self.resolve(self.spec.output.workspace)
+
+    @property
+    def source_pattern(self) -> str:
+        """The source file or glob as an absolute pattern."""
+        candidate = Path(self.spec.source.path).expanduser()
+        return str(candidate if candidate.is_absolute() else self.base_dir / candidate)
+
+
+def load_spec(path: str | Path) -> LoadedSpec:
+    """Read, parse and check a release spec.
+
+    Args:
+        path: the YAML file.
+
+    Returns:
+        The validated spec with its path and sha256.
+
+    Raises:
+        SpecError: one line naming the file, the key and what is allowed.
+    """
+    spec_path = Path(path)
+    shown = str(path)
+    try:
+        raw_bytes = spec_path.read_bytes()
+    except FileNotFoundError:
+        raise SpecError(shown, "", "file not found") from None
+    except OSError as exc:
+        raise SpecError(shown, "", f"cannot be read ({exc.strerror or type(exc).__name__})") from None
+    try:
+        raw = yaml.safe_load(raw_bytes.decode("utf-8"))
+    except UnicodeDecodeError:
+        raise SpecError(shown, "", "is not UTF-8 text") from None
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f"line {mark.line + 1}" if mark is not None else ""
+        raise SpecError(shown, where, f"is not valid YAML ({getattr(exc, 'problem', None) or 'syntax error'})") from None
+    if not isinstance(raw, dict):
+        raise SpecError(shown, "", "must be a YAML mapping with the keys " + ", ".join(ReleaseSpec.model_fields))
+    try:
+        spec = ReleaseSpec.model_validate(raw)
+    except ValidationError as exc:
+        location, problem = _first_problem(exc)
+        raise SpecError(shown, location, problem) from None
+    loaded = LoadedSpec(spec=spec, path=spec_path.resolve(), sha256=hashlib.sha256(raw_bytes).hexdigest())
+    _check_semantics(loaded, shown)
+    return loaded
+
+
+def _first_problem(exc: ValidationError) -> tuple[str, str]:
+    errors = exc.errors(include_url=False, include_input=False)
+    first = errors[0]
+    loc = [str(part) for part in first["loc"]]
+    message = first["msg"]
+    if first["type"] == "extra_forbidden":
+        # Extra keys inside a generalisation rule (a privacy model): name the rule's own keys.
+        key = loc.pop()
+        rule_cls = privacy.RULES.get(loc[-1]) if loc else None
+        allowed = sorted(rule_cls.model_fields) if rule_cls else []
+        message = f"unknown key '{key}'" + (f"; allowed: {', '.join(allowed)}" if allowed else "")
+    loc = [part for part in loc if part not in privacy.RULES or part == "rule"]
+    more = f" (and {len(errors) - 1} more problem(s))" if len(errors) > 1 else ""
+    return ".".join(loc), message + more
+
+
+def _check_semantics(loaded: LoadedSpec, shown: str) -> None:
+    spec = loaded.spec
+    for name, column in spec.columns.items():
+        try:
+            privacy.ColumnPlan(name=name, kind=column.kind.value, action=column.action, rule=column.rule)
+        except privacy.PrivacyError as exc:
+            raise SpecError(shown, f"columns.{name}", str(exc)) from None
+    try:
+        generators.get_generator(spec.generator.kind)
+    except generators.GeneratorError as exc:
+        raise SpecError(shown, "generator.kind", str(exc)) from None
+    try:
+        generators.parse_params(spec.generator.kind, spec.generator.params)
+    except generators.GeneratorError as exc:
+        raise SpecError(shown, "generator.params", str(exc)) from None
+    catalog, workspace = loaded.catalog_dir, loaded.workspace_dir
+    if catalog == workspace or catalog in workspace.parents or workspace in catalog.parents:
+        raise SpecError(
+            shown, "output", "catalog and workspace must be separate folders, neither inside the other "
+            "(raw and pseudonymised intermediates never enter the catalog)"
+        )
+    if spec.privacy.key_secret_block is not None and not re.match(r"^[a-z0-9-]+$", spec.privacy.key_secret_block):
+        raise SpecError(shown, "privacy.key_secret_block", "a Prefect block name: lower-case letters, digits, hyphens")

@@ -1,0 +1,39 @@
+"""The end-of-run summary: what was done to each column, the model, the gates, the paths."""
+from __future__ import annotations
+
+from rich.console import Console
+from rich.table import Table
+
+from flows.spec import LoadedSpec
+
+
+def print_summary(console: Console, loaded: LoadedSpec, result: dict, elapsed: float) -> None:
+    facts, published = result["facts"], result["published"]
+    by_action: dict[str, list[str]] = {}
+    for outcome in facts["privacy"]["columns"]:
+        by_action.setdefault(outcome["action"], []).append(outcome["column"])
+    table = Table(title=f"{loaded.spec.dataset.name} {loaded.spec.dataset.version} published",
+                  show_header=False, title_justify="left")
+    table.add_column(style="bold")
+    table.add_column()
+    for action in ("keep", "generalise", "pseudonymise", "redact_text", "drop"):
+        cols = by_action.get(action, [])
+        table.add_row(action, f"{len(cols)}: {', '.join(cols)}" if cols else "0")
+    excluded = facts["sample"]["excluded_text_columns"]
+    if excluded:
+        table.add_row("left out", f"{', '.join(excluded)} (free text is not synthesised yet)")
+    model = facts["model"]
+    table.add_row("generator", f"{model.get('kind')} on {model.get('device')}, trained in "
+                  f"{model.get('train_seconds', 0):.1f} s on {model.get('rows')} rows")
+    table.add_row("rows", f"{facts['ingest']['rows']} source -> {facts['sample']['rows']} synthetic "
+                  f"({facts['sample']['discarded_copies']} copies of training rows discarded)")
+    validation = facts["validation"]
+    table.add_row("gates", f"{validation['evaluated'] - validation['failed']}/{validation['evaluated']} "
+                  "expectations passed")
+    table.add_row("key id", str(facts["privacy"].get("key_id")))
+    table.add_row("parquet", published["data_file"])
+    table.add_row("manifest", published["manifest"])
+    table.add_row("data docs", published["data_docs"])
+    table.add_row("workspace", result["workspace"] + " (private: raw and pseudonymised data)")
+    table.add_row("elapsed", f"{elapsed:.1f} s")
+    console.print(table)

@@ -1,0 +1,217 @@
+"""Prefect tasks: thin wiring from the spec and the workspace to one leaf function each.
+
+Tasks pass paths and small result objects, never DataFrames, so Prefect's results and logs
+can never hold a record; results are not persisted at all.
+"""
+from __future__ import annotations
+
+import functools
+import os
+import sys
+import traceback
+from dataclasses import asdict, dataclass
+
+import pandas as pd
+from prefect import get_run_logger, task
+from prefect.cache_policies import NO_CACHE
+
+import expectations
+import generators
+import privacy
+from flows import convert
+from flows.errors import StageError, SynthgateError, ValidationFailed
+from flows.keys import resolve_key
+from flows.publish import publish_release
+from flows.sources import SourceFacts, check_columns, read_source
+from flows.spec import LoadedSpec
+from flows.tables import coerce_kinds
+from flows.workspace import Workspace, read_json, write_json
+
+TASK_OPTIONS = {"persist_result": False, "cache_policy": NO_CACHE}
+
+
+def stage(name: str):
+    """Let synthgate's own errors through; replace any other by its type alone (its text may hold data)."""
+
+    def decorate(fn):
+        @functools.wraps(fn)
+        def run(*args, **kwargs):
+            try:
+                return fn(*args, **kwargs)
+            except SynthgateError:
+                raise
+            except Exception as exc:
+                if os.environ.get("SYNTHGATE_DEBUG") == "1":
+                    traceback.print_exc(file=sys.__stderr__)
+                raise StageError(name, type(exc).__name__) from None
+
+        return run
+
+    return decorate
+
+
+@task(name="ingest", **TASK_OPTIONS)
+@stage("ingest")
+def ingest(loaded: LoadedSpec, ws: Workspace) -> SourceFacts:
+    """Read the source, check its columns against the plan, type them, keep them in the workspace."""
+    spec = loaded.spec
+    frame, facts = read_source(
+        loaded.source_pattern, fmt=spec.source.format,
+        delimiter=spec.source.delimiter, encoding=spec.source.encoding,
+    )
+    check_columns(list(frame.columns), list(spec.columns))
+    typed = coerce_kinds(frame, {name: col.kind.value for name, col in spec.columns.items()})
+    typed.to_parquet(ws.raw_table, index=False)
+    write_json(ws.ingest_facts, facts.to_dict())
+    get_run_logger().info(
+        "ingest: %d rows x %d columns from %d file(s), sha256 %s", facts.rows, facts.columns,
+        len(facts.files), facts.sha256[:16],
+    )
+    return facts
+
+
+@dataclass(frozen=True)
+class PseudonymiseResult:
+    key_id: str | None
+    actions: dict[str, int]
+    training_rows: int
+    training_columns: int
+
+
+@task(name="pseudonymise", **TASK_OPTIONS)
+@stage("pseudonymise")
+def pseudonymise(loaded: LoadedSpec, ws: Workspace) -> PseudonymiseResult:
+    """Apply the pseudonymisation plan, then keep the columns the generator may learn."""
+    spec = loaded.spec
+    plan = convert.privacy_plan(spec)
+    key = resolve_key(spec.privacy) if plan.by_action(privacy.Action.PSEUDONYMISE) else None
+    raw = pd.read_parquet(ws.raw_table)
+    result, report = privacy.apply_plan(raw, plan, key)
+    result.to_parquet(ws.pseudonymised_table, index=False)
+    write_json(ws.privacy_report, report.to_dict())
+    training = result[list(convert.learned_kinds(spec))]
+    training.to_parquet(ws.training_table, index=False)
+    actions = {a.value: len(plan.by_action(a)) for a in privacy.Action}
+    log = get_run_logger()
+    log.info("pseudonymise: %s; key id %s", ", ".join(f"{n} {a}" for a, n in actions.items() if n), report.key_id)
+    for outcome in report.columns:
+        log.info("  %s: %s%s, %d cell(s) changed", outcome.column, outcome.action,
+                 f" ({outcome.rule})" if outcome.rule else "", outcome.changed_cells)
+    return PseudonymiseResult(report.key_id, actions, len(training), training.shape[1])
+
+
+@dataclass(frozen=True)
+class TrainResult:
+    kind: str
+    device: str
+    train_seconds: float
+    rows: int
+
+
+@task(name="train", **TASK_OPTIONS)
+@stage("train")
+def train(loaded: LoadedSpec, ws: Workspace) -> TrainResult:
+    """Fit the spec's generator on the training table and save it as a model directory."""
+    gen_spec = loaded.spec.generator
+    cls = generators.get_generator(gen_spec.kind)
+    params = generators.parse_params(gen_spec.kind, gen_spec.params)
+    device = generators.resolve_device(gen_spec.device) if cls.supports_gpu else "cpu"
+    log = get_run_logger()
+    log.info("train: %s on %s, seed %d", gen_spec.kind, device, gen_spec.seed)
+    model = cls(params, device=device, seed=gen_spec.seed)
+    report = model.fit(pd.read_parquet(ws.training_table), convert.generator_schema(loaded.spec))
+    model.save(ws.model_dir)
+    log.info("train: %d rows x %d columns in %.1f s", report.rows, report.columns, report.train_seconds)
+    return TrainResult(gen_spec.kind, report.device, report.train_seconds, report.rows)
+
+
+@task(name="sample", **TASK_OPTIONS)
+@stage("sample")
+def sample(loaded: LoadedSpec, ws: Workspace) -> dict:
+    """Draw the requested rows, reproducibly for the seed, and give them fresh identifiers."""
+    spec = loaded.spec
+    model = generators.get_generator(spec.generator.kind).load(ws.model_dir, device="cpu")
+    training = pd.read_parquet(ws.training_table)
+    rules = convert.privacy_plan(spec).rules()
+    synthetic, discarded = generators.sample_without_copies(
+        model, spec.sample.rows, seed=spec.generator.seed, training=training,
+        transform=lambda frame: privacy.coarsen_synthetic(frame, rules),
+    )
+    pseudonymised = pd.read_parquet(ws.pseudonymised_table, columns=convert.identifier_columns(spec))
+    for offset, name in enumerate(convert.identifier_columns(spec), start=1):
+        synthetic[name] = generators.fresh_identifiers(
+            spec.sample.rows, seed=spec.generator.seed + offset,
+            null_share=float(pseudonymised[name].isna().mean()),
+        )
+    synthetic = synthetic[convert.released_columns(spec)]
+    synthetic.to_parquet(ws.synthetic_table, index=False)
+    facts = {"rows": len(synthetic), "seed": spec.generator.seed, "discarded_copies": discarded,
+             "excluded_text_columns": convert.text_columns(spec)}
+    write_json(ws.sample_report, facts)
+    get_run_logger().info("sample: %d rows (%d exact copies of training rows discarded)", len(synthetic), discarded)
+    return facts
+
+
+@task(name="validate", **TASK_OPTIONS)
+@stage("validate")
+def validate(loaded: LoadedSpec, ws: Workspace) -> dict:
+    """Run the quality suite and the privacy gates; Data Docs go to the workspace."""
+    spec = loaded.spec
+    ids, sensitive = convert.identifier_columns(spec), convert.sensitive_columns(spec)
+    synthetic = pd.read_parquet(ws.synthetic_table)
+    training = pd.read_parquet(ws.training_table)
+    pseudonymised = pd.read_parquet(ws.pseudonymised_table)
+    raw = pd.read_parquet(ws.raw_table, columns=sensitive)
+    reference = pd.concat([training, pseudonymised[ids]], axis=1)[convert.released_columns(spec)]
+    profile = expectations.profile_training(reference, convert.released_kinds(spec))
+    write_json(ws.profile, profile.to_dict())
+    gates = expectations.privacy_gate_frame(
+        synthetic, training=training, learned_columns=list(training.columns), identifier_columns=ids,
+        pseudonyms=_distinct_text(pseudonymised[ids]), raw_identifiers=_distinct_text(raw[[c for c in ids if c in raw]]),
+        raw_sensitive_values=_distinct_text(raw),
+    )
+    summary = expectations.validate_release(
+        synthetic, gates, docs_dir=ws.data_docs_dir,
+        synthetic_suite=expectations.build_synthetic_suite(
+            profile, expected_rows=spec.sample.rows,
+            tolerances=expectations.Tolerances(null_rate=spec.validation.null_rate_tolerance),
+        ),
+        privacy_suite=expectations.build_privacy_suite(),
+    )
+    write_json(ws.validation_summary, summary.to_dict())
+    log = get_run_logger()
+    log.info("validate: %d of %d expectations passed", summary.evaluated - summary.failed, summary.evaluated)
+    if not summary.success:
+        lines = expectations.render_failures(summary)
+        for line in lines:
+            log.error("validate: %s", line)
+        raise ValidationFailed(lines, str(ws.data_docs_dir))
+    return {"evaluated": summary.evaluated, "failed": summary.failed}
+
+
+def _distinct_text(frame: pd.DataFrame) -> set[str]:
+    values: set[str] = set()
+    for name in frame.columns:
+        column = frame[name].dropna()
+        values.update(column.astype(str).str.strip().unique().tolist())
+    return values
+
+
+@task(name="publish", **TASK_OPTIONS)
+@stage("publish")
+def publish(loaded: LoadedSpec, ws: Workspace, flow_run_id: str | None) -> dict:
+    """Write the release atomically into the catalog; an existing version is never touched."""
+    published = publish_release(loaded, ws, flow_run_id=flow_run_id)
+    get_run_logger().info("publish: %s", published.release_dir)
+    return asdict(published)
+
+
+def read_stage_facts(ws: Workspace) -> dict:
+    """The small JSON facts each stage left in the workspace (for the summary and the manifest)."""
+    return {
+        "ingest": read_json(ws.ingest_facts),
+        "privacy": read_json(ws.privacy_report),
+        "model": read_json(ws.model_dir / "manifest.json"),
+        "sample": read_json(ws.sample_report),
+        "validation": read_json(ws.validation_summary),
+    }

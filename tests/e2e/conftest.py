@@ -1,0 +1,48 @@
+"""Real rows for end-to-end runs: a few hundred rows of medicaldata's covid_testing."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import yaml
+
+from flows.demo import covid_testing_table
+
+EXAMPLE = Path(__file__).resolve().parents[2] / "examples" / "covid_testing.yaml"
+
+
+@pytest.fixture(scope="session")
+def covid_rows():
+    return covid_testing_table().sample(n=400, random_state=7).reset_index(drop=True)
+
+
+@pytest.fixture
+def covid_release(tmp_path, covid_rows):
+    """Writes the rows as CSV and the example spec re-pointed at them; returns (spec_path, frame)."""
+
+    def make(frame=None, *, version="1.0.0", rows=300, **validation):
+        frame = covid_rows if frame is None else frame
+        source = tmp_path / "source" / "covid.csv"
+        source.parent.mkdir(exist_ok=True)
+        frame.to_csv(source, index=False)
+        spec = yaml.safe_load(EXAMPLE.read_text())
+        spec["dataset"]["version"] = version
+        spec["source"]["path"] = "source/covid.csv"
+        spec["output"] = {"catalog": "catalog", "workspace": "workspace"}
+        spec["sample"]["rows"] = rows
+        if validation:
+            spec["validation"] = validation
+        path = tmp_path / f"spec-{version}.yaml"
+        path.write_text(yaml.safe_dump(spec, sort_keys=False))
+        return path
+
+    make.tmp_path = tmp_path
+    return make
+
+
+@pytest.fixture(scope="session")
+def prefect_harness():
+    from prefect.testing.utilities import prefect_test_harness
+
+    with prefect_test_harness(server_startup_timeout=180):
+        yield

@@ -1,0 +1,126 @@
+"""Bad input stops with one clear line, exit code 2, and nothing published (one test per case)."""
+from __future__ import annotations
+
+import os
+
+import pytest
+from typer.testing import CliRunner
+
+from flows.cli import app
+
+runner = CliRunner()
+
+
+def _run(*args):
+    return runner.invoke(app, list(args), catch_exceptions=False)
+
+
+def _assert_refused(result, spec_dir, *fragments):
+    lines = [line for line in result.stderr.splitlines() if line.strip()]
+    assert result.exit_code == 2, result.output
+    assert len(lines) == 1, lines
+    assert lines[0].startswith("error: ")
+    for fragment in fragments:
+        assert fragment in lines[0]
+    catalog = spec_dir / "catalog"
+    assert not catalog.exists() or not any(catalog.rglob("*.parquet"))
+
+
+@pytest.mark.parametrize("command", ["check", "run"])
+def test_missing_source_file(small_release, key_env, command):
+    spec = small_release(**{"source.path": "data/nope.csv"})
+    _assert_refused(_run(command, str(spec)), small_release.tmp_path, "nope.csv", "file not found")
+
+
+def test_glob_matching_nothing(small_release, key_env):
+    spec = small_release(**{"source.path": "data/*.parquet"})
+    _assert_refused(_run("run", str(spec)), small_release.tmp_path, "no file matches")
+
+
+def test_unreadable_source_file_corrupt_parquet(small_release, key_env):
+    (small_release.source.parent / "broken.parquet").write_bytes(b"PAR1 this is not parquet")
+    spec = small_release(**{"source.path": "data/broken.parquet"})
+    _assert_refused(_run("run", str(spec)), small_release.tmp_path, "not a readable Parquet file")
+
+
+@pytest.mark.skipif(hasattr(os, "geteuid") and os.geteuid() == 0, reason="root reads any file")
+def test_unreadable_source_file_permission(small_release, key_env):
+    small_release.source.chmod(0)
+    spec = small_release()
+    _assert_refused(_run("run", str(spec)), small_release.tmp_path, "permission denied")
+
+
+def test_empty_table(small_release, key_env):
+    header = small_release.source.read_text().splitlines()[0]
+    small_release.source.write_text(header + "\n")
+    _assert_refused(_run("run", str(small_release())), small_release.tmp_path, "has no rows")
+
+
+def test_csv_that_does_not_parse(small_release, key_env):
+    with small_release.source.open("a") as handle:
+        handle.write("P9999,CANARY_ROW,1,2,3,4,5,6,7,8\n")
+    result = _run("run", str(small_release()))
+    _assert_refused(result, small_release.tmp_path, "does not parse as CSV", "10 fields where the header has 8")
+    assert "CANARY_ROW" not in result.output
+
+
+def test_spec_with_a_typo(small_release, key_env):
+    spec = small_release(**{"columns.sex": {"kind": "categorical", "actoin": "keep"}})
+    _assert_refused(_run("run", str(spec)), small_release.tmp_path,
+                    "columns.sex", "unknown key 'actoin'", "did you mean 'action'", "allowed: action, kind, rule")
+
+
+def test_spec_with_a_wrong_type(small_release, key_env):
+    spec = small_release(**{"sample.rows": "many"})
+    _assert_refused(_run("run", str(spec)), small_release.tmp_path, "sample.rows", "valid integer")
+
+
+def test_unplanned_column(small_release, key_env, DELETE):
+    spec = small_release(**{"columns.smoker": DELETE})
+    _assert_refused(_run("run", str(spec)), small_release.tmp_path,
+                    "columns in the data but not in the spec: smoker")
+
+
+def test_planned_column_missing_from_the_data(small_release, key_env):
+    spec = small_release(**{"columns.weight": {"kind": "numerical", "action": "keep"}})
+    _assert_refused(_run("run", str(spec)), small_release.tmp_path,
+                    "columns in the spec but not in the data: weight")
+
+
+def test_missing_key(small_release, monkeypatch):
+    monkeypatch.delenv("SYNTHGATE_PSEUDONYM_KEY", raising=False)
+    _assert_refused(_run("run", str(small_release())), small_release.tmp_path,
+                    "no pseudonymisation key", "SYNTHGATE_PSEUDONYM_KEY")
+
+
+def test_short_key(small_release, monkeypatch):
+    monkeypatch.setenv("SYNTHGATE_PSEUDONYM_KEY", "too-short-secret")
+    result = _run("run", str(small_release()))
+    _assert_refused(result, small_release.tmp_path, "is 16 bytes; at least 32 are required")
+    assert "too-short-secret" not in result.output
+
+
+def test_unknown_generator(small_release, key_env):
+    spec = small_release(**{"generator.kind": "magic_gan"})
+    _assert_refused(_run("run", str(spec)), small_release.tmp_path, "generator.kind", "magic_gan", "gaussian_copula")
+
+
+@pytest.mark.parametrize("rows", [0, -5])
+def test_zero_or_negative_rows(small_release, key_env, rows):
+    spec = small_release(**{"sample.rows": rows})
+    _assert_refused(_run("run", str(spec)), small_release.tmp_path, "sample.rows", "greater than or equal to 1")
+
+
+def test_output_version_that_already_exists(small_release, key_env):
+    existing = small_release.tmp_path / "catalog" / "patients" / "1.0.0"
+    existing.mkdir(parents=True)
+    (existing / "manifest.json").write_text("{}")
+    _run_result = _run("run", str(small_release()))
+    _assert_refused(_run_result, small_release.tmp_path, "already exists", "never overwritten")
+    assert (existing / "manifest.json").read_text() == "{}"
+
+
+def test_column_values_that_do_not_fit_their_kind(small_release, key_env):
+    spec = small_release(**{"columns.sex": {"kind": "numerical", "action": "keep"}})
+    result = _run("run", str(spec))
+    _assert_refused(result, small_release.tmp_path, "column 'sex' is declared numerical", "40 non-null value(s)")
