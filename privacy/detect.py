@@ -22,8 +22,9 @@ __all__ = [
 ]
 
 DETECT_ENTITIES: tuple[str, ...] = (
-    "PERSON", "EMAIL_ADDRESS", "PHONE_NUMBER", "US_SSN", "CREDIT_CARD", "IP_ADDRESS", "DATE_TIME",
-    "LOCATION", "NRP", "URL", "IBAN_CODE", "US_DRIVER_LICENSE", "US_PASSPORT", "MEDICAL_LICENSE",
+    "PERSON", "LOCATION", "NRP", "DATE_TIME",  # spaCy NER
+    "EMAIL_ADDRESS", "PHONE_NUMBER", "URL", "IP_ADDRESS",  # contact details
+    "US_SSN", "CREDIT_CARD", "IBAN_CODE", "US_DRIVER_LICENSE", "US_PASSPORT", "MEDICAL_LICENSE",  # ids
 )  # fmt: skip
 EVIDENCE_THRESHOLD = 0.5
 """Share of sampled values an entity must cover before content alone decides. spaCy's
@@ -35,8 +36,10 @@ _HINT_WEIGHT = 0.6
 _STRUCTURE_WEIGHT = 0.5
 # Contact details and national ids: synthetic data never needs them, so they are dropped.
 _DROP_ENTITIES = frozenset(
-    {"EMAIL_ADDRESS", "PHONE_NUMBER", "US_SSN", "KR_RRN", "CREDIT_CARD", "IBAN_CODE", "IP_ADDRESS", "URL",
-     "US_DRIVER_LICENSE", "US_PASSPORT", "MEDICAL_LICENSE"}
+    {
+        "EMAIL_ADDRESS", "PHONE_NUMBER", "URL", "IP_ADDRESS",
+        "US_SSN", "KR_RRN", "CREDIT_CARD", "IBAN_CODE", "US_DRIVER_LICENSE", "US_PASSPORT", "MEDICAL_LICENSE",
+    }
 )  # fmt: skip
 _DROP_HINTS = frozenset({"national_id", "email", "phone", "ip", "address"})
 _CATEGORY_NOUNS = {
@@ -58,7 +61,7 @@ class ColumnDetection:
 
     ``evidence_share`` is the share of sampled values in which ``entity`` covers at
     least 60% of the characters (for free text: the share of values containing any
-    entity); 0.0 when ``entity`` is None or comes from the name alone.
+    entity); 0.0 when ``entity`` is None.
 
     ``confidence`` is ``1 - (1 - e)(1 - h)(1 - s)``, the chance that at least one
     signal is right if they were independent: ``e`` is ``evidence_share``, ``h`` is
@@ -152,9 +155,12 @@ def _is_textual(series: pd.Series) -> bool:
 def _scan(texts: list[str], language: str) -> dict[str, list[tuple[str, int, int, float]]]:
     engines = presidio_engines(language)
     analysed = engines.batch.analyze_iterator(
-        texts, language=language, batch_size=256, entities=list(DETECT_ENTITIES),
+        texts,
+        language=language,
+        batch_size=256,
+        entities=list(DETECT_ENTITIES),
         score_threshold=analysis_threshold(_SCORE),
-    )  # fmt: skip
+    )
     return {
         text: merge_overlaps([r for r in results if r.score >= entity_threshold(r.entity_type, _SCORE)])
         for text, results in zip(texts, analysed)
@@ -224,8 +230,8 @@ def _by_name(kind: str, hint: NameHint | None, ev: _Evidence) -> _Proposal | Non
         return _Proposal(Action.PSEUDONYMISE, why, "PERSON", share, hinted=True)
     if hint.category == "birth" and kind == "datetime":
         share = ev.full.get("DATE_TIME", 0.0)
-        return _Proposal(Action.GENERALISE, f"{named}: truncated to the year", "DATE_TIME", share, True,
-                         rule=DateTruncate(unit="year"))  # fmt: skip
+        why = f"{named}: truncated to the year"
+        return _Proposal(Action.GENERALISE, why, "DATE_TIME", share, hinted=True, rule=DateTruncate(unit="year"))
     if hint.category == "birth":
         action = Action.KEEP if kind == "numerical" else Action.DROP
         why = f"{named}, kind {kind!r}: a number (a year) is kept; text is dropped unless converted to dates"

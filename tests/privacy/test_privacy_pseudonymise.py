@@ -125,6 +125,16 @@ def test_each_distinct_value_is_hashed_once(monkeypatch):
     assert out.nunique() == 2
 
 
+@settings(max_examples=500, deadline=None)
+@given(st.text(min_size=0, max_size=40))
+def test_property_normalising_twice_changes_nothing(value):
+    # Run
+    once = normalise_identifier(value)
+
+    # Assert: data normalised upstream gets the same pseudonym as raw data
+    assert normalise_identifier(once) == once
+
+
 @settings(max_examples=200, deadline=None)
 @given(st.text(min_size=0, max_size=40))
 def test_property_deterministic_and_well_formed(value):
