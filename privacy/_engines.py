@@ -34,7 +34,11 @@ _NER_CONFIGURATION: dict[str, Any] = {
         "DATE": "DATE_TIME",
         "TIME": "DATE_TIME",
     },
-    "labels_to_ignore": ["ORG", "CARDINAL", "ORDINAL", "QUANTITY", "MONEY", "PERCENT"],
+    # Labels that name no person; unmapped labels are otherwise kept and logged on every call.
+    "labels_to_ignore": [
+        "ORG", "CARDINAL", "ORDINAL", "QUANTITY", "MONEY", "PERCENT",
+        "WORK_OF_ART", "PRODUCT", "EVENT", "LAW", "LANGUAGE",
+    ],
 }
 
 # Presidio's default phone regions plus Korea, whose mobile numbers (010-1234-5678) the
@@ -152,7 +156,14 @@ def _build(language: str) -> Engines:
     # Presidio reads entities and lemmas only; the dependency parser costs ~15% of the time.
     nlp_engine.get_nlp(language).disable_pipe("parser")
     registry = RecognizerRegistry(supported_languages=[language])
-    registry.load_predefined_recognizers(nlp_engine=nlp_engine, languages=[language])
+    # Loading logs one WARNING per recognizer of another language (es, it, pl ...): noise.
+    analyzer_log = logging.getLogger("presidio-analyzer")
+    level = analyzer_log.level
+    analyzer_log.setLevel(logging.ERROR)
+    try:
+        registry.load_predefined_recognizers(nlp_engine=nlp_engine, languages=[language])
+    finally:
+        analyzer_log.setLevel(level)
     registry.remove_recognizer("PhoneRecognizer")
     registry.add_recognizer(PhoneRecognizer(supported_language=language, supported_regions=_PHONE_REGIONS))
     analyzer = AnalyzerEngine(nlp_engine=nlp_engine, registry=registry, supported_languages=[language])

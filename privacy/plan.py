@@ -95,8 +95,8 @@ class ColumnPlan:
         if self.action is Action.DROP:
             return None
         if self.action is Action.PSEUDONYMISE:
-            # A pseudonymised category (a surname) keeps its frequencies; anything else is a key.
-            return "categorical" if self.kind == "categorical" else "id"
+            # A pseudonym is a key whatever it replaced: it links records and is never learned.
+            return "id"
         if self.action is Action.GENERALISE:
             assert self.rule is not None
             return self.rule.output_kind(self.kind)

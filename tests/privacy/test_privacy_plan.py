@@ -223,6 +223,6 @@ def test_plan_helpers_and_duplicate_columns():
 def test_output_kinds():
     # Run / Assert
     assert ColumnPlan("a", "id", "pseudonymise").output_kind == "id"
-    assert ColumnPlan("a", "categorical", "pseudonymise").output_kind == "categorical"
+    assert ColumnPlan("a", "categorical", "pseudonymise").output_kind == "id"
     assert ColumnPlan("a", "numerical", "generalise", AgeBand()).output_kind == "categorical"
     assert ColumnPlan("a", "text", "drop").output_kind is None
