@@ -155,14 +155,20 @@ def demo(
     run_release(spec_path, prefect_home, title="demo")
 
 
-@app.callback()
-def main(version: bool = typer.Option(False, "--version", help="Print the version and exit.")) -> None:
-    """synthgate: privacy-preserving synthetic data releases."""
-    if version:
-        from importlib.metadata import version as v
+def _print_version(value: bool) -> None:
+    if value:
+        from importlib.metadata import version
 
-        out.print(f"synthgate {v('synthgate')}")
+        out.print(f"synthgate {version('synthgate')}")
         raise typer.Exit(0)
+
+
+@app.callback()
+def main(
+    version: bool = typer.Option(False, "--version", callback=_print_version, is_eager=True,
+                                 help="Print the version and exit."),
+) -> None:
+    """synthgate: privacy-preserving synthetic data releases."""
 
 
 if __name__ == "__main__":  # pragma: no cover

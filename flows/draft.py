@@ -18,20 +18,25 @@ def _slug(text: str) -> str:
 
 
 def _scalar(value) -> str:
-    return yaml.safe_dump(value, default_flow_style=True, allow_unicode=True).strip().removesuffix("...").strip()
+    text = yaml.safe_dump(value, default_flow_style=True, allow_unicode=True, sort_keys=False, width=10_000)
+    return text.strip().removesuffix("...").strip()
+
+
+def _rule(rule) -> str:
+    params = {k: v for k, v in rule.model_dump(mode="json").items() if k != "rule" and v is not None}
+    return _scalar({"rule": rule.rule, **params})
 
 
 def _evidence(d: privacy.ColumnDetection) -> str:
-    parts = []
     if d.entity:
-        parts.append(f"looks like {d.entity} (confidence {d.confidence:.2f})")
+        parts = [f"{d.entity} in {d.evidence_share:.0%} of {d.sampled} sampled values (confidence {d.confidence:.2f})"]
+    elif d.sampled:
+        parts = [f"no personal entity in {d.sampled} sampled values"]
     else:
-        parts.append("no personal entity detected")
-    if d.sampled:
-        parts.append(f"{d.evidence_share:.0%} of {d.sampled} sampled values recognised")
+        parts = []
     if d.name_hint:
-        parts.append(f"column name suggests '{d.name_hint}'")
-    return "; ".join(parts)
+        parts.append(f"name suggests '{d.name_hint}'")
+    return "; ".join(parts + [d.reason])
 
 
 def render_draft(
@@ -53,12 +58,12 @@ def render_draft(
         "columns:",
     ]
     for d in detections:
-        lines.append(f"  # {_evidence(d)} -> {d.reason}")
+        lines.append(f"  # {_evidence(d)}")
         lines.append(f"  {_scalar(d.column)}:")
         lines.append(f"    kind: {d.inferred_kind}")
         lines.append(f"    action: {d.proposed_action.value}")
         if d.proposed_rule is not None:
-            lines.append(f"    rule: {_scalar(d.proposed_rule.model_dump(mode='json'))}")
+            lines.append(f"    rule: {_rule(d.proposed_rule)}")
     lines += [
         "privacy:",
         "  key_env: SYNTHGATE_PSEUDONYM_KEY   # the key (>= 32 bytes) is read from this variable at run time",

@@ -124,6 +124,11 @@ def _manifest(loaded: LoadedSpec, ws: Workspace, flow_run_id: str | None) -> dic
                    "files": len(ingest["files"])},
         "privacy": {
             "key_id": privacy_report.get("key_id"),
+            "plan": {
+                name: {"kind": col.kind.value, "action": col.action.value,
+                       "rule": col.rule.model_dump(mode="json") if col.rule else None}
+                for name, col in spec.columns.items()
+            },
             "columns": privacy_report["columns"],
             "excluded_text_columns": sample["excluded_text_columns"],
         },

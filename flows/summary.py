@@ -14,8 +14,8 @@ def print_summary(console: Console, loaded: LoadedSpec, result: dict, elapsed: f
         by_action.setdefault(outcome["action"], []).append(outcome["column"])
     table = Table(title=f"{loaded.spec.dataset.name} {loaded.spec.dataset.version} published",
                   show_header=False, title_justify="left")
-    table.add_column(style="bold")
-    table.add_column()
+    table.add_column(style="bold", no_wrap=True)
+    table.add_column(overflow="fold")  # paths are shown whole, folded rather than cut
     for action in ("keep", "generalise", "pseudonymise", "redact_text", "drop"):
         cols = by_action.get(action, [])
         table.add_row(action, f"{len(cols)}: {', '.join(cols)}" if cols else "0")

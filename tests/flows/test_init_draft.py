@@ -1,0 +1,64 @@
+"""`synthgate init` drafts a spec a person can review and run; it never copies a value."""
+from __future__ import annotations
+
+import pandas as pd
+import yaml
+from typer.testing import CliRunner
+
+from flows.cli import app
+from flows.demo import covid_testing_table
+from flows.spec import load_spec
+
+
+def test_init_drafts_a_runnable_spec_with_evidence_and_no_values(tmp_path, key_env):
+    # Setup: real rows, with a canary name that must not reach the draft
+    frame = covid_testing_table().sample(n=300, random_state=3).reset_index(drop=True)
+    frame.loc[::5, "fake_last_name"] = "Canarywood"
+    data = tmp_path / "in" / "covid.csv"
+    data.parent.mkdir()
+    frame.to_csv(data, index=False)
+    draft = tmp_path / "specs" / "covid.yaml"
+
+    # Run
+    result = CliRunner().invoke(app, ["init", str(data), "-o", str(draft), "--sample-size", "100"])
+
+    # Assert: every column planned with a kind, an action and evidence in comments
+    assert result.exit_code == 0, result.output
+    text = draft.read_text()
+    spec = yaml.safe_load(text)
+    assert list(spec["columns"]) == list(frame.columns)
+    assert spec["source"]["path"] == "../in/covid.csv"
+    assert spec["columns"]["subject_id"]["action"] in ("pseudonymise", "drop")
+    assert spec["columns"]["fake_last_name"]["action"] in ("pseudonymise", "drop")
+    assert spec["columns"]["note"]["kind"] == "text" and spec["columns"]["note"]["action"] == "redact_text"
+    assert spec["columns"]["gender"]["action"] == "keep"
+    assert spec["columns"]["age"]["action"] == "generalise"
+    assert "sampled values" in text and "PERSON in" in text
+    # ... never a value from the data (a canary, a name, a clinic, an id)
+    for value in ["Canarywood", frame["fake_first_name"].dropna().iloc[0], "clinical lab",
+                  str(frame["subject_id"].iloc[0])]:
+        assert value not in text.replace("fake_first_name", "")
+
+    # Assert: once a person fills in the licence, the draft is a valid spec whose check passes
+    draft.write_text(text.replace("licence: ''", "licence: CC-BY-4.0"))
+    loaded = load_spec(draft)
+    assert loaded.spec.sample.rows == 300
+    checked = CliRunner().invoke(app, ["check", str(draft)])
+    assert checked.exit_code == 0, checked.output
+
+
+def test_init_refuses_to_overwrite_and_unfilled_drafts_do_not_run(tmp_path):
+    # Setup
+    data = tmp_path / "t.csv"
+    pd.DataFrame({"a": [1, 2, 3], "b": ["x", "y", "z"]}).to_csv(data, index=False)
+    draft = tmp_path / "t.yaml"
+    runner = CliRunner()
+    assert runner.invoke(app, ["init", str(data), "-o", str(draft)]).exit_code == 0
+
+    # Run
+    again = runner.invoke(app, ["init", str(data), "-o", str(draft)])
+    unfilled = runner.invoke(app, ["check", str(draft)])
+
+    # Assert
+    assert again.exit_code == 2 and "already exists" in again.stderr
+    assert unfilled.exit_code == 2 and "dataset.licence" in unfilled.stderr
