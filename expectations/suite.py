@@ -97,7 +97,7 @@ def build_synthetic_suite(
         ),
     ]
     for column in profile.columns:
-        expectations.extend(_column_expectations(gxe, column, tolerances))
+        expectations.extend(_column_expectations(gxe, column, tolerances, expected_rows))
     return gx.ExpectationSuite(name=name, expectations=expectations)
 
 
@@ -131,7 +131,7 @@ def build_privacy_suite(name: str = "privacy_gates") -> gx.ExpectationSuite:
     return gx.ExpectationSuite(name=name, expectations=expectations)
 
 
-def _column_expectations(gxe: Any, column: ColumnProfile, tolerances: Tolerances) -> list[Any]:
+def _column_expectations(gxe: Any, column: ColumnProfile, tolerances: Tolerances, rows: int) -> list[Any]:
     col = column.name
     kind = ColumnKind(column.kind)
     found = [
@@ -141,7 +141,7 @@ def _column_expectations(gxe: Any, column: ColumnProfile, tolerances: Tolerances
             type_list=_type_list(column),
             description=f"Column {col} has a dtype allowed for {kind.value} columns.",
         ),
-        _null_rate_expectation(gxe, column, tolerances),
+        _null_rate_expectation(gxe, column, tolerances, rows),
     ]
     if column.categories is not None:
         found.append(
@@ -211,17 +211,23 @@ def _category_values(categories: tuple[str, ...]) -> list[Any]:
     return values
 
 
-def _null_rate_expectation(gxe: Any, column: ColumnProfile, tolerances: Tolerances) -> Any:
+def _null_rate_expectation(gxe: Any, column: ColumnProfile, tolerances: Tolerances, rows: int) -> Any:
     present = 1.0 - column.null_rate
-    low = max(0.0, math.floor(round((present - tolerances.null_rate) * 1000, 6)) / 1000)
-    high = min(1.0, math.ceil(round((present + tolerances.null_rate) * 1000, 6)) / 1000)
+    # A sample of `rows` rows drawn with the training share of non-null values still varies by
+    # binomial noise; allow three standard errors on top of the tolerance, so a small sample of a
+    # faithful model passes and a model that loses or invents missing values does not.
+    noise = 3.0 * math.sqrt(present * (1.0 - present) / max(rows, 1))
+    margin = tolerances.null_rate + noise
+    low = max(0.0, math.floor(round((present - margin) * 1000, 6)) / 1000)
+    high = min(1.0, math.ceil(round((present + margin) * 1000, 6)) / 1000)
     return gxe.ExpectColumnProportionOfNonNullValuesToBeBetween(
         column=column.name,
         min_value=low,
         max_value=high,
         description=(
             f"Between {low:.1%} and {high:.1%} of {column.name} is non-null "
-            f"(training null rate ± {tolerances.null_rate:.1%})."
+            f"(training null rate ± {tolerances.null_rate:.1%}, plus {noise:.1%} sampling noise "
+            f"for {rows} rows)."
         ),
     )
 

@@ -33,9 +33,9 @@ def fail(exc: SynthgateError) -> None:
     """One clear line on stderr (plus the failed expectations), then the error's exit code."""
     if isinstance(exc, ValidationFailed):
         for line in exc.failures:
-            err.print(f"  failed: {line}", markup=False, highlight=False)
+            err.print(f"  failed: {line}", markup=False, highlight=False, soft_wrap=True)
         if exc.docs_path:
-            err.print(f"  Data Docs (workspace): {exc.docs_path}", markup=False, highlight=False)
+            err.print(f"  Data Docs (workspace): {exc.docs_path}", markup=False, highlight=False, soft_wrap=True)
     err.print(f"error: {exc}", markup=False, highlight=False, soft_wrap=True)
     raise typer.Exit(exc.exit_code)
 
@@ -111,7 +111,7 @@ def run_release(spec: Path, prefect_home: Optional[str], *, title: str = "run") 
         fail(exc)
     mode = f"server {os.environ['PREFECT_API_URL']}" if os.environ.get("PREFECT_API_URL") else f"ephemeral, home {home}"
     out.print(f"[bold]synthgate {title}[/]: {loaded.spec.dataset.name} {loaded.spec.dataset.version} "
-              f"({report.source.rows} rows); Prefect {mode}", highlight=False)
+              f"({report.source.rows} rows); Prefect {mode}", highlight=False, soft_wrap=True)
     from flows.release import release
     from flows.summary import print_summary
 

@@ -1,6 +1,7 @@
 """Test-wide environment: offline, quiet, and every state folder inside a temporary directory."""
 from __future__ import annotations
 
+import copy
 import os
 import tempfile
 from pathlib import Path
@@ -63,7 +64,7 @@ def small_release(tmp_path):
     }
 
     def write(**overrides) -> Path:
-        data = yaml.safe_load(yaml.safe_dump(spec))
+        data = copy.deepcopy(spec)
         for dotted, value in overrides.items():
             node = data
             *parents, last = dotted.split(".")

@@ -59,15 +59,34 @@ def test_release_publishes_a_verified_reproducible_dataset(prefect_harness, covi
     assert second["facts"]["privacy"]["key_id"] == manifest["privacy"]["key_id"]
 
 
-def test_a_failed_gate_blocks_publishing_and_leaves_nothing(prefect_harness, covid_release, key_env):
-    # Setup: zero tolerance on null rates cannot hold for sampled columns with ~45% missing values
-    spec = covid_release(version="2.0.0", null_rate_tolerance=0.0)
+def test_a_failed_gate_blocks_publishing_and_leaves_nothing(prefect_harness, covid_release, covid_rows, key_env):
+    # Setup: the dropped first names survive in a kept copy of the column, a real-world slip
+    frame = covid_rows.assign(nickname=covid_rows["fake_first_name"])
+    spec = covid_release(frame, version="2.0.0", columns={"nickname": {"kind": "categorical", "action": "keep"}})
 
     # Run
     with pytest.raises(ValidationFailed) as caught:
         release(spec_path=str(spec))
 
-    # Assert
-    assert any("payor_group" in line for line in caught.value.failures)
+    # Assert: the privacy gate names itself; nothing reached the catalog
+    assert any("privacy_gates" in line and "contains_raw_value" in line for line in caught.value.failures)
     dataset_dir = covid_release.tmp_path / "catalog" / "covid-testing"
     assert not dataset_dir.exists() or list(dataset_dir.iterdir()) == []
+
+
+def test_the_key_can_come_from_a_prefect_secret_block(prefect_harness, covid_release, monkeypatch):
+    # Setup: no environment key at all; the key lives in a Prefect Secret block
+    from prefect.blocks.system import Secret
+
+    monkeypatch.delenv("SYNTHGATE_PSEUDONYM_KEY", raising=False)
+    secret = "block-held-key-" + "f" * 40
+    Secret(value=secret).save("synthgate-test-key", overwrite=True)
+    spec = covid_release(version="3.0.0", rows=50)
+    text = spec.read_text().replace("key_env: SYNTHGATE_PSEUDONYM_KEY", "key_secret_block: synthgate-test-key")
+    spec.write_text(text)
+
+    # Run
+    result = release(spec_path=str(spec))
+
+    # Assert
+    assert result["facts"]["privacy"]["key_id"] == privacy.PseudonymKey.from_text(secret).key_id

@@ -79,17 +79,28 @@ def test_ranges_use_the_profiles_rounded_bounds():
     assert "17 and 1300" in age.description and "2 significant figures" in age.description
 
 
-def test_null_rate_bounds_are_tolerance_wide_and_clipped():
-    # Run
-    suite = build_synthetic_suite(PROFILE, expected_rows=100, tolerances=Tolerances(null_rate=0.05))
+def test_null_rate_bounds_are_tolerance_plus_three_standard_errors_and_clipped():
+    # Run: 10,000 rows, so the sampling noise 3*sqrt(p(1-p)/n) is small and easy to check by hand
+    suite = build_synthetic_suite(PROFILE, expected_rows=10_000, tolerances=Tolerances(null_rate=0.05))
     columns = by_column(suite)
     key = "expect_column_proportion_of_non_null_values_to_be_between"
 
-    # Assert
-    assert (columns["age"][key].min_value, columns["age"][key].max_value) == (0.85, 0.95)
+    # Assert: age 0.9 ± (0.05 + 0.009); pid 1.0 (no noise); sex 0.02 ± (0.05 + 0.0042); visit 0.5 ± 0.065
+    assert (columns["age"][key].min_value, columns["age"][key].max_value) == (0.841, 0.959)
     assert (columns["pid"][key].min_value, columns["pid"][key].max_value) == (0.95, 1.0)
-    assert (columns["sex"][key].min_value, columns["sex"][key].max_value) == (0.0, 0.07)
-    assert (columns["visit"][key].min_value, columns["visit"][key].max_value) == (0.45, 0.55)
+    assert (columns["sex"][key].min_value, columns["sex"][key].max_value) == (0.0, 0.075)
+    assert (columns["visit"][key].min_value, columns["visit"][key].max_value) == (0.435, 0.565)
+
+
+def test_null_rate_bounds_widen_for_small_samples():
+    # Run
+    small = by_column(build_synthetic_suite(PROFILE, expected_rows=100))
+    large = by_column(build_synthetic_suite(PROFILE, expected_rows=100_000))
+    key = "expect_column_proportion_of_non_null_values_to_be_between"
+
+    # Assert: visit (half missing) at 100 rows: 0.5 ± (0.05 + 0.15)
+    assert (small["visit"][key].min_value, small["visit"][key].max_value) == (0.3, 0.7)
+    assert large["visit"][key].max_value - large["visit"][key].min_value < 0.12
 
 
 def test_category_sets_include_typed_readings():
