@@ -96,7 +96,7 @@ def check(spec: Path = typer.Argument(..., help="The release spec (YAML).")) -> 
         fail(exc)
     out.print(f"ok: {report.source.rows} rows x {report.source.columns} columns, all planned; "
               f"key {report.key_id or 'not needed'}" + (f" from {report.key_origin}" if report.key_origin else "")
-              + f"; will publish to {report.release_dir}")
+              + f"; will publish to {report.release_dir}", soft_wrap=True)
 
 
 def run_release(spec: Path, prefect_home: Optional[str], *, title: str = "run") -> dict:

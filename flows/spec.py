@@ -195,15 +195,15 @@ def load_spec(path: str | Path) -> LoadedSpec:
 def _first_problem(exc: ValidationError) -> tuple[str, str]:
     errors = exc.errors(include_url=False, include_input=False)
     first = errors[0]
-    loc = [str(part) for part in first["loc"]]
+    # pydantic puts the discriminator's tag after 'rule' (columns.age.rule.age_band.width): drop it.
+    loc = [str(part) for i, part in enumerate(first["loc"]) if not (i and first["loc"][i - 1] == "rule")]
+    tag = next((str(part) for i, part in enumerate(first["loc"]) if i and first["loc"][i - 1] == "rule"), None)
     message = first["msg"]
     if first["type"] == "extra_forbidden":
-        # Extra keys inside a generalisation rule (a privacy model): name the rule's own keys.
+        # An unknown key inside a generalisation rule (a privacy model): name that rule's keys.
         key = loc.pop()
-        rule_cls = privacy.RULES.get(loc[-1]) if loc else None
-        allowed = sorted(rule_cls.model_fields) if rule_cls else []
+        allowed = sorted(privacy.RULES[tag].model_fields) if tag in privacy.RULES else []
         message = f"unknown key '{key}'" + (f"; allowed: {', '.join(allowed)}" if allowed else "")
-    loc = [part for part in loc if part not in privacy.RULES or part == "rule"]
     more = f" (and {len(errors) - 1} more problem(s))" if len(errors) > 1 else ""
     return ".".join(loc), message + more
 

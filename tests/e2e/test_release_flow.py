@@ -11,7 +11,9 @@ import pyarrow.parquet as pq
 import pytest
 
 import privacy
-from flows.errors import ValidationFailed
+from typer.testing import CliRunner
+
+from flows.cli import app
 from flows.release import release
 
 pytestmark = pytest.mark.slow
@@ -59,19 +61,27 @@ def test_release_publishes_a_verified_reproducible_dataset(prefect_harness, covi
     assert second["facts"]["privacy"]["key_id"] == manifest["privacy"]["key_id"]
 
 
-def test_a_failed_gate_blocks_publishing_and_leaves_nothing(prefect_harness, covid_release, covid_rows, key_env):
+def test_a_failed_gate_exits_1_naming_it_and_publishes_nothing(prefect_harness, covid_release, covid_rows, key_env):
     # Setup: the dropped first names survive in a kept copy of the column, a real-world slip
-    frame = covid_rows.assign(nickname=covid_rows["fake_first_name"])
+    frame = covid_rows.copy()
+    frame.loc[::3, "fake_first_name"] = "Zorblattine"  # a canary among the real (fake) names
+    frame = frame.assign(nickname=frame["fake_first_name"])
     spec = covid_release(frame, version="2.0.0", columns={"nickname": {"kind": "categorical", "action": "keep"}})
 
-    # Run
-    with pytest.raises(ValidationFailed) as caught:
-        release(spec_path=str(spec))
+    # Run: the CLI, in this process, against the harness's Prefect server
+    result = CliRunner().invoke(app, ["run", str(spec)])
 
-    # Assert: the privacy gate names itself; nothing reached the catalog
-    assert any("privacy_gates" in line and "contains_raw_value" in line for line in caught.value.failures)
+    # Assert: exit 1, one line per failed expectation naming it, then the error line
+    lines = [line for line in result.stderr.splitlines() if line.strip()]
+    assert result.exit_code == 1, result.output
+    failed = [line for line in lines if line.startswith("  failed: ")]
+    assert any("privacy_gates" in line and "contains_raw_value" in line for line in failed)
+    assert lines[-1] == f"error: {len(failed)} expectation(s) failed; nothing was published"
+    assert "Data Docs (workspace)" in result.stderr
     dataset_dir = covid_release.tmp_path / "catalog" / "covid-testing"
     assert not dataset_dir.exists() or list(dataset_dir.iterdir()) == []
+    # ... and the leaked value itself is quoted nowhere in what the run printed
+    assert "Zorblattine" not in result.output
 
 
 def test_the_key_can_come_from_a_prefect_secret_block(prefect_harness, covid_release, monkeypatch):

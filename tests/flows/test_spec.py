@@ -52,6 +52,8 @@ def test_the_spec_converts_into_leaf_configs(small_release):
         ({"generator.device": "tpu"}, "generator.device", "'auto', 'cpu' or 'cuda'"),
         ({"output.workspace": "catalog/ws"}, "output", "neither inside the other"),
         ({"sample": {"rows": 10, "seed": 3}}, "sample", "unknown key 'seed'"),
+        ({"columns.age_band": {"kind": "numerical", "action": "keep", "extra": 1}}, "columns.age_band",
+         "unknown key 'extra'"),
     ],
 )
 def test_spec_mistakes_name_the_place_and_the_allowed_values(small_release, overrides, location, fragment):
