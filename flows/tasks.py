@@ -160,7 +160,7 @@ def validate(loaded: LoadedSpec, ws: Workspace) -> dict:
     ids, sensitive = convert.identifier_columns(spec), convert.sensitive_columns(spec)
     synthetic = pd.read_parquet(ws.synthetic_table)
     training = pd.read_parquet(ws.training_table)
-    pseudonymised = pd.read_parquet(ws.pseudonymised_table)
+    pseudonymised = pd.read_parquet(ws.pseudonymised_table, columns=ids)
     raw = pd.read_parquet(ws.raw_table, columns=sensitive)
     reference = pd.concat([training, pseudonymised[ids]], axis=1)[convert.released_columns(spec)]
     profile = expectations.profile_training(reference, convert.released_kinds(spec))
