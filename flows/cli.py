@@ -11,7 +11,7 @@ import typer
 from rich.console import Console
 
 from flows import settings
-from flows.errors import SynthgateError, ValidationFailed
+from flows.errors import InputError, SynthgateError, ValidationFailed
 
 app = typer.Typer(
     name="synthgate",
@@ -63,7 +63,7 @@ def init(
     from flows.sources import read_source
 
     if output.exists() and not force:
-        fail(_input_error(f"{output} already exists; pass --force to overwrite it"))
+        fail(InputError(f"{output} already exists; pass --force to overwrite it"))
     try:
         frame, facts = read_source(str(data.resolve()))
     except SynthgateError as exc:
@@ -75,12 +75,6 @@ def init(
     flagged = sum(1 for d in detections if d.entity)
     out.print(f"Draft written to {output}: {len(detections)} columns, {flagged} with personal entities detected.")
     out.print("Review every column's kind and action, fill in dataset.licence, then: synthgate check " + str(output))
-
-
-def _input_error(message: str) -> SynthgateError:
-    from flows.errors import InputError
-
-    return InputError(message)
 
 
 @app.command()

@@ -27,9 +27,10 @@ def identifier_columns(spec: ReleaseSpec) -> list[str]:
 
 def text_columns(spec: ReleaseSpec) -> list[str]:
     """Free-text columns: kept (redacted) in the workspace, left out of the synthetic table for now."""
+    identifiers = set(identifier_columns(spec))
     return [
         name for name, col in spec.columns.items()
-        if col.kind is ColumnKind.TEXT and col.action is not A.DROP and name not in identifier_columns(spec)
+        if col.kind is ColumnKind.TEXT and col.action is not A.DROP and name not in identifiers
     ]
 
 

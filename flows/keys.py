@@ -17,11 +17,6 @@ def use_throwaway_key() -> privacy.PseudonymKey:
     return _throwaway
 
 
-def forget_throwaway_key() -> None:
-    global _throwaway
-    _throwaway = None
-
-
 def _from_text(value: str, where: str) -> privacy.PseudonymKey:
     try:
         return privacy.PseudonymKey.from_text(value)

@@ -89,18 +89,22 @@ def _describe_parse_error(fmt: str, message: str) -> str:
     return "does not parse as CSV (check the delimiter, quoting and encoding)"
 
 
-def _sha256(files: list[Path]) -> tuple[str, int]:
+def _file_sha256(path: Path) -> tuple[str, int]:
     digest, total = hashlib.sha256(), 0
-    for path in files:
-        file_digest = hashlib.sha256()
-        with path.open("rb") as handle:
-            for chunk in iter(lambda: handle.read(1 << 20), b""):
-                file_digest.update(chunk)
-                total += len(chunk)
-        digest.update(f"{path.name}\0{file_digest.hexdigest()}\n".encode())
-    if len(files) == 1:
-        return file_digest.hexdigest(), total
+    with path.open("rb") as handle:
+        for chunk in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(chunk)
+            total += len(chunk)
     return digest.hexdigest(), total
+
+
+def _sha256(files: list[Path]) -> tuple[str, int]:
+    """One file: its own sha256. Several: sha256 over their names and hashes, in order."""
+    hashed = [(path.name, *_file_sha256(path)) for path in files]
+    if len(hashed) == 1:
+        return hashed[0][1], hashed[0][2]
+    combined = hashlib.sha256("".join(f"{name}\0{sha}\n" for name, sha, _ in hashed).encode())
+    return combined.hexdigest(), sum(size for _, _, size in hashed)
 
 
 def read_source(pattern: str, *, fmt: str = "auto", delimiter: str = ",", encoding: str = "utf-8") -> tuple[pd.DataFrame, SourceFacts]:
