@@ -60,7 +60,7 @@ def _read_one(path: Path, fmt: str, delimiter: str, encoding: str):
     try:
         if fmt == "parquet":
             return pq.read_table(path)
-        return pacsv.read_csv(
+        table = pacsv.read_csv(
             path,
             read_options=pacsv.ReadOptions(encoding=encoding),
             parse_options=pacsv.ParseOptions(delimiter=delimiter),
@@ -71,8 +71,27 @@ def _read_one(path: Path, fmt: str, delimiter: str, encoding: str):
         raise SourceError(str(path), "cannot be read (permission denied)") from None
     except OSError as exc:
         raise SourceError(str(path), f"cannot be read ({exc.strerror or type(exc).__name__})") from None
-    except (pa.ArrowInvalid, pa.ArrowTypeError, UnicodeDecodeError, LookupError) as exc:
+    except UnicodeDecodeError:
+        raise SourceError(str(path), _not_text(encoding)) from None
+    except LookupError:
+        raise SourceError(str(path), f"unknown encoding {encoding!r} (e.g. utf-8, cp949, euc-kr)") from None
+    except (pa.ArrowInvalid, pa.ArrowTypeError) as exc:
         raise SourceError(str(path), _describe_parse_error(fmt, str(exc))) from None
+    # pyarrow reads a UTF-8 column it cannot decode as bytes instead of failing: refuse it here,
+    # before a byte string reaches a privacy step that expects text.
+    try:
+        names = table.column_names
+    except UnicodeDecodeError:  # the header itself did not decode
+        raise SourceError(str(path), "header " + _not_text(encoding)) from None
+    undecoded = [n for n, t in zip(names, table.schema.types) if pa.types.is_binary(t) or pa.types.is_large_binary(t)]
+    if undecoded:
+        raise SourceError(str(path), f"column {undecoded[0]!r} {_not_text(encoding)}")
+    return table
+
+
+def _not_text(encoding: str) -> str:
+    hint = " (Korean files are often cp949 or euc-kr)" if encoding.replace("-", "").lower() in ("utf8", "utf8sig") else ""
+    return f"is not valid {encoding} text; set source.encoding to the file's encoding{hint}"
 
 
 def _describe_parse_error(fmt: str, message: str) -> str:

@@ -1,6 +1,7 @@
 """The release spec: one YAML file per release, parsed and checked here and nowhere else."""
 from __future__ import annotations
 
+import codecs
 import difflib
 import hashlib
 import re
@@ -10,7 +11,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 from pydantic_core import PydanticCustomError
 
 from flows.errors import SpecError
@@ -73,7 +74,16 @@ class SourceSpec(StrictModel):
     path: str = Field(min_length=1, description="A CSV or Parquet file, or a glob of them.")
     format: Literal["auto", "csv", "parquet"] = "auto"
     delimiter: str = Field(default=",", min_length=1, max_length=1)
-    encoding: str = Field(default="utf-8", min_length=1)
+    encoding: str = Field(default="utf-8", min_length=1, description="Text encoding of CSV files, e.g. utf-8, cp949, euc-kr.")
+
+    @field_validator("encoding")
+    @classmethod
+    def _known_encoding(cls, value: str) -> str:
+        try:
+            codecs.lookup(value)
+        except LookupError:
+            raise ValueError(f"unknown encoding {value!r}; e.g. utf-8, utf-8-sig, cp949, euc-kr") from None
+        return value
 
 
 class ColumnSpec(StrictModel):

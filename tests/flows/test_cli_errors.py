@@ -64,6 +64,25 @@ def test_csv_that_does_not_parse(small_release, key_env):
     assert "CANARY_ROW" not in result.output
 
 
+def _recode_source(small_release, encoding):
+    text = small_release.source.read_text(encoding="utf-8").replace("Example", "홍길동")
+    small_release.source.write_bytes(text.encode(encoding))
+
+
+def test_a_cp949_source_without_its_declared_encoding(small_release, key_env):
+    _recode_source(small_release, "cp949")
+    result = _run("run", str(small_release()))
+    _assert_refused(result, small_release.tmp_path, "column 'name' is not valid utf-8 text", "cp949")
+    assert "홍길동" not in result.output
+
+
+def test_a_cp949_source_with_its_declared_encoding_passes_the_check(small_release, key_env):
+    _recode_source(small_release, "cp949")
+    result = _run("check", str(small_release(**{"source.encoding": "cp949"})))
+    assert result.exit_code == 0, result.output
+    assert result.stdout.startswith("ok: 40 rows x 8 columns")
+
+
 def test_spec_with_a_typo(small_release, key_env):
     spec = small_release(**{"columns.sex": {"kind": "categorical", "actoin": "keep"}})
     _assert_refused(_run("run", str(spec)), small_release.tmp_path,

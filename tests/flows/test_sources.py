@@ -85,3 +85,64 @@ def test_coerce_kinds_refuses_misfits_naming_column_kind_and_count(values, kind,
         coerce_kinds(pd.DataFrame({"col": values}), {"col": kind})
     assert caught.value.bad_cells == count
     assert "column 'col'" in str(caught.value) and "SECRET_TEXT" not in str(caught.value)
+
+
+KOREAN_CSV = "이름,나이,주소\n김철수,34,서울특별시 종로구 세종대로 209\n이영희,29,부산광역시 해운대구 우동 1411\n"
+
+
+@pytest.mark.parametrize("encoding", ["cp949", "euc-kr", "utf-8", "utf-8-sig"])
+def test_korean_csv_reads_in_its_declared_encoding(tmp_path, encoding):
+    # Setup
+    path = tmp_path / "k.csv"
+    path.write_bytes(KOREAN_CSV.encode(encoding))
+
+    # Run
+    frame, _ = read_source(str(path), encoding=encoding)
+
+    # Assert
+    assert list(frame.columns) == ["이름", "나이", "주소"]
+    assert frame["이름"].tolist() == ["김철수", "이영희"]
+
+
+def test_a_cp949_file_read_as_utf8_stops_with_a_hint_and_no_value(tmp_path):
+    path = tmp_path / "k.csv"
+    path.write_bytes(KOREAN_CSV.encode("cp949"))
+    with pytest.raises(SourceError) as caught:
+        read_source(str(path))
+    message = str(caught.value)
+    assert "is not valid utf-8 text" in message and "cp949" in message
+    assert "김철수" not in message and "\\x" not in message
+
+
+def test_a_utf8_header_with_cp949_cells_names_the_column_not_the_cell(tmp_path):
+    # pyarrow would read such a column as raw bytes; it is refused instead.
+    path = tmp_path / "k.csv"
+    path.write_bytes("이름,나이\n".encode() + "김철수".encode("cp949") + b",34\n")
+    with pytest.raises(SourceError, match="column '이름' is not valid utf-8 text"):
+        read_source(str(path))
+
+
+def test_bytes_that_no_declared_encoding_decodes_stop_cleanly(tmp_path):
+    path = tmp_path / "k.csv"
+    path.write_bytes(b"a,b\n\xff\xfe\x81,2\n")
+    with pytest.raises(SourceError, match="is not valid cp949 text"):
+        read_source(str(path), encoding="cp949")
+
+
+def test_an_unknown_encoding_is_named(tmp_path):
+    path = tmp_path / "k.csv"
+    path.write_text("a\n1\n")
+    with pytest.raises(SourceError, match="unknown encoding 'klingon'"):
+        read_source(str(path), encoding="klingon")
+
+
+def test_a_mostly_empty_column_reads_as_nulls(tmp_path):
+    # Setup: 95 of 100 cells empty.
+    path = tmp_path / "sparse.csv"
+    path.write_text("id,phone\n" + "".join(f"{i},{'010-1234-5678' if i % 20 == 0 else ''}\n" for i in range(100)))
+
+    # Run
+    frame, _ = read_source(str(path))
+
+    # Assert
+    assert frame["phone"].isna().sum() == 95

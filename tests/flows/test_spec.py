@@ -54,6 +54,7 @@ def test_the_spec_converts_into_leaf_configs(small_release):
         ({"sample": {"rows": 10, "seed": 3}}, "sample", "unknown key 'seed'"),
         ({"columns.age_band": {"kind": "numerical", "action": "keep", "extra": 1}}, "columns.age_band",
          "unknown key 'extra'"),
+        ({"source.encoding": "klingon"}, "source.encoding", "unknown encoding 'klingon'; e.g. utf-8"),
     ],
 )
 def test_spec_mistakes_name_the_place_and_the_allowed_values(small_release, overrides, location, fragment):
