@@ -1,0 +1,359 @@
+"""Enforces a re-identification threshold (k, l, uniques) by ordered generalisation and suppression steps."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from functools import cache
+from typing import Annotated, Any, Literal, Union
+
+import numpy as np
+import pandas as pd
+from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, model_validator
+
+from privacy._risk_errors import InvalidEnforcementError, RiskThresholdNotMetError
+from privacy.errors import ColumnNotFoundError
+from privacy.generalise import GeneraliseRule
+from privacy.risk import RiskReport, class_diversity, class_ids, measure_risk, qi_codes, sensitive_codes
+
+__all__ = [
+    "RiskThreshold",
+    "GeneraliseStep",
+    "SuppressCellsStep",
+    "SuppressRowsStep",
+    "EnforcementStep",
+    "parse_steps",
+    "StepOutcome",
+    "EnforcementReport",
+    "enforce_threshold",
+]
+
+
+class _Config(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class RiskThreshold(_Config):
+    """The risk a release accepts: every class holds ``k`` records and ``l`` sensitive values."""
+
+    k: int = Field(ge=2, le=10_000, description="Smallest allowed equivalence class.")
+    l: int | None = Field(  # noqa: E741 - the name of the measure
+        None, ge=2, le=1_000, description="Fewest distinct sensitive values per class; needs `sensitive`."
+    )
+    sensitive: str | None = Field(None, min_length=1, description="Column for l-diversity.")
+    max_unique_share: float | None = Field(
+        None, ge=0.0, le=1.0, description="Largest allowed share of records alone in their class."
+    )
+
+    @model_validator(mode="after")
+    def _l_needs_sensitive(self) -> RiskThreshold:
+        if self.l is not None and self.sensitive is None:
+            raise ValueError("l needs a sensitive column")
+        return self
+
+    def shortfalls(self, risk: RiskReport) -> list[str]:
+        """Names the measures of ``risk`` that miss the threshold; empty when it holds.
+
+        A table without rows holds any threshold: there is no record to re-identify.
+        """
+        if risk.rows == 0:
+            return []
+        missed = []
+        if risk.k < self.k:
+            missed.append("k")
+        if self.l is not None and (risk.l is None or risk.l < self.l):
+            missed.append("l")
+        if self.max_unique_share is not None and risk.unique_share > self.max_unique_share:
+            missed.append("unique_share")
+        return missed
+
+    def is_met_by(self, risk: RiskReport) -> bool:
+        """True when ``risk`` meets every part of the threshold."""
+        return not self.shortfalls(risk)
+
+
+class GeneraliseStep(_Config):
+    """Coarsens one quasi-identifier with a generalisation rule."""
+
+    step: Literal["generalise"] = "generalise"
+    column: str = Field(min_length=1)
+    rule: GeneraliseRule
+
+
+class SuppressCellsStep(_Config):
+    """Nulls quasi-identifier cells of records in classes that miss the threshold.
+
+    ``max_share`` is a share of all quasi-identifier cells (rows x quasi-identifiers)
+    of the table given to ``enforce_threshold``.
+    """
+
+    step: Literal["suppress_cells"] = "suppress_cells"
+    max_share: float = Field(0.05, gt=0.0, le=0.5, description="Most cells this step may null.")
+
+
+class SuppressRowsStep(_Config):
+    """Drops whole classes that miss the threshold, smallest first.
+
+    ``max_share`` is a share of the rows of the table given to ``enforce_threshold``.
+    """
+
+    step: Literal["suppress_rows"] = "suppress_rows"
+    max_share: float = Field(0.05, gt=0.0, le=0.5, description="Most rows this step may drop.")
+
+
+EnforcementStep = Annotated[
+    Union[GeneraliseStep, SuppressCellsStep, SuppressRowsStep], Field(discriminator="step")
+]
+"""Any step, told apart by its ``step`` field."""
+
+
+@cache
+def _steps_adapter() -> TypeAdapter[Any]:
+    return TypeAdapter(list[EnforcementStep])
+
+
+def parse_steps(configs: Sequence[Mapping[str, Any]]) -> list[EnforcementStep]:
+    """Builds steps from mappings such as ``{"step": "suppress_rows", "max_share": 0.01}``.
+
+    Raises:
+        pydantic.ValidationError: Unknown step, unknown key or out-of-range value.
+    """
+    return _steps_adapter().validate_python([dict(config) for config in configs])
+
+
+@dataclass(frozen=True)
+class StepOutcome:
+    """What one step did (counts only) and the risk after it."""
+
+    step: str
+    column: str | None
+    cells_changed: int
+    cells_suppressed: int
+    rows_suppressed: int
+    risk: RiskReport
+    met: bool
+
+    def to_dict(self) -> dict[str, Any]:
+        """Returns the outcome as JSON-ready data."""
+        out = {name: getattr(self, name) for name in self.__dataclass_fields__}
+        out["risk"] = self.risk.to_dict()
+        return out
+
+
+@dataclass(frozen=True)
+class EnforcementReport:
+    """The risk before any step, each step that ran, and whether the threshold holds."""
+
+    threshold: RiskThreshold
+    initial: RiskReport
+    steps: tuple[StepOutcome, ...]
+    steps_skipped: int
+    met: bool
+
+    @property
+    def final(self) -> RiskReport:
+        """The risk of the returned table."""
+        return self.steps[-1].risk if self.steps else self.initial
+
+    def to_dict(self) -> dict[str, Any]:
+        """Returns the report as JSON-ready data."""
+        return {
+            "threshold": self.threshold.model_dump(),
+            "initial": self.initial.to_dict(),
+            "steps": [outcome.to_dict() for outcome in self.steps],
+            "steps_skipped": self.steps_skipped,
+            "met": self.met,
+        }
+
+
+def enforce_threshold(
+    data: pd.DataFrame,
+    quasi_identifiers: Sequence[str],
+    threshold: RiskThreshold,
+    steps: Sequence[EnforcementStep | Mapping[str, Any]],
+) -> tuple[pd.DataFrame, EnforcementReport]:
+    """Applies steps in order until the table meets the threshold.
+
+    The risk is measured first and after every step; the first step after which the
+    threshold holds is the last one run. Suppressed cells become null (NaN, NaT or
+    None, as pandas does for the dtype; integer columns become float) and count as a
+    value of their own, together with cells that were null already. Dropped rows keep
+    their index labels out of the result; the others keep theirs. Deterministic: no
+    randomness anywhere.
+
+    Args:
+        data: The table; it is not modified.
+        quasi_identifiers: The columns that define equivalence classes.
+        threshold: The risk to reach.
+        steps: Steps or mappings that parse as steps, applied in order.
+
+    Returns:
+        The table meeting the threshold and an ``EnforcementReport`` of counts and sizes.
+
+    Raises:
+        ColumnNotFoundError: A quasi-identifier, the sensitive column or a step's column is missing.
+        InvalidEnforcementError: A step generalises a column that is not a quasi-identifier,
+            or the sensitive column is a quasi-identifier.
+        RuleNotApplicableError: A generalisation rule does not fit its column.
+        RiskThresholdNotMetError: The threshold still fails after every step.
+    """
+    parsed = [step if isinstance(step, BaseModel) else parse_steps([step])[0] for step in steps]
+    qis = tuple(dict.fromkeys(quasi_identifiers))
+    _check(data, qis, threshold, parsed)
+    base_rows = len(data)
+    table = data.copy()
+    initial = _measure(table, qis, threshold)
+    outcomes: list[StepOutcome] = []
+    met = threshold.is_met_by(initial)
+    for step in parsed:
+        if met:
+            break
+        table, counts = _run(step, table, qis, threshold, base_rows)
+        risk = _measure(table, qis, threshold)
+        met = threshold.is_met_by(risk)
+        outcomes.append(StepOutcome(step.step, getattr(step, "column", None), *counts, risk=risk, met=met))
+    report = EnforcementReport(threshold, initial, tuple(outcomes), len(parsed) - len(outcomes), met)
+    if not met:
+        raise _not_met(table, qis, threshold, report)
+    return table, report
+
+
+def _check(data: pd.DataFrame, qis: tuple[str, ...], threshold: RiskThreshold, steps: list[Any]) -> None:
+    named = [*qis, *([threshold.sensitive] if threshold.sensitive else [])]
+    named += [step.column for step in steps if isinstance(step, GeneraliseStep)]
+    missing = [column for column in dict.fromkeys(named) if column not in data.columns]
+    if missing:
+        raise ColumnNotFoundError(*missing)
+    if threshold.sensitive in qis:
+        raise InvalidEnforcementError(f"the sensitive column {threshold.sensitive!r} is also a quasi-identifier")
+    for step in steps:
+        if isinstance(step, GeneraliseStep) and step.column not in qis:
+            raise InvalidEnforcementError(f"generalise step on {step.column!r}, which is not a quasi-identifier")
+
+
+def _measure(table: pd.DataFrame, qis: Sequence[str], threshold: RiskThreshold) -> RiskReport:
+    return measure_risk(table, qis, sensitive=threshold.sensitive)
+
+
+def _run(
+    step: Any, table: pd.DataFrame, qis: tuple[str, ...], threshold: RiskThreshold, base_rows: int
+) -> tuple[pd.DataFrame, tuple[int, int, int]]:
+    """Runs one step; returns the table and (cells changed, cells suppressed, rows suppressed)."""
+    if isinstance(step, GeneraliseStep):
+        # Any rule object with ``apply(series) -> (series, changed)`` works here.
+        table[step.column], changed = step.rule.apply(table[step.column])
+        return table, (int(changed), 0, 0)
+    if isinstance(step, SuppressCellsStep):
+        budget = int(np.floor(step.max_share * base_rows * len(qis)))
+        table, cells = _suppress_cells(table, qis, threshold, budget)
+        return table, (0, cells, 0)
+    budget = int(np.floor(step.max_share * base_rows))
+    table, rows = _suppress_rows(table, qis, threshold, budget)
+    return table, (0, 0, rows)
+
+
+def _risky_classes(
+    codes: np.ndarray, cards: list[int], sensitive: np.ndarray | None, threshold: RiskThreshold
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Returns each row's class id, the class sizes and which classes miss k or l.
+
+    Uniques are below k (k >= 2), so ``max_unique_share`` needs no separate test.
+    """
+    ids, n_classes = class_ids(codes, cards)
+    sizes = np.bincount(ids, minlength=n_classes)
+    risky = sizes < threshold.k
+    if threshold.l is not None and sensitive is not None:
+        risky |= class_diversity(ids, n_classes, sensitive) < threshold.l
+    return ids, sizes, risky
+
+
+def _suppress_cells(
+    table: pd.DataFrame, qis: tuple[str, ...], threshold: RiskThreshold, budget: int
+) -> tuple[pd.DataFrame, int]:
+    """Greedy local suppression: each round nulls the one quasi-identifier, over the risky
+    records, that leaves the fewest risky records (ties: fewer cells, then column order).
+
+    Nulling cells only moves risky records into other classes, so safe classes stay
+    safe and the risky set never grows. When a round would overspend, it covers whole
+    risky classes, smallest first, as far as the budget reaches.
+    """
+    codes, cards = qi_codes(table, qis)
+    nulls = np.array(cards) - 1
+    sensitive = sensitive_codes(table[threshold.sensitive]) if threshold.l is not None else None
+    suppressed = np.zeros(codes.shape, dtype=bool)
+    spent = 0
+    while True:
+        ids, sizes, risky = _risky_classes(codes, cards, sensitive, threshold)
+        at_risk = risky[ids]
+        if not at_risk.any():
+            break
+        best: tuple[int, int, int] | None = None
+        best_rows: np.ndarray | None = None
+        for j in range(len(qis)):
+            rows = at_risk & (codes[:, j] != nulls[j])
+            cost = int(rows.sum())
+            if cost > budget - spent:
+                rows = _smallest_classes_within(rows, ids, sizes, budget - spent)
+                cost = int(rows.sum())
+            if cost == 0:
+                continue
+            saved = codes[rows, j]
+            codes[rows, j] = nulls[j]
+            ids_after, _, risky_after = _risky_classes(codes, cards, sensitive, threshold)
+            codes[rows, j] = saved
+            score = (int(risky_after[ids_after].sum()), cost, j)
+            if best is None or score < best:
+                best, best_rows = score, rows
+        if best is None:
+            break
+        column = best[2]
+        codes[best_rows, column] = nulls[column]
+        suppressed[best_rows, column] = True
+        spent += best[1]
+    for j, column in enumerate(qis):
+        if suppressed[:, j].any():
+            table[column] = table[column].mask(suppressed[:, j])
+    return table, spent
+
+
+def _smallest_classes_within(rows: np.ndarray, ids: np.ndarray, sizes: np.ndarray, budget: int) -> np.ndarray:
+    """Narrows ``rows`` to whole classes, smallest first (then first seen), within ``budget`` rows."""
+    if budget <= 0:
+        return np.zeros_like(rows)
+    cost = np.bincount(ids[rows], minlength=len(sizes))
+    candidates = np.flatnonzero(cost)
+    order = candidates[np.lexsort((candidates, sizes[candidates]))]
+    within = order[np.cumsum(cost[order]) <= budget]
+    return rows & np.isin(ids, within)
+
+
+def _suppress_rows(
+    table: pd.DataFrame, qis: tuple[str, ...], threshold: RiskThreshold, budget: int
+) -> tuple[pd.DataFrame, int]:
+    """Drops the classes that miss the threshold, smallest first, as far as the budget reaches."""
+    codes, cards = qi_codes(table, qis)
+    sensitive = sensitive_codes(table[threshold.sensitive]) if threshold.l is not None else None
+    ids, sizes, risky = _risky_classes(codes, cards, sensitive, threshold)
+    drop = _smallest_classes_within(risky[ids], ids, sizes, budget)
+    return table.loc[~drop], int(drop.sum())
+
+
+def _not_met(
+    table: pd.DataFrame, qis: tuple[str, ...], threshold: RiskThreshold, report: EnforcementReport
+) -> RiskThresholdNotMetError:
+    """Builds the error, measuring the table once without each quasi-identifier."""
+    without = []
+    for column in qis:
+        risk = _measure(table, [q for q in qis if q != column], threshold)
+        without.append((column, risk.k, risk.l, threshold.is_met_by(risk)))
+    final = report.final
+    return RiskThresholdNotMetError(
+        required_k=threshold.k,
+        achieved_k=final.k,
+        required_l=threshold.l,
+        achieved_l=final.l if threshold.l is not None else None,
+        unique_share=final.unique_share,
+        max_unique_share=threshold.max_unique_share,
+        without=without,
+        report=report,
+    )
