@@ -54,10 +54,9 @@ class RiskThreshold(_Config):
     def shortfalls(self, risk: RiskReport) -> list[str]:
         """Names the measures of ``risk`` that miss the threshold; empty when it holds.
 
-        A table without rows holds any threshold: there is no record to re-identify.
+        A table without rows has k = 0 and misses it, so suppression can never pass by
+        dropping everything (``enforce_threshold`` returns an empty input as it is).
         """
-        if risk.rows == 0:
-            return []
         missed = []
         if risk.k < self.k:
             missed.append("k")
@@ -175,7 +174,8 @@ def enforce_threshold(
     """Applies steps in order until the table meets the threshold.
 
     The risk is measured first and after every step; the first step after which the
-    threshold holds is the last one run. Suppressed cells become null (NaN, NaT or
+    threshold holds is the last one run. Suppression budgets are shares of ``data``
+    and add up over steps. Suppressed cells become null (NaN, NaT or
     None, as pandas does for the dtype; integer columns become float) and count as a
     value of their own, together with cells that were null already. Dropped rows keep
     their index labels out of the result; the others keep theirs. Deterministic: no
@@ -204,7 +204,8 @@ def enforce_threshold(
     table = data.copy()
     initial = _measure(table, qis, threshold)
     outcomes: list[StepOutcome] = []
-    met = threshold.is_met_by(initial)
+    # An empty input has no record to re-identify.
+    met = base_rows == 0 or threshold.is_met_by(initial)
     for step in parsed:
         if met:
             break
