@@ -12,7 +12,7 @@ import pandas as pd
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, model_validator
 
 from privacy._risk_errors import InvalidEnforcementError, RiskThresholdNotMetError
-from privacy.errors import ColumnNotFoundError
+from privacy.errors import ColumnActionError, ColumnNotFoundError, PrivacyError
 from privacy.generalise import GeneraliseRule
 from privacy.risk import RiskReport, class_diversity, class_ids, measure_risk, qi_codes, sensitive_codes
 
@@ -175,11 +175,10 @@ def enforce_threshold(
 
     The risk is measured first and after every step; the first step after which the
     threshold holds is the last one run. Suppression budgets are shares of ``data``
-    and add up over steps. Suppressed cells become null (NaN, NaT or
-    None, as pandas does for the dtype; integer columns become float) and count as a
-    value of their own, together with cells that were null already. Dropped rows keep
-    their index labels out of the result; the others keep theirs. Deterministic: no
-    randomness anywhere.
+    and add up over steps. Suppressed cells become null (NaN, NaT or None, as pandas
+    does for the dtype; integer columns become float) and count as a value of their
+    own, together with cells that were null already. Kept rows keep their index
+    labels. Deterministic: no randomness anywhere.
 
     Args:
         data: The table; it is not modified.
@@ -195,8 +194,11 @@ def enforce_threshold(
         InvalidEnforcementError: A step generalises a column that is not a quasi-identifier,
             or the sensitive column is a quasi-identifier.
         RuleNotApplicableError: A generalisation rule does not fit its column.
+        ColumnActionError: A rule failed otherwise (only the exception type is kept).
         RiskThresholdNotMetError: The threshold still fails after every step.
     """
+    if isinstance(quasi_identifiers, str):
+        raise TypeError("quasi_identifiers must be a sequence of column names, not one string")
     parsed = [step if isinstance(step, BaseModel) else parse_steps([step])[0] for step in steps]
     qis = tuple(dict.fromkeys(quasi_identifiers))
     _check(data, qis, threshold, parsed)
@@ -242,7 +244,12 @@ def _run(
     """Runs one step; returns the table and (cells changed, cells suppressed, rows suppressed)."""
     if isinstance(step, GeneraliseStep):
         # Any rule object with ``apply(series) -> (series, changed)`` works here.
-        table[step.column], changed = step.rule.apply(table[step.column])
+        try:
+            table[step.column], changed = step.rule.apply(table[step.column])
+        except PrivacyError:
+            raise
+        except Exception as error:  # library messages may quote a cell: keep the type only
+            raise ColumnActionError(step.column, "generalise", type(error).__name__) from None
         return table, (int(changed), 0, 0)
     if isinstance(step, SuppressCellsStep):
         budget = int(np.floor(step.max_share * base_rows * len(qis)))

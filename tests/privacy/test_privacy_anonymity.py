@@ -19,7 +19,7 @@ from privacy.anonymity import (
     enforce_threshold,
     parse_steps,
 )
-from privacy.errors import ColumnNotFoundError, PrivacyError
+from privacy.errors import ColumnActionError, ColumnNotFoundError, PrivacyError
 from privacy.generalise import AgeBand
 from privacy.risk import measure_risk
 
@@ -77,9 +77,10 @@ def test_cell_suppression_nulls_the_quasi_identifier_that_merges_the_small_class
 def test_cell_suppression_goes_on_until_whole_records_merge():
     # Setup: (50,F) and (60,M): neither column alone merges them, both together do
     frame = _frame([30, 30, 40, 40, 50, 60], ["F", "F", "M", "M", "F", "M"])
+    steps = [{"step": "suppress_cells", "max_share": 0.5}]
 
     # Run
-    out, report = enforce_threshold(frame, ["age", "sex"], RiskThreshold(k=2), [{"step": "suppress_cells", "max_share": 0.5}])
+    out, report = enforce_threshold(frame, ["age", "sex"], RiskThreshold(k=2), steps)
 
     # Assert
     assert out.iloc[4:].isna().all().all()
@@ -310,7 +311,11 @@ def test_inconsistent_enforcements_are_rejected_before_any_step(qis, threshold, 
 
 # Property tests: small alphabets so that classes of every size appear.
 _records = st.lists(
-    st.tuples(st.sampled_from([20, 30, 40, None]), st.sampled_from(["F", "M", None]), st.sampled_from(["Seoul", "Busan", "Jeju"])),
+    st.tuples(
+        st.sampled_from([20, 30, 40, None]),
+        st.sampled_from(["F", "M", None]),
+        st.sampled_from(["Seoul", "Busan", "Jeju"]),
+    ),
     min_size=1,
     max_size=40,
 )
@@ -360,3 +365,36 @@ def test_enforcement_keeps_its_promises(records, k, steps):
         kept = out[column].dropna()
         assert kept.isin(frame[column].dropna()).all()
         assert (kept == frame.loc[kept.index, column]).all()
+
+
+def test_a_planted_unique_appears_in_no_report_of_a_successful_enforcement():
+    # Setup
+    frame = _frame([30, 30, 30, 40, 40, 40, 55], list("FFFMMMF"), dx=["a", "b", "a", "b", "a", "b", "CANARY-DX"])
+    frame.loc[6, "sex"] = "CANARY-SEX"
+    threshold = RiskThreshold(k=3, l=2, sensitive="dx")
+
+    # Run
+    out, report = enforce_threshold(frame, ["age", "sex"], threshold, [SuppressRowsStep(max_share=0.2)])
+
+    # Assert
+    assert report.steps[0].rows_suppressed == 1
+    assert "CANARY" not in repr(report) + json.dumps(report.to_dict())
+    assert not out.isin(["CANARY-SEX", "CANARY-DX"]).any().any()
+
+
+def test_a_failing_rule_keeps_only_its_exception_type():
+    # Setup: a rule whose library error quotes the cell it choked on
+    class Choke:
+        def apply(self, series):
+            raise ValueError(f"cannot read {series.iloc[0]!r}")
+
+    step = GeneraliseStep.model_construct(step="generalise", column="age", rule=Choke())
+    frame = _frame(["CANARY-AGE", 31], ["F", "M"])
+
+    # Run
+    with pytest.raises(ColumnActionError) as caught:
+        enforce_threshold(frame, ["age", "sex"], RiskThreshold(k=2), [step])
+
+    # Assert
+    assert str(caught.value) == "action 'generalise' failed on column 'age': ValueError"
+    assert caught.value.__cause__ is None and caught.value.__suppress_context__
