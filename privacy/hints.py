@@ -5,7 +5,11 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-__all__ = ["NameHint", "match_name_hint", "split_name"]
+__all__ = ["CATEGORIES", "NameHint", "match_name_hint", "split_name"]
+
+CATEGORIES = frozenset(
+    {"national_id", "payment", "email", "phone", "ip", "vehicle", "address", "birth", "person", "age", "identifier"}
+)
 
 
 @dataclass(frozen=True)
@@ -14,9 +18,8 @@ class NameHint:
 
     Attributes:
         keyword: The hint that matched, e.g. ``"email"`` or ``"주민등록번호"``.
-        category: One of ``national_id``, ``email``, ``phone``, ``ip``, ``address``,
-            ``birth``, ``person``, ``age``, ``identifier``.
-        entity: The Presidio entity the category stands for, or None (ages, keys).
+        category: One of ``CATEGORIES``.
+        entity: The Presidio entity the keyword stands for, or None (ages, keys).
     """
 
     keyword: str
@@ -25,10 +28,20 @@ class NameHint:
 
 
 # (category, entity, English snake_case keywords, Korean substrings), in priority order:
-# "email_address" is an e-mail, "ip_address" an IP, "phone_number" a phone, not an id.
+# "email_address" is an e-mail, "ip_address" an IP, "phone_number" a phone, not an id;
+# "외국인등록번호" and "주민등록번호" are national ids before "등록번호" is a chart number.
 _TABLE: tuple[tuple[str, str | None, tuple[str, ...], tuple[str, ...]], ...] = (
     ("national_id", "US_SSN", ("ssn", "social_security", "social_security_number"), ()),
     ("national_id", "KR_RRN", ("rrn", "resident_registration_number"), ("주민등록번호", "주민번호")),
+    ("national_id", "KR_FRN", ("frn", "foreigner_registration_number", "alien_registration_number"),
+     ("외국인등록번호", "외국인번호")),
+    ("national_id", "KR_BRN", ("brn", "business_registration_number"), ("사업자등록번호", "사업자번호")),
+    ("national_id", "KR_PASSPORT", ("passport", "passport_number", "passport_no"), ("여권번호",)),
+    ("national_id", "KR_DRIVER_LICENSE", ("driver_license", "drivers_license", "driving_licence"),
+     ("운전면허번호", "면허번호")),
+    ("national_id", "KR_HEALTH_INSURANCE_NUMBER", ("health_insurance_number", "insurance_number", "nhis"),
+     ("건강보험증번호", "보험증번호", "건강보험번호")),
+    ("payment", "CREDIT_CARD", ("credit_card", "card_number", "card_no", "cc_number"), ("카드번호",)),
     ("email", "EMAIL_ADDRESS", ("email", "e_mail", "email_address", "mail"), ("이메일", "전자우편")),
     (
         "phone",
@@ -37,12 +50,10 @@ _TABLE: tuple[tuple[str, str | None, tuple[str, ...], tuple[str, ...]], ...] = (
         ("연락처", "휴대전화", "전화번호", "휴대폰", "핸드폰"),
     ),
     ("ip", "IP_ADDRESS", ("ip", "ip_address"), ()),
-    (
-        "address",
-        "LOCATION",
-        ("address", "addr", "street", "zip", "zipcode", "zip_code", "postcode", "postal_code"),
-        ("주소", "우편번호"),
-    ),
+    ("vehicle", "KR_VEHICLE_PLATE", ("plate", "license_plate", "licence_plate", "vehicle_number", "car_number"),
+     ("차량번호", "번호판", "자동차번호")),
+    ("address", "KR_ADDRESS", (), ("주소", "우편번호", "거주지")),
+    ("address", "LOCATION", ("address", "addr", "street", "zip", "zipcode", "zip_code", "postcode", "postal_code"), ()),
     (
         "birth",
         "DATE_TIME",
@@ -53,15 +64,17 @@ _TABLE: tuple[tuple[str, str | None, tuple[str, ...], tuple[str, ...]], ...] = (
         "person",
         "PERSON",
         ("name", "surname", "firstname", "lastname", "fullname", "forename", "givenname"),
-        ("이름", "성명", "성함"),
+        ("이름", "성명", "성함", "환자명"),
     ),
     ("age", None, ("age",), ("나이", "연령")),
+    ("identifier", "KR_MILITARY_SERVICE_NUMBER", ("military_number", "service_number"), ("군번",)),
     (
         "identifier",
-        None,
-        ("id", "uuid", "guid", "mrn", "record_number", "medical_record_number", "passport", "license", "licence"),
-        ("군번", "환자번호", "등록번호", "사번", "아이디"),
+        "KR_MEDICAL_RECORD_NUMBER",
+        ("mrn", "record_number", "medical_record_number", "chart_number", "chart_no", "patient_number"),
+        ("환자번호", "등록번호", "차트번호", "병록번호"),
     ),
+    ("identifier", None, ("id", "uuid", "guid", "license", "licence"), ("사번", "아이디")),
 )
 
 # Too broad as a token ("birth_weight", "file_name"): these match only as the whole name

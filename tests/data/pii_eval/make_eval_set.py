@@ -170,6 +170,17 @@ NOTES_KO = ("특이사항 없음", "재진", "초진", "보험 확인 필요", "
 
 
 # ---------------------------------------------------------------- tables
+def en_name(en: Faker) -> str:
+    """First and last name, without Faker's prefixes and suffixes (Dr., DVM) that are not the name."""
+    return f"{en.first_name()} {en.last_name()}"
+
+
+def en_address(en: Faker) -> str:
+    """A one-line US street address (never Faker's military APO/DPO form)."""
+    state = en.state_abbr(include_territories=False, include_freely_associated_states=False)
+    return f"{en.street_address()}, {en.city()}, {state} {en.postcode()}"
+
+
 def _column_data(rng, ko, en):
     """table -> (columns: name -> (values, true entity or "", expected action))."""
     n_ko, n_mil, n_reg, n_en, n_misc = 120, 100, 80, 100, 80
@@ -222,11 +233,11 @@ def _column_data(rng, ko, en):
         },
         "en_patients": {
             "mrn": (many(lambda: mrn(rng), n_en), "KR_MEDICAL_RECORD_NUMBER", "pseudonymise"),
-            "patient_name": (many(en.name, n_en), "PERSON", "pseudonymise"),
+            "patient_name": (many(lambda: en_name(en), n_en), "PERSON", "pseudonymise"),
             "ssn": (many(lambda: us_ssn(rng), n_en), "US_SSN", "drop"),
             "phone": (many(lambda: us_phone(rng), n_en), "PHONE_NUMBER", "drop"),
             "email": (many(en.free_email, n_en), "EMAIL_ADDRESS", "drop"),
-            "address": (many(lambda: en.address().replace("\n", ", "), n_en), "LOCATION", "drop"),
+            "address": (many(lambda: en_address(en), n_en), "LOCATION", "drop"),
             "dob": (many(lambda: iso(birth_date(rng)), n_en), "DATE_TIME", "generalise"),
             "credit_card": (many(lambda: luhn_card(rng), n_en), "CREDIT_CARD", "drop"),
             "ip_address": (many(lambda: ipv4(rng), n_en), "IP_ADDRESS", "drop"),
@@ -271,9 +282,9 @@ def _sentence_fillers(rng, ko, en):
         "PLATE": ("KR_VEHICLE_PLATE", lambda: vehicle_plate(rng)), "MIL": ("KR_MILITARY_SERVICE_NUMBER", lambda: military_number(rng)),
         "NHIS": ("KR_HEALTH_INSURANCE_NUMBER", lambda: health_insurance_number(rng)),
         "MRN": ("KR_MEDICAL_RECORD_NUMBER", lambda: mrn(rng)), "DOB_KO": ("DATE_TIME", kdob),
-        "NAME_EN": ("PERSON", en.name), "SSN": ("US_SSN", lambda: us_ssn(rng)), "PHONE_EN": ("PHONE_NUMBER", lambda: us_phone(rng)),
+        "NAME_EN": ("PERSON", lambda: en_name(en)), "SSN": ("US_SSN", lambda: us_ssn(rng)), "PHONE_EN": ("PHONE_NUMBER", lambda: us_phone(rng)),
         "EMAIL_EN": ("EMAIL_ADDRESS", en.free_email), "CARD": ("CREDIT_CARD", lambda: luhn_card(rng)),
-        "IP": ("IP_ADDRESS", lambda: ipv4(rng)), "ADDR_EN": ("LOCATION", lambda: en.address().replace("\n", ", ")),
+        "IP": ("IP_ADDRESS", lambda: ipv4(rng)), "ADDR_EN": ("LOCATION", lambda: en_address(en)),
         "DOB_EN": ("DATE_TIME", edob),
     }
 
