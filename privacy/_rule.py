@@ -28,6 +28,11 @@ class Rule(BaseModel):
         """Applies the rule; returns the new series and how many non-null cells changed."""
         raise NotImplementedError
 
+    def apply_counted(self, series: pd.Series) -> tuple[pd.Series, int, int]:
+        """Like ``apply``, plus how many non-null cells could not be read (0 unless a rule counts them)."""
+        new, changed = self.apply(series)
+        return new, changed, 0
+
     def reapplies_to_synthetic(self) -> bool:
         """True when the rule may be re-run on synthetic data: idempotent, no data-derived parameters."""
         return False

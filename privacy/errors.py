@@ -15,6 +15,9 @@ __all__ = [
     "RedactionError",
     "ColumnActionError",
     "UnsupportedLanguageError",
+    "SurrogateSpaceExhaustedError",
+    "AdditionalInformationError",
+    "UnsafeLocationError",
 ]
 
 
@@ -32,7 +35,11 @@ class PrivacyError(Exception):
         ├── KeyRequiredError          columns are pseudonymised but no key was given
         ├── RedactionError            Presidio failed while redacting a text column
         ├── ColumnActionError         any other failure while applying a column's action
-        └── UnsupportedLanguageError  no NLP model is installed for a language
+        ├── UnsupportedLanguageError  no NLP model is installed for a language
+        ├── SurrogateSpaceExhaustedError  an identifier shape has too few free surrogates
+        ├── AdditionalInformationError    the re-identification file cannot be read or written
+        │                                 (wrong encryption key, altered file, unknown format)
+        └── UnsafeLocationError       the re-identification file would sit inside a forbidden folder
 
     Every subclass keeps its facts as attributes and builds a one-line message from
     column names, rule names, counts and allowed values only. Privacy failures are
@@ -41,12 +48,12 @@ class PrivacyError(Exception):
 
 
 class KeyTooShortError(PrivacyError):
-    """The secret given to ``PseudonymKey`` is too short."""
+    """The secret given to ``PseudonymKey`` (or an encryption key) is too short."""
 
-    def __init__(self, length: int, minimum: int) -> None:
+    def __init__(self, length: int, minimum: int, what: str = "pseudonym key") -> None:
         self.length = length
         self.minimum = minimum
-        super().__init__(f"pseudonym key has {length} bytes; at least {minimum} are required")
+        super().__init__(f"{what} has {length} bytes; at least {minimum} are required")
 
 
 class RuleNotApplicableError(PrivacyError):
@@ -155,4 +162,44 @@ class UnsupportedLanguageError(PrivacyError):
         self.supported = tuple(sorted(supported))
         super().__init__(
             f"language {language!r} is not supported; installed: {', '.join(self.supported)}"
+        )
+
+
+class SurrogateSpaceExhaustedError(PrivacyError):
+    """No unused surrogate was found for some value after the maximum number of redraws."""
+
+    def __init__(self, column: str, fmt: str, distinct: int, attempts: int) -> None:
+        self.column = column
+        self.format = fmt
+        self.distinct = distinct
+        self.attempts = attempts
+        super().__init__(
+            f"surrogate format {fmt!r} has too few free values for column {column!r}: "
+            f"{distinct} distinct identifiers, no free surrogate after {attempts} draws"
+        )
+
+
+class AdditionalInformationError(PrivacyError):
+    """The encrypted re-identification file cannot be written or read.
+
+    ``reason`` is one of a few fixed phrases (wrong key or altered file, unknown
+    format, key reused); it never quotes the file's content.
+    """
+
+    def __init__(self, path: str, reason: str) -> None:
+        self.path = path
+        self.reason = reason
+        super().__init__(f"re-identification file {path!r}: {reason}")
+
+
+class UnsafeLocationError(PrivacyError):
+    """A location for the re-identification file overlaps a folder it must stay apart from."""
+
+    def __init__(self, location: str, forbidden: str, relation: str) -> None:
+        self.location = location
+        self.forbidden = forbidden
+        self.relation = relation
+        super().__init__(
+            f"the re-identification file location {location!r} {relation} {forbidden!r}; "
+            "keep it apart from the workspace and the catalog"
         )

@@ -10,6 +10,7 @@ import numpy as np
 import pandas as pd
 from pydantic import Field, TypeAdapter, model_validator
 
+from privacy._address import parse_address
 from privacy._rule import Rule, rough_kind
 from privacy.errors import ColumnNotFoundError
 
@@ -18,6 +19,7 @@ __all__ = [
     "DateTruncate",
     "TopBottomCode",
     "MergeRare",
+    "AddressLevel",
     "GeneraliseRule",
     "RULES",
     "parse_rule",
@@ -202,7 +204,62 @@ class MergeRare(Rule):
         return merged, changed
 
 
-GeneraliseRule = Annotated[Union[AgeBand, DateTruncate, TopBottomCode, MergeRare], Field(discriminator="rule")]
+class AddressLevel(Rule):
+    """Coarsens Korean addresses to the 시/도 or to 시/도 + 시/군/구.
+
+    ``level: sido`` gives ``"서울특별시"``; ``level: sigungu`` gives
+    ``"경기도 성남시 분당구"`` (the 구 of a city with districts is kept, as in the
+    official 시군구 code list; ``keep_gu_in_si: false`` gives ``"경기도 성남시"``).
+    Old and short names become the current official name (``"전라북도"`` →
+    ``"전북특별자치도"``); 세종특별자치시 has no 시/군/구 and stays alone. No raw
+    address survives: a value that does not start with one of the 17 시/도 becomes
+    ``unknown_label``, and at ``level: sigungu`` a value whose 시/군/구 cannot be read
+    becomes ``"<시/도> <unknown_label>"``; both count as unreadable cells.
+    """
+
+    rule: Literal["address_level"] = "address_level"
+    level: Literal["sido", "sigungu"] = Field(description="sido: 시/도 only; sigungu: 시/도 + 시/군/구.")
+    keep_gu_in_si: bool = Field(True, description="Keep the 구 of a city with districts (성남시 분당구).")
+    unknown_label: str = Field("미상", min_length=1, max_length=32, description="Label of unreadable addresses.")
+    accepts_kinds: ClassVar[frozenset[str]] = frozenset({"categorical", "text"})
+
+    def output_kind(self, input_kind: str) -> str:
+        return "categorical"
+
+    def apply(self, series: pd.Series) -> tuple[pd.Series, int]:
+        new, changed, _ = self.apply_counted(series)
+        return new, changed
+
+    def apply_counted(self, series: pd.Series) -> tuple[pd.Series, int, int]:
+        if rough_kind(series) in ("numerical", "boolean", "datetime"):
+            raise self._not_applicable(series)
+        codes, uniques = pd.factorize(series, use_na_sentinel=True)
+        labels, unreadable = [], []
+        for value in uniques:
+            label, readable = self._label(str(value))
+            labels.append(label)
+            unreadable.append(not readable)
+        lookup = np.array([*labels, None], dtype=object)
+        out = pd.Series(lookup[codes], index=series.index, name=series.name, dtype=object)
+        present = codes >= 0
+        changed = int((present & (out.to_numpy() != series.astype(object).to_numpy())).sum())
+        return out, changed, int(np.array([*unreadable, False])[codes].sum())
+
+    def _label(self, text: str) -> tuple[str, bool]:
+        parsed = parse_address(text, keep_gu_in_si=self.keep_gu_in_si)
+        if parsed is None:
+            return self.unknown_label, False
+        sido, sigungu = parsed
+        if self.level == "sido" or (sigungu is None and sido == "세종특별자치시"):
+            return sido, True
+        if sigungu is None:
+            return f"{sido} {self.unknown_label}", False
+        return f"{sido} {sigungu}", True
+
+
+GeneraliseRule = Annotated[
+    Union[AgeBand, DateTruncate, TopBottomCode, MergeRare, AddressLevel], Field(discriminator="rule")
+]
 """Any rule, told apart by its ``rule`` field; embed it in a pydantic model to parse YAML."""
 
 RULES: dict[str, type[Rule]] = {
@@ -210,6 +267,7 @@ RULES: dict[str, type[Rule]] = {
     "date_truncate": DateTruncate,
     "top_bottom_code": TopBottomCode,
     "merge_rare": MergeRare,
+    "address_level": AddressLevel,
 }
 
 

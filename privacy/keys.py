@@ -5,16 +5,47 @@ from __future__ import annotations
 import hashlib
 import hmac
 import secrets
+from collections.abc import Iterable
 from typing import Any, NoReturn
 
 from privacy.errors import KeyTooShortError
 
-__all__ = ["MIN_KEY_BYTES", "PseudonymKey"]
+__all__ = ["MIN_KEY_BYTES", "PseudonymKey", "hmac_many"]
 
 MIN_KEY_BYTES = 32
 """256 bits: the HMAC-SHA256 block of security; shorter secrets are brute-forceable sooner."""
 
 _KEY_ID_LABEL = b"synthgate/key-id/v1"
+# Sub-keys are HMAC(secret, _SUBKEY_LABEL + purpose). Pseudonyms use HMAC(secret,
+# b"synthgate/pseudonym/v1\x00" + value) and the fingerprint HMAC(secret, _KEY_ID_LABEL):
+# no message of one family is a prefix of another's, so no output of one operator is an
+# output (or reveals a bit) of another.
+_SUBKEY_LABEL = b"synthgate/subkey/v1\x00"
+
+
+def hmac_many(key: bytes, label: bytes, messages: Iterable[bytes]) -> list[bytes]:
+    """HMAC-SHA256 of ``label + message`` under ``key``, for each message.
+
+    Equal to ``hmac.digest(key, label + message, "sha256")`` but about twice as fast
+    on many short messages: the padded-key hash states (and the label) are computed
+    once and copied per message (RFC 2104: H(K^opad, H(K^ipad, m))).
+    """
+    block = hashlib.sha256().block_size
+    if len(key) > block:
+        key = hashlib.sha256(key).digest()
+    padded = key.ljust(block, b"\x00")
+    inner = hashlib.sha256(bytes(b ^ 0x36 for b in padded))
+    inner.update(label)
+    outer = hashlib.sha256(bytes(b ^ 0x5C for b in padded))
+    new_inner, new_outer = inner.copy, outer.copy
+    digests = []
+    for message in messages:
+        state = new_inner()
+        state.update(message)
+        final = new_outer()
+        final.update(state.digest())
+        digests.append(final.digest())
+    return digests
 
 
 class PseudonymKey:
@@ -78,8 +109,19 @@ class PseudonymKey:
         return self.__key_id
 
     def _hmac_hex(self, message: bytes) -> str:
-        # Internal to the package: pseudonymise.py is the only caller.
+        # Internal to the package.
         return hmac.new(self.__secret, message, hashlib.sha256).hexdigest()
+
+    def _digests(self, label: bytes, messages: Iterable[bytes]) -> list[bytes]:
+        """HMAC-SHA256 of ``label + message`` under the secret, for each message (internal)."""
+        return hmac_many(self.__secret, label, messages)
+
+    def _subkey(self, purpose: bytes) -> bytes:
+        """A 32-byte key for one operator, e.g. ``b"synthgate/surrogate/v1"`` (internal).
+
+        Knowing a sub-key reveals neither the secret nor any other operator's output.
+        """
+        return hmac.digest(self.__secret, _SUBKEY_LABEL + purpose, "sha256")
 
     def __repr__(self) -> str:
         return f"PseudonymKey(key_id={self.__key_id!r})"

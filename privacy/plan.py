@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from enum import Enum
 from typing import Any
 
@@ -17,11 +17,14 @@ from privacy.errors import (
     RuleNotApplicableError,
     UnplannedColumnsError,
 )
+from privacy.dateshift import DateShift, SubjectOffsets, shift_dates, subject_offsets
 from privacy.generalise import GeneraliseRule
 from privacy.keys import PseudonymKey
 from privacy.kinds import KINDS
-from privacy.pseudonymise import pseudonymise_series
+from privacy.pseudonymise import distinct_identifiers, pseudonyms_of, spread
 from privacy.redact import TextRedactor
+from privacy.surrogate import SurrogateConfig, surrogate_series
+from privacy.vault import AdditionalInformation
 
 __all__ = [
     "Action",
@@ -29,6 +32,7 @@ __all__ = [
     "PseudonymisationPlan",
     "ColumnOutcome",
     "PseudonymisationReport",
+    "AppliedPlan",
     "apply_plan",
 ]
 
@@ -41,6 +45,12 @@ class Action(str, Enum):
     PSEUDONYMISE = "pseudonymise"
     GENERALISE = "generalise"
     REDACT_TEXT = "redact_text"
+    SURROGATE = "surrogate"  # a keyed fake identifier of the same format (see surrogate.py)
+    DATE_SHIFT = "date_shift"  # dates moved by the subject's keyed offset (see dateshift.py)
+
+
+_KEYED = (Action.PSEUDONYMISE, Action.SURROGATE, Action.DATE_SHIFT)
+_REVERSIBLE = (Action.PSEUDONYMISE, Action.SURROGATE)
 
 
 # Booleans and dates carry no identity of their own; a pseudonym would only hide their meaning.
@@ -56,6 +66,7 @@ class ColumnPlan:
         kind: One of ``KINDS``: the column's kind before the action.
         action: What to do; a plain string such as ``"keep"`` is accepted.
         rule: The generalisation rule; required for ``GENERALISE``, else None.
+        surrogate: The surrogate format; required for ``SURROGATE``, else None.
 
     Raises:
         InvalidPlanError: Unknown kind, a rule on a non-generalise action, a missing
@@ -67,6 +78,7 @@ class ColumnPlan:
     kind: str
     action: Action
     rule: GeneraliseRule | None = None
+    surrogate: SurrogateConfig | None = None
 
     def __post_init__(self) -> None:
         try:
@@ -85,17 +97,23 @@ class ColumnPlan:
             raise InvalidPlanError(self.name, f"action {self.action.value!r} takes no rule")
         if self.action is Action.REDACT_TEXT and self.kind != "text":
             raise InvalidPlanError(self.name, f"action 'redact_text' needs kind 'text', not {self.kind!r}")
-        if self.action is Action.PSEUDONYMISE and self.kind not in _PSEUDONYMISABLE_KINDS:
+        if self.action in (Action.PSEUDONYMISE, Action.SURROGATE) and self.kind not in _PSEUDONYMISABLE_KINDS:
             allowed = ", ".join(sorted(_PSEUDONYMISABLE_KINDS))
-            raise InvalidPlanError(self.name, f"action 'pseudonymise' takes kinds {allowed}, not {self.kind!r}")
+            raise InvalidPlanError(self.name, f"action {self.action.value!r} takes kinds {allowed}, not {self.kind!r}")
+        if self.action is Action.SURROGATE and self.surrogate is None:
+            raise InvalidPlanError(self.name, "action 'surrogate' needs a surrogate format (kr_rrn or digits)")
+        if self.action is not Action.SURROGATE and self.surrogate is not None:
+            raise InvalidPlanError(self.name, f"action {self.action.value!r} takes no surrogate format")
+        if self.action is Action.DATE_SHIFT and self.kind != "datetime":
+            raise InvalidPlanError(self.name, f"action 'date_shift' needs kind 'datetime', not {self.kind!r}")
 
     @property
     def output_kind(self) -> str | None:
         """The column's kind after the action; None when it is dropped."""
         if self.action is Action.DROP:
             return None
-        if self.action is Action.PSEUDONYMISE:
-            # A pseudonym is a key whatever it replaced: it links records and is never learned.
+        if self.action in (Action.PSEUDONYMISE, Action.SURROGATE):
+            # A pseudonym or surrogate is a key whatever it replaced: it links records and is never learned.
             return "id"
         if self.action is Action.GENERALISE:
             assert self.rule is not None
@@ -107,12 +125,24 @@ class ColumnPlan:
 class PseudonymisationPlan:
     """Every column of a table with its action, in output order.
 
+    Attributes:
+        columns: One plan per column.
+        text_language: Language of the ``redact_text`` columns.
+        date_shift: Subject column and range for the ``date_shift`` columns.
+        reversible: Also collect the pseudonym/surrogate -> original pairs
+            (``AppliedPlan.additional_information``) for an encrypted
+            re-identification file; the report records that it was made.
+
     Raises:
-        InvalidPlanError: A column appears twice.
+        InvalidPlanError: A column appears twice; ``date_shift`` columns without a
+            ``date_shift`` setting; a subject column missing from the plan or itself
+            date-shifted.
     """
 
     columns: tuple[ColumnPlan, ...]
     text_language: str = "en"
+    date_shift: DateShift | None = None
+    reversible: bool = False
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "columns", tuple(self.columns))
@@ -121,6 +151,15 @@ class PseudonymisationPlan:
             if column.name in seen:
                 raise InvalidPlanError(column.name, "the column appears twice in the plan")
             seen.add(column.name)
+        shifted = self.by_action(Action.DATE_SHIFT)
+        if shifted and self.date_shift is None:
+            raise InvalidPlanError(shifted[0], "action 'date_shift' needs date_shift=DateShift(subject=...) on the plan")
+        if self.date_shift is not None:
+            subject = self.date_shift.subject
+            if subject not in seen:
+                raise InvalidPlanError(subject, "the date_shift subject column is not in the plan")
+            if subject in shifted:
+                raise InvalidPlanError(subject, "the date_shift subject column cannot itself be date-shifted")
 
     def by_action(self, action: Action | str) -> tuple[str, ...]:
         """Names of the columns with ``action``, in plan order."""
@@ -148,40 +187,91 @@ class ColumnOutcome:
     changed_cells: int
     distinct_pseudonyms: int | None = None
     entities_redacted: dict[str, int] = field(default_factory=dict)
+    malformed_cells: int | None = None  # surrogate: malformed identifiers; address_level: unreadable
+    subjects_shifted: int | None = None  # date_shift: distinct subjects with a shifted date
+    nulled_cells: int | None = None  # date_shift: dates of rows without a subject, set to null
 
 
 @dataclass(frozen=True)
 class PseudonymisationReport:
-    """Counts per column, the row count and the fingerprint of the key used (if any)."""
+    """Counts per column, the row count and the fingerprints of the keys used (if any).
+
+    Never a value or a date offset: ``date_shift_max_days`` is the configured bound.
+    ``encryption_key_id`` is filled by the caller after writing the re-identification
+    file (``with_encryption_key_id``).
+    """
 
     key_id: str | None
     columns: tuple[ColumnOutcome, ...]
     rows: int
+    date_shift_subject: str | None = None
+    date_shift_max_days: int | None = None
+    reidentification_table: bool = False
+    encryption_key_id: str | None = None
+
+    def with_encryption_key_id(self, encryption_key_id: str) -> PseudonymisationReport:
+        """A copy recording the fingerprint of the key that encrypted the re-identification file."""
+        return replace(self, encryption_key_id=encryption_key_id)
 
     def to_dict(self) -> dict[str, Any]:
         """A JSON-serialisable dict of the report."""
-        return {"key_id": self.key_id, "rows": self.rows, "columns": [asdict(c) for c in self.columns]}
+        return {
+            "key_id": self.key_id,
+            "rows": self.rows,
+            "columns": [asdict(c) for c in self.columns],
+            "date_shift": (
+                None
+                if self.date_shift_subject is None
+                else {"subject": self.date_shift_subject, "max_days": self.date_shift_max_days}
+            ),
+            "reidentification_table": self.reidentification_table,
+            "encryption_key_id": self.encryption_key_id,
+        }
 
 
-def apply_plan(
-    data: pd.DataFrame, plan: PseudonymisationPlan, key: PseudonymKey | None
-) -> tuple[pd.DataFrame, PseudonymisationReport]:
-    """Applies the plan to a table: keep, drop, pseudonymise, generalise or redact each column.
+class AppliedPlan(tuple):  # type: ignore[type-arg]
+    """``(frame, report)``, so ``frame, report = apply_plan(...)`` keeps working.
+
+    ``additional_information`` holds the pseudonym/surrogate -> original pairs of a
+    reversible plan (else None): write it with ``write_additional_information`` and
+    never pass it to a Prefect task (it refuses to be pickled).
+    """
+
+    frame: pd.DataFrame
+    report: PseudonymisationReport
+    additional_information: AdditionalInformation | None
+
+    def __new__(
+        cls, frame: pd.DataFrame, report: PseudonymisationReport, table: AdditionalInformation | None = None
+    ) -> AppliedPlan:
+        applied = super().__new__(cls, (frame, report))
+        applied.frame, applied.report, applied.additional_information = frame, report, table
+        return applied
+
+    def __reduce__(self) -> Any:
+        if self.additional_information is not None:
+            raise TypeError("an AppliedPlan with additional information is never pickled")
+        return (tuple, (tuple(self),))
+
+
+def apply_plan(data: pd.DataFrame, plan: PseudonymisationPlan, key: PseudonymKey | None) -> AppliedPlan:
+    """Applies the plan to a table: keep, drop, pseudonymise, surrogate, date-shift, generalise or redact.
 
     Args:
         data: The raw table; it is not modified.
         plan: One entry per column of ``data``.
-        key: The pseudonym key; required only when some column is pseudonymised.
+        key: The pseudonym key; required when a column is pseudonymised,
+            surrogated or date-shifted (each uses its own sub-key).
 
     Returns:
-        The new table (plan order, dropped columns removed, a fresh ``RangeIndex``:
-        the input index is not part of the plan, so it is never carried over) and a
-        report.
+        ``AppliedPlan``: the new table (plan order, dropped columns removed, a fresh
+        ``RangeIndex``: the input index is not part of the plan, so it is never
+        carried over), a report, and for a reversible plan the re-identification pairs.
 
     Raises:
         ColumnNotFoundError: The plan names columns that ``data`` lacks.
         UnplannedColumnsError: ``data`` has columns the plan does not mention.
-        KeyRequiredError: Columns are pseudonymised and ``key`` is None.
+        KeyRequiredError: Columns use a keyed action and ``key`` is None.
         InvalidPlanError: ``data`` has duplicate column names.
         RuleNotApplicableError: A rule does not fit a column's values.
         RedactionError: Presidio failed on a text column.
@@ -197,48 +287,95 @@ def apply_plan(
     unplanned = [str(name) for name in data.columns if name not in set(planned)]
     if unplanned:
         raise UnplannedColumnsError(unplanned)
-    pseudonymised = plan.by_action(Action.PSEUDONYMISE)
-    if pseudonymised and key is None:
-        raise KeyRequiredError(pseudonymised)
+    keyed = tuple(c.name for c in plan.columns if c.action in _KEYED)
+    if keyed and key is None:
+        raise KeyRequiredError(keyed)
 
     data = data.copy()  # deep: nothing below may write through to the caller's frame
-    redactor = TextRedactor(language=plan.text_language) if plan.by_action(Action.REDACT_TEXT) else None
+    context = _Context(key=key, reversible=plan.reversible)
+    if plan.by_action(Action.REDACT_TEXT):
+        context.redactor = TextRedactor(language=plan.text_language)
+    if plan.date_shift is not None and plan.by_action(Action.DATE_SHIFT):
+        assert key is not None
+        shift = plan.date_shift
+        context.offsets = _guarded(shift.subject, "date_shift", lambda: subject_offsets(data[shift.subject], key, shift.max_days))
     out: dict[str, Any] = {}
     outcomes = []
     for column in plan.columns:
-        try:
-            new, outcome = _apply_column(data[column.name], column, key, redactor)
-        except PrivacyError:
-            raise
-        except Exception as exc:
-            # Not chained: pandas and numpy messages often quote the offending cell.
-            raise ColumnActionError(column.name, column.action.value, type(exc).__name__) from None
+        new, outcome = _guarded(column.name, column.action.value, lambda: _apply_column(data[column.name], column, context))
         if new is not None:
             out[column.name] = new.array  # arrays, not Series: no index alignment surprises
         outcomes.append(outcome)
     # A fresh index: the plan covers columns only, and an index of patient ids would leak.
     result = pd.DataFrame(out, index=pd.RangeIndex(len(data)), columns=[n for n in planned if n in out])
-    key_id = key.key_id if key is not None and pseudonymised else None
-    return result, PseudonymisationReport(key_id=key_id, columns=tuple(outcomes), rows=len(data))
+    shifting = context.offsets is not None and plan.date_shift is not None
+    report = PseudonymisationReport(
+        key_id=key.key_id if key is not None and keyed else None,
+        columns=tuple(outcomes),
+        rows=len(data),
+        date_shift_subject=plan.date_shift.subject if shifting and plan.date_shift else None,
+        date_shift_max_days=plan.date_shift.max_days if shifting and plan.date_shift else None,
+        reidentification_table=plan.reversible,
+    )
+    table = AdditionalInformation(context.pairs) if plan.reversible else None
+    return AppliedPlan(result, report, table)
+
+
+@dataclass
+class _Context:
+    key: PseudonymKey | None
+    reversible: bool
+    redactor: TextRedactor | None = None
+    offsets: SubjectOffsets | None = None
+    pairs: dict[str, list[tuple[str, str]]] = field(default_factory=dict)
+
+
+def _guarded(column: str, action: str, run: Any) -> Any:
+    try:
+        return run()
+    except PrivacyError:
+        raise
+    except Exception as exc:
+        # Not chained: pandas and numpy messages often quote the offending cell.
+        raise ColumnActionError(column, action, type(exc).__name__) from None
 
 
 def _apply_column(
-    series: pd.Series, column: ColumnPlan, key: PseudonymKey | None, redactor: TextRedactor | None
+    series: pd.Series, column: ColumnPlan, context: _Context
 ) -> tuple[pd.Series | None, ColumnOutcome]:
     non_null = int(series.notna().sum())
     facts: dict[str, Any] = {}
     new: pd.Series | None
+    key, redactor = context.key, context.redactor
     if column.action is Action.DROP:
         new, changed = None, non_null
     elif column.action is Action.KEEP:
         new, changed = series, 0
     elif column.action is Action.PSEUDONYMISE:
         assert key is not None
-        new, changed = pseudonymise_series(series, key), non_null
-        facts["distinct_pseudonyms"] = int(new.nunique())
+        codes, raw, normalised = distinct_identifiers(series)
+        pseudonyms = pseudonyms_of(normalised, key)
+        new, changed = spread(codes, pseudonyms, series.index, series.name), non_null  # type: ignore[arg-type]
+        facts["distinct_pseudonyms"] = len(set(pseudonyms))
+        if context.reversible:
+            context.pairs[column.name] = list(zip(pseudonyms, raw))
+    elif column.action is Action.SURROGATE:
+        assert key is not None and column.surrogate is not None
+        new, result, pairs = surrogate_series(series, key, column.surrogate)
+        changed = non_null
+        facts.update(distinct_pseudonyms=result.distinct_surrogates, malformed_cells=result.malformed_cells)
+        if context.reversible:
+            context.pairs[column.name] = pairs
+    elif column.action is Action.DATE_SHIFT:
+        assert context.offsets is not None
+        new, shifted = shift_dates(series, context.offsets)
+        changed = shifted.changed_cells
+        facts.update(subjects_shifted=shifted.subjects_shifted, nulled_cells=shifted.nulled_cells)
     elif column.action is Action.GENERALISE:
         assert column.rule is not None
-        new, changed = column.rule.apply(series)
+        new, changed, unreadable = column.rule.apply_counted(series)
+        if column.rule.rule == "address_level":
+            facts["malformed_cells"] = unreadable
     else:
         assert redactor is not None
         new, facts["entities_redacted"] = redactor.redact_series(series)

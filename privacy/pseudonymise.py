@@ -2,21 +2,37 @@
 
 from __future__ import annotations
 
-import math
-import numbers
-
 import numpy as np
 import pandas as pd
 
 from privacy.keys import PseudonymKey
-from privacy.normalise import normalise_identifier
+from privacy.normalise import identifier_text, normalise_identifier
 
-__all__ = ["PSEUDONYM_PREFIX", "pseudonymise_series"]
+__all__ = ["PSEUDONYM_PREFIX", "pseudonymise_series", "distinct_identifiers"]
 
 PSEUDONYM_PREFIX = "ps_"
-_HEX_DIGITS = 32  # 128 bits: collisions are negligible for any table size we will see.
-# Domain separation: a pseudonym can never equal the key fingerprint or a future digest.
+_HEX_BYTES = 16  # 128 bits: collisions are negligible for any table size we will see.
+# Domain separation: a pseudonym can never equal the key fingerprint, a sub-key or a future digest.
 _LABEL = b"synthgate/pseudonym/v1\x00"
+
+
+def distinct_identifiers(values: pd.Series) -> tuple[np.ndarray, list[str], list[str]]:
+    """Factorizes a column once: codes per row, raw texts and normalised texts per distinct value.
+
+    Nulls (None, NaN, pd.NA, NaT) get code -1. The keyed operators hash each distinct
+    value once and spread the results over the rows with a numpy take.
+    """
+    codes, uniques = pd.factorize(values, use_na_sentinel=True)
+    raw = [identifier_text(value) for value in uniques]
+    return codes, raw, [normalise_identifier(text) for text in raw]
+
+
+def spread(codes: np.ndarray, per_distinct: list[object], index: pd.Index, name: object) -> pd.Series:
+    """Row values from per-distinct results; the extra last slot (code -1) is the null."""
+    lookup = np.empty(len(per_distinct) + 1, dtype=object)
+    lookup[: len(per_distinct)] = per_distinct
+    lookup[-1] = None
+    return pd.Series(lookup[codes], index=index, name=name, dtype=object)
 
 
 def pseudonymise_series(values: pd.Series, key: PseudonymKey) -> pd.Series:
@@ -27,7 +43,8 @@ def pseudonymise_series(values: pd.Series, key: PseudonymKey) -> pd.Series:
     every table, column and run that uses the same key, so a release can link tables.
     Integers and integral floats are written without a decimal point, so ``1412``,
     ``1412.0`` and ``"1412"`` give the same pseudonym. Each distinct value is hashed
-    once.
+    once (one-shot C HMAC), and the pseudonyms are spread over the rows with a numpy
+    take, so a column of a million distinct values takes a few seconds on one core.
 
     Args:
         values: The identifiers; nulls (None, NaN, pd.NA, NaT) stay null.
@@ -36,29 +53,15 @@ def pseudonymise_series(values: pd.Series, key: PseudonymKey) -> pd.Series:
     Returns:
         An object Series with the same index and name: pseudonyms, or None for nulls.
     """
-    codes, uniques = pd.factorize(values, use_na_sentinel=True)
-    by_text: dict[str, str] = {}
-    pseudonyms: list[str | None] = []
-    for value in uniques:
-        text = normalise_identifier(_as_text(value))
-        if text not in by_text:
-            digest = key._hmac_hex(_LABEL + text.encode("utf-8"))
-            by_text[text] = PSEUDONYM_PREFIX + digest[:_HEX_DIGITS]
-        pseudonyms.append(by_text[text])
-    # The last slot is for nulls: factorize codes them -1, which indexes it.
-    lookup = np.array([*pseudonyms, None], dtype=object)
-    return pd.Series(lookup[codes], index=values.index, name=values.name, dtype=object)
+    codes, _, normalised = distinct_identifiers(values)
+    return spread(codes, pseudonyms_of(normalised, key), values.index, values.name)
 
 
-def _as_text(value: object) -> str:
-    """Writes a value the way a person would type it: ``1412.0`` becomes ``"1412"``."""
-    if isinstance(value, (bool, np.bool_)):
-        return str(bool(value)).lower()
-    if isinstance(value, numbers.Integral):
-        return str(int(value))
-    if isinstance(value, numbers.Real):
-        number = float(value)
-        if math.isfinite(number) and number.is_integer():
-            return str(int(number))
-        return repr(number)
-    return str(value)
+def pseudonyms_of(normalised: list[str], key: PseudonymKey) -> list[str]:
+    """The pseudonym of each normalised identifier (internal to the package)."""
+    distinct = list(dict.fromkeys(normalised))  # "A-1" and "a-1" are one identifier: hash it once
+    digests = key._digests(_LABEL, [text.encode("utf-8", "surrogatepass") for text in distinct])
+    if len(distinct) == len(normalised):
+        return [PSEUDONYM_PREFIX + digest[:_HEX_BYTES].hex() for digest in digests]
+    by_text = {text: PSEUDONYM_PREFIX + digest[:_HEX_BYTES].hex() for text, digest in zip(distinct, digests)}
+    return [by_text[text] for text in normalised]

@@ -232,6 +232,7 @@ def test_kinds_each_rule_accepts():
         "date_truncate": ["datetime"],
         "top_bottom_code": ["numerical"],
         "merge_rare": ["categorical"],
+        "address_level": ["categorical", "text"],
     }
     assert AgeBand().output_kind("numerical") == "categorical"
     assert DateTruncate(unit="year").output_kind("datetime") == "datetime"

@@ -1,5 +1,6 @@
 """Tests for privacy.normalise and privacy.pseudonymise: stable, keyed, null-preserving, leak-free."""
 
+import hmac
 import re
 
 import numpy as np
@@ -9,6 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from privacy import PseudonymKey, normalise_identifier, pseudonymise_series
+from privacy.normalise import canonical_shape
 
 KEY = PseudonymKey(b"k" * 32)
 OTHER_KEY = PseudonymKey(b"j" * 32)
@@ -106,15 +108,16 @@ def test_integers_floats_and_strings_of_one_number_agree():
 
 
 def test_each_distinct_value_is_hashed_once(monkeypatch):
-    # Setup: count the HMAC calls through the key's internal method
+    # Setup: count the messages HMAC'd through the key's internal method
     calls = []
-    original = PseudonymKey._hmac_hex
+    original = PseudonymKey._digests
 
-    def counting(self, message):
-        calls.append(1)
-        return original(self, message)
+    def counting(self, label, messages):
+        messages = list(messages)
+        calls.extend(messages)
+        return original(self, label, messages)
 
-    monkeypatch.setattr(PseudonymKey, "_hmac_hex", counting)
+    monkeypatch.setattr(PseudonymKey, "_digests", counting)
     values = pd.Series(["a", "b", "a", "A", None] * 1000)
 
     # Run
@@ -123,6 +126,100 @@ def test_each_distinct_value_is_hashed_once(monkeypatch):
     # Assert: "a" and "A" normalise alike, so two digests for 5,000 rows
     assert len(calls) == 2
     assert out.nunique() == 2
+
+
+def test_pseudonyms_are_the_documented_hmac():
+    # Setup: the published recipe, so pseudonyms stay stable across versions of the code
+    secret = b"k" * 32
+
+    # Run
+    out = pseudonymise_series(pd.Series([" Kim  Min-Jun "]), KEY)[0]
+
+    # Assert
+    expected = hmac.digest(secret, b"synthgate/pseudonym/v1\x00kim min-jun", "sha256")[:16].hex()
+    assert out == "ps_" + expected
+
+
+def test_a_new_key_changes_every_pseudonym():
+    # Setup: key rotation
+    values = pd.Series([f"P-{i:04d}" for i in range(2000)])
+
+    # Run
+    old, new = pseudonymise_series(values, KEY), pseudonymise_series(values, OTHER_KEY)
+
+    # Assert: no pseudonym survives rotation, and none shares even its first 8 hex digits
+    assert set(old).isdisjoint(new)
+    assert {p[:11] for p in old}.isdisjoint({p[:11] for p in new})
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        (None, None),
+        (np.nan, None),
+        (pd.NA, None),
+        ("  900101-1234568  ", "900101-1234568"),  # leading and trailing spaces
+        ("900101\u2010\u20111234568", "900101--1234568"),  # mixed hyphens are each one hyphen
+        ("９００１０１－１２３４５６８", "900101-1234568"),  # full-width digits
+        ("900101-1234567", "900101-1234567"),  # a wrong check digit is still just an identifier
+    ],
+)
+def test_malformed_identifiers_are_handled_deterministically(raw, expected):
+    # Run
+    first = pseudonymise_series(pd.Series([raw], dtype=object), KEY)[0]
+    again = pseudonymise_series(pd.Series([raw], dtype=object), KEY)[0]
+
+    # Assert
+    assert first == again
+    if expected is None:
+        assert first is None
+    else:
+        assert first == pseudonymise_series(pd.Series([expected]), KEY)[0]
+
+
+def test_a_one_megabyte_identifier_gets_an_ordinary_pseudonym():
+    # Setup
+    huge = "7" * 1_000_000
+
+    # Run
+    out = pseudonymise_series(pd.Series([huge, huge + " "]), KEY)
+
+    # Assert
+    assert PSEUDONYM.match(out[0]) and out[0] == out[1]
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.from_regex(r"[0-9]{6}-[0-9]{7}", fullmatch=True), st.sampled_from(["full", "dash", "space", "none"]))
+def test_property_one_person_one_pseudonym_across_formatting(rrn, variant):
+    # Setup: the same number as a person might type it
+    formatted = {
+        "full": rrn.translate(str.maketrans("0123456789-", "０１２３４５６７８９－")),
+        "dash": rrn.replace("-", "\u2013"),
+        "space": f"  {rrn}\u3000",
+        "none": rrn,
+    }[variant]
+
+    # Run / Assert
+    assert pseudonymise_series(pd.Series([formatted]), KEY)[0] == pseudonymise_series(pd.Series([rrn]), KEY)[0]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(min_size=0, max_size=40))
+def test_property_ascii_fast_path_agrees_with_the_full_steps(value):
+    # Run / Assert: the fast path is an optimisation, never a different answer
+    assert normalise_identifier(value) == canonical_shape(value).casefold()
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(min_size=4, max_size=40))
+def test_property_no_input_substring_of_four_characters_in_the_output(value):
+    # Run
+    digest = pseudonymise_series(pd.Series([value]), KEY)[0][len("ps_") :]
+
+    # Assert: any 4-character piece of the input that appears in the digest is hex, by chance;
+    # the chance for a given piece is below 29 / 16**4, so demand it never happens for non-hex pieces
+    pieces = {value[i : i + 4] for i in range(len(value) - 3)}
+    assert [p for p in pieces if p in digest and re.search(r"[^0-9a-f]", p)] == []
 
 
 @settings(max_examples=500, deadline=None)
