@@ -34,8 +34,31 @@ def text_columns(spec: ReleaseSpec) -> list[str]:
     ]
 
 
-def learned_kinds(spec: ReleaseSpec) -> dict[str, str]:
-    """The columns the generator learns, with their kind after generalisation."""
+def applied_steps(spec: ReleaseSpec, steps_applied: int) -> list:
+    """The risk steps that ran: they run in order and stop once the threshold holds, so a prefix."""
+    return list(spec.risk.steps[:steps_applied]) if spec.risk is not None else []
+
+
+def risk_threshold(spec: ReleaseSpec) -> privacy.RiskThreshold:
+    risk = spec.risk
+    assert risk is not None
+    return privacy.RiskThreshold(k=risk.k, l=risk.l, sensitive=risk.sensitive)
+
+
+def synthetic_coarsening(spec: ReleaseSpec, steps_applied: int = 0) -> list[dict]:
+    """Rule sets to re-apply to synthetic rows, in order: the plan's rules, then each applied risk step's."""
+    rounds = [privacy_plan(spec).rules()]
+    rounds += [{step.column: step.rule} for step in applied_steps(spec, steps_applied)
+               if isinstance(step, privacy.GeneraliseStep)]
+    return rounds
+
+
+def learned_kinds(spec: ReleaseSpec, steps_applied: int = 0) -> dict[str, str]:
+    """The columns the generator learns, with their kind after generalisation.
+
+    ``steps_applied`` counts the risk steps that ran (the pseudonymise stage records it): a
+    generalisation step can change a column's kind (an age band makes a number a category).
+    """
     skip = set(identifier_columns(spec)) | set(text_columns(spec))
     kinds = {}
     for name, col in spec.columns.items():
@@ -43,6 +66,9 @@ def learned_kinds(spec: ReleaseSpec) -> dict[str, str]:
             continue
         kind = col.kind.value
         kinds[name] = col.rule.output_kind(kind) if col.action is A.GENERALISE and col.rule else kind
+    for step in applied_steps(spec, steps_applied):
+        if isinstance(step, privacy.GeneraliseStep):
+            kinds[step.column] = step.rule.output_kind(kinds[step.column])
     return kinds
 
 
@@ -52,8 +78,8 @@ def released_columns(spec: ReleaseSpec) -> list[str]:
     return [name for name in spec.columns if name in keep]
 
 
-def released_kinds(spec: ReleaseSpec) -> dict[str, str]:
-    learned = learned_kinds(spec)
+def released_kinds(spec: ReleaseSpec, steps_applied: int = 0) -> dict[str, str]:
+    learned = learned_kinds(spec, steps_applied)
     return {name: learned.get(name, "id") for name in released_columns(spec)}
 
 
@@ -66,5 +92,5 @@ def sensitive_columns(spec: ReleaseSpec) -> list[str]:
     ]
 
 
-def generator_schema(spec: ReleaseSpec) -> generators.TableSchema:
-    return generators.TableSchema.from_mapping(learned_kinds(spec))
+def generator_schema(spec: ReleaseSpec, steps_applied: int = 0) -> generators.TableSchema:
+    return generators.TableSchema.from_mapping(learned_kinds(spec, steps_applied))

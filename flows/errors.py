@@ -11,6 +11,8 @@ Exception tree::
     │   ├── KeyConfigError          the pseudonymisation key is missing or too short
     │   └── VersionExistsError      the release version is already in the catalog
     ├── ValidationFailed            exit 1: a quality or privacy gate failed; nothing published
+    ├── RiskGateFailed              exit 1: the re-identification threshold cannot be met; nothing published
+    ├── PrivacyStageError           exit 3: the privacy step refused the data (its message holds no value)
     └── StageError                  exit 3: an unexpected failure inside a stage (type only)
 """
 from __future__ import annotations
@@ -93,6 +95,25 @@ class ValidationFailed(SynthgateError):
     def __init__(self, failures: Sequence[str], docs_path: str | None) -> None:
         self.failures, self.docs_path = list(failures), docs_path
         super().__init__(f"{len(self.failures)} expectation(s) failed; nothing was published")
+
+
+class RiskGateFailed(SynthgateError):
+    """The pseudonymised table misses the spec's risk threshold after every configured step."""
+
+    exit_code = 1
+
+    def __init__(self, reason: str) -> None:
+        self.reason = reason
+        super().__init__(f"{reason}; nothing was published (add generalisation or suppression steps to risk.steps, "
+                         "or leave a quasi-identifier out of the release)")
+
+
+class PrivacyStageError(SynthgateError):
+    """A privacy step refused the data; privacy errors name columns, rules and counts, never values."""
+
+    def __init__(self, stage: str, reason: str) -> None:
+        self.stage, self.reason = stage, reason
+        super().__init__(f"stage '{stage}' failed: {reason}")
 
 
 class StageError(SynthgateError):

@@ -16,7 +16,7 @@ import pandas as pd
 from flows import convert
 from flows.errors import VersionExistsError
 from flows.spec import LoadedSpec
-from flows.workspace import ReleaseLayout, Workspace, read_json, write_json
+from flows.workspace import ReleaseLayout, Workspace, read_json, steps_applied, write_json
 
 LIBRARIES = (
     "synthgate", "sdv", "rdt", "ctgan", "copulas", "sdmetrics", "torch", "pandas", "numpy", "pyarrow",
@@ -63,12 +63,12 @@ def _sha256(path: Path) -> str:
     return digest.hexdigest()
 
 
-def _write_parquet(table: pd.DataFrame, path: Path, loaded: LoadedSpec) -> None:
+def _write_parquet(table: pd.DataFrame, path: Path, loaded: LoadedSpec, ws: Workspace) -> None:
     import pyarrow as pa
     import pyarrow.parquet as pq
 
     spec = loaded.spec
-    kinds = convert.released_kinds(spec)
+    kinds = convert.released_kinds(spec, steps_applied(ws))
     arrow = pa.Table.from_pandas(table, preserve_index=False)
     fields = [field.with_metadata({b"synthgate.kind": kinds[field.name].encode()}) for field in arrow.schema]
     schema = pa.schema(fields, metadata={
@@ -103,6 +103,18 @@ def _card(loaded: LoadedSpec, manifest: dict, data_file: str) -> str:
     return "\n".join(lines)
 
 
+def _risk_facts(risk: dict | None) -> dict | None:
+    """The re-identification figures of the pseudonymised table: sizes and counts, never a value."""
+    if risk is None:
+        return None
+    final = risk["steps"][-1]["risk"] if risk["steps"] else risk["initial"]
+    return {
+        "quasi_identifiers": risk["quasi_identifiers"], "threshold": risk["threshold"], "met": risk["met"],
+        "before": risk["initial"], "after": final, "steps_applied": risk["steps_applied"],
+        "steps": [{k: v for k, v in step.items() if k != "risk"} for step in risk["steps"]],
+    }
+
+
 def _manifest(loaded: LoadedSpec, ws: Workspace, flow_run_id: str | None) -> dict:
     spec = loaded.spec
     privacy_report = read_json(ws.privacy_report)
@@ -131,6 +143,7 @@ def _manifest(loaded: LoadedSpec, ws: Workspace, flow_run_id: str | None) -> dic
             },
             "columns": privacy_report["columns"],
             "excluded_text_columns": sample["excluded_text_columns"],
+            "risk": _risk_facts(privacy_report.get("risk")),
         },
         "generator": {
             "kind": spec.generator.kind, "params": model.get("params", {}), "device": model.get("device"),
@@ -139,7 +152,7 @@ def _manifest(loaded: LoadedSpec, ws: Workspace, flow_run_id: str | None) -> dic
         },
         "rows": {"source": ingest["rows"], "training": model.get("rows"), "synthetic": sample["rows"],
                  "discarded_copies": sample["discarded_copies"]},
-        "columns": convert.released_kinds(spec),
+        "columns": convert.released_kinds(spec, steps_applied(ws)),
         "validation": {"success": validation["success"], "evaluated": validation["evaluated"],
                        "failed": validation["failed"]},
         "libraries": library_versions(),
@@ -159,7 +172,7 @@ def publish_release(loaded: LoadedSpec, ws: Workspace, *, flow_run_id: str | Non
     staging.mkdir()
     try:
         synthetic = pd.read_parquet(ws.synthetic_table)
-        _write_parquet(synthetic, staging / layout.data_file_name, loaded)
+        _write_parquet(synthetic, staging / layout.data_file_name, loaded, ws)
         shutil.copytree(ws.data_docs_dir, staging / layout.DATA_DOCS)
         shutil.copyfile(ws.validation_summary, staging / layout.VALIDATION)
         manifest = _manifest(loaded, ws, flow_run_id)

@@ -120,6 +120,18 @@ class ValidationSpec(StrictModel):
     null_rate_tolerance: float = Field(default=0.05, ge=0.0, le=1.0)
 
 
+class RiskSpec(StrictModel):
+    """Re-identification risk of the pseudonymised table: a threshold and the steps that reach it."""
+
+    quasi_identifiers: list[str] = Field(min_length=1, description="Learned columns that could single a person out.")
+    sensitive: str | None = Field(default=None, description="The column l-diversity protects (e.g. a diagnosis).")
+    k: int = Field(default=5, ge=2, le=10_000, description="Every combination of quasi-identifiers holds >= k records.")
+    l: int | None = Field(default=None, ge=2, le=1_000, description="Every such class holds >= l sensitive values.")  # noqa: E741
+    steps: list[privacy.EnforcementStep] = Field(
+        default_factory=list, description="Applied in order, only until the threshold holds."
+    )
+
+
 class ReleaseSpec(StrictModel):
     dataset: DatasetSpec
     source: SourceSpec
@@ -129,6 +141,7 @@ class ReleaseSpec(StrictModel):
     sample: SampleSpec
     output: OutputSpec
     validation: ValidationSpec = ValidationSpec()
+    risk: RiskSpec | None = None
 
 
 @dataclass(frozen=True)
@@ -202,20 +215,36 @@ def load_spec(path: str | Path) -> LoadedSpec:
     return loaded
 
 
+_STEPS = {"generalise": privacy.GeneraliseStep, "suppress_cells": privacy.SuppressCellsStep,
+          "suppress_rows": privacy.SuppressRowsStep}
+
+
 def _first_problem(exc: ValidationError) -> tuple[str, str]:
     errors = exc.errors(include_url=False, include_input=False)
     first = errors[0]
-    # pydantic puts the discriminator's tag after 'rule' (columns.age.rule.age_band.width): drop it.
-    loc = [str(part) for i, part in enumerate(first["loc"]) if not (i and first["loc"][i - 1] == "rule")]
-    tag = next((str(part) for i, part in enumerate(first["loc"]) if i and first["loc"][i - 1] == "rule"), None)
+    # pydantic puts a discriminator's tag after 'rule' (columns.age.rule.age_band.width) and after a
+    # step's index (risk.steps.0.generalise.column): drop it, but remember the model it names.
+    raw_loc = list(first["loc"])
+    model = None
+    kept = []
+    for i, part in enumerate(raw_loc):
+        previous = raw_loc[i - 1] if i else None
+        if previous == "rule" and str(part) in privacy.RULES:
+            model = privacy.RULES[str(part)]
+        elif isinstance(previous, int) and i >= 2 and raw_loc[i - 2] == "steps" and str(part) in _STEPS:
+            model = _STEPS[str(part)]
+        else:
+            kept.append(str(part))
     message = first["msg"]
     if first["type"] == "extra_forbidden":
-        # An unknown key inside a generalisation rule (a privacy model): name that rule's keys.
-        key = loc.pop()
-        allowed = sorted(privacy.RULES[tag].model_fields) if tag in privacy.RULES else []
-        message = f"unknown key '{key}'" + (f"; allowed: {', '.join(allowed)}" if allowed else "")
+        # An unknown key inside a privacy model (a rule or a risk step): name that model's keys.
+        key = kept.pop()
+        allowed = sorted(model.model_fields) if model is not None else []
+        close = difflib.get_close_matches(key, allowed, n=1)
+        message = f"unknown key '{key}'" + (f" (did you mean '{close[0]}'?)" if close else "")
+        message += f"; allowed: {', '.join(allowed)}" if allowed else ""
     more = f" (and {len(errors) - 1} more problem(s))" if len(errors) > 1 else ""
-    return ".".join(loc), message + more
+    return ".".join(kept), message + more
 
 
 def _check_semantics(loaded: LoadedSpec, shown: str) -> None:
@@ -239,5 +268,39 @@ def _check_semantics(loaded: LoadedSpec, shown: str) -> None:
             shown, "output", "catalog and workspace must be separate folders, neither inside the other "
             "(raw and pseudonymised intermediates never enter the catalog)"
         )
+    if spec.risk is not None:
+        _check_risk(spec, shown)
     if spec.privacy.key_secret_block is not None and not re.match(r"^[a-z0-9-]+$", spec.privacy.key_secret_block):
         raise SpecError(shown, "privacy.key_secret_block", "a Prefect block name: lower-case letters, digits, hyphens")
+
+
+def _check_risk(spec: ReleaseSpec, shown: str) -> None:
+    """Quasi-identifiers and the sensitive column are learned columns; each step's rule fits its column."""
+    from flows import convert  # convert imports this module
+
+    risk = spec.risk
+    assert risk is not None
+    learned = convert.learned_kinds(spec)
+    allowed = ", ".join(learned) or "none"
+    for i, name in enumerate(risk.quasi_identifiers):
+        if name not in learned:
+            raise SpecError(shown, f"risk.quasi_identifiers.{i}", f"{name!r} is not a column the generator learns "
+                            f"(dropped, identifier and text columns never reach it); allowed: {allowed}")
+    if risk.sensitive is not None and (risk.sensitive not in learned or risk.sensitive in risk.quasi_identifiers):
+        raise SpecError(shown, "risk.sensitive", f"{risk.sensitive!r} must be a learned column that is not a "
+                        "quasi-identifier")
+    if risk.l is not None and risk.sensitive is None:
+        raise SpecError(shown, "risk.l", "l-diversity needs risk.sensitive (the column it protects)")
+    kinds = dict(learned)
+    for i, step in enumerate(risk.steps):
+        if not isinstance(step, privacy.GeneraliseStep):
+            continue
+        if step.column not in risk.quasi_identifiers:
+            raise SpecError(shown, f"risk.steps.{i}.column", f"{step.column!r} is not a quasi-identifier; "
+                            f"allowed: {', '.join(risk.quasi_identifiers)}")
+        kind = kinds[step.column]
+        if kind not in step.rule.accepts_kinds:
+            raise SpecError(shown, f"risk.steps.{i}.rule", f"rule {step.rule.rule!r} does not fit column "
+                            f"{step.column!r}, which is {kind} at this step; the rule accepts: "
+                            f"{', '.join(sorted(step.rule.accepts_kinds))}")
+        kinds[step.column] = step.rule.output_kind(kind)

@@ -19,13 +19,13 @@ import expectations
 import generators
 import privacy
 from flows import convert
-from flows.errors import StageError, SynthgateError, ValidationFailed
+from flows.errors import PrivacyStageError, RiskGateFailed, StageError, SynthgateError, ValidationFailed
 from flows.keys import resolve_key
 from flows.publish import publish_release
 from flows.sources import SourceFacts, check_columns, read_source
 from flows.spec import LoadedSpec
 from flows.tables import coerce_kinds
-from flows.workspace import Workspace, read_json, write_json
+from flows.workspace import Workspace, read_json, steps_applied, write_json
 
 TASK_OPTIONS = {"persist_result": False, "cache_policy": NO_CACHE}
 
@@ -40,6 +40,11 @@ def stage(name: str):
                 return fn(*args, **kwargs)
             except SynthgateError:
                 raise
+            except privacy.RiskThresholdNotMetError as exc:
+                raise RiskGateFailed(str(exc)) from None
+            except privacy.PrivacyError as exc:
+                # Built from column names, rules and counts only (privacy/errors.py), so it may be shown.
+                raise PrivacyStageError(name, str(exc)) from None
             except Exception as exc:
                 if os.environ.get("SYNTHGATE_DEBUG") == "1":
                     traceback.print_exc(file=sys.__stderr__)
@@ -87,17 +92,35 @@ def pseudonymise(loaded: LoadedSpec, ws: Workspace) -> PseudonymiseResult:
     key = resolve_key(spec.privacy) if plan.by_action(privacy.Action.PSEUDONYMISE) else None
     raw = pd.read_parquet(ws.raw_table)
     result, report = privacy.apply_plan(raw, plan, key)
-    result.to_parquet(ws.pseudonymised_table, index=False)
-    write_json(ws.privacy_report, report.to_dict())
-    training = result[list(convert.learned_kinds(spec))]
-    training.to_parquet(ws.training_table, index=False)
-    actions = {a.value: len(plan.by_action(a)) for a in privacy.Action}
+    facts = report.to_dict()
     log = get_run_logger()
+    actions = {a.value: len(plan.by_action(a)) for a in privacy.Action}
     log.info("pseudonymise: %s; key id %s", ", ".join(f"{n} {a}" for a, n in actions.items() if n), report.key_id)
     for outcome in report.columns:
         log.info("  %s: %s%s, %d cell(s) changed", outcome.column, outcome.action,
                  f" ({outcome.rule})" if outcome.rule else "", outcome.changed_cells)
+    if spec.risk is not None:
+        result, facts["risk"] = _reduce_risk(loaded, result)
+    result.to_parquet(ws.pseudonymised_table, index=False)
+    write_json(ws.privacy_report, facts)
+    training = result[list(convert.learned_kinds(spec, facts.get("risk", {}).get("steps_applied", 0)))]
+    training.to_parquet(ws.training_table, index=False)
     return PseudonymiseResult(report.key_id, actions, len(training), training.shape[1])
+
+
+def _reduce_risk(loaded: LoadedSpec, table: pd.DataFrame) -> tuple[pd.DataFrame, dict]:
+    """Measure k, l and uniques over the quasi-identifiers; run the spec's steps until the threshold holds."""
+    risk, log = loaded.spec.risk, get_run_logger()
+    reduced, report = privacy.enforce_threshold(table, risk.quasi_identifiers, convert.risk_threshold(loaded.spec),
+                                                risk.steps)
+    for label, measured in [("before", report.initial), *((f"after {o.step}", o.risk) for o in report.steps)]:
+        log.info("risk %s: k=%d%s, %d classes, %.2f%% unique records, %d rows", label, measured.k,
+                 f", l={measured.l}" if measured.l is not None else "", measured.classes,
+                 100 * measured.unique_share, measured.rows)
+    facts = {"quasi_identifiers": list(risk.quasi_identifiers), "steps_applied": len(report.steps),
+             **report.to_dict()}
+    return reduced.reset_index(drop=True), facts
+
 
 
 @dataclass(frozen=True)
@@ -119,7 +142,7 @@ def train(loaded: LoadedSpec, ws: Workspace) -> TrainResult:
     log = get_run_logger()
     log.info("train: %s on %s, seed %d", gen_spec.kind, device, gen_spec.seed)
     model = cls(params, device=device, seed=gen_spec.seed)
-    report = model.fit(pd.read_parquet(ws.training_table), convert.generator_schema(loaded.spec))
+    report = model.fit(pd.read_parquet(ws.training_table), convert.generator_schema(loaded.spec, steps_applied(ws)))
     model.save(ws.model_dir)
     log.info("train: %d rows x %d columns in %.1f s", report.rows, report.columns, report.train_seconds)
     return TrainResult(gen_spec.kind, report.device, report.train_seconds, report.rows)
@@ -132,10 +155,15 @@ def sample(loaded: LoadedSpec, ws: Workspace) -> dict:
     spec = loaded.spec
     model = generators.get_generator(spec.generator.kind).load(ws.model_dir, device="cpu")
     training = pd.read_parquet(ws.training_table)
-    rules = convert.privacy_plan(spec).rules()
+    rounds = convert.synthetic_coarsening(spec, steps_applied(ws))
+
+    def coarsen(frame: pd.DataFrame) -> pd.DataFrame:
+        for rules in rounds:
+            frame = privacy.coarsen_synthetic(frame, rules)
+        return frame
+
     synthetic, discarded = generators.sample_without_copies(
-        model, spec.sample.rows, seed=spec.generator.seed, training=training,
-        transform=lambda frame: privacy.coarsen_synthetic(frame, rules),
+        model, spec.sample.rows, seed=spec.generator.seed, training=training, transform=coarsen,
     )
     pseudonymised = pd.read_parquet(ws.pseudonymised_table, columns=convert.identifier_columns(spec))
     for offset, name in enumerate(convert.identifier_columns(spec), start=1):
@@ -163,7 +191,7 @@ def validate(loaded: LoadedSpec, ws: Workspace) -> dict:
     pseudonymised = pd.read_parquet(ws.pseudonymised_table, columns=ids)
     raw = pd.read_parquet(ws.raw_table, columns=sensitive)
     reference = pd.concat([training, pseudonymised[ids]], axis=1)[convert.released_columns(spec)]
-    profile = expectations.profile_training(reference, convert.released_kinds(spec))
+    profile = expectations.profile_training(reference, convert.released_kinds(spec, steps_applied(ws)))
     write_json(ws.profile, profile.to_dict())
     gates = expectations.privacy_gate_frame(
         synthetic, training=training, learned_columns=list(training.columns), identifier_columns=ids,

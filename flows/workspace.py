@@ -119,3 +119,8 @@ def write_json(path: Path, payload: Any) -> None:
 
 def read_json(path: Path) -> Any:
     return json.loads(path.read_text(encoding="utf-8"))
+
+
+def steps_applied(ws: Workspace) -> int:
+    """How many risk steps the pseudonymise stage ran; they can change learned kinds and coarsening."""
+    return int(read_json(ws.privacy_report).get("risk", {}).get("steps_applied", 0))

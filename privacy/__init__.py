@@ -1,5 +1,17 @@
 """Privacy step of synthgate: detect, pseudonymise, generalise and redact columns before training."""
 
+from privacy._risk_errors import InvalidEnforcementError, RiskThresholdNotMetError
+from privacy.anonymity import (
+    EnforcementReport,
+    EnforcementStep,
+    GeneraliseStep,
+    RiskThreshold,
+    StepOutcome,
+    SuppressCellsStep,
+    SuppressRowsStep,
+    enforce_threshold,
+    parse_steps,
+)
 from privacy.detect import ColumnDetection, detect_columns
 from privacy.errors import (
     ColumnActionError,
@@ -36,6 +48,7 @@ from privacy.plan import (
 )
 from privacy.pseudonymise import pseudonymise_series
 from privacy.redact import DEFAULT_ENTITIES, TextRedactor
+from privacy.risk import RiskReport, measure_risk
 
 __all__ = [
     # keys and pseudonyms
@@ -63,6 +76,18 @@ __all__ = [
     "ColumnOutcome",
     "PseudonymisationReport",
     "apply_plan",
+    # re-identification risk
+    "RiskReport",
+    "measure_risk",
+    "RiskThreshold",
+    "GeneraliseStep",
+    "SuppressCellsStep",
+    "SuppressRowsStep",
+    "EnforcementStep",
+    "parse_steps",
+    "StepOutcome",
+    "EnforcementReport",
+    "enforce_threshold",
     # detection
     "ColumnDetection",
     "detect_columns",
@@ -78,4 +103,6 @@ __all__ = [
     "RedactionError",
     "ColumnActionError",
     "UnsupportedLanguageError",
+    "RiskThresholdNotMetError",
+    "InvalidEnforcementError",
 ]

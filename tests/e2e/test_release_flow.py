@@ -100,3 +100,43 @@ def test_the_key_can_come_from_a_prefect_secret_block(prefect_harness, covid_rel
 
     # Assert
     assert result["facts"]["privacy"]["key_id"] == privacy.PseudonymKey.from_text(secret).key_id
+
+
+def test_risk_steps_run_until_k_holds_and_the_manifest_records_k_before_and_after(
+    prefect_harness, covid_release, key_env
+):
+    # Setup: the demo's quasi-identifiers and steps at k=2 (400 rows)
+    spec = covid_release(version="3.0.0")
+
+    # Run
+    release(spec_path=str(spec))
+
+    # Assert
+    manifest = json.loads((_release_dir(covid_release.tmp_path, "3.0.0") / "manifest.json").read_text())
+    risk = manifest["privacy"]["risk"]
+    assert risk["quasi_identifiers"] == ["gender", "age", "clinic_name", "patient_class"]
+    assert risk["met"] is True and risk["threshold"]["k"] == 2
+    assert risk["before"]["k"] == 1 and risk["after"]["k"] >= 2
+    assert 1 <= risk["steps_applied"] == len(risk["steps"]) <= 3
+    assert risk["steps"][0]["step"] == "generalise" and risk["steps"][0]["column"] == "clinic_name"
+    assert all(isinstance(size, int) for size in risk["after"]["smallest_class_sizes"])
+    assert manifest["rows"]["training"] == 400 - sum(step["rows_suppressed"] for step in risk["steps"])
+
+
+def test_a_risk_threshold_that_cannot_be_met_exits_1_naming_the_quasi_identifiers(
+    prefect_harness, covid_release, key_env
+):
+    # Setup: k=50 on 400 rows with a 1% row budget cannot hold
+    spec = covid_release(version="3.1.0", risk={"k": 50, "steps": [{"step": "suppress_rows", "max_share": 0.01}]})
+
+    # Run
+    result = CliRunner().invoke(app, ["run", str(spec)])
+
+    # Assert
+    lines = [line for line in result.stderr.splitlines() if line.strip()]
+    assert result.exit_code == 1, result.output
+    assert lines[-1].startswith("error: re-identification risk threshold not met after 1 step: k=")
+    assert "(required 50)" in lines[-1] and "without each quasi-identifier: gender k=" in lines[-1]
+    assert "nothing was published" in lines[-1]
+    dataset_dir = covid_release.tmp_path / "catalog" / "covid-testing"
+    assert not dataset_dir.exists() or list(dataset_dir.iterdir()) == []
