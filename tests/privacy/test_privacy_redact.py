@@ -96,8 +96,8 @@ def test_an_empty_series_is_fine():
 
 def test_unsupported_language_and_bad_threshold_fail_early():
     # Run / Assert
-    with pytest.raises(UnsupportedLanguageError, match="'ko' is not supported; installed: en"):
-        TextRedactor(language="ko")
+    with pytest.raises(UnsupportedLanguageError, match="'ja' is not supported; installed: en, ko"):
+        TextRedactor(language="ja")
     with pytest.raises(ValueError, match=r"score_threshold must be in \[0, 1\]"):
         TextRedactor(score_threshold=1.5)
 
@@ -118,7 +118,7 @@ def test_presidio_log_arguments_are_redacted(caplog):
 
 def test_repr_names_settings_only():
     # Run / Assert
-    assert repr(TextRedactor()) == "TextRedactor(language='en', entities=15 types, score_threshold=0.5)"
+    assert repr(TextRedactor()) == "TextRedactor(language='en', entities=26 types, score_threshold=0.5)"
 
 
 def test_overlapping_findings_merge_into_one_span_typed_by_the_most_trusted_finding():
@@ -142,13 +142,13 @@ def test_overlapping_findings_merge_into_one_span_typed_by_the_most_trusted_find
     assert merged == [("EMAIL_ADDRESS", 5, 25, 1.0), ("PHONE_NUMBER", 30, 50, 0.4)]
 
 
-def test_korean_mobile_numbers_are_found_in_english_text():
-    # Setup: Presidio's default phone regions do not include Korea
-    notes = pd.Series(["Guardian reachable on 010-1234-5678 after 6 pm."])
+def test_korean_mobile_numbers_in_english_text_are_kr_phone_numbers_only():
+    # Setup: Presidio's phone recognizer no longer claims Korean numbers, even with +82
+    notes = pd.Series(["Guardian reachable on 010-1234-5678 or +82 10-9876-5432 instead."])
 
     # Run
-    out, counts = TextRedactor(entities=["PHONE_NUMBER"]).redact_series(notes)
+    out, counts = TextRedactor().redact_series(notes)
 
     # Assert
-    assert out[0] == "Guardian reachable on <PHONE_NUMBER> after 6 pm."
-    assert counts == {"PHONE_NUMBER": 1}
+    assert out[0] == "Guardian reachable on <KR_PHONE_NUMBER> or <KR_PHONE_NUMBER> instead."
+    assert counts == {"KR_PHONE_NUMBER": 2}

@@ -1,0 +1,118 @@
+"""PERSON for Korean names in Hangul: a surname, a 1-2 syllable given name, and evidence.
+
+Without a Korean NER model a name is read from its shape and what is attached to it:
+
+- a name followed by 님/씨 or by a title or rank (``김철수님``, ``홍길동 씨가``, ``박민수
+  환자는``, ``이영희 간호사``): 0.85; a one-syllable given name only this way (``김구님``);
+- a surname alone before a rank (``김 병장``): 0.6, the surname is tagged;
+- a three/four-syllable name followed by a particle (``이영희의``, ``김민준이``,
+  ``남궁민수에게``): 0.6;
+- a whole cell or line that is exactly a name (``김민준``, also ``김구``): 0.6;
+- a name standing alone (``보호자: 김민준``, ``김지은, 010-...``): 0.55, but 0.35 if it
+  ends in 은, 도, 가 or 나 and a Hangul word follows, or in 도 or 가 at all (``정상은
+  아니다``, ``경기도`` are a word plus a particle or suffix); context words (이름, 성명,
+  환자, name ...) in the five words before add 0.35.
+
+Precision comes from three lists: common surnames (two-syllable ones first: 남궁, 황보,
+제갈, 선우 ...), syllables seen in given names, and a stoplist of common words shaped
+like names (이메일, 고혈압, 이용자 ...). Words whose second syllable is no given-name
+syllable (이메일, 고혈압, 정보를) fail the shape; two-syllable words (정상, 이상, 조사,
+신고) are only names with 님/씨.
+"""
+
+from __future__ import annotations
+
+from presidio_analyzer import Pattern
+
+from privacy.recognizers._base import FoldingPatternRecognizer
+
+__all__ = ["GIVEN_SYLLABLES", "NAME_STOPLIST", "SURNAMES", "KrNameRecognizer"]
+
+SURNAMES: tuple[str, ...] = (
+    "남궁", "황보", "제갈", "선우", "독고", "사공", "서문", "동방", "망절", "어금",
+    "김", "이", "박", "최", "정", "강", "조", "윤", "장", "임", "한", "오", "서", "신", "권", "황", "안",
+    "송", "류", "유", "전", "홍", "고", "문", "양", "손", "배", "백", "허", "남", "심", "노", "하", "곽",
+    "성", "차", "주", "우", "구", "민", "진", "나", "지", "엄", "채", "원", "천", "방", "공", "현", "함",
+    "변", "염", "여", "추", "도", "소", "석", "선", "설", "마", "길", "연", "위", "표", "명", "기", "반",
+    "라", "왕", "금", "옥", "육", "인", "맹", "제", "모", "탁", "국", "어", "은", "편", "용", "예", "경",
+    "봉", "태", "목", "형", "계", "피", "두", "음", "빈", "호", "범", "좌", "팽", "승", "간", "시",
+    "견", "당", "화", "창", "옹", "순", "빙", "종", "랑", "뢰", "로", "묵", "평", "삼", "탄", "해",
+)  # fmt: skip
+"""Surnames, two-syllable ones first so that 남궁민수 is 남궁 + 민수, not 남 + 궁민."""
+
+GIVEN_SYLLABLES = (
+    "가건겸경광규균근기길나난남늘다담대덕도동란람래려련렬령례록룡륜률름리린명미민범병보복봉빈빛산상"
+    "새샘서석선설섭성세소솔송수숙순슬승시식신아애연열엽영예옥완용우욱운웅원유윤율은익인일자재정종주"
+    "준중지진찬창채천철춘충태택평필하학한해향헌혁현형혜호홍화환효후훈휘흠흥희"
+)
+"""Syllables found in Korean given names (old and new)."""
+
+NAME_STOPLIST = frozenset(
+    """
+    선생 사장 사모 형님 누님 부장 과장 차장 원장 회장 소장 이사 주임 대리 손님
+    지난주 지난달 지난해 이번엔
+    이메일 고혈압 이용자 노동자 신청자 장애인 관계자 담당자 보호자 소유자 기술자 이사장 부사장 사장님
+    하지만 그러나 그리고 그래서 이상한 정상적 정상인 이상적 이상형 주민등 주소지 정신과 정형외 신경과
+    안과의 전문의 전문가 고객님 회원님 선생님 교수님 원장님 부모님 사모님 공주님 왕자님 하나님 조상님
+    공무원 안정성 안전성 유효성 신뢰성 정확성 연구원 연구소 고등학 대학원 위원회 위원장 조합원 강사님
+    이번주 이번달 다음주 오늘은 전화번 진단서 소견서 신분증 민원인 정보원 송장번 주민번 지원금 보조금
+    진료비 보험금 보험료 유가족 배우자 임신부 산모님 환자분 보호자분 어르신 할머님 할아버 아버님 어머님
+    문의처 연락처 주거지 방문일 진료일 입원일 퇴원일 수술일 생년월 이후로 이전에 이동중 우편번 국민연
+    한국인 한국어 한글날 지하철 심장병 당뇨병 결핵균 백혈병 고지혈 신부전 간경화 위염증 장염증 조현병
+    인플루 백신을 소아과 내과의 외과의 치과의 한의원 한의사 간호사 약사님 의사님 기사님 선배님 후배님
+    정기적 간헐적 만성적 지속적 일시적 전반적 구체적 기본적 일반적 개인적 사회적 경제적 심리적 신체적
+    형제자 자녀분 손자녀 하루에 하루종 오전에 오후에 주말에 평일에 주중에 요일에 이틀간 사흘간 연휴에
+    """.split()
+)
+"""Common words that have a name's shape (surname + name syllables)."""
+
+_SURNAME = "(?:" + "|".join(SURNAMES) + ")"
+_GIVEN = f"[{GIVEN_SYLLABLES}]"
+# Name syllables that are also particles: 정상은 and 정상도 read as a word plus a particle.
+_PARTICLE_LIKE = "은도가나"
+_GIVEN_LAST = f"[{''.join(c for c in GIVEN_SYLLABLES if c not in _PARTICLE_LIKE)}]"
+_B = "(?<![가-힣])"
+_NAME = f"{_B}{_SURNAME}{_GIVEN}{{2}}"
+_NAME_PARTICLE_LIKE = f"{_B}{_SURNAME}{_GIVEN}[{_PARTICLE_LIKE}]"
+_NAME_EUN_NA = f"{_B}{_SURNAME}{_GIVEN}[은나]"  # 지은, 하은, 유나: common; 도/가 endings are rare
+_PARTICLE = (
+    "에게서|한테서|께서는|께서|에게는|에게|한테|에서|으로|이라고|라고|이랑|이나|이고|이며|이다|이었|였|입니다|"
+    "의|이|가|은|는|을|를|와|과|도|만|랑|께|로|하고"
+)
+_HONORIFIC_3 = rf"(?=\s?(?:님|씨)(?:{_PARTICLE})?(?![가-힣]))"
+_HONORIFIC_2 = rf"(?=(?:님|씨)(?:{_PARTICLE})?(?![가-힣]))"
+_TITLE = (
+    "환자|보호자|선생님|선생|교수|의사|간호사|약사|원장|고객|회원|학생|대리|과장|차장|부장|팀장|실장|사원|주임|이사|대표|"
+    "주무관|사무관|서기관|기자|변호사|작가|군|양"
+)
+_RANK = "병장|상병|일병|이병|훈련병|하사|중사|상사|원사|준위|소위|중위|대위|소령|중령|대령|준장|소장|중장|대장"
+_AFTER_RANK = "(?:[은는이가을를의도께와과]|에게|께서|님)?(?![가-힣])"
+
+
+class KrNameRecognizer(FoldingPatternRecognizer):
+    """Finds Korean personal names written in Hangul (see the module docstring)."""
+
+    PATTERNS = [
+        Pattern("KR name + honorific", rf"{_NAME}{_HONORIFIC_3}", 0.85),
+        Pattern("KR short name + honorific", rf"{_B}{_SURNAME}{_GIVEN}{_HONORIFIC_2}", 0.75),
+        Pattern("KR name + title", rf"{_NAME}(?=\s(?:{_TITLE}|{_RANK}){_AFTER_RANK})", 0.85),
+        Pattern("KR surname + rank", rf"{_B}{_SURNAME}(?=\s(?:{_RANK}){_AFTER_RANK})", 0.6),
+        Pattern("KR name + particle", rf"{_NAME}(?=(?:{_PARTICLE})(?![가-힣]))", 0.6),
+        Pattern("KR name (whole line)", rf"^\s*\K{_NAME}(?=\s*$)", 0.6),
+        Pattern("KR name (standalone)", rf"{_B}{_SURNAME}{_GIVEN}{_GIVEN_LAST}(?![가-힣])", 0.55),
+        Pattern("KR name (standalone, particle-like end)", rf"{_NAME_EUN_NA}(?=\s*(?:[^\s가-힣]|$))", 0.55),
+        Pattern("KR name (weak, particle-like end)", rf"{_NAME_PARTICLE_LIKE}(?![가-힣])", 0.35),
+    ]
+    CONTEXT = [
+        "이름", "성명", "성함", "환자", "환자명", "보호자", "담당의", "주치의", "작성자", "신청인", "본인", "가족",
+        "고객", "회원", "병사", "장교", "name", "patient", "guardian", "mr", "mrs", "ms", "dr", "called",
+    ]  # fmt: skip
+
+    def __init__(self, supported_language: str = "ko", **kwargs) -> None:
+        kwargs.setdefault("patterns", self.PATTERNS)
+        kwargs.setdefault("context", self.CONTEXT)
+        super().__init__(supported_entity="PERSON", supported_language=supported_language, **kwargs)
+
+    def validate_result(self, pattern_text: str) -> bool | None:
+        """False for a stoplisted word; else None (the pattern score holds)."""
+        return False if pattern_text in NAME_STOPLIST else None
