@@ -11,17 +11,28 @@ A = privacy.Action
 def privacy_plan(spec: ReleaseSpec) -> privacy.PseudonymisationPlan:
     """Column → kind → action (→ rule), in spec order."""
     columns = tuple(
-        privacy.ColumnPlan(name=name, kind=col.kind.value, action=col.action, rule=col.rule)
+        privacy.ColumnPlan(name=name, kind=col.kind.value, action=col.action, rule=col.rule, surrogate=col.surrogate)
         for name, col in spec.columns.items()
     )
-    return privacy.PseudonymisationPlan(columns=columns, text_language=spec.privacy.text_language)
+    return privacy.PseudonymisationPlan(
+        columns=columns, text_language=spec.privacy.text_language, date_shift=spec.privacy.date_shift,
+        reversible=spec.privacy.additional_information is not None,
+    )
+
+
+KEYED_ACTIONS = (A.PSEUDONYMISE, A.SURROGATE, A.DATE_SHIFT)
+
+
+def keyed_columns(spec: ReleaseSpec) -> list[str]:
+    """Columns whose action needs the pseudonymisation key."""
+    return [name for name, col in spec.columns.items() if col.action in KEYED_ACTIONS]
 
 
 def identifier_columns(spec: ReleaseSpec) -> list[str]:
-    """Columns never learned that get fresh identifiers: kind id, or any pseudonymised column."""
+    """Columns never learned that get fresh identifiers: kind id, or any pseudonymised or surrogate column."""
     return [
         name for name, col in spec.columns.items()
-        if col.action is not A.DROP and (col.kind is ColumnKind.ID or col.action is A.PSEUDONYMISE)
+        if col.action is not A.DROP and (col.kind is ColumnKind.ID or col.action in (A.PSEUDONYMISE, A.SURROGATE))
     ]
 
 
@@ -87,7 +98,7 @@ def sensitive_columns(spec: ReleaseSpec) -> list[str]:
     """Columns whose raw values must never appear in the output."""
     return [
         name for name, col in spec.columns.items()
-        if col.action in (A.DROP, A.PSEUDONYMISE, A.REDACT_TEXT)
+        if col.action in (A.DROP, A.PSEUDONYMISE, A.SURROGATE, A.REDACT_TEXT)
         or col.kind in (ColumnKind.ID, ColumnKind.TEXT)
     ]
 

@@ -2,19 +2,48 @@
 from __future__ import annotations
 
 import os
+import secrets
 
 import privacy
 from flows.errors import KeyConfigError
 from flows.spec import PrivacySpec
 
 _throwaway: privacy.PseudonymKey | None = None
+_throwaway_encryption: bytes | None = None
 
 
 def use_throwaway_key() -> privacy.PseudonymKey:
-    """For the demo only: a random key held in this process, never written anywhere."""
-    global _throwaway
+    """For the demo only: random keys held in this process, never written anywhere."""
+    global _throwaway, _throwaway_encryption
     _throwaway = privacy.PseudonymKey.generate_throwaway()
+    _throwaway_encryption = secrets.token_bytes(privacy.MIN_KEY_BYTES)
     return _throwaway
+
+
+def additional_information_key(spec: PrivacySpec) -> bytes:
+    """The key that encrypts the re-identification table: its own variable, never the pseudonym key.
+
+    Raises:
+        KeyConfigError: the variable is unset, too short, or holds the pseudonymisation key itself.
+    """
+    if _throwaway_encryption is not None:
+        return _throwaway_encryption
+    kept = spec.additional_information
+    assert kept is not None
+    value = os.environ.get(kept.key_env, "").strip()
+    if not value:
+        raise KeyConfigError(
+            f"no key for the re-identification table: set {kept.key_env} to a secret of at least "
+            f"{privacy.MIN_KEY_BYTES} bytes (e.g. export {kept.key_env}=$(openssl rand -hex 32)), kept apart "
+            "from the pseudonymisation key"
+        )
+    if len(value.encode()) < privacy.MIN_KEY_BYTES:
+        raise KeyConfigError(f"the key in ${kept.key_env} is {len(value.encode())} bytes; at least "
+                             f"{privacy.MIN_KEY_BYTES} are required (e.g. openssl rand -hex 32)")
+    if value == os.environ.get(spec.key_env, "").strip():
+        raise KeyConfigError(f"${kept.key_env} holds the pseudonymisation key; the re-identification table "
+                             "needs a key of its own (separate access)")
+    return value.encode()
 
 
 def _from_text(value: str, where: str) -> privacy.PseudonymKey:

@@ -5,7 +5,7 @@ from dataclasses import dataclass
 
 import privacy
 from flows import convert
-from flows.keys import key_from_environment
+from flows.keys import additional_information_key, key_from_environment
 from flows.publish import ensure_version_is_new, layout_for
 from flows.sources import SourceFacts, check_columns, read_source
 from flows.spec import LoadedSpec
@@ -33,11 +33,13 @@ def preflight(loaded: LoadedSpec) -> PreflightReport:
     spec = loaded.spec
     ensure_version_is_new(loaded)
     key_id = origin = None
-    if convert.privacy_plan(spec).by_action(privacy.Action.PSEUDONYMISE):
+    if convert.keyed_columns(spec):
         if spec.privacy.key_secret_block is None:
             key_id, origin = key_from_environment(spec.privacy).key_id, f"${spec.privacy.key_env}"
         else:
             origin = f"Prefect Secret '{spec.privacy.key_secret_block}' (loaded when the run starts)"
+    if spec.privacy.additional_information is not None:
+        additional_information_key(spec.privacy)
     frame, facts = read_source(loaded.source_pattern, fmt=spec.source.format,
                                delimiter=spec.source.delimiter, encoding=spec.source.encoding)
     check_columns(list(frame.columns), list(spec.columns))

@@ -143,6 +143,8 @@ def _manifest(loaded: LoadedSpec, ws: Workspace, flow_run_id: str | None) -> dic
             },
             "columns": privacy_report["columns"],
             "excluded_text_columns": sample["excluded_text_columns"],
+            "date_shift": privacy_report.get("date_shift"),
+            "additional_information": privacy_report.get("additional_information"),
             "risk": _risk_facts(privacy_report.get("risk")),
         },
         "generator": {

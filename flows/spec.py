@@ -90,6 +90,14 @@ class ColumnSpec(StrictModel):
     kind: ColumnKind
     action: privacy.Action
     rule: privacy.GeneraliseRule | None = None
+    surrogate: privacy.SurrogateConfig | None = None
+
+
+class AdditionalInformationSpec(StrictModel):
+    """Where the encrypted re-identification table goes, and the variable holding its key."""
+
+    path: str = Field(min_length=1, description="A folder apart from the workspace and the catalog.")
+    key_env: str = Field(default="SYNTHGATE_ADDITIONAL_INFORMATION_KEY", pattern=ENV_NAME)
 
 
 class PrivacySpec(StrictModel):
@@ -97,7 +105,25 @@ class PrivacySpec(StrictModel):
     key_secret_block: str | None = Field(
         default=None, description="Name of a Prefect Secret block holding the key (wins over key_env)."
     )
-    text_language: Literal["en"] = "en"
+    text_language: Literal["en", "ko"] = "en"
+    medical_record_patterns: list[str] = Field(
+        default_factory=list, max_length=20,
+        description="Regular expressions of this agency's medical record numbers, found in free text.",
+    )
+    date_shift: privacy.DateShift | None = None
+    additional_information: AdditionalInformationSpec | None = None
+
+    @field_validator("medical_record_patterns")
+    @classmethod
+    def _patterns_compile(cls, patterns: list[str]) -> list[str]:
+        for pattern in patterns:
+            try:
+                compiled = re.compile(pattern)
+            except re.error as exc:
+                raise ValueError(f"{pattern!r} is not a regular expression ({exc.msg})") from None
+            if compiled.fullmatch(""):
+                raise ValueError(f"{pattern!r} matches the empty string")
+        return patterns
 
 
 class GeneratorSpec(StrictModel):
@@ -167,6 +193,12 @@ class LoadedSpec:
     @property
     def workspace_dir(self) -> Path:
         return self.resolve(self.spec.output.workspace)
+
+    @property
+    def additional_information_dir(self) -> Path | None:
+        """The folder of the encrypted re-identification table, or None when none is kept."""
+        kept = self.spec.privacy.additional_information
+        return self.resolve(kept.path) if kept is not None else None
 
     @property
     def source_pattern(self) -> str:
@@ -251,9 +283,22 @@ def _check_semantics(loaded: LoadedSpec, shown: str) -> None:
     spec = loaded.spec
     for name, column in spec.columns.items():
         try:
-            privacy.ColumnPlan(name=name, kind=column.kind.value, action=column.action, rule=column.rule)
+            privacy.ColumnPlan(name=name, kind=column.kind.value, action=column.action, rule=column.rule,
+                               surrogate=column.surrogate)
         except privacy.PrivacyError as exc:
             raise SpecError(shown, f"columns.{name}", str(exc)) from None
+    shift = spec.privacy.date_shift
+    shifted = [name for name, column in spec.columns.items() if column.action is privacy.Action.DATE_SHIFT]
+    if shifted and shift is None:
+        raise SpecError(shown, f"columns.{shifted[0]}", "action 'date_shift' needs privacy.date_shift.subject "
+                        "(the column naming the person whose dates move together)")
+    if shift is not None and not shifted:
+        raise SpecError(shown, "privacy.date_shift", "no column has action 'date_shift'")
+    if shift is not None and shift.subject not in spec.columns:
+        raise SpecError(shown, "privacy.date_shift.subject", f"{shift.subject!r} is not a column; "
+                        f"allowed: {', '.join(spec.columns)}")
+    if shift is not None and shift.subject in shifted:
+        raise SpecError(shown, "privacy.date_shift.subject", "the subject column cannot itself be date-shifted")
     try:
         generators.get_generator(spec.generator.kind)
     except generators.GeneratorError as exc:
@@ -268,6 +313,11 @@ def _check_semantics(loaded: LoadedSpec, shown: str) -> None:
             shown, "output", "catalog and workspace must be separate folders, neither inside the other "
             "(raw and pseudonymised intermediates never enter the catalog)"
         )
+    if spec.privacy.additional_information is not None:
+        try:
+            privacy.ensure_apart(loaded.additional_information_dir, workspace, catalog)
+        except privacy.UnsafeLocationError as exc:
+            raise SpecError(shown, "privacy.additional_information.path", str(exc)) from None
     if spec.risk is not None:
         _check_risk(spec, shown)
     if spec.privacy.key_secret_block is not None and not re.match(r"^[a-z0-9-]+$", spec.privacy.key_secret_block):

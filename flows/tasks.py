@@ -20,12 +20,12 @@ import generators
 import privacy
 from flows import convert
 from flows.errors import PrivacyStageError, RiskGateFailed, StageError, SynthgateError, ValidationFailed
-from flows.keys import resolve_key
+from flows.keys import additional_information_key, resolve_key
 from flows.publish import publish_release
 from flows.sources import SourceFacts, check_columns, read_source
 from flows.spec import LoadedSpec
 from flows.tables import coerce_kinds
-from flows.workspace import Workspace, read_json, steps_applied, write_json
+from flows.workspace import Workspace, additional_information_file, read_json, steps_applied, write_json
 
 TASK_OPTIONS = {"persist_result": False, "cache_policy": NO_CACHE}
 
@@ -89,10 +89,13 @@ def pseudonymise(loaded: LoadedSpec, ws: Workspace) -> PseudonymiseResult:
     """Apply the pseudonymisation plan, then keep the columns the generator may learn."""
     spec = loaded.spec
     plan = convert.privacy_plan(spec)
-    key = resolve_key(spec.privacy) if plan.by_action(privacy.Action.PSEUDONYMISE) else None
+    key = resolve_key(spec.privacy) if convert.keyed_columns(spec) else None
     raw = pd.read_parquet(ws.raw_table)
-    result, report = privacy.apply_plan(raw, plan, key)
+    applied = privacy.apply_plan(raw, plan, key)
+    result, report = applied.frame, applied.report
     facts = report.to_dict()
+    if applied.additional_information is not None:
+        facts["additional_information"] = _keep_additional_information(loaded, ws, applied, report.key_id)
     log = get_run_logger()
     actions = {a.value: len(plan.by_action(a)) for a in privacy.Action}
     log.info("pseudonymise: %s; key id %s", ", ".join(f"{n} {a}" for a, n in actions.items() if n), report.key_id)
@@ -106,6 +109,22 @@ def pseudonymise(loaded: LoadedSpec, ws: Workspace) -> PseudonymiseResult:
     training = result[list(convert.learned_kinds(spec, facts.get("risk", {}).get("steps_applied", 0)))]
     training.to_parquet(ws.training_table, index=False)
     return PseudonymiseResult(report.key_id, actions, len(training), training.shape[1])
+
+
+def _keep_additional_information(loaded: LoadedSpec, ws: Workspace, applied, key_id: str | None) -> dict:
+    """Encrypt the pseudonym -> identifier pairs into their own folder, apart from workspace and catalog."""
+    folder = loaded.additional_information_dir
+    privacy.ensure_apart(folder, loaded.workspace_dir, loaded.catalog_dir)  # checked at load; links may move
+    folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+    path = additional_information_file(folder, loaded.spec.dataset.name, loaded.spec.dataset.version, ws.root.name)
+    header = privacy.write_additional_information(
+        path, applied.additional_information, additional_information_key(loaded.spec.privacy), key_id=key_id or "",
+    )
+    get_run_logger().info("pseudonymise: re-identification table encrypted (key %s) into %s",
+                          header.get("encryption_key_id"), folder)
+    # The manifest names the key and the counts, not the folder: where it lives is the agency's business.
+    return {"encryption_key_id": header.get("encryption_key_id"), "columns": header.get("columns"),
+            "file": path.name}
 
 
 def _reduce_risk(loaded: LoadedSpec, table: pd.DataFrame) -> tuple[pd.DataFrame, dict]:

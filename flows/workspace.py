@@ -110,6 +110,11 @@ class ReleaseLayout:
     CARD = "README.md"
 
 
+def additional_information_file(folder: Path, dataset: str, version: str, run_id: str) -> Path:
+    """The encrypted re-identification table of one run, in the agency's separate folder."""
+    return folder / f"{dataset}-{version}-{run_id}.sgai"
+
+
 def write_json(path: Path, payload: Any) -> None:
     """Write JSON atomically (temporary file, then rename)."""
     tmp = path.with_name(f".{path.name}.{secrets.token_hex(4)}.tmp")

@@ -12,6 +12,7 @@ from privacy.anonymity import (
     enforce_threshold,
     parse_steps,
 )
+from privacy.dateshift import DateShift
 from privacy.detect import ColumnDetection, detect_columns
 from privacy.errors import (
     ColumnActionError,
@@ -24,9 +25,13 @@ from privacy.errors import (
     RuleNotApplicableError,
     UnplannedColumnsError,
     UnsupportedLanguageError,
+    SurrogateSpaceExhaustedError,
+    AdditionalInformationError,
+    UnsafeLocationError,
 )
 from privacy.generalise import (
     RULES,
+    AddressLevel,
     AgeBand,
     DateTruncate,
     GeneraliseRule,
@@ -49,6 +54,15 @@ from privacy.plan import (
 from privacy.pseudonymise import pseudonymise_series
 from privacy.redact import DEFAULT_ENTITIES, TextRedactor
 from privacy.risk import RiskReport, measure_risk
+from privacy.surrogate import DigitsSurrogate, RrnSurrogate, SurrogateConfig, is_valid_rrn, surrogate_series
+from privacy.vault import (
+    AdditionalInformation,
+    encryption_key_id,
+    ensure_apart,
+    read_additional_information,
+    read_header,
+    write_additional_information,
+)
 
 __all__ = [
     # keys and pseudonyms
@@ -56,8 +70,23 @@ __all__ = [
     "PseudonymKey",
     "normalise_identifier",
     "pseudonymise_series",
+    # format-preserving surrogates and date shifting
+    "SurrogateConfig",
+    "RrnSurrogate",
+    "DigitsSurrogate",
+    "surrogate_series",
+    "is_valid_rrn",
+    "DateShift",
+    # the re-identification table ("additional information")
+    "AdditionalInformation",
+    "encryption_key_id",
+    "write_additional_information",
+    "read_additional_information",
+    "read_header",
+    "ensure_apart",
     # generalisation rules
     "AgeBand",
+    "AddressLevel",
     "DateTruncate",
     "TopBottomCode",
     "MergeRare",
@@ -103,6 +132,9 @@ __all__ = [
     "RedactionError",
     "ColumnActionError",
     "UnsupportedLanguageError",
+    "SurrogateSpaceExhaustedError",
+    "AdditionalInformationError",
+    "UnsafeLocationError",
     "RiskThresholdNotMetError",
     "InvalidEnforcementError",
 ]

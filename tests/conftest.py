@@ -69,7 +69,7 @@ def small_release(tmp_path):
             node = data
             *parents, last = dotted.split(".")
             for part in parents:
-                node = node[part]
+                node = node.setdefault(part, {})
             if value is _DELETE:
                 node.pop(last)
             else:
