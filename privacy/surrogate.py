@@ -127,8 +127,9 @@ def surrogate_series(
     surrogate within the column, and no surrogate equals its own input: a value
     whose draw collides is redrawn with the next attempt number. Values are
     processed in the order of a keyed digest, so the result does not depend on row
-    order. (Because of redraws, one person can get a different surrogate in another
-    table only when a collision happened in one of them.)
+    order. A surrogate also never equals another identifier of the column. (Because
+    of redraws, one person can get a different surrogate in another table only when
+    a collision happened in one of them.)
 
     Args:
         values: The identifiers; nulls stay null.
@@ -168,7 +169,11 @@ _Draw = Callable[[str, str, bytes], "tuple[str | None, bool]"]
 def _assign_unique(
     column: object, fmt: str, subkey: bytes, raw: list[str], identities: list[str], draw: _Draw
 ) -> dict[str, tuple[str | None, bool, int]]:
-    """Identity -> (surrogate, malformed, redrawn); unique in the column and never the input."""
+    """Identity -> (surrogate, malformed, redrawn).
+
+    Surrogates are unique in the column and never equal any input identity of the
+    column (so a surrogate can neither be its own input nor another person's real number).
+    """
     first_raw = dict(zip(reversed(identities), reversed(raw)))  # one spelling per person
     seeds = hmac_many(subkey, b"0\x00", [_bytes(identity) for identity in first_raw])
     taken: set[str] = set()
@@ -185,7 +190,7 @@ def _assign_unique(
             if surrogate is None:
                 break
             comparable = _comparable(surrogate.casefold())
-            if comparable not in taken and comparable != identity:
+            if comparable not in taken and comparable not in first_raw:
                 taken.add(comparable)
                 break
         else:

@@ -288,3 +288,80 @@ def test_coarsen_synthetic_names_missing_columns():
     # Run / Assert
     with pytest.raises(ColumnNotFoundError, match="'visit'"):
         coarsen_synthetic(pd.DataFrame({"x": [1]}), {"visit": DateTruncate(unit="year")})
+
+
+# --- address_level -----------------------------------------------------------------------
+
+from privacy._address import SIDO, parse_address  # noqa: E402
+from privacy.generalise import AddressLevel  # noqa: E402
+
+
+@pytest.mark.parametrize(
+    ("address", "sido", "sigungu"),
+    [
+        ("서울특별시 강남구 테헤란로 152", "서울특별시", "강남구"),
+        ("서울 강남구 역삼동 737", "서울특별시", "강남구"),
+        ("서울시 종로구 세종대로 209", "서울특별시", "종로구"),
+        ("서울강남구 테헤란로 1", "서울특별시", "강남구"),
+        ("경기도 성남시 분당구 판교역로 235", "경기도", "성남시 분당구"),
+        ("(13529) 경기 성남시 분당구 판교역로 235", "경기도", "성남시 분당구"),
+        ("경기도 수원시영통구 매탄동", "경기도", "수원시 영통구"),
+        ("부산광역시 기장군 기장읍 차성로 1", "부산광역시", "기장군"),
+        ("세종특별자치시 한누리대로 2130", "세종특별자치시", None),
+        ("강원도 춘천시 중앙로 1", "강원특별자치도", "춘천시"),
+        ("전라북도 전주시 완산구 효자로 225", "전북특별자치도", "전주시 완산구"),
+        ("전북 군산시 시청로 17", "전북특별자치도", "군산시"),
+        ("제주도 제주시 문연로 6", "제주특별자치도", "제주시"),
+        ("충북 청주시 상당구 상당로 82", "충청북도", "청주시 상당구"),
+        ("대한민국 경남 창원시 의창구 중앙대로 300", "경상남도", "창원시 의창구"),
+        ("ＳＥＯＵＬ", None, None),
+        ("서울대학교 관악캠퍼스", None, None),
+        ("광주시 오포읍 1", None, None),  # 광주광역시 or 경기도 광주시: ambiguous, so unreadable
+        ("123 Main Street", None, None),
+        ("", None, None),
+    ],
+)
+def test_parse_address(address, sido, sigungu):
+    # Run
+    parsed = parse_address(address)
+
+    # Assert
+    assert parsed == (None if sido is None else (sido, sigungu))
+
+
+def test_there_are_seventeen_sido():
+    # Run / Assert
+    assert len(SIDO) == 17 and all(name in aliases for name, aliases in SIDO.items())
+
+
+def test_address_level_sido_and_sigungu_never_pass_a_raw_address_through():
+    # Setup
+    addresses = pd.Series(
+        ["서울 강남구 테헤란로 152", "경기도 성남시 분당구 판교역로 235", None, "Main St 1", "부산 어딘가로 12", "세종시 도움6로 11"],
+        name="address",
+    )
+
+    # Run
+    sido, sido_changed, sido_unknown = AddressLevel(level="sido").apply_counted(addresses)
+    sigungu, _, sigungu_unknown = AddressLevel(level="sigungu", unknown_label="?").apply_counted(addresses)
+    city_only, _ = AddressLevel(level="sigungu", keep_gu_in_si=False).apply(addresses)
+
+    # Assert
+    assert sido.tolist() == ["서울특별시", "경기도", None, "미상", "부산광역시", "세종특별자치시"]
+    assert sigungu.tolist() == ["서울특별시 강남구", "경기도 성남시 분당구", None, "?", "부산광역시 ?", "세종특별자치시"]
+    assert city_only[1] == "경기도 성남시"
+    assert (sido_changed, sido_unknown, sigungu_unknown) == (5, 1, 2)
+    assert not set(addresses.dropna()) & (set(sido.dropna()) | set(sigungu.dropna()))
+
+
+@pytest.mark.parametrize("config", [{"level": "dong"}, {"level": "sido", "unknown_label": ""}, {"level": "sido", "extra": 1}])
+def test_address_level_config_is_validated(config):
+    # Run / Assert
+    with pytest.raises(ValidationError):
+        parse_rule({"rule": "address_level", **config})
+
+
+def test_address_level_refuses_numbers():
+    # Run / Assert
+    with pytest.raises(RuleNotApplicableError, match="address_level"):
+        AddressLevel(level="sido").apply(pd.Series([1, 2], name="zip"))

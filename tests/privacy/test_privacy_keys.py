@@ -96,3 +96,35 @@ def test_non_bytes_secret_is_a_type_error_without_the_value():
     with pytest.raises(TypeError, match="needs bytes, got str") as caught:
         PseudonymKey("a" * 40)  # type: ignore[arg-type]
     assert "aaaa" not in str(caught.value)
+
+
+@pytest.mark.parametrize("length", [32, 64, 65, 200])
+def test_hmac_many_equals_the_standard_hmac(length):
+    # Setup: keys shorter than, equal to and longer than the SHA-256 block
+    import hmac
+
+    from privacy.keys import hmac_many
+
+    key = bytes(range(256))[:length] if length <= 256 else b"x" * length
+    messages = [b"", b"a", "홍길동".encode(), b"x" * 1000]
+
+    # Run
+    fast = hmac_many(key, b"label\x00", messages)
+
+    # Assert
+    assert fast == [hmac.digest(key, b"label\x00" + m, "sha256") for m in messages]
+
+
+def test_each_operator_has_its_own_sub_key():
+    # Setup
+    key = PseudonymKey(SECRET)
+
+    # Run
+    subkeys = {purpose: key._subkey(purpose) for purpose in (b"synthgate/surrogate/v1", b"synthgate/date-shift/v1")}
+    rotated = PseudonymKey(SECRET[::-1])._subkey(b"synthgate/surrogate/v1")
+
+    # Assert: distinct per purpose and per key, and none is the pseudonym of the purpose string
+    assert len(set(subkeys.values())) == 2 and rotated not in subkeys.values()
+    assert all(len(s) == 32 for s in subkeys.values())
+    pseudonym_digest = key._digests(b"synthgate/pseudonym/v1\x00", [b"synthgate/surrogate/v1"])[0]
+    assert pseudonym_digest not in subkeys.values()

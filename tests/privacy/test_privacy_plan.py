@@ -226,3 +226,137 @@ def test_output_kinds():
     assert ColumnPlan("a", "categorical", "pseudonymise").output_kind == "id"
     assert ColumnPlan("a", "numerical", "generalise", AgeBand()).output_kind == "categorical"
     assert ColumnPlan("a", "text", "drop").output_kind is None
+
+
+# --- surrogates, date shifting, address levels and the re-identification table -----------
+
+from privacy.dateshift import DateShift  # noqa: E402
+from privacy.generalise import AddressLevel  # noqa: E402
+from privacy.plan import AppliedPlan  # noqa: E402
+from privacy.surrogate import DigitsSurrogate, RrnSurrogate, is_valid_rrn  # noqa: E402
+from privacy.vault import read_additional_information, write_additional_information  # noqa: E402
+
+
+def visits() -> pd.DataFrame:
+    return pd.DataFrame(
+        {
+            "patient_id": ["P-1", "P-2", "P-1", None],
+            "rrn": ["900101-1234568", "9001011234567", "９００１０１－１２３４５６８", None],
+            "phone": ["010-1234-5678", "010-9876-5432", "01012345678", "010-1111-2222"],
+            "admitted": pd.to_datetime(["2024-01-01", "2024-02-01", "2024-01-10", "2024-03-01"]),
+            "discharged": ["2024-01-05", "2024-02-03", None, "2024-03-02"],
+            "address": ["서울 강남구 테헤란로 152", "경기도 성남시 분당구 판교역로 235", "Somewhere 1", None],
+        }
+    )
+
+
+def visits_plan(**options) -> PseudonymisationPlan:
+    return PseudonymisationPlan(
+        columns=(
+            ColumnPlan("patient_id", "id", Action.PSEUDONYMISE),
+            ColumnPlan("rrn", "id", Action.SURROGATE, surrogate=RrnSurrogate(birth="year")),
+            ColumnPlan("phone", "id", "surrogate", surrogate=DigitsSurrogate()),
+            ColumnPlan("admitted", "datetime", Action.DATE_SHIFT),
+            ColumnPlan("discharged", "datetime", "date_shift"),
+            ColumnPlan("address", "text", Action.GENERALISE, AddressLevel(level="sigungu")),
+        ),
+        date_shift=DateShift(subject="patient_id", max_days=60),
+        **options,
+    )
+
+
+def test_new_operators_end_to_end():
+    # Setup
+    data = visits()
+
+    # Run
+    applied = apply_plan(data, visits_plan(), KEY)
+    out, report = applied
+
+    # Assert: surrogates valid and consistent per person, stays shifted together, addresses coarse
+    assert isinstance(applied, AppliedPlan) and applied.frame is out and applied.additional_information is None
+    assert out["rrn"][0] == out["rrn"][2] and is_valid_rrn(out["rrn"][1].replace("-", "")) and out["rrn"][3] is None
+    assert out["phone"][0] == out["phone"][2] and out["phone"][1] != data["phone"][1]
+    stay = (out["discharged"] - out["admitted"]).dt.days.tolist()
+    assert stay[:2] == [4, 2] and pd.isna(stay[2]) and pd.isna(stay[3])  # row 3 has no subject: dates nulled
+    assert (out["admitted"][2] - out["admitted"][0]).days == 9  # one subject, one offset
+    assert out["address"].tolist() == ["서울특별시 강남구", "경기도 성남시 분당구", "미상", None]
+    outcomes = {c.column: c for c in report.columns}
+    assert (outcomes["rrn"].malformed_cells, outcomes["rrn"].output_kind, outcomes["rrn"].distinct_pseudonyms) == (1, "id", 2)
+    assert (outcomes["admitted"].changed_cells, outcomes["admitted"].nulled_cells, outcomes["admitted"].subjects_shifted) == (4, 1, 2)
+    assert outcomes["address"].malformed_cells == 1 and outcomes["address"].output_kind == "categorical"
+    assert report.key_id == KEY.key_id and (report.date_shift_subject, report.date_shift_max_days) == ("patient_id", 60)
+    assert report.reidentification_table is False
+
+
+def test_report_of_new_operators_holds_no_value_or_offset():
+    # Setup
+    data = visits()
+    out, report = apply_plan(data, visits_plan(), KEY)
+
+    # Run
+    dumped = json.dumps(report.to_dict(), ensure_ascii=False)
+
+    # Assert
+    for cell in ("P-1", "900101", "010-", "테헤란로", "2024-0", "강남구", "ps_"):
+        assert cell not in dumped
+    offset = (out["admitted"][0] - data["admitted"][0]).days
+    assert f'"offset' not in dumped and report.to_dict()["date_shift"] == {"subject": "patient_id", "max_days": 60}
+    assert offset != 0
+
+
+def test_reversible_plan_collects_pairs_that_round_trip_through_the_vault(tmp_path):
+    # Setup
+    encryption_key = b"plan-encryption-key".ljust(32, b"*")
+
+    # Run
+    applied = apply_plan(visits(), visits_plan(reversible=True), KEY)
+    header = write_additional_information(tmp_path / "ai.sgai", applied.additional_information, encryption_key, key_id=applied.report.key_id)
+    report = applied.report.with_encryption_key_id(header["encryption_key_id"])
+    table = read_additional_information(tmp_path / "ai.sgai", encryption_key)
+
+    # Assert: pseudonym and surrogate columns only, every original behind its pseudonym
+    out = applied.frame
+    assert set(table) == {"patient_id", "rrn", "phone"}
+    assert table.originals("patient_id", out["patient_id"][0]) == ["P-1"]
+    assert sorted(table.originals("rrn", out["rrn"][0])) == sorted(["900101-1234568", "９００１０１－１２３４５６８"])
+    assert report.reidentification_table and report.encryption_key_id == header["encryption_key_id"]
+    assert header["columns"] == {"patient_id": 2, "rrn": 3, "phone": 4}
+
+
+def test_keyed_actions_need_a_key():
+    # Run / Assert
+    with pytest.raises(KeyRequiredError) as caught:
+        apply_plan(visits(), visits_plan(), None)
+    assert caught.value.columns == ("patient_id", "rrn", "phone", "admitted", "discharged")
+
+
+@pytest.mark.parametrize(
+    ("build", "message"),
+    [
+        (lambda: ColumnPlan("c", "id", Action.SURROGATE), "needs a surrogate format"),
+        (lambda: ColumnPlan("c", "id", Action.KEEP, surrogate=DigitsSurrogate()), "takes no surrogate"),
+        (lambda: ColumnPlan("c", "boolean", Action.SURROGATE, surrogate=DigitsSurrogate()), "'surrogate' takes kinds"),
+        (lambda: ColumnPlan("c", "categorical", Action.DATE_SHIFT), "needs kind 'datetime'"),
+        (lambda: PseudonymisationPlan((ColumnPlan("d", "datetime", "date_shift"),)), "needs date_shift=DateShift"),
+        (
+            lambda: PseudonymisationPlan((ColumnPlan("d", "datetime", "date_shift"),), date_shift=DateShift(subject="who")),
+            "subject column is not in the plan",
+        ),
+        (
+            lambda: PseudonymisationPlan((ColumnPlan("d", "datetime", "date_shift"),), date_shift=DateShift(subject="d")),
+            "cannot itself be date-shifted",
+        ),
+    ],
+)
+def test_new_plan_validation(build, message):
+    # Run / Assert
+    with pytest.raises(InvalidPlanError, match=message):
+        build()
+
+
+def test_new_output_kinds():
+    # Run / Assert
+    assert ColumnPlan("a", "numerical", "surrogate", surrogate=DigitsSurrogate()).output_kind == "id"
+    assert ColumnPlan("a", "datetime", "date_shift").output_kind == "datetime"
+    assert ColumnPlan("a", "text", "generalise", AddressLevel(level="sido")).output_kind == "categorical"
