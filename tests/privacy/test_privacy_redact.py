@@ -152,3 +152,61 @@ def test_korean_mobile_numbers_in_english_text_are_kr_phone_numbers_only():
     # Assert
     assert out[0] == "Guardian reachable on <KR_PHONE_NUMBER> or <KR_PHONE_NUMBER> instead."
     assert counts == {"KR_PHONE_NUMBER": 2}
+
+
+KOREAN_NOTES = pd.Series(
+    [
+        "환자 김민준님의 주민등록번호는 900101-1234567이고 휴대폰은 010-1234-5678입니다.",
+        "보호자 이서연 씨, 주소 서울특별시 종로구 세종대로 209, 생년월일 1990년 1월 5일.",
+        "정상 소견, 이상 없음. 고혈압 환자 아님.",
+        "군번 21-71234567, 차량 12가3456, 이메일 minjun@example.kr",
+    ],
+    name="메모",
+)
+
+
+@pytest.fixture(scope="module")
+def korean_redacted():
+    return TextRedactor(language="ko").redact_series(KOREAN_NOTES)
+
+
+def test_korean_text_is_redacted(korean_redacted):
+    # Setup
+    out, counts = korean_redacted
+
+    # Assert
+    assert out[0] == "환자 <PERSON>님의 주민등록번호는 <KR_RRN>이고 휴대폰은 <KR_PHONE_NUMBER>입니다."
+    assert out[1] == "보호자 <PERSON> 씨, 주소 <KR_ADDRESS>, 생년월일 <DATE_TIME>."
+    assert out[2] == KOREAN_NOTES[2]
+    assert out[3] == "군번 <KR_MILITARY_SERVICE_NUMBER>, 차량 <KR_VEHICLE_PLATE>, 이메일 <EMAIL_ADDRESS>"
+    assert counts["PERSON"] == 2 and sum(counts.values()) == 9
+
+
+def test_korean_canaries_do_not_survive(korean_redacted):
+    # Setup
+    out, counts = korean_redacted
+    canaries = ["김민준", "900101", "1234-5678", "이서연", "세종대로", "1990년", "71234567", "3456", "minjun"]
+
+    # Assert
+    text = " ".join(out) + repr(counts)
+    assert [c for c in canaries if c in text] == []
+
+
+def test_medical_record_patterns_and_n_process_are_checked_early():
+    # Run / Assert
+    with pytest.raises(ValueError, match="pattern #0 matches the empty string"):
+        TextRedactor(language="ko", medical_record_patterns=("[0-9]*",))
+    with pytest.raises(ValueError, match="n_process must be at least 1"):
+        TextRedactor(n_process=0)
+
+
+def test_agency_medical_record_pattern_is_redacted():
+    # Setup
+    notes = pd.Series(["등록번호 H123456789 외래 방문"])
+
+    # Run
+    out, counts = TextRedactor(language="ko", medical_record_patterns=(r"H[0-9]{9}",)).redact_series(notes)
+
+    # Assert
+    assert out[0] == "등록번호 <KR_MEDICAL_RECORD_NUMBER> 외래 방문"
+    assert counts == {"KR_MEDICAL_RECORD_NUMBER": 1}

@@ -1,0 +1,82 @@
+"""Tests for KrNameRecognizer: Hangul names in free text and whole cells, and common words that are not names."""
+
+import pytest
+from faker import Faker
+
+from privacy._engines import presidio_engines
+from privacy.recognizers.kr_name import GIVEN_SYLLABLES, SURNAMES, KrNameRecognizer
+
+
+@pytest.fixture(scope="module")
+def recognizer():
+    return KrNameRecognizer()
+
+
+@pytest.mark.parametrize(
+    "text, name",
+    [
+        ("김철수님께서 오셨다", "김철수"),
+        ("홍길동 씨가 왔다", "홍길동"),
+        ("이영희의 검사 결과", "이영희"),
+        ("박민수 환자는 퇴원했다", "박민수"),
+        ("김민준이 전화했다", "김민준"),
+        ("남궁민수에게 전달", "남궁민수"),
+        ("황보혜정 씨", "황보혜정"),
+        ("김 병장이 말했다", "김"),
+        ("김지은 씨는 보호자다", "김지은"),
+        ("김민준", "김민준"),  # a whole cell
+        ("김지은", "김지은"),
+        ("보호자: 이서연, 010-1234-5678", "이서연"),
+        ("Patient 김민준 was admitted.", "김민준"),
+    ],
+)
+def test_names_are_found(recognizer, found, text, name):
+    # Run / Assert
+    assert [t for t, _ in found(recognizer, text, threshold=0.5)] == [name]
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["이메일 주소", "정상 소견", "고혈압 환자", "이상 없음", "조사 결과", "신고 접수", "정상입니다", "이상이 있다",
+     "이용자는 로그인", "선생님이 오셨다", "고객님께서", "하지만 결과는", "경기도 지역", "정상은 아니다", "정상", "지난주"],
+)  # fmt: skip
+def test_common_words_are_not_names(recognizer, found, text):
+    # Run / Assert
+    assert found(recognizer, text, threshold=0.5) == []
+
+
+def test_two_syllable_surnames_come_first():
+    # Assert: otherwise 남궁민수 would be tried as 남 + 궁민 + 수
+    two = [s for s in SURNAMES if len(s) == 2]
+    assert SURNAMES[: len(two)] == tuple(two) and {"남궁", "황보", "제갈", "선우", "독고", "사공"} <= set(two)
+    assert "이" not in GIVEN_SYLLABLES and "의" not in GIVEN_SYLLABLES
+
+
+@pytest.mark.parametrize(
+    "template",
+    ["{}", "{}의 검사 결과", "{}님이 방문", "{} 씨가 전화", "담당자 {}에게 연락", "{}은 퇴원", "{}, 010-1234-5678"],
+)
+def test_recall_on_generated_names(recognizer, template):
+    # Setup: Faker's ko_KR names, the kind the evaluation set uses
+    fake = Faker("ko_KR")
+    fake.seed_instance(0)
+    names = [fake.name() for _ in range(300)]
+
+    # Run
+    hits = sum(
+        any(r.score >= 0.5 for r in recognizer.analyze(template.format(n), ["PERSON"])) for n in names
+    )
+
+    # Assert
+    assert hits / len(names) >= 0.95
+
+
+def test_context_before_a_weak_name_lifts_it():
+    # Setup: 김지은 followed by a word scores 0.35 alone; 환자 before it adds 0.35
+    text = "환자 김지은 입원"
+
+    # Run
+    results = presidio_engines("ko").analyzer.analyze(text, language="ko", score_threshold=0.5)
+
+    # Assert
+    assert [(text[r.start : r.end], r.entity_type) for r in results] == [("김지은", "PERSON")]
