@@ -1,11 +1,11 @@
-"""The `synthgate` command line: init, check, run and demo."""
+"""The `synthgate` command line: scan, init, check, run and demo."""
 from __future__ import annotations
 
 import os
 import sys
 import time
 from pathlib import Path
-from typing import Optional
+from typing import List, Optional
 
 import typer
 from rich.console import Console
@@ -49,27 +49,91 @@ def _load(spec: Path):
         fail(exc)
 
 
+SampleSize = typer.Option(200, min=10, max=100_000, help="Values sampled per column for detection.")
+Seed = typer.Option(0, help="Sampling seed: the same seed gives the same proposals.")
+Encoding = typer.Option("utf-8", help="Text encoding of a CSV file, e.g. utf-8, cp949, euc-kr.")
+Delimiter = typer.Option(",", help="CSV delimiter (one character).")
+MrnPattern = typer.Option(
+    None, "--mrn-pattern",
+    help="A regular expression of your hospital's chart numbers (KR_MEDICAL_RECORD_NUMBER); repeatable.",
+)
+
+
+def _detect(data: Path, *, sample_size: int, seed: int, encoding: str, delimiter: str, mrn_patterns: list[str] | None):
+    """Reads DATA and runs detection; bad input ends the command with one line and exit code 2."""
+    import re
+
+    import privacy
+    from flows.sources import read_source
+
+    if len(delimiter) != 1:
+        fail(InputError(f"--delimiter must be one character, not {len(delimiter)}"))
+    for number, pattern in enumerate(mrn_patterns or [], start=1):
+        try:
+            re.compile(pattern)
+        except re.error as exc:
+            fail(InputError(f"--mrn-pattern #{number} is not a regular expression ({exc.msg} at position {exc.pos})"))
+    try:
+        frame, facts = read_source(str(data.resolve()), delimiter=delimiter, encoding=encoding)
+    except SynthgateError as exc:
+        fail(exc)
+    detections = privacy.detect_columns(
+        frame, sample_size=sample_size, seed=seed, medical_record_patterns=tuple(mrn_patterns or ())
+    )
+    return detections, facts
+
+
+@app.command()
+def scan(
+    data: Path = typer.Argument(..., help="A CSV or Parquet file to scan."),
+    sample_size: int = SampleSize,
+    seed: int = Seed,
+    encoding: str = Encoding,
+    delimiter: str = Delimiter,
+    mrn_pattern: Optional[List[str]] = MrnPattern,
+    as_json: bool = typer.Option(False, "--json", help="Print only a JSON list, one object per column."),
+) -> None:
+    """Detect personal data per column (Korean and English) and propose an action; prints no value."""
+    settings.configure()
+    from flows.draft import detection_record, detection_table
+
+    detections, _ = _detect(
+        data, sample_size=sample_size, seed=seed, encoding=encoding, delimiter=delimiter, mrn_patterns=mrn_pattern
+    )
+    if as_json:
+        import json
+
+        sys.stdout.write(json.dumps([detection_record(d) for d in detections], ensure_ascii=False, indent=2) + "\n")
+        return
+    table = detection_table(detections, title=f"{data.name}: {len(detections)} columns")
+    # Piped output has no terminal to fit: print the whole table rather than rich's default 80 columns.
+    (out if out.is_terminal else Console(width=max(out.width, 120))).print(table)
+
+
 @app.command()
 def init(
     data: Path = typer.Argument(..., help="A CSV or Parquet file to draft a spec for."),
     output: Path = typer.Option(..., "-o", "--output", help="Where to write the draft spec (YAML)."),
-    sample_size: int = typer.Option(200, min=10, max=100_000, help="Values sampled per column for detection."),
+    sample_size: int = SampleSize,
+    seed: int = Seed,
+    encoding: str = Encoding,
+    delimiter: str = Delimiter,
+    mrn_pattern: Optional[List[str]] = MrnPattern,
     force: bool = typer.Option(False, help="Overwrite an existing file."),
 ) -> None:
-    """Draft a release spec: kinds inferred and privacy actions proposed from Presidio detection."""
+    """Draft a release spec: kinds inferred and privacy actions proposed by the same detection as `scan`."""
     settings.configure()
-    import privacy
     from flows.draft import relative_source, render_draft
-    from flows.sources import read_source
 
     if output.exists() and not force:
         fail(InputError(f"{output} already exists; pass --force to overwrite it"))
-    try:
-        frame, facts = read_source(str(data.resolve()))
-    except SynthgateError as exc:
-        fail(exc)
-    detections = privacy.detect_columns(frame, sample_size=sample_size)
-    text = render_draft(detections, source_path=relative_source(data, output), facts=facts, name=data.stem)
+    detections, facts = _detect(
+        data, sample_size=sample_size, seed=seed, encoding=encoding, delimiter=delimiter, mrn_patterns=mrn_pattern
+    )
+    text = render_draft(
+        detections, source_path=relative_source(data, output), facts=facts, name=data.stem,
+        encoding=encoding, delimiter=delimiter,
+    )
     output.parent.mkdir(parents=True, exist_ok=True)
     output.write_text(text, encoding="utf-8")
     flagged = sum(1 for d in detections if d.entity)

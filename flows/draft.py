@@ -1,4 +1,4 @@
-"""Write a draft release spec for a table: detected kinds and proposed actions, for a person to review."""
+"""Show column detections: a draft release spec, a table for `scan`, and JSON records; never a value."""
 from __future__ import annotations
 
 import os
@@ -39,8 +39,55 @@ def _evidence(d: privacy.ColumnDetection) -> str:
     return "; ".join(parts + [d.reason])
 
 
+def detection_record(d: privacy.ColumnDetection) -> dict:
+    """One detection as a JSON-ready dict (the `scan --json` object): facts and shares, no value."""
+    rule = d.proposed_rule.model_dump(mode="json", exclude_none=True) if d.proposed_rule is not None else None
+    return {
+        "column": d.column,
+        "entity": d.entity,
+        "confidence": d.confidence,
+        "evidence_share": d.evidence_share,
+        "sampled": d.sampled,
+        "name_hint": d.name_hint,
+        "inferred_kind": d.inferred_kind,
+        "proposed_action": d.proposed_action.value,
+        "proposed_rule": rule,
+        "reason": d.reason,
+    }
+
+
+def detection_table(detections: list[privacy.ColumnDetection], *, title: str):
+    """A rich table of detections, one row per column; cells are plain text, never markup."""
+    from rich import box
+    from rich.table import Table
+    from rich.text import Text
+
+    caption = "conf.: confidence; share: sampled values the entity covers; n: values sampled; hint: the name's keyword"
+    table = Table(title=title, title_justify="left", box=box.SIMPLE_HEAD, caption=caption, caption_justify="left")
+    # Short headers keep the table near 80 columns; names, entities and actions never wrap, so
+    # they can be searched for; the hint (often the column name again) folds on a narrow terminal.
+    table.add_column("column", no_wrap=True)
+    table.add_column("entity", no_wrap=True)
+    for header in ("conf.", "share", "n"):
+        table.add_column(header, justify="right", no_wrap=True)
+    table.add_column("action", no_wrap=True)
+    table.add_column("hint", overflow="fold")
+    for d in detections:
+        table.add_row(
+            Text(d.column), Text(d.entity or "—"), f"{d.confidence:.2f}", f"{d.evidence_share:.0%}",
+            str(d.sampled), Text(d.proposed_action.value), Text(d.name_hint or "—"),
+        )
+    return table
+
+
 def render_draft(
-    detections: list[privacy.ColumnDetection], *, source_path: str, facts: SourceFacts, name: str
+    detections: list[privacy.ColumnDetection],
+    *,
+    source_path: str,
+    facts: SourceFacts,
+    name: str,
+    encoding: str = "utf-8",
+    delimiter: str = ",",
 ) -> str:
     """The YAML text of a draft spec. Comments carry evidence (entity, shares); never a value."""
     lines = [
@@ -55,8 +102,12 @@ def render_draft(
         "  domain: other      # healthcare | defense | other",
         "source:",
         f"  path: {_scalar(source_path)}",
-        "columns:",
     ]
+    if encoding.replace("-", "").lower() != "utf8":
+        lines.append(f"  encoding: {_scalar(encoding)}")
+    if delimiter != ",":
+        lines.append(f"  delimiter: {_scalar(delimiter)}")
+    lines.append("columns:")
     for d in detections:
         lines.append(f"  # {_evidence(d)}")
         lines.append(f"  {_scalar(d.column)}:")

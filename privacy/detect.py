@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import re
 from collections import Counter
-from dataclasses import dataclass
+from collections.abc import Sequence
+from dataclasses import dataclass, field
 
 import pandas as pd
 
@@ -22,9 +24,11 @@ __all__ = [
 ]
 
 DETECT_ENTITIES: tuple[str, ...] = (
-    "PERSON", "LOCATION", "NRP", "DATE_TIME",  # spaCy NER
-    "EMAIL_ADDRESS", "PHONE_NUMBER", "URL", "IP_ADDRESS",  # contact details
+    "PERSON", "LOCATION", "NRP", "DATE_TIME",  # NER (English spaCy, Korean rules)
+    "EMAIL_ADDRESS", "PHONE_NUMBER", "KR_PHONE_NUMBER", "URL", "IP_ADDRESS",  # contact details
     "US_SSN", "CREDIT_CARD", "IBAN_CODE", "US_DRIVER_LICENSE", "US_PASSPORT", "MEDICAL_LICENSE",  # ids
+    "KR_RRN", "KR_FRN", "KR_BRN", "KR_PASSPORT", "KR_DRIVER_LICENSE", "KR_HEALTH_INSURANCE_NUMBER",
+    "KR_VEHICLE_PLATE", "KR_ADDRESS", "KR_MEDICAL_RECORD_NUMBER", "KR_MILITARY_SERVICE_NUMBER",
 )  # fmt: skip
 EVIDENCE_THRESHOLD = 0.5
 """Share of sampled values an entity must cover before content alone decides. spaCy's
@@ -34,16 +38,26 @@ _COVERAGE = 0.6  # an entity must span 60% of a value's characters to describe t
 _SCORE = 0.4  # detection threshold: the lowest score of a pattern recognizer we trust
 _HINT_WEIGHT = 0.6
 _STRUCTURE_WEIGHT = 0.5
-# Contact details and national ids: synthetic data never needs them, so they are dropped.
+_Z2 = 1.96**2  # Wilson's 95% lower bound: 8 of 8 values count as 0.68, 200 of 200 as 0.98
+_HANGUL = re.compile(r"[\uac00-\ud7a3\u3131-\u318e]")
+# Contact details, national ids, addresses and plates: synthetic data never needs them.
 _DROP_ENTITIES = frozenset(
     {
-        "EMAIL_ADDRESS", "PHONE_NUMBER", "URL", "IP_ADDRESS",
-        "US_SSN", "KR_RRN", "CREDIT_CARD", "IBAN_CODE", "US_DRIVER_LICENSE", "US_PASSPORT", "MEDICAL_LICENSE",
+        "EMAIL_ADDRESS", "PHONE_NUMBER", "KR_PHONE_NUMBER", "URL", "IP_ADDRESS", "KR_ADDRESS",
+        "US_SSN", "CREDIT_CARD", "IBAN_CODE", "US_DRIVER_LICENSE", "US_PASSPORT", "MEDICAL_LICENSE",
+        "KR_RRN", "KR_FRN", "KR_BRN", "KR_PASSPORT", "KR_DRIVER_LICENSE", "KR_HEALTH_INSURANCE_NUMBER",
+        "KR_VEHICLE_PLATE",
     }
 )  # fmt: skip
-_DROP_HINTS = frozenset({"national_id", "email", "phone", "ip", "address"})
+# Names, chart numbers and service numbers link tables: a keyed pseudonym keeps the link.
+_PSEUDONYMISE_ENTITIES = frozenset({"PERSON", "KR_MEDICAL_RECORD_NUMBER", "KR_MILITARY_SERVICE_NUMBER"})
+# One meaning, two recognizers: evidence is pooled and the commoner member names the column.
+_FAMILIES = {"KR_PHONE_NUMBER": "PHONE_NUMBER", "KR_ADDRESS": "LOCATION"}
+_DROP_HINTS = frozenset({"national_id", "payment", "email", "phone", "ip", "vehicle", "address"})
 _CATEGORY_NOUNS = {
     "national_id": "a national id",
+    "payment": "a card number",
+    "vehicle": "a vehicle plate",
     "email": "an e-mail address",
     "phone": "a phone number",
     "ip": "an IP address",
@@ -59,12 +73,15 @@ _CATEGORY_NOUNS = {
 class ColumnDetection:
     """A proposal for one column, for a human to review. It holds no values.
 
-    ``evidence_share`` is the share of sampled values in which ``entity`` covers at
-    least 60% of the characters (for free text: the share of values containing any
-    entity); 0.0 when ``entity`` is None.
+    ``evidence_share`` is the share of sampled values in which ``entity`` (or a
+    member of its family: ``PHONE_NUMBER``/``KR_PHONE_NUMBER``,
+    ``LOCATION``/``KR_ADDRESS``) covers at least 60% of the characters (for free
+    text: the share of values containing any entity); 0.0 when ``entity`` is None.
 
     ``confidence`` is ``1 - (1 - e)(1 - h)(1 - s)``, the chance that at least one
-    signal is right if they were independent: ``e`` is ``evidence_share``, ``h`` is
+    signal is right if they were independent: ``e`` is the 95% Wilson lower bound
+    of ``evidence_share`` over ``sampled`` values (so 3 of 3 counts as 0.44, 200 of
+    200 as 0.98: a tiny sample of a mostly empty column proves little), ``h`` is
     0.6 when the name hint shaped the proposal (else 0) and ``s`` is 0.5 when the
     proposal rests on structure alone (unique short strings). It is 0.0 when
     nothing marks the column as personal data.
@@ -84,52 +101,75 @@ class ColumnDetection:
 
 @dataclass(frozen=True)
 class _Evidence:
-    """Per entity: the share of sampled values it covers (``full``) or appears in (``anywhere``)."""
+    """Per entity family: the share of sampled values it covers (``full``) or appears in (``anywhere``)."""
 
     full: dict[str, float]
     anywhere: dict[str, float]
     any_entity: float
+    members: dict[str, str]  # family -> its commonest entity in this column
+    confident: dict[str, float] = field(default_factory=dict)  # as ``full``, findings scored >= 0.5 only
     scanned: bool = True
 
     def best_full(self) -> tuple[str | None, float]:
-        return max(self.full.items(), key=lambda kv: kv[1], default=(None, 0.0))
+        family, share = max(self.full.items(), key=lambda kv: kv[1], default=(None, 0.0))
+        return self.members.get(family, family) if family else None, share
 
-    def best_anywhere(self) -> tuple[str | None, float]:
-        return max(self.anywhere.items(), key=lambda kv: kv[1], default=(None, 0.0))
+    def best_anywhere(self) -> str | None:
+        family = max(self.anywhere.items(), key=lambda kv: kv[1], default=(None, 0.0))[0]
+        return self.members.get(family, family) if family else None
+
+    def share_of(self, entity: str | None) -> tuple[str | None, float]:
+        """The share of ``entity``'s family and the member that names it."""
+        family = _FAMILIES.get(entity or "", entity)
+        return self.members.get(family or "", entity), self.full.get(family or "", 0.0)
 
 
-_NOT_SCANNED = _Evidence({}, {}, 0.0, scanned=False)
+_NOT_SCANNED = _Evidence({}, {}, 0.0, {}, scanned=False)
+_CONFIDENT = 0.5  # a finding this sure may overrule a column name; phonenumbers' flat 0.4 may not
+_Findings = dict[str, list[tuple[str, int, int, float]]]
 
 
 def detect_columns(
-    data: pd.DataFrame, *, sample_size: int = 200, seed: int = 0, language: str = "en"
+    data: pd.DataFrame,
+    *,
+    sample_size: int = 200,
+    seed: int = 0,
+    language: str | None = None,
+    medical_record_patterns: Sequence[str] = (),
 ) -> list[ColumnDetection]:
     """Proposes an action for every column of ``data``.
 
-    Up to ``sample_size`` non-null values per column are sampled (seeded); the
-    distinct sampled strings of all text-like columns go through Presidio in one
-    batch. Content evidence (an entity covering most of a value in at least half
-    the sampled values) is combined with column-name hints in English and Korean.
-    Contact details and national ids are dropped; names and identifiers are
-    pseudonymised; free text with entities is redacted; dates of birth are
-    truncated to the year; ages are banded; everything else is kept.
+    Up to ``sample_size`` non-null values per column are sampled (seeded); a mostly
+    empty column is sampled among its non-null values and its detection says how
+    few there were. The distinct sampled strings of all text-like columns go
+    through Presidio in one batch per language: values with Hangul through the
+    Korean engine, others through the English one. Content evidence (an entity
+    covering most of a value in at least half the sampled values) is combined
+    with column-name hints in English and Korean. National ids, contact details,
+    addresses, plates and card numbers are dropped; names, chart and service
+    numbers and other identifiers are pseudonymised (they link tables); free text
+    with entities is redacted; dates of birth are truncated to the year; ages are
+    banded; everything else is kept.
 
     Args:
         data: The raw table; only a sample is read.
         sample_size: Values per column to scan.
         seed: Sampling seed, for reproducible proposals.
-        language: Language of the text values.
+        language: ``"en"`` or ``"ko"`` to scan every value with that engine; None
+            (the default) chooses per value by script.
+        medical_record_patterns: Regular expressions of the hospital's chart
+            numbers, found as ``KR_MEDICAL_RECORD_NUMBER``.
 
     Returns:
         One detection per column, in column order.
 
     Raises:
-        UnsupportedLanguageError: No spaCy model is installed for ``language``.
+        UnsupportedLanguageError: ``language`` has no engine.
     """
     samples = {str(c): _sample(data[c], sample_size, seed) for c in data.columns}
     textual = [str(c) for c in data.columns if _is_textual(data[c])]
     texts = sorted({t for c in textual for t in samples[c]})
-    findings = _scan(texts, language) if texts else {}
+    findings = _scan(texts, language, tuple(medical_record_patterns)) if texts else {}
     detections = []
     for column in data.columns:
         name = str(column)
@@ -152,36 +192,66 @@ def _is_textual(series: pd.Series) -> bool:
     )
 
 
-def _scan(texts: list[str], language: str) -> dict[str, list[tuple[str, int, int, float]]]:
-    engines = presidio_engines(language)
-    analysed = engines.batch.analyze_iterator(
-        texts,
-        language=language,
-        batch_size=256,
-        entities=list(DETECT_ENTITIES),
-        score_threshold=analysis_threshold(_SCORE),
-    )
-    return {
-        text: merge_overlaps([r for r in results if r.score >= entity_threshold(r.entity_type, _SCORE)])
-        for text, results in zip(texts, analysed)
-    }
+def _scan(texts: list[str], language: str | None, mrn_patterns: tuple[str, ...]) -> _Findings:
+    by_language: dict[str, list[str]] = {}
+    for text in texts:
+        by_language.setdefault(language or ("ko" if _HANGUL.search(text) else "en"), []).append(text)
+    findings: _Findings = {}
+    for lang, batch in sorted(by_language.items()):
+        engines = presidio_engines(lang, medical_record_patterns=mrn_patterns)
+        supported = set(engines.analyzer.get_supported_entities(language=lang))
+        analysed = engines.batch.analyze_iterator(
+            batch,
+            language=lang,
+            batch_size=256,
+            entities=[e for e in DETECT_ENTITIES if e in supported],
+            score_threshold=analysis_threshold(_SCORE),
+        )
+        for text, results in zip(batch, analysed):
+            findings[text] = merge_overlaps([r for r in results if r.score >= entity_threshold(r.entity_type, _SCORE)])
+    return findings
 
 
-def _evidence(sample: list[str], findings: dict[str, list[tuple[str, int, int, float]]]) -> _Evidence:
+def _evidence(sample: list[str], findings: _Findings) -> _Evidence:
     full: Counter[str] = Counter()
+    confident: Counter[str] = Counter()
     anywhere: Counter[str] = Counter()
+    named: Counter[tuple[str, str]] = Counter()
     with_entity = 0
     for text in sample:
-        covered: Counter[str] = Counter()
-        for entity, start, end, _ in findings.get(text, []):
-            covered[entity] += end - start
-        with_entity += bool(covered)
-        anywhere.update(covered.keys())
-        full.update(e for e, n in covered.items() if n >= _COVERAGE * max(len(text), 1))
+        families: Counter[str] = Counter()
+        sure: set[str] = set()
+        for entity, start, end, score in findings.get(text, []):
+            family = _FAMILIES.get(entity, entity)
+            families[family] += end - start
+            named[(family, entity)] += 1
+            if score >= _CONFIDENT:
+                sure.add(family)
+        with_entity += bool(families)
+        anywhere.update(families.keys())
+        covering = [f for f, n in families.items() if n >= _COVERAGE * max(len(text), 1)]
+        full.update(covering)
+        confident.update(f for f in covering if f in sure)
     n = max(len(sample), 1)
+    members: dict[str, str] = {}
+    for (family, entity), _ in sorted(named.items(), key=lambda kv: (-kv[1], -kv[0][1].startswith("KR_"))):
+        members.setdefault(family, entity)
     return _Evidence(
-        {e: c / n for e, c in full.items()}, {e: c / n for e, c in anywhere.items()}, with_entity / n
+        {e: c / n for e, c in full.items()},
+        {e: c / n for e, c in anywhere.items()},
+        with_entity / n,
+        members,
+        {e: c / n for e, c in confident.items()},
     )
+
+
+def _lower_bound(share: float, n: int) -> float:
+    """Wilson's 95% lower bound of a proportion observed in ``n`` values."""
+    if n == 0 or share <= 0:
+        return 0.0
+    centre = share + _Z2 / (2 * n)
+    spread = (_Z2 * (share * (1 - share) / n + _Z2 / (4 * n * n))) ** 0.5
+    return max(0.0, (centre - spread) / (1 + _Z2 / n))
 
 
 @dataclass(frozen=True)
@@ -196,8 +266,9 @@ class _Proposal:
 
 
 def _propose(column: str, kind: str, hint: NameHint | None, ev: _Evidence, sampled: int) -> ColumnDetection:
-    p = _by_name(kind, hint, ev) or _by_content(kind, hint, ev)
-    doubt = (1 - p.share) * (1 - _HINT_WEIGHT * p.hinted) * (1 - _STRUCTURE_WEIGHT * p.structural)
+    p = _by_strong_content(kind, hint, ev) or _by_name(kind, hint, ev) or _by_content(kind, hint, ev)
+    e = _lower_bound(p.share, sampled)
+    doubt = (1 - e) * (1 - _HINT_WEIGHT * p.hinted) * (1 - _STRUCTURE_WEIGHT * p.structural)
     return ColumnDetection(
         column=column,
         inferred_kind=kind,
@@ -212,24 +283,45 @@ def _propose(column: str, kind: str, hint: NameHint | None, ev: _Evidence, sampl
     )
 
 
+def _action_of(entity: str | None) -> Action | None:
+    if entity in _DROP_ENTITIES:
+        return Action.DROP
+    return Action.PSEUDONYMISE if entity in _PSEUDONYMISE_ENTITIES else None
+
+
+def _by_strong_content(kind: str, hint: NameHint | None, ev: _Evidence) -> _Proposal | None:
+    """Content that surely names a direct identifier outvotes a name hint of another family."""
+    entity, share = ev.best_full()
+    action = _action_of(entity)
+    if kind == "text" or action is None or share < EVIDENCE_THRESHOLD:
+        return None
+    if hint is not None and ev.confident.get(_FAMILIES.get(entity or "", entity) or "", 0.0) < EVIDENCE_THRESHOLD:
+        return None  # weak findings (a 10-digit service number read as a phone) leave the name in charge
+    if hint is not None and _FAMILIES.get(hint.entity or "", hint.entity) == _FAMILIES.get(entity or "", entity):
+        return None  # the name agrees: _by_name explains it with both signals
+    why = f"{entity} covers {share:.0%} of sampled values"
+    if hint is not None:
+        why += f" although named like {_CATEGORY_NOUNS[hint.category]} ({hint.keyword!r})"
+    why += ": " + ("contact details and ids are never needed" if action is Action.DROP else "pseudonymised, it links tables")
+    return _Proposal(action, why, entity, share)
+
+
 def _by_name(kind: str, hint: NameHint | None, ev: _Evidence) -> _Proposal | None:
     """The proposal a name hint makes, or None when the name says nothing that fits the kind."""
     if hint is None:
         return None
     named = f"named like {_CATEGORY_NOUNS[hint.category]} ({hint.keyword!r})"
+    entity, share = ev.share_of(hint.entity)
     if hint.category in _DROP_HINTS:
-        share = ev.full.get(hint.entity or "", 0.0)
-        why = f"{named}; synthetic data never needs contact details or national ids"
-        return _Proposal(Action.DROP, why, hint.entity, share, hinted=True)
-    if hint.category == "identifier" and kind == "id":
+        why = f"{named}; synthetic data never needs contact details, national ids or addresses"
+        return _Proposal(Action.DROP, why, entity, share, hinted=True)
+    if hint.category == "identifier" and (kind == "id" or share >= EVIDENCE_THRESHOLD):
         why = f"{named}: pseudonymised so that it still links tables"
-        return _Proposal(Action.PSEUDONYMISE, why, hinted=True)
+        return _Proposal(Action.PSEUDONYMISE, why, entity, share, hinted=True)
     if hint.category == "person":
-        share = ev.full.get("PERSON", 0.0)
         why = f"{named}; PERSON covers {share:.0%} of sampled values; drop it instead if no table links by name"
         return _Proposal(Action.PSEUDONYMISE, why, "PERSON", share, hinted=True)
     if hint.category == "birth" and kind == "datetime":
-        share = ev.full.get("DATE_TIME", 0.0)
         why = f"{named}: truncated to the year"
         return _Proposal(Action.GENERALISE, why, "DATE_TIME", share, hinted=True, rule=DateTruncate(unit="year"))
     if hint.category == "birth":
@@ -251,15 +343,11 @@ def _by_content(kind: str, hint: NameHint | None, ev: _Evidence) -> _Proposal:
     else:
         seen = "no entity covers sampled values"
     if kind == "text":
-        text_entity, _ = ev.best_anywhere()
+        text_entity = ev.best_anywhere()
         if text_entity is None:
             return _Proposal(Action.KEEP, "free text without entities in the sample; read a few rows to confirm")
         why = f"free text: {ev.any_entity:.0%} of sampled values contain entities, most often {text_entity}"
         return _Proposal(Action.REDACT_TEXT, why, text_entity, ev.any_entity)
-    if share >= EVIDENCE_THRESHOLD and entity in _DROP_ENTITIES:
-        return _Proposal(Action.DROP, f"{seen}; synthetic data never needs contact details or ids", entity, share)
-    if share >= EVIDENCE_THRESHOLD and entity == "PERSON":
-        return _Proposal(Action.PSEUDONYMISE, f"{seen}: personal names are pseudonymised", entity, share)
     if share >= EVIDENCE_THRESHOLD:
         why = f"{seen}: a quasi-identifier, kept; consider merge_rare or date_truncate"
         return _Proposal(Action.KEEP, why, entity, share)
@@ -272,3 +360,4 @@ def _by_content(kind: str, hint: NameHint | None, ev: _Evidence) -> _Proposal:
     elif hint is not None:
         why += f"; name hint {hint.keyword!r} does not fit kind {kind!r}"
     return _Proposal(Action.KEEP, why)
+
