@@ -253,7 +253,7 @@ def _column_data(rng, ko, en):
             "callback": (many(lambda: kr_phone(rng, rng.choice(("mobile", "intl"))), n_misc), "KR_PHONE_NUMBER", "drop"),
             "host": (many(lambda: ipv4(rng), n_misc), "IP_ADDRESS", "drop"),
             "status": (many(lambda: rng.choice(("open", "closed", "pending")), n_misc), "", "keep"),
-            "lot": (many(lambda: f"LOT-{rng.randint(2020, 2024)}-{rng.randrange(10_000):04d}", n_misc), "", "keep"),
+            "lot": (many(lambda: f"LOT-{rng.randint(2020, 2024)}-{rng.randrange(10_000):04d}", n_misc), "", "pseudonymise"),
             "icd10": (many(lambda: rng.choice(("E11.9", "I10", "J45.909", "M54.5", "K29.70")), n_misc), "", "keep"),
         },
     }
