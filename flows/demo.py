@@ -12,9 +12,14 @@ from flows.publish import layout_for
 from flows.spec import load_spec
 
 
-def default_spec() -> Path:
-    """examples/covid_testing.yaml of the checkout synthgate is installed from."""
-    return Path(__file__).resolve().parents[1] / "examples" / "covid_testing.yaml"
+EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
+DATASETS = {"covid-testing": "covid_testing.yaml", "korean-clinic": "korean_clinic.yaml"}
+"""The built-in demos: name -> spec in examples/ of the checkout synthgate is installed from."""
+
+
+def default_spec(dataset: str = "covid-testing") -> Path:
+    """The example spec of a built-in demo dataset."""
+    return EXAMPLES / DATASETS[dataset]
 
 
 def covid_testing_table():
@@ -37,16 +42,32 @@ def covid_testing_table():
     return table
 
 
+def _write_covid_testing(path: Path, encoding: str) -> None:
+    covid_testing_table().to_csv(path, index=False, encoding=encoding)
+
+
+def _write_korean_clinic(path: Path, encoding: str) -> None:
+    from flows.demo_korean import korean_clinic_table
+
+    # CP949 in the example spec: the encoding most Korean agency exports still use.
+    korean_clinic_table().to_csv(path, index=False, encoding=encoding)
+
+
 def prepare(spec_path: Path, console: Console) -> None:
     """Write the demo source where the spec expects it, clear the previous demo release, use a throwaway key."""
     loaded = load_spec(spec_path)
     source = Path(loaded.source_pattern)
     source.parent.mkdir(parents=True, exist_ok=True)
-    covid_testing_table().to_csv(source, index=False)
+    writers = {"covid-testing": _write_covid_testing, "korean-clinic-admissions": _write_korean_clinic}
+    if loaded.spec.dataset.name not in writers:
+        raise InputError(f"the demo writes source tables for the datasets {', '.join(writers)}, "
+                         f"not {loaded.spec.dataset.name!r}; use synthgate run for your own spec")
+    writers[loaded.spec.dataset.name](source, loaded.spec.source.encoding)
     previous = layout_for(loaded).release_dir
     if previous.exists():
         shutil.rmtree(previous)
         console.print(f"demo: removed the previous demo release at {previous}")
     use_throwaway_key()
-    console.print("demo: using a throwaway pseudonymisation key held in memory only; it is never written, "
-                  "so this run's pseudonyms link to nothing. Real releases need SYNTHGATE_PSEUDONYM_KEY.")
+    console.print("demo: using throwaway keys held in memory only; they are never written, so this run's "
+                  "pseudonyms link to nothing (and a re-identification table it keeps cannot be opened). "
+                  "Real releases need SYNTHGATE_PSEUDONYM_KEY.")

@@ -16,9 +16,16 @@ def print_summary(console: Console, loaded: LoadedSpec, result: dict, elapsed: f
                   show_header=False, title_justify="left")
     table.add_column(style="bold", no_wrap=True)
     table.add_column(overflow="fold")  # paths are shown whole, folded rather than cut
-    for action in ("keep", "generalise", "pseudonymise", "redact_text", "drop"):
+    for action in ("keep", "generalise", "pseudonymise", "surrogate", "date_shift", "redact_text", "drop"):
         cols = by_action.get(action, [])
-        table.add_row(action, f"{len(cols)}: {', '.join(cols)}" if cols else "0")
+        if cols or action in ("keep", "pseudonymise", "drop"):
+            table.add_row(action, f"{len(cols)}: {', '.join(cols)}" if cols else "0")
+    risk = facts["privacy"].get("risk")
+    if risk:
+        final = risk["steps"][-1]["risk"] if risk["steps"] else risk["initial"]
+        l_part = f", l {risk['initial']['l']} -> {final['l']}" if risk["threshold"].get("l") else ""
+        table.add_row("risk", f"k {risk['initial']['k']} -> {final['k']} (required {risk['threshold']['k']}){l_part} "
+                      f"over {', '.join(risk['quasi_identifiers'])}; {risk['steps_applied']} step(s) applied")
     excluded = facts["sample"]["excluded_text_columns"]
     if excluded:
         table.add_row("left out", f"{', '.join(excluded)} (free text is not synthesised yet)")
@@ -31,6 +38,10 @@ def print_summary(console: Console, loaded: LoadedSpec, result: dict, elapsed: f
     table.add_row("gates", f"{validation['evaluated'] - validation['failed']}/{validation['evaluated']} "
                   "expectations passed")
     table.add_row("key id", str(facts["privacy"].get("key_id")))
+    kept = facts["privacy"].get("additional_information")
+    if kept:
+        table.add_row("re-identification", f"encrypted (key {kept['encryption_key_id']}) as {kept['file']} in "
+                      f"{loaded.additional_information_dir} (keep it apart, separate access)")
     table.add_row("parquet", published["data_file"])
     table.add_row("manifest", published["manifest"])
     table.add_row("data docs", published["data_docs"])
