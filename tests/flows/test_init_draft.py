@@ -62,3 +62,29 @@ def test_init_refuses_to_overwrite_and_unfilled_drafts_do_not_run(tmp_path):
     # Assert
     assert again.exit_code == 2 and "already exists" in again.stderr
     assert unfilled.exit_code == 2 and "dataset.licence" in unfilled.stderr
+
+
+def test_init_of_a_cp949_file_records_its_encoding_and_korean_proposals(tmp_path):
+    # Setup: Korean headers, CP949 bytes, a chart-number format given on the command line
+    rows = ["성명,주민등록번호,환자코드,진단명",
+            "김민준,951119-2972274,H44384143,고혈압", "이서연,720301-1610303,H13068963,정상",
+            "박지호,090812-3850624,H58002173,이상"]
+    data = tmp_path / "환자.csv"
+    data.write_bytes(("\n".join(rows) + "\n").encode("cp949"))
+    draft = tmp_path / "draft.yaml"
+
+    # Run
+    result = CliRunner().invoke(
+        app, ["init", str(data), "-o", str(draft), "--encoding", "cp949", "--mrn-pattern", r"H\d{8}"]
+    )
+
+    # Assert
+    assert result.exit_code == 0, result.output
+    text = draft.read_text(encoding="utf-8")
+    spec = yaml.safe_load(text)
+    assert spec["source"]["encoding"] == "cp949"
+    assert spec["columns"]["주민등록번호"]["action"] == "drop"
+    assert spec["columns"]["성명"]["action"] == "pseudonymise"
+    assert spec["columns"]["환자코드"]["action"] == "pseudonymise" and "KR_MEDICAL_RECORD_NUMBER" in text
+    assert spec["columns"]["진단명"]["action"] == "keep"
+    assert not any(cell in text for row in rows[1:] for cell in row.split(","))
