@@ -17,6 +17,7 @@ def privacy_plan(spec: ReleaseSpec) -> privacy.PseudonymisationPlan:
     return privacy.PseudonymisationPlan(
         columns=columns, text_language=spec.privacy.text_language, date_shift=spec.privacy.date_shift,
         reversible=spec.privacy.additional_information is not None,
+        medical_record_patterns=tuple(spec.privacy.medical_record_patterns),
     )
 
 

@@ -128,6 +128,8 @@ class PseudonymisationPlan:
     Attributes:
         columns: One plan per column.
         text_language: Language of the ``redact_text`` columns.
+        medical_record_patterns: Regular expressions of the agency's medical record
+            numbers, redacted from free text as ``KR_MEDICAL_RECORD_NUMBER``.
         date_shift: Subject column and range for the ``date_shift`` columns.
         reversible: Also collect the pseudonym/surrogate -> original pairs
             (``AppliedPlan.additional_information``) for an encrypted
@@ -143,9 +145,11 @@ class PseudonymisationPlan:
     text_language: str = "en"
     date_shift: DateShift | None = None
     reversible: bool = False
+    medical_record_patterns: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "columns", tuple(self.columns))
+        object.__setattr__(self, "medical_record_patterns", tuple(self.medical_record_patterns))
         seen: set[str] = set()
         for column in self.columns:
             if column.name in seen:
@@ -294,7 +298,9 @@ def apply_plan(data: pd.DataFrame, plan: PseudonymisationPlan, key: PseudonymKey
     data = data.copy()  # deep: nothing below may write through to the caller's frame
     context = _Context(key=key, reversible=plan.reversible)
     if plan.by_action(Action.REDACT_TEXT):
-        context.redactor = TextRedactor(language=plan.text_language)
+        context.redactor = TextRedactor(
+            language=plan.text_language, medical_record_patterns=plan.medical_record_patterns
+        )
     if plan.date_shift is not None and plan.by_action(Action.DATE_SHIFT):
         assert key is not None
         shift = plan.date_shift

@@ -94,6 +94,9 @@ def test_a_korean_release_applies_every_pipc_step_and_leaks_no_canary(tmp_path, 
     pseudonymised = pd.read_parquet(workspace / "pseudonymised.parquet")
     assert pseudonymised["주민등록번호"].map(lambda v: privacy.is_valid_rrn(v.replace("-", ""))).all()
     assert not pseudonymised["주민등록번호"].isin(frame["주민등록번호"]).any()
+    notes = " ".join(pseudonymised["간호기록"].dropna())
+    assert [n for n in NEEDLES if n in notes] == []  # names, phones, RRNs and chart numbers (spec pattern)
+    assert "<KR_MEDICAL_RECORD_NUMBER>" in notes and "<PERSON>님" in notes
     stay_raw = pd.to_datetime(frame["퇴원일"]) - pd.to_datetime(frame["입원일"])
     stay = pseudonymised["퇴원일"] - pseudonymised["입원일"]
     assert sum(step["rows_suppressed"] for step in facts["risk"]["steps"]) == 0  # so rows still align

@@ -360,3 +360,19 @@ def test_new_output_kinds():
     assert ColumnPlan("a", "numerical", "surrogate", surrogate=DigitsSurrogate()).output_kind == "id"
     assert ColumnPlan("a", "datetime", "date_shift").output_kind == "datetime"
     assert ColumnPlan("a", "text", "generalise", AddressLevel(level="sido")).output_kind == "categorical"
+
+
+def test_the_plans_medical_record_patterns_reach_the_text_redactor():
+    # Setup
+    frame = pd.DataFrame({"note": ["차트 H12345678 확인", "no chart number here"]})
+    column = (ColumnPlan(name="note", kind="text", action="redact_text"),)
+    with_pattern = PseudonymisationPlan(columns=column, text_language="ko", medical_record_patterns=[r"H\d{8}"])
+
+    # Run
+    redacted, report = apply_plan(frame, with_pattern, None)
+    plain, _ = apply_plan(frame, PseudonymisationPlan(columns=column, text_language="ko"), None)
+
+    # Assert
+    assert redacted["note"].tolist() == ["차트 <KR_MEDICAL_RECORD_NUMBER> 확인", "no chart number here"]
+    assert report.columns[0].entities_redacted == {"KR_MEDICAL_RECORD_NUMBER": 1}
+    assert plain["note"].iloc[0] == "차트 H12345678 확인"  # the agency's format is unknown without it
