@@ -103,13 +103,15 @@ def build_recognizers(language: str, *, medical_record_patterns: tuple[str, ...]
     """
     from presidio_analyzer import predefined_recognizers as presidio
 
+    from privacy.recognizers._base import hangul_blind
+
     mine = [getattr(importlib.import_module(f"{__name__}.{module}"), name) for name, module in _CLASSES.items()]
     recognizers = [cls(supported_language=language) for cls in mine if cls.__name__ != "KrMedicalRecordRecognizer"]
     recognizers.append(
         __getattr__("KrMedicalRecordRecognizer")(patterns=medical_record_patterns, supported_language=language)
     )
     for name in (*_GLOBAL, "KrBrnRecognizer", "KrPassportRecognizer", "KrDriverLicenseRecognizer"):
-        cls = getattr(presidio, name)
+        cls = hangul_blind(getattr(presidio, name))
         extra = _KOREAN_CONTEXT.get(name, [])
         context = [*cls.CONTEXT, *extra] if extra else None
         recognizers.append(cls(supported_language=language, context=context) if context else cls(supported_language=language))

@@ -87,3 +87,20 @@ def test_engines_are_cached_per_language_and_patterns():
     assert presidio_engines("ko") is presidio_engines("ko", medical_record_patterns=())
     assert presidio_engines("ko") is not presidio_engines("ko", medical_record_patterns=(r"H[0-9]{9}",))
     assert presidio_engines("ko") is not presidio_engines("en")
+
+
+@pytest.mark.parametrize(
+    "text, entity, value",
+    [
+        ("이메일은 minjun@example.com입니다.", "EMAIL_ADDRESS", "minjun@example.com"),
+        ("IP 192.168.0.1로 접속", "IP_ADDRESS", "192.168.0.1"),
+        ("홈페이지 https://example.com에서 확인", "URL", "https://example.com"),
+        ("카드 4111111111111111로 결제", "CREDIT_CARD", "4111111111111111"),
+    ],
+)
+def test_global_recognizers_stop_at_an_attached_particle(text, entity, value):
+    # Run
+    results = presidio_engines("ko").analyzer.analyze(text, language="ko", entities=[entity], score_threshold=0.5)
+
+    # Assert
+    assert [text[r.start : r.end] for r in results] == [value]
