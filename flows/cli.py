@@ -4,6 +4,7 @@ from __future__ import annotations
 import os
 import sys
 import time
+from enum import Enum
 from pathlib import Path
 from typing import List, Optional
 
@@ -132,7 +133,7 @@ def init(
     )
     text = render_draft(
         detections, source_path=relative_source(data, output), facts=facts, name=data.stem,
-        encoding=encoding, delimiter=delimiter,
+        encoding=encoding, delimiter=delimiter, medical_record_patterns=tuple(mrn_pattern or ()),
     )
     output.parent.mkdir(parents=True, exist_ok=True)
     output.write_text(text, encoding="utf-8")
@@ -196,16 +197,26 @@ def run(
     run_release(spec, prefect_home)
 
 
+class DemoDataset(str, Enum):
+    COVID_TESTING = "covid-testing"
+    KOREAN_CLINIC = "korean-clinic"
+
+
 @app.command()
 def demo(
-    spec: Path = typer.Option(None, help="The demo spec. Default: examples/covid_testing.yaml of this checkout."),
+    dataset: DemoDataset = typer.Option(DemoDataset.COVID_TESTING, help="Which built-in demo to release."),
+    spec: Path = typer.Option(None, help="Another spec for the same demo table. Default: the dataset's spec in examples/."),
     prefect_home: Optional[str] = PrefectHome,
 ) -> None:
-    """Release the built-in demo: medicaldata's covid_testing table (15,524 real rows, fake names)."""
+    """Release a built-in demo with throwaway keys.
+
+    covid-testing: medicaldata's covid_testing table (15,524 real rows, fake names).
+    korean-clinic: 3,000 fake Korean admissions in CP949 (RRNs, phones, addresses, notes), released with every PIPC step: surrogates, date shifting, k-anonymity, an encrypted re-identification table.
+    """
     from flows import demo as demo_module
 
     settings.configure(prefect_home)
-    spec_path = spec or demo_module.default_spec()
+    spec_path = spec or demo_module.default_spec(dataset.value)
     try:
         demo_module.prepare(spec_path, out)
     except SynthgateError as exc:

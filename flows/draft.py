@@ -88,6 +88,7 @@ def render_draft(
     name: str,
     encoding: str = "utf-8",
     delimiter: str = ",",
+    medical_record_patterns: tuple[str, ...] = (),
 ) -> str:
     """The YAML text of a draft spec. Comments carry evidence (entity, shares); never a value."""
     lines = [
@@ -115,9 +116,16 @@ def render_draft(
         lines.append(f"    action: {d.proposed_action.value}")
         if d.proposed_rule is not None:
             lines.append(f"    rule: {_rule(d.proposed_rule)}")
+    # Korean column names mean Korean notes, most likely; the reviewer confirms it.
+    korean = any("\uac00" <= ch <= "\ud7a3" for d in detections for ch in d.column)
     lines += [
         "privacy:",
         "  key_env: SYNTHGATE_PSEUDONYM_KEY   # the key (>= 32 bytes) is read from this variable at run time",
+        f"  text_language: {'ko' if korean else 'en'}   # en | ko: the language of the free-text columns",
+    ]
+    if medical_record_patterns:
+        lines.append(f"  medical_record_patterns: {_scalar(list(medical_record_patterns))}   # from --mrn-pattern")
+    lines += [
         "generator:",
         f"  kind: {generators.DEFAULT_GENERATOR}",
         "  device: auto",

@@ -143,3 +143,9 @@ def test_column_values_that_do_not_fit_their_kind(small_release, key_env):
     spec = small_release(**{"columns.sex": {"kind": "numerical", "action": "keep"}})
     result = _run("run", str(spec))
     _assert_refused(result, small_release.tmp_path, "column 'sex' is declared numerical", "40 non-null value(s)")
+
+
+def test_demo_with_a_spec_for_another_dataset(small_release):
+    result = _run("demo", "--spec", str(small_release()))
+    _assert_refused(result, small_release.tmp_path, "the demo writes source tables for the datasets covid-testing, "
+                    "korean-clinic-admissions, not 'patients'")

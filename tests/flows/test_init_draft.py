@@ -87,4 +87,6 @@ def test_init_of_a_cp949_file_records_its_encoding_and_korean_proposals(tmp_path
     assert spec["columns"]["성명"]["action"] == "pseudonymise"
     assert spec["columns"]["환자코드"]["action"] == "pseudonymise" and "KR_MEDICAL_RECORD_NUMBER" in text
     assert spec["columns"]["진단명"]["action"] == "keep"
+    assert spec["privacy"]["text_language"] == "ko"
+    assert spec["privacy"]["medical_record_patterns"] == [r"H\d{8}"]
     assert not any(cell in text for row in rows[1:] for cell in row.split(","))
