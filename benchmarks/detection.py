@@ -178,7 +178,20 @@ def print_scores(title: str, scores: Scores, any_type: Counter | None = None) ->
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sample-size", type=int, default=200, help="values sampled per column (default 200)")
+    parser.add_argument("--seed", type=int, default=None,
+                        help="score a fresh set made with this seed (held out: values never seen while tuning)")
     args = parser.parse_args()
+    if args.seed is not None:
+        import importlib.util
+        import tempfile
+
+        global EVAL_DIR
+        maker = importlib.util.spec_from_file_location("make_eval_set", EVAL_DIR / "make_eval_set.py")
+        module = importlib.util.module_from_spec(maker)
+        maker.loader.exec_module(module)
+        EVAL_DIR = Path(tempfile.mkdtemp(prefix="pii-eval-"))
+        module.write_eval_set(EVAL_DIR, seed=args.seed)
+        print(f"held-out set: seed {args.seed}, written to {EVAL_DIR}")
     import presidio_analyzer  # noqa: F401  (version only)
     from importlib.metadata import version
 

@@ -4,6 +4,8 @@ Without a Korean NER model a name is read from its shape and what is attached to
 
 - a name followed by 님/씨 or by a title or rank (``김철수님``, ``홍길동 씨가``, ``박민수
   환자는``, ``이영희 간호사``): 0.85; a one-syllable given name only this way (``김구님``);
+  before 님/씨 any syllables count (``김카나님``, 0.6): titles that look like names
+  (``원장님``, ``박사님``) are in the stoplist;
 - a surname alone before a rank (``김 병장``): 0.6, the surname is tagged;
 - a three/four-syllable name followed by a particle (``이영희의``, ``김민준이``,
   ``남궁민수에게``): 0.6;
@@ -65,6 +67,9 @@ NAME_STOPLIST = frozenset(
     인플루 백신을 소아과 내과의 외과의 치과의 한의원 한의사 간호사 약사님 의사님 기사님 선배님 후배님
     정기적 간헐적 만성적 지속적 일시적 전반적 구체적 기본적 일반적 개인적 사회적 경제적 심리적 신체적
     형제자 자녀분 손자녀 하루에 하루종 오전에 오후에 주말에 평일에 주중에 요일에 이틀간 사흘간 연휴에
+    원장 공주 왕자 하나 조상 강사 기사 선배 어머 차장 소장 박사 목사 도사 전도사 장모 장인 고모 이모 삼촌
+    조카 형수 제수 주인 여사 시어머 시아버 장로 신부 전하 마마 반장 조장 소대장 연대장 위원 국장 시장
+    구청장 도지사 이장 계장 주무관 서기관 선수 고객 회원 교수 부모 사모 산모 약사 의사 후배 할머 아버
     """.split()
 )
 """Common words that have a name's shape (surname + name syllables)."""
@@ -98,6 +103,8 @@ class KrNameRecognizer(FoldingPatternRecognizer):
     PATTERNS = [
         Pattern("KR name + honorific", rf"{_NAME}{_HONORIFIC_3}", 0.85),
         Pattern("KR short name + honorific", rf"{_B}{_SURNAME}{_GIVEN}{_HONORIFIC_2}", 0.75),
+        # Any syllables before 님/씨: rare given names (김카나님) are still names; titles are stoplisted.
+        Pattern("KR any name + honorific", rf"{_B}{_SURNAME}[가-힣]{{1,2}}{_HONORIFIC_3}", 0.6),
         Pattern("KR name + title", rf"{_NAME}(?=\s(?:{_TITLE}|{_RANK}){_AFTER_RANK})", 0.85),
         Pattern("KR surname + rank", rf"{_B}{_SURNAME}(?=\s(?:{_RANK}){_AFTER_RANK})", 0.6),
         Pattern("KR name + particle", rf"{_NAME}(?=(?:{_PARTICLE})(?![가-힣]))", 0.6),

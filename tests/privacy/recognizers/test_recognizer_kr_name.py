@@ -25,6 +25,8 @@ def recognizer():
         ("김 병장이 말했다", "김"),
         ("김지은 씨는 보호자다", "김지은"),
         ("김민준", "김민준"),  # a whole cell
+        ("남궁카나님 보호자", "남궁카나"),  # rare given-name syllables still count before 님/씨
+        ("제갈공명님께서", "제갈공명"),
         ("김지은", "김지은"),
         ("보호자: 이서연, 010-1234-5678", "이서연"),
         ("Patient 김민준 was admitted.", "김민준"),
@@ -38,7 +40,8 @@ def test_names_are_found(recognizer, found, text, name):
 @pytest.mark.parametrize(
     "text",
     ["이메일 주소", "정상 소견", "고혈압 환자", "이상 없음", "조사 결과", "신고 접수", "정상입니다", "이상이 있다",
-     "이용자는 로그인", "선생님이 오셨다", "고객님께서", "하지만 결과는", "경기도 지역", "정상은 아니다", "정상", "지난주"],
+     "이용자는 로그인", "선생님이 오셨다", "고객님께서", "하지만 결과는", "경기도 지역", "정상은 아니다", "정상", "지난주",
+     "원장님 회진", "박사님 말씀", "이모님 방문", "장모님께서", "도지사님 방문", "시장님 인사"],
 )  # fmt: skip
 def test_common_words_are_not_names(recognizer, found, text):
     # Run / Assert
