@@ -1,5 +1,6 @@
 """Privacy step of synthgate: detect, pseudonymise, generalise and redact columns before training."""
 
+from privacy._engines import LANGUAGES
 from privacy._risk_errors import InvalidEnforcementError, RiskThresholdNotMetError
 from privacy.anonymity import (
     EnforcementReport,
@@ -52,6 +53,8 @@ from privacy.plan import (
     apply_plan,
 )
 from privacy.pseudonymise import pseudonymise_series
+from privacy.recognizers import KOREAN_ENTITIES
+from privacy.recognizers.kr_address import split_address
 from privacy.redact import DEFAULT_ENTITIES, TextRedactor
 from privacy.risk import RiskReport, measure_risk
 from privacy.surrogate import DigitsSurrogate, RrnSurrogate, SurrogateConfig, is_valid_rrn, surrogate_series
@@ -95,6 +98,9 @@ __all__ = [
     "parse_rule",
     "coarsen_synthetic",
     # free text
+    "LANGUAGES",
+    "KOREAN_ENTITIES",
+    "split_address",
     "DEFAULT_ENTITIES",
     "TextRedactor",
     # plans

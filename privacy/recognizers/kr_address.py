@@ -15,26 +15,17 @@ import re
 from functools import cache
 from typing import Any
 
+from privacy._address import SIDO as SIDO_FORMS
+from privacy._address import parse_address
+
 __all__ = ["SIDO", "SIDO_ALIASES", "address_recognizer_class", "canonical_sido", "split_address"]
 
-SIDO: tuple[str, ...] = (
-    "서울특별시", "부산광역시", "대구광역시", "인천광역시", "광주광역시", "대전광역시", "울산광역시",
-    "세종특별자치시", "경기도", "강원특별자치도", "충청북도", "충청남도", "전북특별자치도", "전라남도",
-    "경상북도", "경상남도", "제주특별자치도",
-)  # fmt: skip
+SIDO: tuple[str, ...] = tuple(SIDO_FORMS)
 """The 17 first-level divisions (시/도) by their current official names."""
 
-SIDO_ALIASES: dict[str, str] = {
-    **{name: name for name in SIDO},
-    "서울": "서울특별시", "서울시": "서울특별시", "부산": "부산광역시", "부산시": "부산광역시",
-    "대구": "대구광역시", "대구시": "대구광역시", "인천": "인천광역시", "인천시": "인천광역시",
-    "광주": "광주광역시", "대전": "대전광역시", "대전시": "대전광역시", "울산": "울산광역시", "울산시": "울산광역시",
-    "세종": "세종특별자치시", "세종시": "세종특별자치시", "경기": "경기도",
-    "강원": "강원특별자치도", "강원도": "강원특별자치도", "충북": "충청북도", "충남": "충청남도",
-    "전북": "전북특별자치도", "전라북도": "전북특별자치도", "전남": "전라남도",
-    "경북": "경상북도", "경남": "경상남도", "제주": "제주특별자치도", "제주도": "제주특별자치도",
-}  # fmt: skip
-"""Every spelling of a 시/도 we accept (full, short, pre-2023/2024 names) -> its official name."""
+SIDO_ALIASES: dict[str, str] = {alias: name for name, aliases in SIDO_FORMS.items() for alias in aliases}
+"""Every spelling of a 시/도 we accept (full, short, pre-2023/2024 names) -> its official name.
+One table serves the recognizer and the ``address_level`` rule (``privacy/_address.py``)."""
 
 _SIDO_RE = "(?:" + "|".join(sorted(map(re.escape, SIDO_ALIASES), key=len, reverse=True)) + ")"
 _SGG = r"[가-힣]{1,6}(?:시|군|구)"
@@ -51,7 +42,6 @@ _BOUNDARY = r"(?<![가-힣A-Za-z0-9])"
 WITH_SIDO = rf"{_BOUNDARY}{_SIDO_RE}{_TAIL}"
 WITHOUT_SIDO = rf"{_BOUNDARY}{_SGG}(?:\s{{1,2}}{_SGG})?(?:\s{{1,2}}{_EMD})?\s{{1,2}}(?:{_ROAD}|{_LOT}){_DETAIL}(?![0-9])"
 
-_SPLIT = re.compile(rf"{_BOUNDARY}({_SIDO_RE})(?![가-힣])(?:\s*({_SGG})(?![가-힣]))?(?:\s*([가-힣]{{1,6}}구)(?![가-힣]))?")
 
 
 def canonical_sido(name: str) -> str | None:
@@ -73,15 +63,7 @@ def split_address(text: str) -> tuple[str, str | None] | None:
     Returns:
         ``(sido, sigungu)`` or None.
     """
-    match = _SPLIT.search(text)
-    if match is None:
-        return None
-    sido, first, district = match.group(1), match.group(2), match.group(3)
-    if first is None:
-        return SIDO_ALIASES[sido], None
-    if first.endswith("시") and district is not None:
-        return SIDO_ALIASES[sido], f"{first} {district}"
-    return SIDO_ALIASES[sido], first
+    return parse_address(text)
 
 
 @cache
