@@ -39,7 +39,10 @@ class PrivacyError(Exception):
         ├── SurrogateSpaceExhaustedError  an identifier shape has too few free surrogates
         ├── AdditionalInformationError    the re-identification file cannot be read or written
         │                                 (wrong encryption key, altered file, unknown format)
-        └── UnsafeLocationError       the re-identification file would sit inside a forbidden folder
+        ├── UnsafeLocationError       the re-identification file would sit inside a forbidden folder
+        ├── InvalidEnforcementError   risk steps that do not fit the quasi-identifiers (_risk_errors.py)
+        └── RiskThresholdNotMetError  k or l still missed after every step; names the blocking
+                                      quasi-identifiers (_risk_errors.py)
 
     Every subclass keeps its facts as attributes and builds a one-line message from
     column names, rule names, counts and allowed values only. Privacy failures are
