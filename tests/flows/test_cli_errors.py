@@ -149,3 +149,17 @@ def test_demo_with_a_spec_for_another_dataset(small_release):
     result = _run("demo", "--spec", str(small_release()))
     _assert_refused(result, small_release.tmp_path, "the demo writes source tables for the datasets covid-testing, "
                     "korean-clinic-admissions, not 'patients'")
+
+
+def test_a_kept_reidentification_table_without_its_own_key(small_release, key_env, monkeypatch):
+    monkeypatch.delenv("SYNTHGATE_ADDITIONAL_INFORMATION_KEY", raising=False)
+    spec = small_release(**{"privacy.additional_information": {"path": "vault"}})
+    _assert_refused(_run("run", str(spec)), small_release.tmp_path,
+                    "no key for the re-identification table: set SYNTHGATE_ADDITIONAL_INFORMATION_KEY")
+    assert not (small_release.tmp_path / "vault").exists()
+
+
+def test_a_reidentification_table_key_equal_to_the_pseudonymisation_key(small_release, key_env, monkeypatch):
+    monkeypatch.setenv("SYNTHGATE_ADDITIONAL_INFORMATION_KEY", key_env)
+    spec = small_release(**{"privacy.additional_information": {"path": "vault"}})
+    _assert_refused(_run("run", str(spec)), small_release.tmp_path, "needs a key of its own")
