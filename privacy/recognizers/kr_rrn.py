@@ -37,7 +37,17 @@ def birth_date_of(number: str) -> dt.date | None:
         return None
 
 
-class KrRrnDateRecognizer(KrRrnRecognizer):
+class _BirthDateCheck:
+    """Rejects numbers whose first six digits are no calendar date, before Presidio's checksum."""
+
+    def validate_result(self, pattern_text: str) -> bool | None:
+        """False for an impossible birth date; True for a valid pre-2020 checksum; else None."""
+        if birth_date_of(pattern_text) is None:
+            return False
+        return super().validate_result(pattern_text)  # type: ignore[misc]
+
+
+class KrRrnDateRecognizer(_BirthDateCheck, KrRrnRecognizer):
     """Presidio's ``KrRrnRecognizer`` plus a calendar check and Korean context words."""
 
     CONTEXT = [*KrRrnRecognizer.CONTEXT, *_RRN_CONTEXT]
@@ -45,23 +55,11 @@ class KrRrnDateRecognizer(KrRrnRecognizer):
     def __init__(self, supported_language: str = "ko") -> None:
         super().__init__(context=self.CONTEXT, supported_language=supported_language)
 
-    def validate_result(self, pattern_text: str) -> bool | None:
-        """False for an impossible birth date; True for a valid pre-2020 checksum; else None."""
-        if birth_date_of(pattern_text) is None:
-            return False
-        return super().validate_result(pattern_text)
 
-
-class KrFrnDateRecognizer(KrFrnRecognizer):
+class KrFrnDateRecognizer(_BirthDateCheck, KrFrnRecognizer):
     """Presidio's ``KrFrnRecognizer`` plus a calendar check and Korean context words."""
 
     CONTEXT = [*KrFrnRecognizer.CONTEXT, *_FRN_CONTEXT]
 
     def __init__(self, supported_language: str = "ko") -> None:
         super().__init__(context=self.CONTEXT, supported_language=supported_language)
-
-    def validate_result(self, pattern_text: str) -> bool | None:
-        """False for an impossible birth date; True for a valid pre-2020 checksum; else None."""
-        if birth_date_of(pattern_text) is None:
-            return False
-        return super().validate_result(pattern_text)
