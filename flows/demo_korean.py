@@ -13,6 +13,7 @@ import numpy as np
 import pandas as pd
 
 from flows.errors import InputError
+from privacy import rrn_check_digit
 
 # Diagnoses with a realistic long tail, so merge_rare and l-diversity have work to do.
 _DIAGNOSES = {
@@ -29,15 +30,13 @@ _NOTES = [
     "활력징후 안정적, 특이사항 없음.",
     "{name} 환자는 식사 잘 하심. 다음 외래 예약함.",
 ]
-_RRN_WEIGHTS = np.array([2, 3, 4, 5, 6, 7, 8, 9, 2, 3, 4, 5])
 
 
 def _rrn(birth: dt.date, female: bool, rng: np.random.Generator) -> str:
     """A resident registration number with the pre-2020 check digit (the format of every adult's)."""
     century = 1 if birth.year < 2000 else 3
     digits = f"{birth:%y%m%d}{century + int(female)}" + "".join(map(str, rng.integers(0, 10, 5)))
-    check = (11 - int(np.dot(_RRN_WEIGHTS, [int(c) for c in digits])) % 11) % 10
-    return f"{digits[:6]}-{digits[6:]}{check}"
+    return f"{digits[:6]}-{digits[6:]}{rrn_check_digit(digits)}"
 
 
 def korean_clinic_table(rows: int = 3_000, seed: int = 7) -> pd.DataFrame:

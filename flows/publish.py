@@ -1,7 +1,6 @@
 """Publish a validated release into the catalog: all of it, atomically, or nothing."""
 from __future__ import annotations
 
-import hashlib
 import json
 import platform
 import secrets
@@ -15,6 +14,7 @@ import pandas as pd
 
 from flows import convert
 from flows.errors import VersionExistsError
+from flows.sources import file_sha256
 from flows.spec import LoadedSpec
 from flows.workspace import ReleaseLayout, Workspace, read_json, steps_applied, write_json
 
@@ -53,14 +53,6 @@ def ensure_version_is_new(loaded: LoadedSpec) -> None:
     layout = layout_for(loaded)
     if layout.release_dir.exists():
         raise VersionExistsError(layout.dataset, layout.version, str(layout.release_dir))
-
-
-def _sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as handle:
-        for chunk in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(chunk)
-    return digest.hexdigest()
 
 
 def _write_parquet(table: pd.DataFrame, path: Path, loaded: LoadedSpec, ws: Workspace) -> None:
@@ -180,7 +172,7 @@ def publish_release(loaded: LoadedSpec, ws: Workspace, *, flow_run_id: str | Non
         manifest = _manifest(loaded, ws, flow_run_id)
         (staging / layout.CARD).write_text(_card(loaded, manifest, layout.data_file_name), encoding="utf-8")
         manifest["files"] = {
-            str(path.relative_to(staging)): {"sha256": _sha256(path), "bytes": path.stat().st_size}
+            str(path.relative_to(staging)): dict(zip(("sha256", "bytes"), file_sha256(path)))
             for path in sorted(staging.rglob("*")) if path.is_file()
         }
         write_json(staging / layout.MANIFEST, manifest)

@@ -108,7 +108,8 @@ def _describe_parse_error(fmt: str, message: str) -> str:
     return "does not parse as CSV (check the delimiter, quoting and encoding)"
 
 
-def _file_sha256(path: Path) -> tuple[str, int]:
+def file_sha256(path: Path) -> tuple[str, int]:
+    """Hex sha256 and size in bytes of a file, read in 1 MiB chunks."""
     digest, total = hashlib.sha256(), 0
     with path.open("rb") as handle:
         for chunk in iter(lambda: handle.read(1 << 20), b""):
@@ -119,7 +120,7 @@ def _file_sha256(path: Path) -> tuple[str, int]:
 
 def _sha256(files: list[Path]) -> tuple[str, int]:
     """One file: its own sha256. Several: sha256 over their names and hashes, in order."""
-    hashed = [(path.name, *_file_sha256(path)) for path in files]
+    hashed = [(path.name, *file_sha256(path)) for path in files]
     if len(hashed) == 1:
         return hashed[0][1], hashed[0][2]
     combined = hashlib.sha256("".join(f"{name}\0{sha}\n" for name, sha, _ in hashed).encode())

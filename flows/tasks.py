@@ -93,9 +93,11 @@ def pseudonymise(loaded: LoadedSpec, ws: Workspace) -> PseudonymiseResult:
     raw = pd.read_parquet(ws.raw_table)
     applied = privacy.apply_plan(raw, plan, key)
     result, report = applied.frame, applied.report
-    facts = report.to_dict()
+    kept = None
     if applied.additional_information is not None:
-        facts["additional_information"] = _keep_additional_information(loaded, ws, applied, report.key_id)
+        kept = _keep_additional_information(loaded, ws, applied, report.key_id)
+        report = report.with_encryption_key_id(kept["encryption_key_id"])
+    facts = {**report.to_dict(), **({"additional_information": kept} if kept else {})}
     log = get_run_logger()
     actions = {a.value: len(plan.by_action(a)) for a in privacy.Action}
     log.info("pseudonymise: %s; key id %s", ", ".join(f"{n} {a}" for a, n in actions.items() if n), report.key_id)

@@ -57,7 +57,14 @@ from privacy.recognizers import KOREAN_ENTITIES
 from privacy.recognizers.kr_address import split_address
 from privacy.redact import DEFAULT_ENTITIES, TextRedactor
 from privacy.risk import RiskReport, measure_risk
-from privacy.surrogate import DigitsSurrogate, RrnSurrogate, SurrogateConfig, is_valid_rrn, surrogate_series
+from privacy.surrogate import (
+    DigitsSurrogate,
+    RrnSurrogate,
+    SurrogateConfig,
+    is_valid_rrn,
+    rrn_check_digit,
+    surrogate_series,
+)
 from privacy.vault import (
     AdditionalInformation,
     encryption_key_id,
@@ -79,6 +86,7 @@ __all__ = [
     "DigitsSurrogate",
     "surrogate_series",
     "is_valid_rrn",
+    "rrn_check_digit",
     "DateShift",
     # the re-identification table ("additional information")
     "AdditionalInformation",

@@ -29,6 +29,7 @@ __all__ = [
     "SurrogateResult",
     "surrogate_series",
     "is_valid_rrn",
+    "rrn_check_digit",
 ]
 
 _PURPOSE = b"synthgate/surrogate/v1"
@@ -226,7 +227,7 @@ def is_valid_rrn(digits: str) -> bool:
     birth = _rrn_birth(digits)
     if birth is None:
         return False
-    return birth >= _CHECKSUM_DROPPED or digits[12] == _check_digit(digits[:12])
+    return birth >= _CHECKSUM_DROPPED or digits[12] == rrn_check_digit(digits[:12])
 
 
 def _rrn_birth(digits: str) -> dt.date | None:
@@ -239,7 +240,8 @@ def _rrn_birth(digits: str) -> dt.date | None:
         return None
 
 
-def _check_digit(first12: str) -> str:
+def rrn_check_digit(first12: str) -> str:
+    """The pre-2020 check digit of a resident (or, with digit 7 in 5-8, foreigner) number."""
     total = sum(int(d) * w for d, w in zip(first12, _WEIGHTS))
     base = 13 if first12[6] in "5678" else 11  # foreigners' numbers use 13
     return str((base - total % 11) % 10)
@@ -272,7 +274,7 @@ def _draw_rrn(config: RrnSurrogate) -> _Draw:
             female = bool(sex % 2)
         serial = f"{(serial_high << 16 | serial_low) % 100_000:05d}"
         first12 = f"{birth.year % 100:02d}{birth.month:02d}{birth.day:02d}" + _sex_digit(birth.year, female, foreigner)
-        number = first12 + serial + _check_digit(first12 + serial)
+        number = first12 + serial + rrn_check_digit(first12 + serial)
         return (f"{number[:6]}-{number[6:]}" if config.hyphen else number), not valid
 
     return draw

@@ -92,6 +92,8 @@ def test_a_korean_release_applies_every_pipc_step_and_leaks_no_canary(tmp_path, 
     # Assert: the workspace holds the surrogates, shifted dates and redacted notes
     workspace = next((tmp_path / "workspace").rglob("pseudonymised.parquet")).parent
     pseudonymised = pd.read_parquet(workspace / "pseudonymised.parquet")
+    report = json.loads((workspace / "privacy_report.json").read_text(encoding="utf-8"))
+    assert report["encryption_key_id"] == facts["additional_information"]["encryption_key_id"]
     assert pseudonymised["주민등록번호"].map(lambda v: privacy.is_valid_rrn(v.replace("-", ""))).all()
     assert not pseudonymised["주민등록번호"].isin(frame["주민등록번호"]).any()
     notes = " ".join(pseudonymised["간호기록"].dropna())
