@@ -63,7 +63,7 @@ def test_nothing_released_spends_nothing():
     assert epsilon_spent(releases=[], sgd=SgdRun(1.0, 0.1, 0), delta=DELTA) == 0.0
 
 
-@settings(max_examples=10, deadline=None)
+@settings(max_examples=8, deadline=None)
 @given(nm=st.floats(0.5, 20.0), q=st.floats(0.001, 0.5), steps=st.integers(1, 2000))
 def test_epsilon_grows_with_steps_and_shrinks_with_noise_and_releases_only_add(nm, q, steps):
     # Setup
@@ -80,7 +80,7 @@ def test_epsilon_grows_with_steps_and_shrinks_with_noise_and_releases_only_add(n
     assert with_release > base
 
 
-@settings(max_examples=10, deadline=None)
+@settings(max_examples=8, deadline=None)
 @given(epsilon=st.floats(0.5, 10.0), q=st.floats(0.002, 0.2), steps=st.integers(10, 3000),
        with_releases=st.booleans())
 def test_calibrated_noise_meets_the_target_and_is_minimal(epsilon, q, steps, with_releases):
