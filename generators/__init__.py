@@ -12,6 +12,7 @@ Exceptions (all in :mod:`generators.errors`)::
 torch and sdv are imported lazily inside the methods that need them, so importing this package
 is cheap. This package never imports flows, prefect, privacy or expectations.
 """
+from generators.autoregressive import AutoregressiveGenerator, AutoregressiveParams
 from generators.base import LEARNABLE_KINDS, FitReport, Generator, TableSchema
 from generators.device import resolve_device
 from generators.errors import (
@@ -30,6 +31,8 @@ from generators.sdv_ctgan import CTGANGenerator, CTGANParams
 from generators.sdv_tvae import TVAEGenerator, TVAEParams
 
 __all__ = [
+    "AutoregressiveGenerator",
+    "AutoregressiveParams",
     "DEFAULT_GENERATOR",
     "LEARNABLE_KINDS",
     "REGISTRY",

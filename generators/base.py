@@ -15,6 +15,7 @@ from generators import _frames, model_dir
 from generators._seeding import check_seed, seeded
 from generators.device import check_device_name, resolve_device
 from generators.errors import GeneratorError, InvalidParamsError, ModelDirectoryError, SchemaError
+from generators.progress import ProgressCallback
 
 # Ids and free text are never learned: flows removes them before fit and attaches fresh ids after.
 LEARNABLE_KINDS = ("numerical", "categorical", "datetime", "boolean")
@@ -88,6 +89,9 @@ class Generator(abc.ABC):
     kind: ClassVar[str]
     Params: ClassVar[type[BaseModel]]
     supports_gpu: ClassVar[bool] = False
+    supports_dp: ClassVar[bool] = False          # accepts a ``dp`` block (differential privacy)
+    supports_conditions: ClassVar[bool] = False  # ``sample(..., fixed=...)``
+    model_file: ClassVar[str] = model_dir.MODEL_FILE
 
     def __init__(self, params: BaseModel | None = None, *, device: str = "cpu", seed: int = 0) -> None:
         if params is None:
@@ -101,6 +105,7 @@ class Generator(abc.ABC):
         self._schema: TableSchema | None = None
         self._dtypes: dict[str, str] = {}
         self._report: FitReport | None = None
+        self._progress: ProgressCallback | None = None
 
     @property
     def schema(self) -> TableSchema:
@@ -122,12 +127,13 @@ class Generator(abc.ABC):
         self._check_fitted()
         return dict(self._dtypes)
 
-    def fit(self, data: pd.DataFrame, schema: TableSchema) -> FitReport:
+    def fit(self, data: pd.DataFrame, schema: TableSchema, *, progress: ProgressCallback | None = None) -> FitReport:
         """Learn ``data``, whose columns must be exactly the schema's.
 
         Args:
             data: The training table (ids and text already removed).
             schema: The learned columns and their kinds.
+            progress: Called after each epoch by generators that train in epochs.
 
         Returns:
             Duration, shape and device of the fit.
@@ -137,8 +143,9 @@ class Generator(abc.ABC):
             GeneratorError: The table is empty or the underlying library failed (type only).
         """
         frame = _frames.prepare_training(data, schema)
-        dtypes = _frames.output_dtypes(frame, schema)
+        dtypes = self._output_dtypes(frame, schema)
         start = time.perf_counter()
+        self._progress = progress
         with seeded(self.seed):
             self._fit(frame, schema)
         seconds = round(time.perf_counter() - start, 3)
@@ -146,25 +153,29 @@ class Generator(abc.ABC):
         self._report = FitReport(seconds, len(frame), len(schema.columns), self.device)
         return self._report
 
-    def sample(self, n: int, *, seed: int) -> pd.DataFrame:
+    def sample(self, n: int, *, seed: int, fixed: Mapping[str, Any] | pd.DataFrame | None = None) -> pd.DataFrame:
         """Draw ``n`` rows; the same seed gives the same rows, also after save and load.
 
         Args:
             n: Number of rows, at least 1.
             seed: Seed of this draw, in [0, 2**32).
+            fixed: Conditional sampling (generators with ``supports_conditions``): ``{column: value}``
+                for every row, or a frame of ``n`` rows with some schema columns; those columns keep
+                the given values and the others are drawn conditionally on them.
 
         Returns:
             ``n`` rows with the schema's columns and dtypes and a RangeIndex.
 
         Raises:
-            GeneratorError: Not fitted, a bad ``n`` or seed, or the library failed (type only).
+            GeneratorError: Not fitted, a bad ``n``, seed or ``fixed``, or the library failed (type only).
         """
         self._check_fitted()
         if isinstance(n, bool) or not isinstance(n, int) or n < 1:
             raise GeneratorError("n must be an integer ≥ 1")
         seed = check_seed(seed)
+        conditions = None if fixed is None else self._conditions(fixed, n)
         with seeded(seed):
-            raw = self._sample(n, seed)
+            raw = self._sample(n, seed) if conditions is None else self._sample_fixed(n, seed, conditions)
         if len(raw) != n:
             raise GeneratorError(f"generator {self.kind!r} returned {len(raw)} rows instead of {n}")
         return _frames.conform_output(raw, self.schema, self._dtypes)
@@ -180,8 +191,10 @@ class Generator(abc.ABC):
         config = {"kind": self.kind, "params": params, "schema": self.schema.to_dict(),
                   "dtypes": dict(self._dtypes), "seed": self.seed}
         facts = {"kind": self.kind, "params": params, "device": report.device, "seed": self.seed,
-                 "train_seconds": report.train_seconds, "rows": report.rows, "columns": report.columns}
-        model_dir.write_model_dir(Path(directory), self._save_model, config=config, facts=facts)
+                 "train_seconds": report.train_seconds, "rows": report.rows, "columns": report.columns,
+                 **self._manifest_facts()}
+        model_dir.write_model_dir(Path(directory), self._save_model, config=config, facts=facts,
+                                  model_file=self.model_file)
 
     @classmethod
     def load(cls, directory: Path, *, device: str = "cpu") -> Generator:
@@ -205,6 +218,7 @@ class Generator(abc.ABC):
             generator._report = FitReport(
                 trained["train_seconds"], trained["rows"], trained["columns"], trained["device"]
             )
+            generator._restore_manifest_facts(trained)
         except (KeyError, TypeError, ValidationError, SchemaError) as exc:
             reason = f"config.json or manifest.json is malformed ({type(exc).__name__})"
             raise ModelDirectoryError(directory, reason) from None
@@ -220,6 +234,47 @@ class Generator(abc.ABC):
         if kind != cls.kind:
             raise ModelDirectoryError(directory, f"holds a {kind!r} model, not {cls.kind!r}")
         return cls
+
+    def _conditions(self, fixed: Mapping[str, Any] | pd.DataFrame, n: int) -> pd.DataFrame:
+        """``fixed`` as a canonical frame of ``n`` rows over some schema columns (SchemaError otherwise)."""
+        if not self.supports_conditions:
+            raise GeneratorError(f"generator {self.kind!r} does not support conditional sampling (fixed=...)")
+        if isinstance(fixed, pd.DataFrame):
+            if len(fixed) != n:
+                raise GeneratorError(f"fixed has {len(fixed)} rows; it must have n = {n} rows")
+            frame = fixed.reset_index(drop=True)
+        elif isinstance(fixed, Mapping):
+            frame = pd.DataFrame({name: [value] * n for name, value in fixed.items()})
+        else:
+            raise GeneratorError(f"fixed must be a mapping or a DataFrame, got {type(fixed).__name__}")
+        if frame.shape[1] == 0:
+            raise GeneratorError("fixed names no column")
+        unknown = [str(c) for c in frame.columns if c not in self.schema.names]
+        if unknown:
+            raise SchemaError(unknown[0], "is not a learned column; fixed may name: " + ", ".join(self.schema.names))
+        columns = {}
+        for name in frame.columns:
+            kind = self.schema.kind_of(name)
+            column = frame[name]
+            if kind == "datetime" and not pd.api.types.is_datetime64_any_dtype(column):
+                column = pd.to_datetime(column, errors="raise") if column.notna().any() else column.astype("datetime64[ns]")
+            columns[name] = _frames.to_canonical(column, name, kind)
+        return pd.DataFrame(columns)
+
+    def _output_dtypes(self, frame: pd.DataFrame, schema: TableSchema) -> dict[str, str]:
+        """The output dtype of each column (nullable variants where the training column had nulls)."""
+        return _frames.output_dtypes(frame, schema)
+
+    def _manifest_facts(self) -> dict[str, Any]:
+        """Extra JSON facts for manifest.json (e.g. the DP accountant); never a cell value."""
+        return {}
+
+    def _restore_manifest_facts(self, manifest: Mapping[str, Any]) -> None:
+        """Read back what :meth:`_manifest_facts` wrote."""
+
+    def _sample_fixed(self, n: int, seed: int, fixed: pd.DataFrame) -> pd.DataFrame:
+        """Rows whose ``fixed`` columns equal the given canonical values (``supports_conditions``)."""
+        raise GeneratorError(f"generator {self.kind!r} does not support conditional sampling (fixed=...)")
 
     def _check_fitted(self) -> None:
         if self._schema is None:

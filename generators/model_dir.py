@@ -1,7 +1,8 @@
-"""The model directory: model.pkl + config.json + manifest.json, written atomically, verified on read.
+"""The model directory: model file + config.json + manifest.json, written atomically, verified on read.
 
 config.json and manifest.json hold only kinds, params, column names and kinds, dtypes, seeds,
-counts, timings and library versions, never a cell value. model.pkl is SDV's pickled synthesizer:
+counts, timings and library versions, never a cell value. model.pkl is SDV's pickled synthesizer
+(model.pt, our own generator's torch state, is just as sensitive):
 it holds category lists, ranges and fitted parameters derived from the training table, so it is
 as sensitive as that table and stays in the workspace; it is never published. Unpickling runs
 code, so the sha256 in the manifest is checked before model.pkl is opened (integrity against
@@ -26,8 +27,9 @@ from generators.errors import ModelDirectoryError
 
 FORMAT_VERSION = 1
 MODEL_FILE, CONFIG_FILE, MANIFEST_FILE = "model.pkl", "config.json", "manifest.json"
+TORCH_FILE = "model.pt"  # a torch state read with weights_only=True: loading it runs no code
 # Libraries whose versions decide whether a pickled model loads and samples the same way.
-TRACKED_LIBRARIES = ("sdv", "rdt", "ctgan", "copulas", "torch", "pandas", "numpy")
+TRACKED_LIBRARIES = ("sdv", "rdt", "ctgan", "copulas", "torch", "opacus", "pandas", "numpy")
 
 
 @dataclass(frozen=True)
@@ -64,7 +66,8 @@ def _write_json(path: Path, data: dict[str, Any]) -> None:
 
 
 def write_model_dir(
-    directory: Path, write_model: Callable[[Path], None], *, config: dict[str, Any], facts: dict[str, Any]
+    directory: Path, write_model: Callable[[Path], None], *, config: dict[str, Any], facts: dict[str, Any],
+    model_file: str = MODEL_FILE,
 ) -> None:
     """Write a model directory: model file, config.json, then manifest.json with the checksum.
 
@@ -76,6 +79,7 @@ def write_model_dir(
         write_model: Writes the model file to the path it is given.
         config: What ``load`` needs to rebuild the generator (kind, params, schema, dtypes, seed).
         facts: Training facts for the manifest (kind, params, device, seed, timings, shape).
+        model_file: Name of the model file (``model.pkl`` for pickles, ``model.pt`` for torch state).
 
     Raises:
         ModelDirectoryError: The target is a non-empty directory or a file, or writing failed.
@@ -85,9 +89,10 @@ def write_model_dir(
     directory.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{directory.name}.", suffix=".tmp", dir=directory.parent))
     try:
-        write_model(staging / MODEL_FILE)
+        write_model(staging / model_file)
         _write_json(staging / CONFIG_FILE, config)
-        manifest = {**facts, "format_version": FORMAT_VERSION, "model_sha256": sha256_of(staging / MODEL_FILE),
+        manifest = {**facts, "format_version": FORMAT_VERSION, "model_file": model_file,
+                    "model_sha256": sha256_of(staging / model_file),
                     "created_at": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
                     "libraries": library_versions()}
         _write_json(staging / MANIFEST_FILE, manifest)
@@ -126,9 +131,12 @@ def read_model_dir(directory: Path) -> StoredModel:
     config = _read_json(directory, CONFIG_FILE)
     if manifest.get("format_version") != FORMAT_VERSION:
         raise ModelDirectoryError(directory, f"unsupported format_version; this code reads {FORMAT_VERSION}")
-    model_path = directory / MODEL_FILE
+    model_file = manifest.get("model_file", MODEL_FILE)
+    if model_file not in (MODEL_FILE, TORCH_FILE):
+        raise ModelDirectoryError(directory, f"model_file must be {MODEL_FILE} or {TORCH_FILE}")
+    model_path = directory / model_file
     if not model_path.is_file():
-        raise ModelDirectoryError(directory, f"{MODEL_FILE} is missing")
+        raise ModelDirectoryError(directory, f"{model_file} is missing")
     if sha256_of(model_path) != manifest.get("model_sha256"):
-        raise ModelDirectoryError(directory, f"{MODEL_FILE} does not match the sha256 in {MANIFEST_FILE}")
+        raise ModelDirectoryError(directory, f"{model_file} does not match the sha256 in {MANIFEST_FILE}")
     return StoredModel(config, manifest, model_path)

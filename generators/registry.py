@@ -7,6 +7,7 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 
 from generators._params import describe_errors
+from generators.autoregressive import AutoregressiveGenerator
 from generators.base import Generator
 from generators.errors import GeneratorError, InvalidParamsError, UnknownGeneratorError
 from generators.sdv_copula import GaussianCopulaGenerator
@@ -16,6 +17,7 @@ from generators.sdv_tvae import TVAEGenerator
 DEFAULT_GENERATOR = "gaussian_copula"
 
 REGISTRY: dict[str, type[Generator]] = {
+    AutoregressiveGenerator.kind: AutoregressiveGenerator,
     GaussianCopulaGenerator.kind: GaussianCopulaGenerator,
     CTGANGenerator.kind: CTGANGenerator,
     TVAEGenerator.kind: TVAEGenerator,

@@ -11,6 +11,7 @@ CANARY = "CANARY_ZX81"
 
 # Tiny networks and 2 epochs: the contract is about plumbing, not quality, and must stay fast.
 FAST_PARAMS = {
+    "autoregressive": {"max_epochs": 3, "hidden": 16},
     "ctgan": {"epochs": 2, "batch_size": 50, "generator_dim": [32, 32], "discriminator_dim": [32, 32]},
     "tvae": {"epochs": 2, "batch_size": 50, "compress_dims": [32], "decompress_dims": [32]},
 }

@@ -22,7 +22,7 @@ def clean_registry(monkeypatch):
 
 
 def test_builtin_kinds_are_registered_and_default_is_one_of_them():
-    assert generators.available() == ["ctgan", "gaussian_copula", "tvae"]
+    assert generators.available() == ["autoregressive", "ctgan", "gaussian_copula", "tvae"]
     assert generators.DEFAULT_GENERATOR in generators.available()
     assert generators.get_generator("tvae") is generators.TVAEGenerator
 
@@ -30,8 +30,8 @@ def test_builtin_kinds_are_registered_and_default_is_one_of_them():
 def test_unknown_kind_names_the_allowed_kinds():
     with pytest.raises(generators.UnknownGeneratorError) as info:
         generators.get_generator("x")
-    assert str(info.value) == "unknown generator 'x'; allowed: ctgan, gaussian_copula, tvae"
-    assert info.value.kind == "x" and info.value.allowed == ["ctgan", "gaussian_copula", "tvae"]
+    assert str(info.value) == "unknown generator 'x'; allowed: autoregressive, ctgan, gaussian_copula, tvae"
+    assert info.value.kind == "x" and info.value.allowed == ["autoregressive", "ctgan", "gaussian_copula", "tvae"]
 
 
 def test_register_twice_fails_and_force_replaces(clean_registry):

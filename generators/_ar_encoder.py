@@ -1,0 +1,196 @@
+"""The table encoder: fits one codec per column, from the data or (under DP) from declared or private domains."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from generators._ar_columns import BooleanCodec, CategoricalCodec, ColumnCodec, NumericCodec, codec_from_state
+from generators.base import TableSchema
+from generators.errors import SchemaError
+
+MAX_DECIMALS = 6
+
+
+@dataclass(frozen=True)
+class EncodingOptions:
+    """How columns are cut into tokens (from the generator's params)."""
+
+    bins: int = 64                 # quantile bins of a continuous column
+    fine: int = 16                 # equal slices inside each bin
+    max_discrete: int = 128        # a column with at most this many distinct values gets one token per value
+    protection: int = 5            # fewer rows than this never make a category, a point mass or an extreme
+
+
+@dataclass
+class PrivateDomains:
+    """What a DP fit may use before training: declared domains, or Gaussian releases of the same budget."""
+
+    declared: dict[str, dict[str, Any]]
+    release_noise: float           # noise multiplier of each release (sigma / L2 sensitivity)
+    threshold_delta: float
+    rng: np.random.Generator       # secret: never seeded from the spec's public seed
+    used: list[str] = field(default_factory=list)
+
+
+def needed_releases(schema: TableSchema, declared: dict[str, dict[str, Any]]) -> list[str]:
+    """The Gaussian releases a DP fit of ``schema`` makes, known before the data is read."""
+    releases = []
+    if any(kind == "categorical" and "values" not in declared.get(name, {}) for name, kind in schema.columns):
+        releases.append("categories")
+    numeric = [name for name, kind in schema.columns if kind in ("numerical", "datetime")]
+    if any("min" not in declared.get(name, {}) or "max" not in declared.get(name, {}) for name in numeric):
+        releases.append("numeric_bounds")
+    if numeric:
+        releases.append("numeric_histograms")
+    return releases
+
+
+class TableEncoder:
+    """Codecs of every schema column in order; ``encode`` gives an (n, sub-columns) int64 matrix."""
+
+    def __init__(self, codecs: list[ColumnCodec]) -> None:
+        self.codecs = codecs
+        self.cardinalities = [c for codec in codecs for c in codec.cardinalities]
+        self.groups = [i for i, codec in enumerate(codecs) for _ in codec.cardinalities]  # sub-column → column
+
+    @classmethod
+    def fit(cls, frame: pd.DataFrame, schema: TableSchema, options: EncodingOptions,
+            private: PrivateDomains | None = None) -> TableEncoder:
+        """Fit codecs on the canonical ``frame`` (exact, with value protection) or privately."""
+        fitter = _PrivateFitter(frame, schema, options, private) if private else _ExactFitter(options)
+        return cls([fitter.codec(name, kind, frame[name]) for name, kind in schema.columns])
+
+    def encode(self, frame: pd.DataFrame) -> np.ndarray:
+        return np.concatenate([codec.encode(frame[codec.name]) for codec in self.codecs], axis=1)
+
+    def decode(self, tokens: np.ndarray, rng: np.random.Generator) -> pd.DataFrame:
+        out, start = {}, 0
+        for codec in self.codecs:
+            width = len(codec.cardinalities)
+            out[codec.name] = codec.decode(tokens[:, start:start + width], rng)
+            start += width
+        return pd.DataFrame(out)
+
+    def to_state(self) -> list[dict[str, Any]]:
+        return [codec.to_state() for codec in self.codecs]
+
+    @classmethod
+    def from_state(cls, state: list[dict[str, Any]]) -> TableEncoder:
+        return cls([codec_from_state(item) for item in state])
+
+
+def _decimals(x: np.ndarray) -> int | None:
+    """The fewest decimals (≤ 6) that represent every value exactly, or None for finer data."""
+    for places in range(MAX_DECIMALS + 1):
+        if np.allclose(np.round(x, places), x, rtol=0, atol=1e-9):
+            return places
+    return None
+
+
+def _datetime_unit(column: pd.Series) -> str:
+    ns = column.dropna().to_numpy(dtype="datetime64[ns]").view(np.int64)
+    return "day" if (ns % (86_400 * 10**9) == 0).all() else "second"
+
+
+class _ExactFitter:
+    """Codecs learned from the data, with value protection: rare categories become "_RARE_", values
+    held by fewer than ``protection`` rows are neither a point mass nor a bin edge beyond the
+    protected range (so no single record's extreme value is reproduced)."""
+
+    def __init__(self, options: EncodingOptions) -> None:
+        self.options = options
+
+    def codec(self, name: str, kind: str, column: pd.Series) -> ColumnCodec:
+        if kind == "boolean":
+            return BooleanCodec(name)
+        if kind == "categorical":
+            counts = column.value_counts(dropna=True)
+            return CategoricalCodec(name, sorted(str(v) for v in counts[counts >= self.options.protection].index))
+        integer = kind == "numerical" and pd.api.types.is_integer_dtype(column)
+        unit = _datetime_unit(column) if kind == "datetime" else None
+        codec = NumericCodec(name, kind, integer or kind == "datetime", unit=unit)
+        x = codec.to_numbers(column)
+        x = x[~np.isnan(x)]
+        if len(x) == 0:
+            return codec  # all missing: only the null token
+        values, counts = np.unique(x, return_counts=True)
+        keep = min(self.options.protection, int(counts.max()))
+        if len(values) <= self.options.max_discrete:
+            codec.values = values[counts >= keep].tolist()
+            return codec
+        k = min(self.options.protection, max(1, len(x) // 2))
+        ordered = np.sort(x)
+        low, high = ordered[k - 1], ordered[-k]  # the k-th smallest and largest: shared by k rows
+        heavy = counts >= max(keep, int(0.01 * len(x)))
+        codec.points = values[heavy & (values >= low) & (values <= high)].tolist()[:32]
+        rest = np.clip(x[~np.isin(x, codec.points)], low, high) if len(codec.points) < len(values) else x
+        codec.edges = _quantile_edges(rest if len(rest) else x, self.options.bins, low, high)
+        codec.fine = self.options.fine
+        codec.decimals = None if codec.integer else _decimals(x[:10_000])
+        return codec
+
+
+def _quantile_edges(x: np.ndarray, bins: int, low: float, high: float) -> list[float]:
+    edges = np.unique(np.quantile(x, np.linspace(0, 1, bins + 1)))
+    edges = np.unique(np.concatenate([[low], edges, [high]]))
+    if len(edges) == 1:
+        edges = np.array([edges[0], edges[0] + 1.0])
+    return edges.tolist()
+
+
+class _PrivateFitter:
+    """Codecs from declared domains or from Gaussian releases charged to the generator's DP budget.
+
+    Each row adds one value to each column, so a release over m columns has L2 sensitivity √m:
+    every count's noise is ``release_noise · √m`` (``per_count_sigma``; see docs/dp.md). ``rng``
+    must be secret (seeded from OS entropy), or the noise could be replayed and subtracted.
+    """
+
+    def __init__(self, frame: pd.DataFrame, schema: TableSchema, options: EncodingOptions,
+                 private: PrivateDomains) -> None:
+        from generators import _dp_domains
+
+        self.dp, self.options, self.private = _dp_domains, options, private
+        declared = private.declared
+        cats = [n for n, k in schema.columns if k == "categorical" and "values" not in declared.get(n, {})]
+        nums = [n for n, k in schema.columns if k in ("numerical", "datetime")]
+        unbounded = [n for n in nums if not {"min", "max"} <= set(declared.get(n, {}))]
+        noise, per_count = private.release_noise, _dp_domains.per_count_sigma
+        self.sigma_categories = per_count(noise, len(cats)) if cats else 0.0
+        self.tau = _dp_domains.threshold_for(noise, private.threshold_delta, len(cats)) if cats else 0.0
+        self.sigma_bounds = per_count(noise, len(unbounded)) if unbounded else 0.0
+        self.sigma_histograms = per_count(noise, len(nums)) if nums else 0.0
+        private.used = needed_releases(schema, declared)
+
+    def codec(self, name: str, kind: str, column: pd.Series) -> ColumnCodec:
+        declared, rng = self.private.declared.get(name, {}), self.private.rng
+        if kind == "boolean":
+            return BooleanCodec(name)
+        if kind == "categorical":
+            if "values" in declared:
+                return CategoricalCodec(name, sorted(str(v) for v in declared["values"]))
+            return CategoricalCodec(name, self.dp.select_categories(column, sigma=self.sigma_categories,
+                                                                    tau=self.tau, rng=rng))
+        unit = "day" if kind == "datetime" else None  # data-independent: DP datetimes are learned by day
+        codec = NumericCodec(name, kind, kind == "datetime" or pd.api.types.is_integer_dtype(column), unit=unit)
+        x = codec.to_numbers(column)
+        x = x[~np.isnan(x)]
+        if "min" in declared and "max" in declared:
+            low, high = (float(codec.to_numbers(pd.Series([declared[b]]).astype(column.dtype))[0])
+                         if kind == "datetime" else float(declared[b]) for b in ("min", "max"))
+        else:
+            bounds = self.dp.private_bounds(x, sigma=self.sigma_bounds, rng=rng)
+            if bounds is None:
+                raise SchemaError(name, "too few values to learn a private range under dp; declare "
+                                        "dp.domains.<column>: {min, max}")
+            low, high = bounds
+        if codec.integer and high - low + 1 <= self.options.max_discrete:
+            codec.values = np.arange(np.ceil(low), np.floor(high) + 1).tolist() or [float(np.round(low))]
+            return codec
+        edges = self.dp.private_quantile_edges(np.clip(x, low, high), lo=low, hi=high, bins=self.options.bins,
+                                               sigma=self.sigma_histograms, rng=rng)
+        codec.edges, codec.fine = [float(e) for e in edges], self.options.fine
+        return codec

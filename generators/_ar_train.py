@@ -1,0 +1,192 @@
+"""Training loops of the autoregressive network: plain (early stopping, AMP on CUDA) and DP-SGD (Opacus)."""
+from __future__ import annotations
+
+import copy
+import math
+import time
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import torch
+
+from generators._ar_network import ARNetwork, nll
+from generators.progress import ProgressCallback, TrainingProgress
+
+
+@dataclass(frozen=True)
+class TrainConfig:
+    """Loop settings, converted from the generator's params."""
+
+    max_epochs: int
+    batch_size: int
+    learning_rate: float
+    patience: int
+    val_share: float
+    max_seconds: float | None
+    random_order_share: float
+    device: str
+    seed: int
+
+
+@dataclass
+class TrainOutcome:
+    """What happened: epochs run, why it stopped, and the curve (losses withheld under DP)."""
+
+    epochs: int = 0
+    stopped: str = "max_epochs"
+    best_val_loss: float | None = None
+    curve: list[dict[str, Any]] = field(default_factory=list)
+    steps: int = 0
+
+
+def _orders(network: ARNetwork, config: TrainConfig, generator: torch.Generator):
+    """The column order of the next batch: mostly the schema order, sometimes a random one."""
+    columns = max(network.groups) + 1
+    default = network.default_rank()
+    while True:
+        if torch.rand(1, generator=generator).item() < config.random_order_share:
+            yield network.rank_for(torch.randperm(columns, generator=generator).tolist())
+        else:
+            yield default
+
+
+def _report(progress: ProgressCallback | None, outcome: TrainOutcome, config: TrainConfig, epochs: int,
+            start: float, train_loss: float | None, val_loss: float | None) -> None:
+    elapsed = time.perf_counter() - start
+    eta = elapsed / outcome.epochs * (epochs - outcome.epochs)
+    if config.max_seconds is not None:
+        eta = min(eta, max(0.0, config.max_seconds - elapsed))
+    facts = TrainingProgress(outcome.epochs, epochs, train_loss, val_loss, round(elapsed, 3), round(eta, 3))
+    outcome.curve.append(facts.to_dict())
+    if progress is not None:
+        progress(facts)
+
+
+def _autocast(device: str):
+    if device == "cuda" and torch.cuda.is_bf16_supported():
+        return torch.autocast("cuda", dtype=torch.bfloat16)  # bf16 keeps fp32's range: no loss scaling needed
+    return torch.autocast("cpu", enabled=False)
+
+
+def train(network: ARNetwork, tokens: np.ndarray, config: TrainConfig,
+          progress: ProgressCallback | None = None) -> TrainOutcome:
+    """Adam on shuffled batches held on the device; keep the weights with the best validation loss.
+
+    A validation split (``val_share`` of rows, at least one row when there are 10 or more) drives
+    early stopping; with fewer rows training runs ``max_epochs`` or until the time budget.
+    """
+    generator = torch.Generator().manual_seed(config.seed)
+    data = torch.as_tensor(tokens, dtype=torch.long)
+    perm = torch.randperm(len(data), generator=generator)
+    n_val = int(round(len(data) * config.val_share)) if len(data) >= 10 else 0
+    val, fit = data[perm[:n_val]].to(config.device), data[perm[n_val:]].to(config.device)
+    batch = min(config.batch_size, len(fit))
+    network.start_from_marginals(fit)
+    optimizer = torch.optim.AdamW(network.parameters(), lr=config.learning_rate, weight_decay=1e-5)
+    orders, outcome, start = _orders(network, config, generator), TrainOutcome(), time.perf_counter()
+    best_state, waited = None, 0
+    for _ in range(config.max_epochs):
+        network.train()
+        total, seen = 0.0, 0
+        for index in torch.randperm(len(fit), generator=generator).to(config.device).split(batch):
+            network.set_rank(next(orders))
+            with _autocast(config.device):
+                loss = network.loss(fit[index])
+            optimizer.zero_grad(set_to_none=True)
+            loss.backward()
+            torch.nn.utils.clip_grad_norm_(network.parameters(), 5.0)
+            optimizer.step()
+            total, seen, outcome.steps = total + loss.item() * len(index), seen + len(index), outcome.steps + 1
+        outcome.epochs += 1
+        val_loss = _evaluate(network, val, batch, config.device) if n_val else None
+        _report(progress, outcome, config, config.max_epochs, start, total / seen, val_loss)
+        if val_loss is not None:
+            if outcome.best_val_loss is None or val_loss < outcome.best_val_loss - 1e-4:
+                outcome.best_val_loss, best_state, waited = val_loss, copy.deepcopy(network.state_dict()), 0
+            else:
+                waited += 1
+                if waited >= config.patience:
+                    outcome.stopped = "converged"
+                    break
+        if config.max_seconds is not None and time.perf_counter() - start >= config.max_seconds:
+            outcome.stopped = "time_budget"
+            break
+    if best_state is not None:
+        network.load_state_dict(best_state)
+    network.set_rank(network.default_rank())
+    network.eval()
+    return outcome
+
+
+@torch.no_grad()
+def _evaluate(network: ARNetwork, data: torch.Tensor, batch: int, device: str) -> float:
+    network.eval()
+    network.set_rank(network.default_rank())
+    total = 0.0
+    for chunk in data.split(max(batch, 4096)):
+        with _autocast(device):
+            total += network.loss(chunk).item() * len(chunk)
+    return total / len(data)
+
+
+@dataclass(frozen=True)
+class DPTrainPlan:
+    """DP-SGD settings: every row is sampled with ``sample_rate`` at each of ``steps`` steps."""
+
+    noise_multiplier: float
+    max_grad_norm: float
+    sample_rate: float
+    steps: int
+    physical_batch: int
+    secret_seed: int  # from OS entropy: seeds the noise and the Poisson batches, never logged or stored
+
+
+def train_private(network: ARNetwork, tokens: np.ndarray, config: TrainConfig, plan: DPTrainPlan,
+                  progress: ProgressCallback | None = None) -> TrainOutcome:
+    """DP-SGD with Opacus: Poisson batches, per-sample clipping, Gaussian noise; no validation split.
+
+    Early stopping would choose the epoch by looking at rows, so DP training runs the planned
+    steps (or fewer, when the time budget ends it; the accountant then charges only those).
+    """
+    from opacus import GradSampleModule
+    from opacus.data_loader import DPDataLoader
+    from opacus.optimizers import DPOptimizer
+    from opacus.utils.batch_memory_manager import BatchMemoryManager
+
+    from generators._ar_network import _register_grad_sampler
+
+    _register_grad_sampler()
+    generator = torch.Generator().manual_seed(plan.secret_seed)
+    dataset = torch.utils.data.TensorDataset(torch.as_tensor(tokens, dtype=torch.long))
+    loader = DPDataLoader(dataset, sample_rate=plan.sample_rate, generator=generator)
+    module = GradSampleModule(network, loss_reduction="mean")
+    expected = max(1, round(plan.sample_rate * len(dataset)))
+    optimizer = DPOptimizer(torch.optim.Adam(module.parameters(), lr=config.learning_rate),
+                            noise_multiplier=plan.noise_multiplier, max_grad_norm=plan.max_grad_norm,
+                            expected_batch_size=expected,
+                            generator=torch.Generator(device=config.device).manual_seed(plan.secret_seed + 1))
+    orders, outcome, start = _orders(network, config, generator), TrainOutcome(), time.perf_counter()
+    epochs = max(1, math.ceil(plan.steps * plan.sample_rate))
+    while outcome.steps < plan.steps:
+        with BatchMemoryManager(data_loader=loader, max_physical_batch_size=plan.physical_batch,
+                                optimizer=optimizer) as batches:
+            for (rows,) in batches:
+                network.set_rank(next(orders))
+                optimizer.zero_grad(set_to_none=True)
+                rows = rows.to(config.device)
+                nll(module(rows), rows).backward()
+                optimizer.step()
+                if not optimizer._is_last_step_skipped:  # BatchMemoryManager splits one step into several
+                    outcome.steps += 1
+                if outcome.steps >= plan.steps:
+                    break
+        outcome.epochs = min(epochs, math.ceil(outcome.steps * plan.sample_rate))  # passes, in expectation
+        _report(progress, outcome, config, epochs, start, None, None)
+        if config.max_seconds is not None and time.perf_counter() - start >= config.max_seconds:
+            outcome.stopped = "time_budget"
+            break
+    module.to_standard_module()  # removes the hooks and grad samples; `network` holds the weights
+    network.set_rank(network.default_rank())
+    network.eval()
+    return outcome

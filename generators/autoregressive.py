@@ -1,0 +1,261 @@
+"""synthgate's own generator: an autoregressive network over tokenised columns, CPU or CUDA, optionally DP.
+
+Each column becomes one or two tokens (categories; quantile bin plus a slice inside it for
+numbers and datetimes; a missing-value token everywhere). A MADE-style network predicts every
+token from the ones before it, so a whole epoch is a few dense matrix products per batch, and
+training on random column orders now and then lets the same model sample with any columns
+fixed. With ``dp`` it trains with DP-SGD (Opacus) and learns category lists and bin edges only
+from declared domains or from Gaussian releases of the same budget (docs/dp.md).
+"""
+from __future__ import annotations
+
+import math
+import os
+from pathlib import Path
+from typing import Annotated, Any, ClassVar, Literal
+
+import numpy as np
+import pandas as pd
+from pydantic import Field, model_validator
+
+from generators._ar_encoder import EncodingOptions, PrivateDomains, TableEncoder, needed_releases
+from generators._params import GeneratorParams, LaxFloat
+from generators._seeding import derive_seed
+from generators.base import Generator, TableSchema
+from generators.constraints import Constraints, check_constraints, describe, sample_satisfying, satisfied
+from generators.errors import GeneratorError, SchemaError
+
+DomainValue = Annotated[str | int | float | bool, Field(union_mode="left_to_right")]
+
+
+class Domain(GeneratorParams):
+    """A column's public domain: its ``values`` (categorical) or its ``min`` and ``max`` (numbers, dates)."""
+
+    values: list[DomainValue] | None = Field(None, min_length=1, max_length=100_000)
+    min: LaxFloat | str | None = None
+    max: LaxFloat | str | None = None
+
+    @model_validator(mode="after")
+    def _one_form(self) -> Domain:
+        if (self.values is None) == (self.min is None or self.max is None):
+            raise ValueError("a domain is either 'values' or both 'min' and 'max'")
+        return self
+
+
+class DPParams(GeneratorParams):
+    """Differential privacy: (ε, δ) for everything the model learns, accounted in RDP by Opacus."""
+
+    epsilon: LaxFloat = Field(gt=0, le=1000, description="Privacy budget ε (> 0; 1 is strong, 10 weak).")
+    delta: LaxFloat = Field(gt=0, lt=1, description="δ; must also be < 1/rows (checked at fit).")
+    epochs: int = Field(20, ge=1, le=1000, description="Expected passes over the data (DP-SGD steps follow).")
+    batch_size: int = Field(1024, ge=8, le=1_000_000, description="Expected Poisson batch size.")
+    max_grad_norm: LaxFloat = Field(1.0, gt=0, le=100, description="Per-row gradient clipping norm.")
+    physical_batch: int = Field(256, ge=1, le=65_536, description="Rows per forward pass (memory only).")
+    domains: dict[str, Domain] = Field(default_factory=dict, description="Public domains by column name.")
+
+
+class AutoregressiveParams(GeneratorParams):
+    """Options of the autoregressive generator (defaults tuned on the benchmark tables)."""
+
+    max_epochs: int = Field(100, ge=1, le=10_000, description="Upper bound; early stopping usually ends sooner.")
+    batch_size: int | None = Field(None, ge=2, le=1_000_000, description="Rows per step; None: 1024 CPU, 8192 CUDA.")
+    learning_rate: LaxFloat = Field(3e-3, gt=0, le=1, description="AdamW learning rate.")
+    hidden: int = Field(64, ge=4, le=2048, description="Hidden units per predicted token.")
+    embedding_cap: int = Field(16, ge=2, le=512, description="Largest embedding of a token.")
+    bins: int = Field(64, ge=2, le=4096, description="Quantile bins of a continuous column.")
+    fine: int = Field(16, ge=1, le=4096, description="Equal slices inside each bin.")
+    max_discrete: int = Field(128, ge=1, le=100_000, description="Up to this many distinct values: a token each.")
+    value_protection: int = Field(5, ge=1, le=1_000, description="Fewer rows than this never make a category, "
+                                  "point mass or extreme value (1 turns protection off).")
+    patience: int = Field(4, ge=1, le=1_000, description="Epochs without validation gain before stopping.")
+    val_share: LaxFloat = Field(0.1, ge=0, lt=0.9, description="Rows held out for early stopping.")
+    max_minutes: LaxFloat | None = Field(None, gt=0, description="Time budget of training, in minutes.")
+    random_order_share: LaxFloat = Field(0.25, ge=0, le=1, description="Batches trained in a random column "
+                                         "order: what conditional sampling relies on.")
+    constraints: Constraints = Field((), description="Inequalities and value ranges every row keeps.")
+    dp: DPParams | None = None
+
+
+class AutoregressiveGenerator(Generator):
+    """Fast tabular synthesizer of our own (MIT-clean: no SDV inside), with optional DP-SGD."""
+
+    kind: ClassVar[str] = "autoregressive"
+    Params: ClassVar[type[AutoregressiveParams]] = AutoregressiveParams
+    supports_gpu: ClassVar[bool] = True
+    supports_dp: ClassVar[bool] = True
+    supports_conditions: ClassVar[bool] = True
+    model_file: ClassVar[str] = "model.pt"
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._encoder: TableEncoder | None = None
+        self._network: Any = None
+        self._training: dict[str, Any] = {}
+        self._privacy: dict[str, Any] | None = None
+
+    @property
+    def privacy_record(self) -> dict[str, Any] | None:
+        """The DP accountant's record (ε spent, δ, mechanisms), or None without DP."""
+        return self._privacy
+
+    @property
+    def training(self) -> dict[str, Any]:
+        """Epochs, steps, why training stopped and the curve (losses withheld under DP)."""
+        return dict(self._training)
+
+    # --- fit ---------------------------------------------------------------------------------
+
+    def _output_dtypes(self, frame: pd.DataFrame, schema: TableSchema) -> dict[str, str]:
+        dtypes = super()._output_dtypes(frame, schema)
+        if self.params.dp is None:
+            return dtypes
+        # Under DP whether a column had nulls is not learned from the data: every column may hold them.
+        return {name: {"int64": "Int64", "bool": "boolean"}.get(dtype, dtype) for name, dtype in dtypes.items()}
+
+    def _fit(self, frame: pd.DataFrame, schema: TableSchema) -> None:
+        from generators import _ar_train
+
+        params = self.params
+        check_constraints(params.constraints, schema)
+        options = EncodingOptions(params.bins, params.fine, params.max_discrete, params.value_protection)
+        config = _ar_train.TrainConfig(
+            max_epochs=params.max_epochs, batch_size=params.batch_size or _auto_batch(len(frame), self.device),
+            learning_rate=params.learning_rate, patience=params.patience, val_share=params.val_share,
+            max_seconds=None if params.max_minutes is None else params.max_minutes * 60,
+            random_order_share=params.random_order_share, device=self.device, seed=derive_seed(self.seed, 1),
+        )
+        if params.dp is None:
+            self._encoder = TableEncoder.fit(frame, schema, options)
+            self._network = self._new_network()
+            outcome = _ar_train.train(self._network, self._encoder.encode(frame), config, self._progress)
+        else:
+            outcome = self._fit_private(frame, schema, options, config)
+        self._training = {"epochs": outcome.epochs, "steps": outcome.steps, "stopped": outcome.stopped,
+                          "best_val_loss": outcome.best_val_loss, "curve": outcome.curve}
+
+    def _fit_private(self, frame: pd.DataFrame, schema: TableSchema, options: EncodingOptions, config: Any) -> Any:
+        from generators import _ar_train, dp_accounting
+
+        dp = self.params.dp
+        declared = {name: domain.model_dump(exclude_none=True) for name, domain in dp.domains.items()}
+        _check_domains(declared, schema)
+        names = needed_releases(schema, declared)
+        plan = dp_accounting.plan_budget(epsilon=dp.epsilon, delta=dp.delta, n_rows=len(frame), releases=len(names))
+        # The noise and the Poisson batches come from OS entropy, never from the public seed: with a
+        # known seed the noise could be replayed and subtracted. DP fits are therefore not repeatable.
+        private = PrivateDomains(declared, plan.release_noise, plan.threshold_delta, np.random.default_rng())
+        self._encoder = TableEncoder.fit(frame, schema, options, private)
+        releases = [dp_accounting.GaussianRelease(name, plan.release_noise) for name in names]
+        rate = min(1.0, dp.batch_size / len(frame))
+        steps = max(1, math.ceil(dp.epochs / rate))
+        noise = dp_accounting.calibrate_sgd_noise(epsilon=dp.epsilon, delta=plan.accounting_delta,
+                                                  sample_rate=rate, steps=steps, releases=releases)
+        self._network = self._new_network()
+        train_plan = _ar_train.DPTrainPlan(noise, dp.max_grad_norm, rate, steps, dp.physical_batch,
+                                           secret_seed=int.from_bytes(os.urandom(8), "little"))
+        outcome = _ar_train.train_private(self._network, self._encoder.encode(frame), config, train_plan,
+                                          self._progress)
+        sgd = dp_accounting.SgdRun(noise, rate, outcome.steps)
+        self._privacy = dp_accounting.accountant_record(plan=plan, releases=releases, sgd=sgd,
+                                                        max_grad_norm=dp.max_grad_norm)
+        return outcome
+
+    def _new_network(self, state: dict[str, Any] | None = None) -> Any:
+        from generators._ar_network import ARNetwork
+
+        assert self._encoder is not None
+        network = ARNetwork(self._encoder.cardinalities, self._encoder.groups,
+                            hidden=self.params.hidden, embedding_cap=self.params.embedding_cap)
+        if state is not None:
+            network.load_state_dict(state)
+        return network.to(self.device)
+
+    # --- sample ------------------------------------------------------------------------------
+
+    def _draw(self, size: int, seed: int, fixed: pd.DataFrame | None) -> pd.DataFrame:
+        from generators._ar_sample import sample_tokens
+
+        assert self._encoder is not None
+        tokens, columns = None, ()
+        if fixed is not None:
+            tokens = self._encoder.encode(_complete(fixed, self.schema, size))
+            columns = tuple(self.schema.names.index(name) for name in fixed.columns)
+        drawn = sample_tokens(self._network, size, seed=seed, device=self.device, fixed=tokens, fixed_columns=columns)
+        frame = self._encoder.decode(drawn, np.random.default_rng(derive_seed(seed, 3)))
+        if fixed is not None:
+            for name in fixed.columns:
+                frame[name] = fixed[name].to_numpy()[:size]  # exact given values, not their bins
+        return frame
+
+    def _sample(self, n: int, seed: int) -> pd.DataFrame:
+        return sample_satisfying(lambda size, s: self._draw(size, s, None), n, seed=seed,
+                                 constraints=self.params.constraints, schema=self.schema)
+
+    def _sample_fixed(self, n: int, seed: int, fixed: pd.DataFrame, max_rounds: int = 20) -> pd.DataFrame:
+        if self.params.random_order_share == 0 and list(fixed.columns) != list(self.schema.names[:fixed.shape[1]]):
+            raise GeneratorError("this model was trained with random_order_share 0: it can fix only a leading "
+                                 "run of the schema's columns")
+        rows = self._draw(n, seed, fixed)
+        constraints = self.params.constraints
+        for round_ in range(1, max_rounds + 1):
+            broken = ~satisfied(rows, constraints, self.schema) if constraints else np.zeros(n, dtype=bool)
+            if not broken.any():
+                return rows
+            # Redraw only the broken rows, each with its own fixed values.
+            again = self._draw(int(broken.sum()), derive_seed(seed, 4, round_), fixed[broken].reset_index(drop=True))
+            for name in rows.columns:
+                column = rows[name].copy()
+                column[broken] = again[name].to_numpy()
+                rows[name] = column
+        raise GeneratorError(f"{int(broken.sum())} of {n} rows with the fixed values still break the constraints "
+                             f"after {max_rounds} redraws: " + ", ".join(describe(c) for c in constraints))
+
+    # --- save / load -------------------------------------------------------------------------
+
+    def _manifest_facts(self) -> dict[str, Any]:
+        return {"training": self._training, "dp": self._privacy}
+
+    def _restore_manifest_facts(self, manifest: Any) -> None:
+        self._training, self._privacy = dict(manifest.get("training") or {}), manifest.get("dp")
+
+    def _save_model(self, path: Path) -> None:
+        import torch
+
+        assert self._encoder is not None
+        state = {name: tensor.detach().cpu() for name, tensor in self._network.state_dict().items()}
+        torch.save({"network": state, "encoder": self._encoder.to_state()}, path)
+
+    def _load_model(self, path: Path) -> None:
+        import torch
+
+        stored = torch.load(path, map_location="cpu", weights_only=True)  # plain tensors and lists: no code runs
+        self._encoder = TableEncoder.from_state(stored["encoder"])
+        self._network = self._new_network(stored["network"]).eval()
+
+
+def _auto_batch(rows: int, device: str) -> int:
+    """About 16 steps per epoch on small tables, capped at 1024 rows (CPU) or 8192 (CUDA)."""
+    return int(min(8192 if device == "cuda" else 1024, max(32, rows // 16)))
+
+
+def _check_domains(declared: dict[str, dict[str, Any]], schema: TableSchema) -> None:
+    for name, domain in declared.items():
+        if name not in schema.names:
+            raise SchemaError(name, "has a dp domain but is not a learned column; learned: " + ", ".join(schema.names))
+        kind = schema.kind_of(name)
+        wanted = "values" if kind == "categorical" else "min"
+        if kind == "boolean" or wanted not in domain:
+            allowed = {"categorical": "values", "numerical": "min and max", "datetime": "min and max"}
+            raise SchemaError(name, f"a {kind} column's dp domain must be {allowed.get(kind, 'left out (it is known)')}")
+
+
+def _complete(fixed: pd.DataFrame, schema: TableSchema, size: int) -> pd.DataFrame:
+    """``fixed`` plus placeholder columns (ignored when sampling) so that every codec can encode."""
+    frame = fixed.iloc[:size].reset_index(drop=True)
+    for name, kind in schema.columns:
+        if name not in frame:
+            placeholder = {"datetime": pd.Series(pd.NaT, index=frame.index, dtype="datetime64[ns]"),
+                           "boolean": pd.Series(pd.NA, index=frame.index, dtype="boolean")}
+            frame[name] = placeholder.get(kind, pd.Series(np.nan, index=frame.index, dtype=object
+                                                          if kind == "categorical" else float))
+    return frame[list(schema.names)]
