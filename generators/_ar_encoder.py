@@ -12,6 +12,7 @@ from generators.base import TableSchema
 from generators.errors import SchemaError
 
 MAX_DECIMALS = 6
+DISCRETE_COVER = 0.95  # share of rows the protected values must hold for one token per value
 
 
 @dataclass(frozen=True)
@@ -117,14 +118,19 @@ class _ExactFitter:
         if len(x) == 0:
             return codec  # all missing: only the null token
         values, counts = np.unique(x, return_counts=True)
-        keep = min(self.options.protection, int(counts.max()))
-        if len(values) <= self.options.max_discrete:
-            codec.values = values[counts >= keep].tolist()
+        protected = counts >= self.options.protection
+        # A token per value only when the protected values hold nearly every row: otherwise the
+        # rows of rare values would all collapse onto the few frequent ones (ages 18-89 in 200 rows).
+        if len(values) <= self.options.max_discrete and counts[protected].sum() >= DISCRETE_COVER * len(x):
+            codec.values = values[protected].tolist()
             return codec
         k = min(self.options.protection, max(1, len(x) // 2))
         ordered = np.sort(x)
         low, high = ordered[k - 1], ordered[-k]  # the k-th smallest and largest: shared by k rows
-        heavy = counts >= max(keep, int(0.01 * len(x)))
+        if low == high:  # (nearly) constant: one value, not a made-up bin [low, low + 1)
+            codec.values = [float(low)]
+            return codec
+        heavy = counts >= max(self.options.protection, int(0.01 * len(x)))
         codec.points = values[heavy & (values >= low) & (values <= high)].tolist()[:32]
         rest = np.clip(x[~np.isin(x, codec.points)], low, high) if len(codec.points) < len(values) else x
         codec.edges = _quantile_edges(rest if len(rest) else x, self.options.bins, low, high)
