@@ -41,12 +41,23 @@ def needed_releases(schema: TableSchema, declared: dict[str, dict[str, Any]]) ->
     releases = []
     if any(kind == "categorical" and "values" not in declared.get(name, {}) for name, kind in schema.columns):
         releases.append("categories")
-    numeric = [name for name, kind in schema.columns if kind in ("numerical", "datetime")]
-    if any("min" not in declared.get(name, {}) or "max" not in declared.get(name, {}) for name in numeric):
-        releases.append("numeric_bounds")
-    if numeric:
-        releases.append("numeric_histograms")
+    # A column with declared bounds takes no part in either numeric release: its bins are a fixed grid.
+    if _unbounded(schema, declared):
+        releases += ["numeric_bounds", "numeric_histograms"]
     return releases
+
+
+def _unbounded(schema: TableSchema, declared: dict[str, dict[str, Any]]) -> list[str]:
+    """Numerical and datetime columns without declared min and max."""
+    return [name for name, kind in schema.columns
+            if kind in ("numerical", "datetime") and not {"min", "max"} <= set(declared.get(name, {}))]
+
+
+def grid_edges(low: float, high: float, bins: int) -> list[float]:
+    """Data-independent edges over declared bounds: log-spaced for a wide positive range, else uniform."""
+    edges = np.geomspace(low, high, bins + 1) if low > 0 and high / low > 100 else np.linspace(low, high, bins + 1)
+    edges[0], edges[-1] = low, high
+    return np.unique(edges).tolist()
 
 
 class TableEncoder:
@@ -162,13 +173,12 @@ class _PrivateFitter:
         self.dp, self.options, self.private = _dp_domains, options, private
         declared = private.declared
         cats = [n for n, k in schema.columns if k == "categorical" and "values" not in declared.get(n, {})]
-        nums = [n for n, k in schema.columns if k in ("numerical", "datetime")]
-        unbounded = [n for n in nums if not {"min", "max"} <= set(declared.get(n, {}))]
+        unbounded = _unbounded(schema, declared)
         noise, per_count = private.release_noise, _dp_domains.per_count_sigma
         self.sigma_categories = per_count(noise, len(cats)) if cats else 0.0
         self.tau = _dp_domains.threshold_for(noise, private.threshold_delta, len(cats)) if cats else 0.0
-        self.sigma_bounds = per_count(noise, len(unbounded)) if unbounded else 0.0
-        self.sigma_histograms = per_count(noise, len(nums)) if nums else 0.0
+        # Bounds and histograms are each one release over the same unbounded columns.
+        self.sigma_bounds = self.sigma_histograms = per_count(noise, len(unbounded)) if unbounded else 0.0
         private.used = needed_releases(schema, declared)
 
     def codec(self, name: str, kind: str, column: pd.Series) -> ColumnCodec:
@@ -184,7 +194,8 @@ class _PrivateFitter:
         codec = NumericCodec(name, kind, kind == "datetime" or pd.api.types.is_integer_dtype(column), unit=unit)
         x = codec.to_numbers(column)
         x = x[~np.isnan(x)]
-        if "min" in declared and "max" in declared:
+        bounded = "min" in declared and "max" in declared
+        if bounded:
             low, high = (float(codec.to_numbers(pd.Series([declared[b]]).astype(column.dtype))[0])
                          if kind == "datetime" else float(declared[b]) for b in ("min", "max"))
         else:
@@ -195,6 +206,9 @@ class _PrivateFitter:
             low, high = bounds
         if codec.integer and high - low + 1 <= self.options.max_discrete:
             codec.values = np.arange(np.ceil(low), np.floor(high) + 1).tolist() or [float(np.round(low))]
+            return codec
+        if bounded:
+            codec.edges, codec.fine = grid_edges(low, high, self.options.bins), self.options.fine
             return codec
         edges = self.dp.private_quantile_edges(np.clip(x, low, high), lo=low, hi=high, bins=self.options.bins,
                                                sigma=self.sigma_histograms, rng=rng)

@@ -247,6 +247,26 @@ def _check_domains(declared: dict[str, dict[str, Any]], schema: TableSchema) -> 
         if kind == "boolean" or wanted not in domain:
             allowed = {"categorical": "values", "numerical": "min and max", "datetime": "min and max"}
             raise SchemaError(name, f"a {kind} column's dp domain must be {allowed.get(kind, 'left out (it is known)')}")
+        if kind != "categorical" and not _bounds_in_order(kind, domain["min"], domain["max"]):
+            rule = ("numbers" if kind == "numerical" else "naive ISO dates (whole days under dp)")
+            raise SchemaError(name, f"a {kind} column's dp domain needs min and max as {rule}, with min < max")
+
+
+def _bounds_in_order(kind: str, low: Any, high: Any) -> bool:
+    """Whether declared bounds have the kind's form and low < high (datetimes compared by day, as DP learns them)."""
+    if kind == "numerical":
+        try:  # PyYAML reads 1e3 as a string: accepted as the fitter's float() reads it
+            first, last = float(low), float(high)
+        except ValueError:
+            return False
+        return math.isfinite(first) and math.isfinite(last) and first < last
+    if not (isinstance(low, str) and isinstance(high, str)):
+        return False
+    try:
+        first, last = pd.Timestamp(low), pd.Timestamp(high)
+    except ValueError:
+        return False
+    return first.tz is None and last.tz is None and first.floor("D") < last.floor("D")
 
 
 def _complete(fixed: pd.DataFrame, schema: TableSchema, size: int) -> pd.DataFrame:
