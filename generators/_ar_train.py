@@ -13,6 +13,8 @@ import torch
 from generators._ar_network import ARNetwork, nll
 from generators.progress import ProgressCallback, TrainingProgress
 
+VAL_ORDERS = 4  # random column orders the validation loss also scores
+
 
 @dataclass(frozen=True)
 class TrainConfig:
@@ -86,6 +88,11 @@ def train(network: ARNetwork, tokens: np.ndarray, config: TrainConfig,
     optimizer = torch.optim.AdamW(network.parameters(), lr=config.learning_rate, weight_decay=1e-5)
     orders, outcome, start = _orders(network, config, generator), TrainOutcome(), time.perf_counter()
     best_state, waited = None, 0
+    # Validation scores the objective trained: the schema order and, by their share, a few fixed
+    # random orders; on the schema order alone the kept weights ignored conditional sampling.
+    columns, val_generator = max(network.groups) + 1, torch.Generator().manual_seed(config.seed + 1)
+    val_orders = [network.rank_for(torch.randperm(columns, generator=val_generator).tolist())
+                  for _ in range(VAL_ORDERS if config.random_order_share > 0 else 0)]
     for _ in range(config.max_epochs):
         network.train()
         total, seen = 0.0, 0
@@ -99,7 +106,7 @@ def train(network: ARNetwork, tokens: np.ndarray, config: TrainConfig,
             optimizer.step()
             total, seen, outcome.steps = total + loss.item() * len(index), seen + len(index), outcome.steps + 1
         outcome.epochs += 1
-        val_loss = _evaluate(network, val, batch, config.device) if n_val else None
+        val_loss = _evaluate(network, val, batch, config, val_orders) if n_val else None
         _report(progress, outcome, config, config.max_epochs, start, total / seen, val_loss)
         if val_loss is not None:
             if outcome.best_val_loss is None or val_loss < outcome.best_val_loss - 1e-4:
@@ -120,14 +127,25 @@ def train(network: ARNetwork, tokens: np.ndarray, config: TrainConfig,
 
 
 @torch.no_grad()
-def _evaluate(network: ARNetwork, data: torch.Tensor, batch: int, device: str) -> float:
+def _evaluate(network: ARNetwork, data: torch.Tensor, batch: int, config: TrainConfig,
+              orders: list[torch.Tensor]) -> float:
+    """Validation loss: (1 - share) × the schema order's + share × the mean over ``orders``."""
     network.eval()
+
+    def loss_in(rank: torch.Tensor) -> float:
+        network.set_rank(rank)
+        total = 0.0
+        for chunk in data.split(max(batch, 4096)):
+            with _autocast(config.device):
+                total += network.loss(chunk).item() * len(chunk)
+        return total / len(data)
+
+    loss = loss_in(network.default_rank())
+    if orders:
+        share = config.random_order_share
+        loss = (1 - share) * loss + share * sum(loss_in(rank) for rank in orders) / len(orders)
     network.set_rank(network.default_rank())
-    total = 0.0
-    for chunk in data.split(max(batch, 4096)):
-        with _autocast(device):
-            total += network.loss(chunk).item() * len(chunk)
-    return total / len(data)
+    return loss
 
 
 @dataclass(frozen=True)
