@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 PIP    := $(BIN)/python -m pip
 
-.PHONY: demo test venv-demo venv-dev lint clean help
+.PHONY: demo test venv-demo venv-dev lint clean help bench-generators
 
 help:
 	@echo "make demo   set up .venv (demo extra) and release the built-in demo dataset"
@@ -31,3 +31,9 @@ test: venv-dev
 
 clean:
 	rm -rf $(VENV) demo-output
+
+# Our generators beside SDV's and MOSTLY AI's TabularARGN (its own .venv-peers, set up once);
+# about an hour on 2 cores. BENCH_ARGS, e.g. --quick or --tables cps1988, go to the script.
+bench-generators: venv-dev
+	bash benchmarks/setup_peers.sh
+	$(BIN)/python benchmarks/generators_vs_peers.py $(BENCH_ARGS)
