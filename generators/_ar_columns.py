@@ -25,6 +25,7 @@ class CategoricalCodec:
     name: str
     categories: list[str]
     kind: str = "categorical"
+    nullable: bool = True  # False: the training column had no nulls, so sampling never draws token 0
 
     @property
     def cardinalities(self) -> tuple[int, ...]:
@@ -41,7 +42,8 @@ class CategoricalCodec:
         return pd.Series(np.where(values == None, np.nan, values), dtype=object)  # noqa: E711 (elementwise)
 
     def to_state(self) -> dict[str, Any]:
-        return {"type": "categorical", "name": self.name, "categories": list(self.categories)}
+        return {"type": "categorical", "name": self.name, "categories": list(self.categories),
+                "nullable": self.nullable}
 
 
 @dataclass
@@ -50,6 +52,7 @@ class BooleanCodec:
 
     name: str
     kind: str = "boolean"
+    nullable: bool = True
 
     @property
     def cardinalities(self) -> tuple[int, ...]:
@@ -64,7 +67,7 @@ class BooleanCodec:
         return pd.Series(lookup[tokens[:, 0]], dtype="boolean")
 
     def to_state(self) -> dict[str, Any]:
-        return {"type": "boolean", "name": self.name}
+        return {"type": "boolean", "name": self.name, "nullable": self.nullable}
 
 
 @dataclass
@@ -87,6 +90,7 @@ class NumericCodec:
     fine: int = 1
     decimals: int | None = None
     unit: str | None = None  # datetimes: "day" or "second"
+    nullable: bool = True
 
     @property
     def binned(self) -> bool:
@@ -161,7 +165,8 @@ class NumericCodec:
     def to_state(self) -> dict[str, Any]:
         return {"type": "numeric", "name": self.name, "kind": self.kind, "integer": self.integer,
                 "values": list(self.values), "points": list(self.points), "edges": list(self.edges),
-                "fine": self.fine, "decimals": self.decimals, "unit": self.unit}
+                "fine": self.fine, "decimals": self.decimals, "unit": self.unit,
+                "nullable": self.nullable}
 
 
 def _nearest(grid: np.ndarray, x: np.ndarray) -> np.ndarray:
@@ -179,7 +184,8 @@ def codec_from_state(state: dict[str, Any]) -> ColumnCodec:
     state = dict(state)
     kind = state.pop("type")
     if kind == "categorical":
-        return CategoricalCodec(state["name"], [str(c) for c in state["categories"]])
+        return CategoricalCodec(state["name"], [str(c) for c in state["categories"]],
+                                nullable=state.get("nullable", True))
     if kind == "boolean":
-        return BooleanCodec(state["name"])
+        return BooleanCodec(state["name"], nullable=state.get("nullable", True))
     return NumericCodec(**state)

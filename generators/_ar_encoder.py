@@ -68,12 +68,22 @@ class TableEncoder:
         self.cardinalities = [c for codec in codecs for c in codec.cardinalities]
         self.groups = [i for i, codec in enumerate(codecs) for _ in codec.cardinalities]  # sub-column → column
 
+    @property
+    def never_null(self) -> tuple[int, ...]:
+        """Sub-columns whose missing token is never drawn: the first of each column trained without nulls."""
+        starts = np.cumsum([0, *(len(codec.cardinalities) for codec in self.codecs)])
+        return tuple(int(start) for start, codec in zip(starts, self.codecs) if not codec.nullable)
+
     @classmethod
     def fit(cls, frame: pd.DataFrame, schema: TableSchema, options: EncodingOptions,
             private: PrivateDomains | None = None) -> TableEncoder:
         """Fit codecs on the canonical ``frame`` (exact, with value protection) or privately."""
         fitter = _PrivateFitter(frame, schema, options, private) if private else _ExactFitter(options)
-        return cls([fitter.codec(name, kind, frame[name]) for name, kind in schema.columns])
+        codecs = [fitter.codec(name, kind, frame[name]) for name, kind in schema.columns]
+        if private is None:  # under DP whether a column has nulls is not learned: every column may have them
+            for codec in codecs:
+                codec.nullable = bool(frame[codec.name].isna().any())
+        return cls(codecs)
 
     def encode(self, frame: pd.DataFrame) -> np.ndarray:
         return np.concatenate([codec.encode(frame[codec.name]) for codec in self.codecs], axis=1)

@@ -4,6 +4,7 @@ from __future__ import annotations
 import numpy as np
 import torch
 
+from generators._ar_columns import NULL
 from generators._ar_network import ARNetwork
 
 CHUNK = 65_536  # rows drawn at once: bounds memory whatever n is
@@ -11,7 +12,8 @@ CHUNK = 65_536  # rows drawn at once: bounds memory whatever n is
 
 @torch.no_grad()
 def sample_tokens(network: ARNetwork, n: int, *, seed: int, device: str,
-                  fixed: np.ndarray | None = None, fixed_columns: tuple[int, ...] = ()) -> np.ndarray:
+                  fixed: np.ndarray | None = None, fixed_columns: tuple[int, ...] = (),
+                  never_null: tuple[int, ...] = ()) -> np.ndarray:
     """Draw ``n`` token rows; the same seed, device and model give the same rows.
 
     Args:
@@ -22,6 +24,8 @@ def sample_tokens(network: ARNetwork, n: int, *, seed: int, device: str,
         fixed: (n, sub-columns) tokens; only the sub-columns of ``fixed_columns`` are read.
         fixed_columns: Columns whose tokens are given; they come first in the order, so every other
             column is drawn conditionally on them.
+        never_null: Sub-columns whose token 0 (missing) is never drawn: columns trained without
+            nulls, whose output dtype (int64, bool) cannot hold one.
 
     Returns:
         An (n, sub-columns) int64 array.
@@ -43,7 +47,10 @@ def sample_tokens(network: ARNetwork, n: int, *, seed: int, device: str,
             if network.groups[s] in fixed_columns:
                 drawn = torch.as_tensor(fixed[start:start + rows, s], dtype=torch.long, device=device)
             else:
-                probs = torch.softmax(network.head_logits(s, embedded).float(), dim=1)
+                logits = network.head_logits(s, embedded).float()
+                if s in never_null:
+                    logits[:, NULL] = -torch.inf
+                probs = torch.softmax(logits, dim=1)
                 drawn = torch.multinomial(probs, 1, generator=generator).squeeze(1)
             tokens[:, s] = drawn
             embedded[:, offsets[s]:offsets[s + 1]] = network.embeddings[s](drawn)

@@ -180,7 +180,8 @@ class AutoregressiveGenerator(Generator):
         if fixed is not None:
             tokens = self._encoder.encode(_complete(fixed, self.schema, size))
             columns = tuple(self.schema.names.index(name) for name in fixed.columns)
-        drawn = sample_tokens(self._network, size, seed=seed, device=self.device, fixed=tokens, fixed_columns=columns)
+        drawn = sample_tokens(self._network, size, seed=seed, device=self.device, fixed=tokens, fixed_columns=columns,
+                              never_null=self._encoder.never_null)
         frame = self._encoder.decode(drawn, np.random.default_rng(derive_seed(seed, 3)))
         if fixed is not None:
             for name in fixed.columns:
