@@ -4,6 +4,7 @@ from __future__ import annotations
 import copy
 import math
 import time
+import warnings
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -193,7 +194,9 @@ def train_private(network: ARNetwork, tokens: np.ndarray, config: TrainConfig, p
                 network.set_rank(next(orders))
                 optimizer.zero_grad(set_to_none=True)
                 rows = rows.to(config.device)
-                nll(module(rows), rows).backward()
+                with warnings.catch_warnings():  # token ids need no gradient: opacus' hooks fire on outputs, as meant
+                    warnings.filterwarnings("ignore", message="Full backward hook is firing", category=UserWarning)
+                    nll(module(rows), rows).backward()
                 optimizer.step()
                 if not optimizer._is_last_step_skipped:  # BatchMemoryManager splits one step into several
                     outcome.steps += 1
