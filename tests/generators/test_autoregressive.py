@@ -301,6 +301,31 @@ def test_constraints_also_hold_with_fixed_values(constrained):
     assert (sample["a"] == 10.0).all() and (sample["b"] >= 10.0).all() and sample["age"].between(0, 120).all()
 
 
+def test_fixed_values_that_break_a_constraint_stop_with_the_constraint_named(constrained):
+    # Run
+    with pytest.raises(generators.GeneratorError) as error:
+        constrained.sample(20, seed=10, fixed={"age": 130})
+
+    # Assert
+    assert "still break the constraints" in str(error.value) and "age in [0, 120]" in str(error.value)
+    assert "130" not in str(error.value)
+
+
+def test_a_model_trained_in_schema_order_only_fixes_leading_columns():
+    # Setup
+    frame, schema = small_frame()
+    generator = make({"random_order_share": 0})
+    generator.fit(frame, schema)
+
+    # Run
+    leading = generator.sample(10, seed=1, fixed={"x": 0.5})
+    with pytest.raises(generators.GeneratorError, match="random_order_share 0"):
+        generator.sample(10, seed=1, fixed={"c": "a"})
+
+    # Assert
+    assert (leading["x"] == 0.5).all()
+
+
 # --- reproducibility, save and load ------------------------------------------------------------------------
 
 def test_different_seeds_differ(training):

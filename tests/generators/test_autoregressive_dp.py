@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import time
 
 import numpy as np
 import pandas as pd
@@ -154,6 +155,20 @@ def test_dp_noise_is_not_replayed_from_the_public_seed(table):
 
     # Assert: the same seed, other noise
     assert not first.sample(100, seed=4).equals(second.sample(100, seed=4))
+
+
+def test_a_time_budget_ends_dp_sgd_early_and_only_the_steps_run_are_charged(table):
+    # Setup: the callback makes the first pass outlast the 0.06 s budget
+    generator = make({"domains": DOMAINS, "epochs": 4}, max_minutes=0.001)
+
+    # Run
+    generator.fit(table, generators.TableSchema.from_mapping(KINDS), progress=lambda progress: time.sleep(0.1))
+
+    # Assert
+    record = generator.privacy_record
+    assert generator.training["stopped"] == "time_budget" and generator.training["epochs"] == 1
+    assert record["sgd"]["steps"] == generator.training["steps"] < 4 * ROWS // DP["batch_size"]
+    assert record["epsilon_spent"] < DP["epsilon"]
 
 
 @pytest.mark.parametrize(("domains", "column", "rule"), [
