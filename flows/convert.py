@@ -1,6 +1,8 @@
 """Explicit conversion of the release spec into each leaf package's own config."""
 from __future__ import annotations
 
+from typing import Any
+
 import generators
 import privacy
 from flows.spec import ColumnKind, ReleaseSpec
@@ -106,3 +108,9 @@ def sensitive_columns(spec: ReleaseSpec) -> list[str]:
 
 def generator_schema(spec: ReleaseSpec, steps_applied: int = 0) -> generators.TableSchema:
     return generators.TableSchema.from_mapping(learned_kinds(spec, steps_applied))
+
+
+def generator_params(spec: ReleaseSpec) -> dict[str, Any]:
+    """The generator's raw params: ``generator.params`` plus ``generator.dp`` when it is set."""
+    gen = spec.generator
+    return {**gen.params, **({"dp": gen.dp} if gen.dp is not None else {})}

@@ -143,6 +143,8 @@ def _manifest(loaded: LoadedSpec, ws: Workspace, flow_run_id: str | None) -> dic
             "kind": spec.generator.kind, "params": model.get("params", {}), "device": model.get("device"),
             "seed": spec.generator.seed, "train_seconds": model.get("train_seconds"),
             "model_sha256": model.get("model_sha256") or model.get("sha256"),
+            "training": _training_facts(model.get("training")),
+            "differential_privacy": model.get("dp"),
         },
         "rows": {"source": ingest["rows"], "training": model.get("rows"), "synthetic": sample["rows"],
                  "discarded_copies": sample["discarded_copies"]},
@@ -151,6 +153,13 @@ def _manifest(loaded: LoadedSpec, ws: Workspace, flow_run_id: str | None) -> dic
                        "failed": validation["failed"]},
         "libraries": library_versions(),
     }
+
+
+def _training_facts(training: dict | None) -> dict | None:
+    """Epochs, steps and why training stopped (the per-epoch curve stays in the model directory)."""
+    if not training:
+        return None
+    return {key: training.get(key) for key in ("epochs", "steps", "stopped")}
 
 
 def publish_release(loaded: LoadedSpec, ws: Workspace, *, flow_run_id: str | None = None) -> Published:

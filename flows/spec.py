@@ -129,6 +129,9 @@ class PrivacySpec(StrictModel):
 class GeneratorSpec(StrictModel):
     kind: str = generators.DEFAULT_GENERATOR
     params: dict[str, Any] = Field(default_factory=dict)
+    dp: dict[str, Any] | None = Field(
+        default=None, description="Differential privacy {epsilon, delta, ...}; only kinds that support it."
+    )
     device: Literal["auto", "cpu", "cuda"] = "auto"
     seed: int = Field(default=0, ge=0, lt=2**32)
 
@@ -168,6 +171,26 @@ class ReleaseSpec(StrictModel):
     output: OutputSpec
     validation: ValidationSpec = ValidationSpec()
     risk: RiskSpec | None = None
+
+
+def _check_generator(spec: ReleaseSpec, shown: str) -> None:
+    """The kind is registered, its params are valid, and a dp block only where the kind supports it."""
+    gen = spec.generator
+    try:
+        cls = generators.get_generator(gen.kind)
+    except generators.GeneratorError as exc:
+        raise SpecError(shown, "generator.kind", str(exc)) from None
+    if "dp" in gen.params:
+        raise SpecError(shown, "generator.params.dp", "write differential privacy as generator.dp, not in params")
+    if gen.dp is not None and not cls.supports_dp:
+        capable = ", ".join(k for k in generators.available() if generators.get_generator(k).supports_dp)
+        raise SpecError(shown, "generator.dp", f"generator {gen.kind!r} does not train with differential privacy; "
+                        f"kinds that do: {capable}")
+    where = "generator.params" if gen.dp is None else "generator.params/generator.dp"
+    try:
+        generators.parse_params(gen.kind, {**gen.params, **({"dp": gen.dp} if gen.dp is not None else {})})
+    except generators.GeneratorError as exc:
+        raise SpecError(shown, where, str(exc)) from None
 
 
 @dataclass(frozen=True)
@@ -299,14 +322,7 @@ def _check_semantics(loaded: LoadedSpec, shown: str) -> None:
                         f"allowed: {', '.join(spec.columns)}")
     if shift is not None and shift.subject in shifted:
         raise SpecError(shown, "privacy.date_shift.subject", "the subject column cannot itself be date-shifted")
-    try:
-        generators.get_generator(spec.generator.kind)
-    except generators.GeneratorError as exc:
-        raise SpecError(shown, "generator.kind", str(exc)) from None
-    try:
-        generators.parse_params(spec.generator.kind, spec.generator.params)
-    except generators.GeneratorError as exc:
-        raise SpecError(shown, "generator.params", str(exc)) from None
+    _check_generator(spec, shown)
     catalog, workspace = loaded.catalog_dir, loaded.workspace_dir
     if catalog == workspace or catalog in workspace.parents or workspace in catalog.parents:
         raise SpecError(

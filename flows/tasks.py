@@ -9,7 +9,7 @@ import functools
 import os
 import sys
 import traceback
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 
 import pandas as pd
 from prefect import get_run_logger, task
@@ -158,12 +158,20 @@ def train(loaded: LoadedSpec, ws: Workspace) -> TrainResult:
     """Fit the spec's generator on the training table and save it as a model directory."""
     gen_spec = loaded.spec.generator
     cls = generators.get_generator(gen_spec.kind)
-    params = generators.parse_params(gen_spec.kind, gen_spec.params)
+    params = generators.parse_params(gen_spec.kind, convert.generator_params(loaded.spec))
     device = generators.resolve_device(gen_spec.device) if cls.supports_gpu else "cpu"
     log = get_run_logger()
-    log.info("train: %s on %s, seed %d", gen_spec.kind, device, gen_spec.seed)
+    dp = f", differential privacy ε={gen_spec.dp['epsilon']}, δ={gen_spec.dp['delta']}" if gen_spec.dp else ""
+    log.info("train: %s on %s, seed %d%s", gen_spec.kind, device, gen_spec.seed, dp)
     model = cls(params, device=device, seed=gen_spec.seed)
-    report = model.fit(pd.read_parquet(ws.training_table), convert.generator_schema(loaded.spec, steps_applied(ws)))
+    table, schema = pd.read_parquet(ws.training_table), convert.generator_schema(loaded.spec, steps_applied(ws))
+    with generators.console_progress(f"train {gen_spec.kind}") as bar:
+
+        def progress(facts: generators.TrainingProgress) -> None:
+            bar(facts)
+            log.info("train: %s", facts.line())  # counts and losses only, never a value
+
+        report = model.fit(table, schema, progress=progress)
     model.save(ws.model_dir)
     log.info("train: %d rows x %d columns in %.1f s", report.rows, report.columns, report.train_seconds)
     return TrainResult(gen_spec.kind, report.device, report.train_seconds, report.rows)
@@ -213,6 +221,12 @@ def validate(loaded: LoadedSpec, ws: Workspace) -> dict:
     raw = pd.read_parquet(ws.raw_table, columns=sensitive)
     reference = pd.concat([training, pseudonymised[ids]], axis=1)[convert.released_columns(spec)]
     profile = expectations.profile_training(reference, convert.released_kinds(spec, steps_applied(ws)))
+    placeholder = generators.get_generator(spec.generator.kind).rare_placeholder
+    if placeholder is not None:  # the generator's stand-in for categories too rare to learn is allowed
+        profile = replace(profile, columns=tuple(
+            column if column.categories is None or column.kind != "categorical"
+            else replace(column, categories=tuple(sorted({*column.categories, placeholder})))
+            for column in profile.columns))
     write_json(ws.profile, profile.to_dict())
     gates = expectations.privacy_gate_frame(
         synthetic, training=training, learned_columns=list(training.columns), identifier_columns=ids,

@@ -25,6 +25,7 @@ from generators.errors import (
 )
 from generators.identifiers import fresh_identifiers
 from generators.registry import DEFAULT_GENERATOR, REGISTRY, available, get_generator, parse_params, register
+from generators.progress import ProgressCallback, TrainingProgress, console_progress
 from generators.sampling import sample_without_copies
 from generators.sdv_copula import GaussianCopulaGenerator, GaussianCopulaParams
 from generators.sdv_ctgan import CTGANGenerator, CTGANParams
@@ -51,7 +52,10 @@ __all__ = [
     "TVAEParams",
     "TableSchema",
     "UnknownGeneratorError",
+    "ProgressCallback",
+    "TrainingProgress",
     "available",
+    "console_progress",
     "fresh_identifiers",
     "get_generator",
     "parse_params",

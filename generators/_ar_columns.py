@@ -20,30 +20,36 @@ NS_PER = {"day": 86_400 * 10**9, "second": 10**9}
 
 @dataclass
 class CategoricalCodec:
-    """Tokens: 0 missing, 1 rare (any value outside ``categories``), 2… one per category."""
+    """Tokens: 0 missing, 1 rare (any value outside ``categories``), 2… one per category.
+
+    A ``closed`` list (a domain declared in the spec) has no rare token: a value outside it is
+    treated as missing, and the output only ever holds declared values.
+    """
 
     name: str
     categories: list[str]
     kind: str = "categorical"
     nullable: bool = True  # False: the training column had no nulls, so sampling never draws token 0
+    closed: bool = False
 
     @property
     def cardinalities(self) -> tuple[int, ...]:
-        return (len(self.categories) + 2,)
+        return (len(self.categories) + (1 if self.closed else 2),)
 
     def encode(self, column: pd.Series) -> np.ndarray:
         codes = pd.Categorical(column, categories=self.categories).codes.astype(np.int64)  # -1: NaN or unknown
-        tokens = np.where(codes >= 0, codes + 2, 1)
+        first = 1 if self.closed else 2
+        tokens = np.where(codes >= 0, codes + first, NULL if self.closed else 1)
         return np.where(column.isna().to_numpy(), NULL, tokens)[:, None]
 
     def decode(self, tokens: np.ndarray, rng: np.random.Generator) -> pd.Series:
-        lookup = np.array([None, RARE, *self.categories], dtype=object)
+        lookup = np.array([None, *([] if self.closed else [RARE]), *self.categories], dtype=object)
         values = lookup[tokens[:, 0]]
         return pd.Series(np.where(values == None, np.nan, values), dtype=object)  # noqa: E711 (elementwise)
 
     def to_state(self) -> dict[str, Any]:
         return {"type": "categorical", "name": self.name, "categories": list(self.categories),
-                "nullable": self.nullable}
+                "nullable": self.nullable, "closed": self.closed}
 
 
 @dataclass
@@ -185,7 +191,7 @@ def codec_from_state(state: dict[str, Any]) -> ColumnCodec:
     kind = state.pop("type")
     if kind == "categorical":
         return CategoricalCodec(state["name"], [str(c) for c in state["categories"]],
-                                nullable=state.get("nullable", True))
+                                closed=state.get("closed", False), nullable=state.get("nullable", True))
     if kind == "boolean":
         return BooleanCodec(state["name"], nullable=state.get("nullable", True))
     return NumericCodec(**state)

@@ -197,7 +197,7 @@ class _PrivateFitter:
             return BooleanCodec(name)
         if kind == "categorical":
             if "values" in declared:
-                return CategoricalCodec(name, sorted(str(v) for v in declared["values"]))
+                return CategoricalCodec(name, sorted({str(v) for v in declared["values"]}), closed=True)
             return CategoricalCodec(name, self.dp.select_categories(column, sigma=self.sigma_categories,
                                                                     tau=self.tau, rng=rng))
         unit = "day" if kind == "datetime" else None  # data-independent: DP datetimes are learned by day

@@ -75,10 +75,16 @@ class ARNetwork(nn.Module):
     @torch.no_grad()
     def start_from_marginals(self, tokens: torch.Tensor) -> None:
         """Set each head's bias to the log frequencies of its tokens, so training starts with the
-        right marginals and spends its steps on dependencies (not used under DP: it reads the data)."""
-        for s, head in enumerate(self.heads):
-            counts = torch.bincount(tokens[:, s].cpu(), minlength=self.cardinalities[s]).float()
-            head.bias.copy_(torch.log((counts + 0.01) / (counts.sum() + 0.01 * len(counts))).to(head.bias.device))
+        right marginals and spends its steps on dependencies."""
+        self.start_from_counts([torch.bincount(tokens[:, s].cpu(), minlength=c).float().numpy()
+                                for s, c in enumerate(self.cardinalities)])
+
+    @torch.no_grad()
+    def start_from_counts(self, counts: list) -> None:
+        """Head biases from token counts per sub-column (exact, or noisy ones under DP)."""
+        for head, count in zip(self.heads, counts):
+            count = torch.as_tensor(count, dtype=torch.float32).clamp(min=0)
+            head.bias.copy_(torch.log((count + 0.01) / (count.sum() + 0.01 * len(count))).to(head.bias.device))
             head.weight.mul_(0.1)
 
     def default_rank(self) -> torch.Tensor:

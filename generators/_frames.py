@@ -90,10 +90,11 @@ def output_dtypes(frame: pd.DataFrame, schema: TableSchema) -> dict[str, str]:
 
 
 def _cast(column: pd.Series, dtype: str) -> pd.Series:
+    # A recorded nullable dtype is kept even when a draw holds no null (dtypes do not depend on the
+    # draw); a non-nullable one widens only if a generator produced a null after all.
     if dtype in ("int64", "Int64"):
         values = pd.to_numeric(column).astype("Float64").round()  # enforce_rounding=False leaves fractions
-        has_na = bool(values.isna().any())
-        return values.astype("Int64" if has_na else "int64")
+        return values.astype("Int64" if dtype == "Int64" or values.isna().any() else "int64")
     if dtype in ("bool", "boolean"):
         values = column.astype("boolean")
         return values if dtype == "boolean" or values.isna().any() else values.astype(bool)

@@ -60,7 +60,11 @@ def describe_errors(model: type[BaseModel], error: ValidationError) -> str:
     problems: list[str] = []
     for item in error.errors():
         key = str(item["loc"][0]) if item["loc"] else None
-        if item["type"] == "extra_forbidden":
+        if any(isinstance(part, str) for part in item["loc"][1:]):  # inside a block (dp, constraints): full path
+            path = ".".join(str(part) for part in item["loc"] if not str(part).startswith(("function-", "tagged-")))
+            detail = "unknown key" if item["type"] == "extra_forbidden" else str(item["msg"]).removeprefix("Value error, ")
+            problem = f"parameter {path!r}: {detail}"
+        elif item["type"] == "extra_forbidden":
             problem = f"unknown parameter {key!r}; allowed: {allowed}"
         elif key in model.model_fields:
             problem = f"parameter {key!r} must be {describe_field(model.model_fields[key])}"

@@ -18,6 +18,7 @@ import numpy as np
 import pandas as pd
 from pydantic import Field, model_validator
 
+from generators._ar_columns import RARE
 from generators._ar_encoder import EncodingOptions, PrivateDomains, TableEncoder, needed_releases
 from generators._params import GeneratorParams, LaxFloat
 from generators._seeding import derive_seed
@@ -48,7 +49,8 @@ class DPParams(GeneratorParams):
     epsilon: LaxFloat = Field(gt=0, le=1000, description="Privacy budget ε (> 0; 1 is strong, 10 weak).")
     delta: LaxFloat = Field(gt=0, lt=1, description="δ; must also be < 1/rows (checked at fit).")
     epochs: int = Field(20, ge=1, le=1000, description="Expected passes over the data (DP-SGD steps follow).")
-    batch_size: int = Field(1024, ge=8, le=1_000_000, description="Expected Poisson batch size.")
+    batch_size: int | None = Field(None, ge=8, le=1_000_000, description="Expected Poisson batch size; "
+                                   "None: a tenth of the rows, between 64 and 4096.")
     max_grad_norm: LaxFloat = Field(1.0, gt=0, le=100, description="Per-row gradient clipping norm.")
     physical_batch: int = Field(256, ge=1, le=65_536, description="Rows per forward pass (memory only).")
     domains: dict[str, Domain] = Field(default_factory=dict, description="Public domains by column name.")
@@ -85,6 +87,7 @@ class AutoregressiveGenerator(Generator):
     supports_dp: ClassVar[bool] = True
     supports_conditions: ClassVar[bool] = True
     model_file: ClassVar[str] = "model.pt"
+    rare_placeholder: ClassVar[str | None] = RARE
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -134,26 +137,33 @@ class AutoregressiveGenerator(Generator):
                           "best_val_loss": outcome.best_val_loss, "curve": outcome.curve}
 
     def _fit_private(self, frame: pd.DataFrame, schema: TableSchema, options: EncodingOptions, config: Any) -> Any:
-        from generators import _ar_train, dp_accounting
+        from generators import _ar_train, _dp_domains, dp_accounting
 
         dp = self.params.dp
         declared = {name: domain.model_dump(exclude_none=True) for name, domain in dp.domains.items()}
         _check_domains(declared, schema)
-        names = needed_releases(schema, declared)
+        names = [*needed_releases(schema, declared), "token_marginals"]
         plan = dp_accounting.plan_budget(epsilon=dp.epsilon, delta=dp.delta, n_rows=len(frame), releases=len(names))
         # The noise and the Poisson batches come from OS entropy, never from the public seed: with a
         # known seed the noise could be replayed and subtracted. DP fits are therefore not repeatable.
         private = PrivateDomains(declared, plan.release_noise, plan.threshold_delta, np.random.default_rng())
         self._encoder = TableEncoder.fit(frame, schema, options, private)
         releases = [dp_accounting.GaussianRelease(name, plan.release_noise) for name in names]
-        rate = min(1.0, dp.batch_size / len(frame))
+        tokens = self._encoder.encode(frame)
+        rate = min(1.0, (dp.batch_size or _auto_batch(len(frame), "cpu", dp=True)) / len(frame))
         steps = max(1, math.ceil(dp.epochs / rate))
         noise = dp_accounting.calibrate_sgd_noise(epsilon=dp.epsilon, delta=plan.accounting_delta,
                                                   sample_rate=rate, steps=steps, releases=releases)
         self._network = self._new_network()
+        # Head biases from noisy token counts: one Gaussian release over every sub-column (L2
+        # sensitivity √sub-columns, since a row holds one token in each), charged like the others.
+        sigma = _dp_domains.per_count_sigma(plan.release_noise, len(self._encoder.cardinalities))
+        self._network.start_from_counts([
+            np.bincount(tokens[:, s], minlength=c) + private.rng.normal(0.0, sigma, c)
+            for s, c in enumerate(self._encoder.cardinalities)])
         train_plan = _ar_train.DPTrainPlan(noise, dp.max_grad_norm, rate, steps, dp.physical_batch,
                                            secret_seed=int.from_bytes(os.urandom(8), "little"))
-        outcome = _ar_train.train_private(self._network, self._encoder.encode(frame), config, train_plan,
+        outcome = _ar_train.train_private(self._network, tokens, config, train_plan,
                                           self._progress)
         sgd = dp_accounting.SgdRun(noise, rate, outcome.steps)
         self._privacy = dp_accounting.accountant_record(plan=plan, releases=releases, sgd=sgd,
@@ -234,8 +244,11 @@ class AutoregressiveGenerator(Generator):
         self._network = self._new_network(stored["network"]).eval()
 
 
-def _auto_batch(rows: int, device: str) -> int:
-    """About 16 steps per epoch on small tables, capped at 1024 rows (CPU) or 8192 (CUDA)."""
+def _auto_batch(rows: int, device: str, *, dp: bool = False) -> int:
+    """About 16 steps per epoch on small tables, capped at 1024 rows (CPU) or 8192 (CUDA); under DP
+    about 10 steps per epoch (large batches average the noise away), between 64 and 4096 rows."""
+    if dp:
+        return int(min(4096, max(64, rows // 10)))
     return int(min(8192 if device == "cuda" else 1024, max(32, rows // 16)))
 
 

@@ -92,6 +92,7 @@ class Generator(abc.ABC):
     supports_dp: ClassVar[bool] = False          # accepts a ``dp`` block (differential privacy)
     supports_conditions: ClassVar[bool] = False  # ``sample(..., fixed=...)``
     model_file: ClassVar[str] = model_dir.MODEL_FILE
+    rare_placeholder: ClassVar[str | None] = None  # what categories too rare to learn come out as
 
     def __init__(self, params: BaseModel | None = None, *, device: str = "cpu", seed: int = 0) -> None:
         if params is None:

@@ -20,7 +20,7 @@ def covid_rows():
 def covid_release(tmp_path, covid_rows):
     """Writes the rows as CSV and the example spec re-pointed at them; returns (spec_path, frame)."""
 
-    def make(frame=None, *, version="1.0.0", rows=300, columns=None, risk=None, **validation):
+    def make(frame=None, *, version="1.0.0", rows=300, columns=None, risk=None, generator=None, **validation):
         frame = covid_rows if frame is None else frame
         source = tmp_path / "source" / "covid.csv"
         source.parent.mkdir(exist_ok=True)
@@ -33,6 +33,7 @@ def covid_release(tmp_path, covid_rows):
         spec["columns"].update(columns or {})
         # 400 rows cannot reach the demo's k=5 within its suppression budgets; k=2 they can.
         spec["risk"].update(risk or {"k": 2})
+        spec["generator"].update(generator or {})
         if validation:
             spec["validation"] = validation
         path = tmp_path / f"spec-{version}.yaml"

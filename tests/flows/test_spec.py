@@ -19,6 +19,19 @@ def test_a_valid_spec_loads_with_its_hash_and_resolved_paths(small_release):
     assert loaded.source_pattern == str(small_release.tmp_path / "data/patients.csv")
 
 
+def test_a_dp_block_reaches_the_generator_params(small_release):
+    # Setup
+    spec = load_spec(small_release(**{"generator.kind": "autoregressive",
+                                      "generator.params": {"max_epochs": 5},
+                                      "generator.dp": {"epsilon": 2, "delta": 1e-6}})).spec
+
+    # Run
+    params = convert.generator_params(spec)
+
+    # Assert
+    assert params == {"max_epochs": 5, "dp": {"epsilon": 2, "delta": 1e-6}}
+
+
 def test_the_spec_converts_into_leaf_configs(small_release):
     # Setup
     spec = load_spec(small_release()).spec
@@ -50,6 +63,16 @@ def test_the_spec_converts_into_leaf_configs(small_release):
         ({"columns.sex": {"kind": "categorical", "action": "generalise"}}, "columns.sex", "rule"),
         ({"generator.params": {"epochs": 5}}, "generator.params", "epochs"),
         ({"generator.device": "tpu"}, "generator.device", "'auto', 'cpu' or 'cuda'"),
+        ({"generator.dp": {"epsilon": 1, "delta": 1e-6}}, "generator.dp",
+         "generator 'gaussian_copula' does not train with differential privacy; kinds that do: autoregressive"),
+        ({"generator.kind": "autoregressive", "generator.dp": {"epsilon": 0, "delta": 1e-6}},
+         "generator.params/generator.dp", "parameter 'dp.epsilon': Input should be greater than 0"),
+        ({"generator.kind": "autoregressive", "generator.dp": {"epsilon": 1, "delta": 1.5}},
+         "generator.params/generator.dp", "parameter 'dp.delta': Input should be less than 1"),
+        ({"generator.kind": "autoregressive", "generator.params": {"dp": {"epsilon": 1, "delta": 1e-6}}},
+         "generator.params.dp", "write differential privacy as generator.dp"),
+        ({"generator.kind": "autoregressive", "generator.params": {"constraints": [{"type": "range", "column": "score"}]}},
+         "generator.params", "parameter 'constraints.0.range': range of 'score' needs min, max or both"),
         ({"output.workspace": "catalog/ws"}, "output", "neither inside the other"),
         ({"sample": {"rows": 10, "seed": 3}}, "sample", "unknown key 'seed'"),
         ({"columns.age_band": {"kind": "numerical", "action": "keep", "extra": 1}}, "columns.age_band",
