@@ -157,21 +157,24 @@ def ml_efficacy(train: pd.DataFrame, holdout: pd.DataFrame, kinds: dict[str, str
     return classification_scores(y_test, _class_scores(classes, fitted, proba), classes, positive)
 
 
-def _encode(frame: pd.DataFrame, kinds: dict[str, str], ranges: dict[str, tuple[float, float]]
-            ) -> tuple[np.ndarray, np.ndarray]:
-    """Numerics (and dates) min-max scaled with ``ranges``; categoricals (and booleans) as strings with NaN a value."""
+def _encode(frames: list[pd.DataFrame], kinds: dict[str, str], ranges: dict[str, tuple[float, float]]
+            ) -> list[tuple[np.ndarray, np.ndarray]]:
+    """Per frame: numerics (and dates) min-max scaled with ``ranges``, and integer codes of the
+    categoricals (and booleans), with missing a value of its own; codes are shared by all frames."""
+    whole = pd.concat(frames, ignore_index=True)
     numeric = [n for n, k in kinds.items() if k in ("numerical", "datetime")]
     nominal = [n for n, k in kinds.items() if k not in ("numerical", "datetime")]
-    scaled = np.empty((len(frame), len(numeric)))
+    scaled = np.empty((len(whole), len(numeric)))
     for j, name in enumerate(numeric):
         low, high = ranges[name]
-        values = _as_float(frame[name])
+        values = _as_float(whole[name])
         scaled[:, j] = (values - low) / (high - low) if high > low else values * 0.0
-    labels = np.empty((len(frame), len(nominal)), dtype=object)
+    codes = np.empty((len(whole), len(nominal)), dtype=np.int64)
     for j, name in enumerate(nominal):
-        values = frame[name].astype(object)
-        labels[:, j] = values.map(str).where(values.notna(), _MISSING).to_numpy()
-    return scaled, labels
+        values = whole[name].astype(object)
+        codes[:, j] = pd.factorize(values.map(str).where(values.notna(), _MISSING))[0]
+    cuts = np.cumsum([len(frame) for frame in frames])[:-1]
+    return list(zip(np.split(scaled, cuts), np.split(codes, cuts)))
 
 
 def _as_float(column: pd.Series) -> np.ndarray:
@@ -186,8 +189,9 @@ def nearest_distances(query: tuple[np.ndarray, np.ndarray], reference: tuple[np.
                       *, chunk: int = 256) -> np.ndarray:
     """For each query row, the Gower-like distance to its nearest reference row.
 
-    Per column: numerics |a − b| on the scaled values, capped at 1 (0 when both are missing, 1
-    when one is); categoricals 0 on a match, else 1. The distance is the mean over columns.
+    Each side is (scaled numerics, category codes). Per column: numerics |a − b|, capped at 1 (0
+    when both are missing, 1 when one is); categoricals 0 on the same code, else 1. The distance
+    is the mean over columns.
     """
     q_num, q_cat = query
     r_num, r_cat = reference
@@ -233,9 +237,9 @@ def dcr_share(train: pd.DataFrame, holdout: pd.DataFrame, synthetic: pd.DataFram
             values = _as_float(both[name])
             finite = values[~np.isnan(values)]
             ranges[name] = (float(finite.min()), float(finite.max())) if len(finite) else (0.0, 0.0)
-    query = _encode(synthetic, kinds, ranges)
-    to_train = nearest_distances(query, _encode(train, kinds, ranges))
-    to_holdout = nearest_distances(query, _encode(holdout, kinds, ranges))
+    query, train_rows, holdout_rows = _encode([synthetic, train, holdout], kinds, ranges)
+    to_train = nearest_distances(query, train_rows)
+    to_holdout = nearest_distances(query, holdout_rows)
     # Rounded so that equal distances summed in a different order still count as a tie.
     to_train, to_holdout = np.round(to_train, 12), np.round(to_holdout, 12)
     share = np.mean((to_train < to_holdout) + 0.5 * (to_train == to_holdout))

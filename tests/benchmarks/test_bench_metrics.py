@@ -104,9 +104,9 @@ def test_regression_leaves_out_rows_without_a_target():
 
 
 def test_nearest_distance_is_the_mean_of_capped_column_distances():
-    # Setup: one query row against two reference rows (numeric column already scaled)
-    query = (np.array([[0.2]]), np.array([["a"]], dtype=object))
-    reference = (np.array([[0.5], [2.0]]), np.array([["b"], ["a"]], dtype=object))
+    # Setup: one query row against two reference rows (numbers already scaled, categories coded)
+    query = (np.array([[0.2]]), np.array([[0]]))
+    reference = (np.array([[0.5], [2.0]]), np.array([[1], [0]]))
 
     # Run
     nearest = metrics.nearest_distances(query, reference)
@@ -117,9 +117,9 @@ def test_nearest_distance_is_the_mean_of_capped_column_distances():
 
 def test_missing_numbers_match_each_other_and_nothing_else():
     # Setup
-    query = (np.array([[np.nan], [np.nan]]), np.empty((2, 0), dtype=object))
-    reference = (np.array([[np.nan]]), np.empty((1, 0), dtype=object))
-    other = (np.array([[0.0]]), np.empty((1, 0), dtype=object))
+    query = (np.array([[np.nan], [np.nan]]), np.empty((2, 0), dtype=np.int64))
+    reference = (np.array([[np.nan]]), np.empty((1, 0), dtype=np.int64))
+    other = (np.array([[0.0]]), np.empty((1, 0), dtype=np.int64))
 
     # Run / Assert
     assert metrics.nearest_distances(query, reference).tolist() == [0.0, 0.0]
