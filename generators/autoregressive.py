@@ -52,7 +52,7 @@ class DPParams(GeneratorParams):
     batch_size: int | None = Field(None, ge=8, le=1_000_000, description="Expected Poisson batch size; "
                                    "None: a tenth of the rows, between 64 and 4096.")
     max_grad_norm: LaxFloat = Field(1.0, gt=0, le=100, description="Per-row gradient clipping norm.")
-    physical_batch: int = Field(256, ge=1, le=65_536, description="Rows per forward pass (memory only).")
+    physical_batch: int = Field(1024, ge=1, le=65_536, description="Rows per forward pass (memory only).")
     domains: dict[str, Domain] = Field(default_factory=dict, description="Public domains by column name.")
 
 
