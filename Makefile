@@ -33,7 +33,7 @@ clean:
 	rm -rf $(VENV) demo-output
 
 # Our generators beside SDV's and MOSTLY AI's TabularARGN (its own .venv-peers, set up once);
-# about an hour on 2 cores. BENCH_ARGS, e.g. --quick or --tables cps1988, go to the script.
+# about 2 hours on 2 cores. BENCH_ARGS, e.g. --quick or --tables cps1988, go to the script.
 bench-generators: venv-dev
 	bash benchmarks/setup_peers.sh
 	$(BIN)/python benchmarks/generators_vs_peers.py $(BENCH_ARGS)

@@ -95,7 +95,8 @@ TABLES: dict[str, tuple[Callable[[], tuple[pd.DataFrame, dict[str, str]]], str, 
 }
 
 
-def split(frame: pd.DataFrame, *, seed: int = SEED, holdout_share: float = HOLDOUT_SHARE) -> tuple[pd.DataFrame, pd.DataFrame]:
+def split(frame: pd.DataFrame, *, seed: int = SEED,
+          holdout_share: float = HOLDOUT_SHARE) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Shuffle with ``seed`` and cut off ``holdout_share`` of the rows as the holdout."""
     order = np.random.default_rng(seed).permutation(len(frame))
     cut = int(round(len(frame) * holdout_share))

@@ -9,8 +9,8 @@ import json
 import sys
 from pathlib import Path
 
-HEADER = ("| generator | train s | sample s | peak RSS MB | quality | shapes | pair trends | {ml} | DCR share | ε spent |\n"
-          "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
+HEADER = ("| generator | train s | sample s | peak RSS MB | quality | shapes | pair trends | {ml} | DCR share "
+          "| ε spent |\n| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
 
 
 def _num(value: object, digits: int) -> str:
@@ -32,10 +32,12 @@ def machine_line(report: dict) -> str:
     versions = ", ".join(f"{name} {v}" for name, v in libs.items() if v and name in
                          ("torch", "sdv", "mostlyai-engine", "opacus", "scikit-learn"))
     gpu = machine.get("gpu") or "no GPU"
-    mode = f"quick (at most {settings['max_rows']:,} rows per table, tiny epoch caps)" if settings.get("quick") else "full"
+    quick = f"quick (at most {settings['max_rows']:,} rows per table, tiny epoch caps)"
+    mode = quick if settings.get("quick") else "full"
     return (f"Measured {report.get('date', '?')} on {machine['cpu']}, {machine['cores']} cores, "
             f"{machine['ram_gb']} GB, {gpu}, Python {machine['python']}; {versions}. Run: {mode}, "
-            f"CTGAN {settings['ctgan_epochs']} epochs, {settings.get('torch_threads', machine['cores'])} torch threads.")
+            f"CTGAN {settings['ctgan_epochs']} epochs, TVAE {settings.get('tvae_epochs', 300)}, "
+            f"{settings.get('torch_threads', machine['cores'])} torch threads.")
 
 
 def generator_row(name: str, result: dict, task: str) -> str:
@@ -62,10 +64,11 @@ def render(report: dict) -> str:
                   f"target `{entry['target']}`)", "", HEADER.format(ml=ml),
                   generator_row("real training data", {"ml_efficacy": entry["real_ml_efficacy"]}, task)]
         parts += [generator_row(name, result, task) for name, result in entry["generators"].items()]
-        ctgan = entry["generators"].get("ctgan", {})
-        if "seconds_per_epoch" in ctgan:
-            parts += ["", f"CTGAN: {ctgan['seconds_per_epoch']} s per epoch; SDV's default 300 epochs would take "
-                          f"about {ctgan['projected_default_epochs_s'] / 60:.0f} min."]
+        for name, label in (("ctgan", "CTGAN"), ("tvae", "TVAE")):
+            run = entry["generators"].get(name, {})
+            if "seconds_per_epoch" in run and run.get("params", {}).get("epochs") != 300:
+                parts += ["", f"{label}: {run['seconds_per_epoch']} s per epoch; SDV's default 300 epochs would "
+                              f"take about {run['projected_default_epochs_s'] / 60:.0f} min to train."]
         parts.append("")
     parts.append("quality, shapes, pair trends: SDMetrics against the training rows (1 = identical "
                  "distributions). ML: HistGradientBoosting trained on the rows of each line, scored on the "
