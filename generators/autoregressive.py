@@ -52,6 +52,9 @@ class DPParams(GeneratorParams):
     batch_size: int | None = Field(None, ge=8, le=1_000_000, description="Expected Poisson batch size; "
                                    "None: a tenth of the rows, between 64 and 4096.")
     max_grad_norm: LaxFloat = Field(1.0, gt=0, le=100, description="Per-row gradient clipping norm.")
+    hidden: int = Field(16, ge=4, le=2048, description="Hidden units per token under DP: per-row gradients "
+                        "of a small network are cheap to clip and carry less noise in total.")
+    embedding_cap: int = Field(8, ge=2, le=512, description="Largest embedding of a token under DP.")
     physical_batch: int = Field(1024, ge=1, le=65_536, description="Rows per forward pass (memory only).")
     domains: dict[str, Domain] = Field(default_factory=dict, description="Public domains by column name.")
 
@@ -174,8 +177,9 @@ class AutoregressiveGenerator(Generator):
         from generators._ar_network import ARNetwork
 
         assert self._encoder is not None
+        sizes = self.params.dp or self.params  # DP trains a smaller network (its own hidden, embedding_cap)
         network = ARNetwork(self._encoder.cardinalities, self._encoder.groups,
-                            hidden=self.params.hidden, embedding_cap=self.params.embedding_cap)
+                            hidden=sizes.hidden, embedding_cap=sizes.embedding_cap)
         if state is not None:
             network.load_state_dict(state)
         return network.to(self.device)

@@ -14,7 +14,7 @@ from generators.sdv_copula import GaussianCopulaGenerator
 from generators.sdv_ctgan import CTGANGenerator
 from generators.sdv_tvae import TVAEGenerator
 
-DEFAULT_GENERATOR = "gaussian_copula"
+DEFAULT_GENERATOR = "autoregressive"
 
 REGISTRY: dict[str, type[Generator]] = {
     AutoregressiveGenerator.kind: AutoregressiveGenerator,
