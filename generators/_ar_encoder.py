@@ -1,12 +1,13 @@
 """The table encoder: fits one codec per column, from the data or (under DP) from declared or private domains."""
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
+from generators import _dp_domains
 from generators._ar_columns import BooleanCodec, CategoricalCodec, ColumnCodec, NumericCodec, codec_from_state
 from generators.base import TableSchema
 from generators.errors import SchemaError
@@ -33,7 +34,6 @@ class PrivateDomains:
     release_noise: float           # noise multiplier of each release (sigma / L2 sensitivity)
     threshold_delta: float
     rng: np.random.Generator       # secret: never seeded from the spec's public seed
-    used: list[str] = field(default_factory=list)
 
 
 def needed_releases(schema: TableSchema, declared: dict[str, dict[str, Any]]) -> list[str]:
@@ -161,8 +161,7 @@ class _ExactFitter:
 
 
 def _quantile_edges(x: np.ndarray, bins: int, low: float, high: float) -> list[float]:
-    edges = np.unique(np.quantile(x, np.linspace(0, 1, bins + 1)))
-    edges = np.unique(np.concatenate([[low], edges, [high]]))
+    edges = np.unique(np.concatenate([[low], _dp_domains.exact_quantile_edges(x, bins=bins), [high]]))
     if len(edges) == 1:
         edges = np.array([edges[0], edges[0] + 1.0])
     return edges.tolist()
@@ -178,9 +177,7 @@ class _PrivateFitter:
 
     def __init__(self, frame: pd.DataFrame, schema: TableSchema, options: EncodingOptions,
                  private: PrivateDomains) -> None:
-        from generators import _dp_domains
-
-        self.dp, self.options, self.private = _dp_domains, options, private
+        self.options, self.private = options, private
         declared = private.declared
         cats = [n for n, k in schema.columns if k == "categorical" and "values" not in declared.get(n, {})]
         unbounded = _unbounded(schema, declared)
@@ -189,7 +186,6 @@ class _PrivateFitter:
         self.tau = _dp_domains.threshold_for(noise, private.threshold_delta, len(cats)) if cats else 0.0
         # Bounds and histograms are each one release over the same unbounded columns.
         self.sigma_bounds = self.sigma_histograms = per_count(noise, len(unbounded)) if unbounded else 0.0
-        private.used = needed_releases(schema, declared)
 
     def codec(self, name: str, kind: str, column: pd.Series) -> ColumnCodec:
         declared, rng = self.private.declared.get(name, {}), self.private.rng
@@ -198,7 +194,7 @@ class _PrivateFitter:
         if kind == "categorical":
             if "values" in declared:
                 return CategoricalCodec(name, sorted({str(v) for v in declared["values"]}), closed=True)
-            return CategoricalCodec(name, self.dp.select_categories(column, sigma=self.sigma_categories,
+            return CategoricalCodec(name, _dp_domains.select_categories(column, sigma=self.sigma_categories,
                                                                     tau=self.tau, rng=rng))
         unit = "day" if kind == "datetime" else None  # data-independent: DP datetimes are learned by day
         codec = NumericCodec(name, kind, kind == "datetime" or pd.api.types.is_integer_dtype(column), unit=unit)
@@ -209,7 +205,7 @@ class _PrivateFitter:
             low, high = (float(codec.to_numbers(pd.Series([declared[b]]).astype(column.dtype))[0])
                          if kind == "datetime" else float(declared[b]) for b in ("min", "max"))
         else:
-            bounds = self.dp.private_bounds(x, sigma=self.sigma_bounds, rng=rng)
+            bounds = _dp_domains.private_bounds(x, sigma=self.sigma_bounds, rng=rng)
             if bounds is None:
                 raise SchemaError(name, "too few values to learn a private range under dp; declare "
                                         "dp.domains.<column>: {min, max}")
@@ -220,7 +216,7 @@ class _PrivateFitter:
         if bounded:
             codec.edges, codec.fine = grid_edges(low, high, self.options.bins), self.options.fine
             return codec
-        edges = self.dp.private_quantile_edges(np.clip(x, low, high), lo=low, hi=high, bins=self.options.bins,
+        edges = _dp_domains.private_quantile_edges(np.clip(x, low, high), lo=low, hi=high, bins=self.options.bins,
                                                sigma=self.sigma_histograms, rng=rng)
         codec.edges, codec.fine = [float(e) for e in edges], self.options.fine
         return codec

@@ -10,8 +10,6 @@ import math
 import numpy as np
 import pandas as pd
 
-RARE = "_RARE_"  # the generator maps categories that were not selected to this token
-
 # Data-independent bins for numeric bounds: 0 and ±2^k for k = -10 … 62 (146 bins in all).
 _POWERS = 2.0 ** np.arange(-10, 63)
 SIGNED_LOG_EDGES: np.ndarray = np.concatenate([-_POWERS[::-1], [0.0], _POWERS])
