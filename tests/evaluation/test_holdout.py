@@ -1,0 +1,41 @@
+"""split_holdout: seeded, disjoint, complete, and refused when a side would be empty."""
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from evaluation import EmptyTableError, split_holdout, table_sha256
+
+
+def test_the_split_is_seeded_disjoint_and_complete():
+    # Setup
+    frame = pd.DataFrame({"x": range(100)})
+
+    # Run
+    first, again, other = (split_holdout(frame, 0.2, seed=s) for s in (7, 7, 8))
+
+    # Assert
+    assert len(first.holdout) == 20 and len(first.training) == 80
+    assert sorted([*first.holdout["x"], *first.training["x"]]) == list(range(100))
+    assert first.holdout["x"].tolist() == again.holdout["x"].tolist()
+    assert first.holdout["x"].tolist() != other.holdout["x"].tolist()
+    assert first.mask.sum() == 20 and frame["x"][first.mask].tolist() == first.holdout["x"].tolist()
+
+
+def test_facts_hold_counts_and_a_hash_but_no_value():
+    split = split_holdout(pd.DataFrame({"x": range(10)}), 0.3, seed=0)
+    facts = split.facts()
+    assert facts == {"fraction": 0.3, "seed": 0, "rows": 3, "training_rows": 7, "sha256": table_sha256(split.holdout)}
+
+
+def test_the_hash_changes_with_any_cell_and_not_with_the_index():
+    frame = pd.DataFrame({"x": [1, 2, 3], "y": ["a", "b", None]})
+    assert table_sha256(frame) == table_sha256(frame.set_axis([7, 8, 9]))
+    assert table_sha256(frame) != table_sha256(frame.assign(y=["a", "b", "c"]))
+    assert len(table_sha256(frame)) == 64
+
+
+@pytest.mark.parametrize("rows, fraction, side", [(2, 0.2, "holdout"), (4, 0.9, "training")])
+def test_a_split_that_leaves_a_side_empty_is_refused(rows, fraction, side):
+    with pytest.raises(EmptyTableError, match=rf"^{side} table would have no rows: {rows} row\(s\)"):
+        split_holdout(pd.DataFrame({"x": range(rows)}), fraction)
