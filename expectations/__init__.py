@@ -1,7 +1,18 @@
-"""Validate synthetic tables against their training profile and privacy gates with GX."""
+"""Validate synthetic tables against their profile, privacy gates and evaluation figures (GX)."""
 
-from expectations.errors import ExpectationsError, ProfileError, ValidationRunError
+from expectations.errors import (
+    ExpectationsError,
+    MetricGateError,
+    ProfileError,
+    ValidationRunError,
+)
 from expectations.gates import GATE_COLUMNS, GATE_DESCRIPTIONS, privacy_gate_frame
+from expectations.metrics import (
+    METRIC_EXPECTATION,
+    MetricGate,
+    build_evaluation_suite,
+    evaluation_frame,
+)
 from expectations.profile import ColumnKind, ColumnProfile, TrainingProfile, profile_training
 from expectations.suite import Tolerances, build_privacy_suite, build_synthetic_suite
 from expectations.validate import (
@@ -14,17 +25,22 @@ from expectations.validate import (
 __all__ = [
     "GATE_COLUMNS",
     "GATE_DESCRIPTIONS",
+    "METRIC_EXPECTATION",
     "ColumnKind",
     "ColumnProfile",
     "ExpectationOutcome",
     "ExpectationsError",
+    "MetricGate",
+    "MetricGateError",
     "ProfileError",
     "Tolerances",
     "TrainingProfile",
     "ValidationRunError",
     "ValidationSummary",
+    "build_evaluation_suite",
     "build_privacy_suite",
     "build_synthetic_suite",
+    "evaluation_frame",
     "privacy_gate_frame",
     "profile_training",
     "render_failures",

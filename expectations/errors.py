@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-__all__ = ["ExpectationsError", "ProfileError", "ValidationRunError"]
+__all__ = ["ExpectationsError", "MetricGateError", "ProfileError", "ValidationRunError"]
 
 
 class ExpectationsError(Exception):
@@ -12,6 +12,7 @@ class ExpectationsError(Exception):
 
         ExpectationsError
         ├── ProfileError        a training column cannot be profiled as its declared kind
+        ├── MetricGateError     an evaluation figure's gate is malformed (also a ValueError)
         └── ValidationRunError  validation could not run (bad inputs, GX failure, docs dir)
 
     Messages name columns, kinds and rules, never a cell value: an error may be logged or shown
@@ -36,6 +37,20 @@ class ProfileError(ExpectationsError):
         self.column = column
         self.reason = reason
         super().__init__(f"column {column!r}: {reason}")
+
+
+class MetricGateError(ExpectationsError, ValueError):
+    """An evaluation figure's gate is malformed (a programming or spec error, not a failure).
+
+    Attributes:
+        metric: The metric's name.
+        reason: What is wrong, without quoting the figure.
+    """
+
+    def __init__(self, metric: str, reason: str) -> None:
+        self.metric = metric
+        self.reason = reason
+        super().__init__(f"metric gate {metric!r}: {reason}")
 
 
 class ValidationRunError(ExpectationsError):

@@ -1,4 +1,4 @@
-"""Run the synthetic and privacy suites with GX, write Data Docs, and summarise without values."""
+"""Run the synthetic, privacy and evaluation suites with GX, write Data Docs, summarise safely."""
 
 from __future__ import annotations
 
@@ -14,6 +14,7 @@ import pandas as pd
 from expectations._context import SuiteRun, run_suites
 from expectations._normalise import gx_view
 from expectations.errors import ValidationRunError
+from expectations.metrics import METRIC_EXPECTATION
 
 if TYPE_CHECKING:
     import great_expectations as gx
@@ -30,6 +31,8 @@ SYNTHETIC_RESULT_FORMAT: dict[str, Any] = {
     "partial_unexpected_count": 0,
 }
 PRIVACY_RESULT_FORMAT: dict[str, Any] = {"result_format": "SUMMARY"}
+# The evaluation frame holds one published aggregate per metric; GX shows it as observed.
+EVALUATION_RESULT_FORMAT: dict[str, Any] = {"result_format": "SUMMARY"}
 
 # What a GX Data Docs build leaves in its directory; a directory holding only these is an
 # earlier build of the same site and is replaced, anything else is refused.
@@ -64,10 +67,11 @@ class ValidationSummary:
     """What a release validation found; safe to publish (it holds no cell values).
 
     Attributes:
-        success: Whether every expectation of both suites passed.
+        success: Whether every expectation of every suite passed.
         evaluated: Number of expectations evaluated.
         failed: Number that failed.
-        outcomes: Every expectation's outcome, synthetic suite first, each in suite order.
+        outcomes: Every expectation's outcome: synthetic suite, privacy suite, then the
+            evaluation suite if one was given, each in suite order.
         docs_index: The Data Docs index page, relative to ``docs_dir``, or None if not written.
     """
 
@@ -99,15 +103,17 @@ def validate_release(
     synthetic_suite: gx.ExpectationSuite,
     privacy_suite: gx.ExpectationSuite,
     docs_dir: Path,
+    evaluation_suite: gx.ExpectationSuite | None = None,
+    evaluation_frame: pd.DataFrame | None = None,
 ) -> ValidationSummary:
-    """Validate a synthetic table and its privacy gate frame, and write Data Docs.
+    """Validate a synthetic table, its privacy gate frame and its evaluation figures; write docs.
 
     GX runs in a fresh ephemeral (in-memory) context with progress bars and analytics off;
     its only Data Docs site is ``docs_dir`` (GX's default temporary site is not configured).
     GX is only ever given the synthetic table (in a dtype view GX can check, see
-    ``expectations._normalise.gx_view``), the boolean gate frame, and suites built from
-    published aggregates, so neither docs nor summary can hold a training row, a pseudonym or
-    a raw value.
+    ``expectations._normalise.gx_view``), the boolean gate frame, the one-row frame of
+    evaluation figures (published aggregates), and suites built from published aggregates, so
+    neither docs nor summary can hold a training row, a pseudonym or a raw value.
 
     Args:
         synthetic: The generated table.
@@ -117,21 +123,32 @@ def validate_release(
         docs_dir: Where to write the HTML Data Docs; created if missing. An earlier Data Docs
             build found there is removed first (its pages must not be published alongside
             this run's); any other content is refused.
+        evaluation_suite: From ``build_evaluation_suite``; with ``evaluation_frame`` it adds
+            a third run whose failures (a figure out of bounds) fail the release.
+        evaluation_frame: ``evaluation_frame(gates)`` for the same gates: one row.
 
     Returns:
         The summary; ``success`` is False when any expectation failed.
 
     Raises:
-        ValidationRunError: The gate frame does not belong to ``synthetic``, both suites have
-            the same name, ``docs_dir`` holds files that are not Data Docs, or GX itself failed.
+        ValidationRunError: The gate frame does not belong to ``synthetic``, two suites have
+            the same name, only one of ``evaluation_suite`` and ``evaluation_frame`` is given
+            or the frame has not exactly one row, ``docs_dir`` holds files that are not Data
+            Docs, or GX itself failed.
     """
     docs_dir = Path(docs_dir)
-    _check_inputs(synthetic, gate_frame, synthetic_suite, privacy_suite, docs_dir)
+    suites = [synthetic_suite, privacy_suite]
+    if evaluation_suite is not None:
+        suites.append(evaluation_suite)
+    _check_inputs(synthetic, gate_frame, suites, docs_dir)
+    _check_evaluation(evaluation_suite, evaluation_frame)
     _prepare_docs_dir(docs_dir)
     runs = [
         SuiteRun(synthetic_suite, gx_view(synthetic), SYNTHETIC_RESULT_FORMAT),
         SuiteRun(privacy_suite, gate_frame, PRIVACY_RESULT_FORMAT),
     ]
+    if evaluation_suite is not None and evaluation_frame is not None:
+        runs.append(SuiteRun(evaluation_suite, evaluation_frame, EVALUATION_RESULT_FORMAT))
     outcomes = tuple(
         _outcome(run.suite.name, result)
         for run, results in zip(runs, run_suites(runs, docs_dir))
@@ -152,7 +169,9 @@ def render_failures(summary: ValidationSummary) -> list[str]:
     """Return one line per failed expectation, naming suite, expectation and column.
 
     Example: ``privacy_gates: expect_column_values_to_be_in_set on copies_training_row failed
-    (unexpected_percent=0.3%): Privacy gate copies_training_row: No synthetic row ...``.
+    (unexpected_percent=0.3%): Privacy gate copies_training_row: No synthetic row ...``, or
+    ``release_evaluation: expect_evaluation_metric_to_be_between on mia_auc failed
+    (observed_value=0.6004): mia_auc is at most 0.6. ...``.
 
     Args:
         summary: A summary from ``validate_release``.
@@ -175,18 +194,26 @@ def render_failures(summary: ValidationSummary) -> list[str]:
 def _check_inputs(
     synthetic: pd.DataFrame,
     gate_frame: pd.DataFrame,
-    synthetic_suite: gx.ExpectationSuite,
-    privacy_suite: gx.ExpectationSuite,
+    suites: list[gx.ExpectationSuite],
     docs_dir: Path,
 ) -> None:
     if not gate_frame.index.equals(synthetic.index):
         raise ValidationRunError("the gate frame's index differs from the synthetic table's")
-    if synthetic_suite.name == privacy_suite.name:
-        raise ValidationRunError(f"both suites are named {synthetic_suite.name!r}")
+    names = [suite.name for suite in suites]
+    for name in names:
+        if names.count(name) > 1:  # each suite is a data asset and a docs page of its own
+            raise ValidationRunError(f"two suites are named {name!r}")
     if docs_dir.exists() and not docs_dir.is_dir():
         raise ValidationRunError(f"docs_dir {docs_dir} exists and is not a directory")
     if docs_dir.is_dir() and not {p.name for p in docs_dir.iterdir()} <= _DOCS_ENTRIES:
         raise ValidationRunError(f"docs_dir {docs_dir} holds files that are not Data Docs")
+
+
+def _check_evaluation(suite: gx.ExpectationSuite | None, frame: pd.DataFrame | None) -> None:
+    if (suite is None) != (frame is None):
+        raise ValidationRunError("give both evaluation_suite and evaluation_frame, or neither")
+    if frame is not None and len(frame) != 1:
+        raise ValidationRunError(f"the evaluation frame has {len(frame)} rows, not 1")
 
 
 def _prepare_docs_dir(docs_dir: Path) -> None:
@@ -221,6 +248,10 @@ def _observe(kind: str, result: dict[str, Any], exception_info: dict[str, Any]) 
         missing, unexpected = mismatched.get("missing", []), mismatched.get("unexpected", [])
         return f"missing_columns={len(missing)}, unexpected_columns={len(unexpected)}"
     observed = result.get("observed_value")
+    if kind == METRIC_EXPECTATION and isinstance(observed, numbers.Real):
+        # 6 significant digits: a figure just over its bound (0.6004 > 0.6) must not read as
+        # the bound itself.
+        return f"observed_value={float(observed):.6g}"
     if isinstance(observed, (bool, numbers.Real)):
         return f"observed_value={_number(observed)}"
     if "type" in kind and isinstance(observed, str) and _TYPE_NAME.fullmatch(observed):
