@@ -83,6 +83,18 @@ def test_a_fresh_interpreter_with_another_hash_seed_gives_the_same_sha256(tmp_pa
     assert done.stdout.strip() == hashlib.sha256(render_report(**loaded).encode()).hexdigest()
 
 
+def test_rebuilding_from_the_final_manifest_gives_the_published_bytes(plain):
+    # Setup: the report is rendered before its own files are hashed into the manifest
+    before = {name: info for name, info in plain.manifest["files"].items() if not name.startswith("report.")}
+    published = render_report(**{**plain.kwargs(), "manifest": {**plain.manifest, "files": before}})
+
+    # Run: `synthgate report` later reads the final manifest, which lists report.html and report.pdf
+    rebuilt = render_report(**plain.kwargs())
+
+    # Assert
+    assert "report.pdf" in plain.manifest["files"] and rebuilt == published
+
+
 # --- escaping ----------------------------------------------------------------------------------
 
 def test_a_column_named_like_a_script_tag_is_shown_as_text(xss):
@@ -319,12 +331,21 @@ def test_no_data_docs_link_when_none_is_given(plain):
     assert 'href="data_docs' not in html and "Data Docs are not linked" in html
 
 
-@pytest.mark.parametrize("href", ["https://example.org/docs", "//example.org/x", "/etc/passwd", "../other/index.html",
-                                  "javascript:alert(1)", "data_docs//index.html", 'a" onclick="x'])
+@pytest.mark.parametrize("href", ["https://example.org/docs", "//example.org/x", "/work/ws/data_docs/index.html",
+                                  "file:///tmp/index.html", "javascript:alert(1)", "data_docs//index.html",
+                                  'a" onclick="x', "data docs/index.html"])
 def test_a_data_docs_link_that_leaves_the_release_is_refused(plain, href):
     # Run / Assert
     with pytest.raises(ReportError, match="relative link"):
         render_report(**plain.kwargs(), data_docs_href=href)
+
+
+def test_a_report_beside_the_data_docs_folder_links_up_to_it(plain):
+    # Run: a blocked run's report lives in the workspace's report/ folder, next to data_docs/
+    html = render_report(**plain.kwargs(), data_docs_href="../data_docs/index.html")
+
+    # Assert
+    assert '<a href="../data_docs/index.html">Data Docs</a>' in html
 
 
 def test_reproducibility_lists_hashes_versions_and_holdout_but_not_the_report_itself(plain):
