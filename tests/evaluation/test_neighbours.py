@@ -5,7 +5,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from evaluation._neighbours import MixedSpace, nearest, pairwise
+from evaluation._neighbours import MixedSpace, nearest, nearest_without, pairwise
 
 KINDS = {"age": "numerical", "sex": "categorical", "smoker": "boolean"}
 
@@ -207,3 +207,41 @@ def test_query_chunks_give_the_same_answer(monkeypatch):
 
     # Assert
     np.testing.assert_allclose(chunked, whole, atol=1e-6)
+
+
+def test_select_and_take_keep_the_distances_of_the_chosen_columns_and_rows():
+    # Setup
+    rng = np.random.default_rng(4)
+    left, right = _random_frame(rng, 25), _random_frame(rng, 40)
+    kinds = {"a": "numerical", "b": "numerical", "low": "categorical", "high": "categorical", "t": "datetime"}
+    sub = {"a": "numerical", "high": "categorical"}
+    space = MixedSpace.fit([left, right], kinds)
+    alone = MixedSpace.fit([left, right], sub)
+    order = rng.permutation(len(right))
+
+    # Run
+    selected = pairwise(space.transform(left).select(list(sub)), space.transform(right).select(list(sub)).take(order))
+
+    # Assert
+    expected = pairwise(alone.transform(left), alone.transform(right))[:, order]
+    np.testing.assert_allclose(selected, expected, atol=1e-5)
+
+
+def test_nearest_without_leaves_out_each_column_in_turn():
+    # Setup
+    rng = np.random.default_rng(5)
+    left, right = _random_frame(rng, 30), _random_frame(rng, 50)
+    kinds = {"a": "numerical", "b": "numerical", "low": "categorical", "high": "categorical", "t": "datetime"}
+    space = MixedSpace.fit([left, right], kinds)
+    q, c = space.transform(left), space.transform(right)
+
+    # Run
+    result = nearest_without(q, c, list(kinds))
+
+    # Assert: the distance to the reported row is the minimum over the other columns
+    for col in kinds:
+        others = {k: v for k, v in kinds.items() if k != col}
+        expected = _brute_force(left, right, others)
+        dists, index = result[col]
+        np.testing.assert_allclose(dists, expected.min(axis=1), atol=1e-5)
+        np.testing.assert_allclose(expected[np.arange(len(left)), index], dists, atol=1e-5)
