@@ -1,0 +1,98 @@
+"""Inference risk (anonymeter's InferenceEvaluator): guess a secret column from the nearest synthetic row."""
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+
+import numpy as np
+import pandas as pd
+
+from evaluation._neighbours import MixedSpace, nearest_without
+from evaluation.attacks._common import capped, check_tables, sample_rows
+from evaluation.attacks._rates import AttackResult, rates_and_risk
+from evaluation.errors import NotApplicable
+
+N_ATTACKS = 1_000
+TOLERANCE = 0.05  # a numerical guess within 5% of its own value is right, as anonymeter's regression mode
+
+
+def inference(
+    train: pd.DataFrame, synthetic: pd.DataFrame, holdout: pd.DataFrame, kinds: Mapping[str, str], *,
+    secrets: Sequence[str] | None = None, n_attacks: int = N_ATTACKS, tolerance: float = TOLERANCE, seed: int = 0,
+) -> AttackResult:
+    """Measure how well the nearest synthetic row reveals each secret column of real rows.
+
+    As anonymeter 1.1.0, for each secret column in turn: the attacker knows every other column of
+    ``n_attacks`` training rows (and of as many holdout rows, the control), finds each row's nearest
+    synthetic row over those columns and guesses its secret. A guess is right when it equals the
+    secret (categorical, boolean and datetime columns; both null counts as right) or, for numerical
+    columns (anonymeter's regression mode), when ``|guess - secret| <= tolerance * |guess|``
+    (anonymeter divides by the signed guess, so any negative guess would count as right). The baseline
+    guesses a random synthetic row's secret. The reported risk is the highest per-column risk.
+
+    Args:
+        train: Real rows the generator learned from.
+        synthetic: Generated rows.
+        holdout: Real rows the generator never saw (the control).
+        kinds: Column -> kind.
+        secrets: Columns to attack (default: every column).
+        n_attacks: Rows attacked per real table; capped at each table's rows.
+        tolerance: Relative tolerance of numerical guesses.
+        seed: Seed of the sampling and the tie-breaks.
+
+    Returns:
+        The result of the riskiest column; ``details["per_column"]`` holds each column's figures.
+
+    Raises:
+        NotApplicable: Fewer than two columns, an empty table, or an unknown or empty secret list.
+    """
+    columns = check_tables(train, synthetic, holdout, kinds, "inference")
+    if len(columns) < 2:
+        raise NotApplicable("inference needs at least two columns: a secret and one the attacker knows")
+    secrets = list(columns if secrets is None else secrets)
+    unknown = sorted(set(secrets) - set(columns))
+    if not secrets or unknown:
+        raise NotApplicable(f"inference needs known secret columns; unknown: {', '.join(map(str, unknown))}"
+                            if unknown else "inference needs at least one secret column")
+    details: dict = {}
+    n_train = capped(n_attacks, len(train), details)
+    n_holdout = capped(n_attacks, len(holdout), details, key="n_control_attacks")
+    n_baseline = min(len(synthetic), n_train)
+    rng = np.random.default_rng(seed)
+    space = MixedSpace.fit([train, synthetic, holdout], {c: kinds[c] for c in columns})
+    syn = space.transform(synthetic)
+    train_rows, holdout_rows = sample_rows(len(train), n_train, rng), sample_rows(len(holdout), n_holdout, rng)
+    targets = pd.concat([train.iloc[train_rows], holdout.iloc[holdout_rows]], ignore_index=True)
+    # Searching a shuffled copy breaks ties at random, as anonymeter's unstable argsort does.
+    order = rng.permutation(len(synthetic))
+    nearest = nearest_without(space.transform(targets), syn.take(order), secrets)
+    per_column: dict[str, dict] = {}
+    for secret in secrets:
+        guess_rows = order[nearest[secret][1]]
+        right = _right_guesses(synthetic[secret].to_numpy()[guess_rows], targets[secret].to_numpy(),
+                               kinds[secret], tolerance)
+        random_rows = sample_rows(len(synthetic), n_baseline, rng)
+        lucky = _right_guesses(synthetic[secret].to_numpy()[random_rows],
+                               targets[secret].to_numpy()[:n_baseline], kinds[secret], tolerance)
+        figures = rates_and_risk(n_train, int(right[:n_train].sum()), int(right[n_train:].sum()),
+                                 n_control_attacks=n_holdout, n_baseline=int(lucky.sum()),
+                                 n_baseline_attacks=n_baseline)
+        per_column[str(secret)] = {**figures, "ci": list(figures["ci"])}
+    worst = max(per_column, key=lambda c: per_column[c]["risk"])
+    top = per_column[worst]
+    details.update({"per_column": per_column, "riskiest_column": worst, "n_control_attacks": n_holdout,
+                    "tolerance": tolerance})
+    return AttackResult(attack="inference", risk=top["risk"], ci=tuple(top["ci"]), attack_rate=top["attack_rate"],
+                        control_rate=top["control_rate"], baseline_rate=top["baseline_rate"], n_attacks=n_train,
+                        details=details)
+
+
+def _right_guesses(guesses: np.ndarray, secrets: np.ndarray, kind: str, tolerance: float) -> np.ndarray:
+    """Which guesses are right: equal (both null included) or, for numbers, within the tolerance."""
+    both_null = pd.isna(guesses) & pd.isna(secrets)
+    if kind == "numerical":
+        g, s = guesses.astype(np.float64), secrets.astype(np.float64)
+        with np.errstate(invalid="ignore"):
+            close = np.abs(g - s) <= tolerance * (np.abs(g) + 1e-12)
+        return close | both_null
+    equal = np.asarray(guesses == secrets, dtype=bool)
+    return (equal & ~pd.isna(guesses)) | both_null

@@ -1,0 +1,121 @@
+"""Tests for evaluation.attacks.inference: anonymeter's inference attack, each column a secret in turn."""
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from evaluation.attacks import inference
+from evaluation.attacks._rates import rates_and_risk
+from evaluation.attacks.inference import _right_guesses
+from evaluation.errors import NotApplicable
+
+SMALL_KINDS = {"x": "numerical", "s": "categorical"}
+
+
+def test_by_hand():
+    # Setup: the synthetic rows copy train; each holdout row's x is nearest a row with another secret
+    train = pd.DataFrame({"x": [0.0, 10.0, 20.0, 30.0], "s": ["p", "q", "r", "t"]})
+    holdout = pd.DataFrame({"x": [1.0, 11.0, 21.0, 29.0], "s": ["q", "r", "t", "p"]})
+
+    # Run
+    result = inference(train, train.copy(), holdout, SMALL_KINDS, secrets=["s"], n_attacks=4)
+
+    # Assert
+    column = result.details["per_column"]["s"]
+    expected = rates_and_risk(4, 4, 0, n_baseline=0, n_baseline_attacks=4)
+    assert column["attack_rate"] == pytest.approx(expected["attack_rate"])
+    assert column["control_rate"] == pytest.approx(expected["control_rate"])
+    assert (result.risk, result.ci) == (pytest.approx(expected["risk"]), pytest.approx(expected["ci"]))
+    assert result.details["riskiest_column"] == "s"
+
+
+def test_numerical_guesses_within_five_percent_of_the_guess():
+    # Setup
+    guesses = np.array([100.0, 100.0, -100.0, -100.0, np.nan, np.nan, 0.0])
+    secrets = np.array([104.0, 106.0, -104.0, 50.0, np.nan, 1.0, 0.0])
+
+    # Run
+    right = _right_guesses(guesses, secrets, "numerical", 0.05)
+
+    # Assert: anonymeter would count the negative guess -100 for 50 as right; we do not
+    assert right.tolist() == [True, False, True, False, True, False, True]
+
+
+def test_categorical_and_datetime_guesses_must_be_equal():
+    # Setup
+    cats = np.array(["a", "b", None, None], dtype=object)
+    dates = pd.to_datetime(["2020-01-01", "2020-01-02", None]).to_numpy()
+
+    # Run
+    right_cats = _right_guesses(cats, np.array(["a", "c", None, "a"], dtype=object), "categorical", 0.05)
+    right_dates = _right_guesses(dates, pd.to_datetime(["2020-01-01", "2020-01-03", None]).to_numpy(),
+                                 "datetime", 0.05)
+
+    # Assert
+    assert right_cats.tolist() == [True, False, True, False]
+    assert right_dates.tolist() == [True, False, True]
+
+
+def test_copy_of_train_gives_high_risk_and_independent_rows_low(tables, kinds):
+    # Setup
+    leaky, independent = tables(400, leak=True), tables(400, leak=False)
+
+    # Run
+    high = inference(*leaky, kinds, n_attacks=200)
+    low = inference(*independent, kinds, n_attacks=200)
+
+    # Assert
+    assert high.risk > 0.8
+    assert set(high.details["per_column"]) == set(kinds)
+    assert high.risk == max(c["risk"] for c in high.details["per_column"].values())
+    assert low.risk < 0.25
+
+
+def test_same_seed_same_result(tables, kinds):
+    # Setup
+    frames = tables(200, leak=False)
+
+    # Run / Assert
+    assert inference(*frames, kinds, seed=2).to_dict() == inference(*frames, kinds, seed=2).to_dict()
+
+
+@pytest.mark.parametrize("n", [1, 5])
+def test_tiny_tables_run(tables, kinds, n):
+    # Run
+    result = inference(*tables(n, leak=True), kinds, secrets=["age", "city"])
+
+    # Assert
+    assert result.n_attacks == n
+    assert result.details["n_attacks_capped_from"] == 1000
+    assert set(result.details["per_column"]) == {"age", "city"}
+
+
+def test_result_holds_no_value(tables, kinds):
+    # Setup
+    train, synthetic, holdout = tables(40, leak=True)
+    for frame in (train, synthetic, holdout):
+        frame["city"] = frame["city"].map(lambda v: None if v is None else f"Secretville-{v}")
+
+    # Run
+    text = json.dumps(inference(train, synthetic, holdout, kinds).to_dict())
+
+    # Assert
+    assert "Secretville" not in text
+
+
+def test_not_applicable_cases(tables, kinds):
+    # Setup
+    train, synthetic, holdout = tables(20, leak=False)
+
+    # Run / Assert
+    with pytest.raises(NotApplicable, match="at least two columns"):
+        inference(train, synthetic, holdout, {"age": "numerical"})
+    with pytest.raises(NotApplicable, match="unknown: nope"):
+        inference(train, synthetic, holdout, kinds, secrets=["nope"])
+    with pytest.raises(NotApplicable, match="at least one secret"):
+        inference(train, synthetic, holdout, kinds, secrets=[])
+    with pytest.raises(NotApplicable, match="train table has no rows"):
+        inference(train.iloc[:0], synthetic, holdout, kinds)
