@@ -23,12 +23,15 @@ $(VENV)/.stamp-%: pyproject.toml | $(BIN)/python
 venv-demo: $(VENV)/.stamp-demo
 venv-dev: $(VENV)/.stamp-dev
 
-# The release report is printed to PDF, and tested, in Debian's headless chromium (apt, as root).
+# The release report is printed to PDF, and tested, in Debian's headless chromium (apt, as root);
+# fonts-nanum draws Korean column names and categories (without it they print as empty boxes);
+# poppler-utils (pdftotext) lets the leak test read the PDF's compressed text.
+BROWSER_PACKAGES := chromium fonts-nanum poppler-utils
 browser:
-	@command -v chromium >/dev/null 2>&1 || { \
+	@dpkg -s $(BROWSER_PACKAGES) >/dev/null 2>&1 || { \
 	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive \
-	    apt-get install -y -qq --no-install-recommends chromium >/dev/null; \
-	  else echo "the release report needs Debian's chromium: sudo apt-get install chromium" >&2; exit 2; fi; }
+	    apt-get install -y -qq --no-install-recommends $(BROWSER_PACKAGES) >/dev/null; \
+	  else echo "the release report needs Debian's $(BROWSER_PACKAGES): sudo apt-get install $(BROWSER_PACKAGES)" >&2; exit 2; fi; }
 
 # anonymeter (the reference our own privacy attacks are checked against) pins numpy<1.27 and
 # pyarrow<22, which our stack cannot take: it lives in its own venv, used by one test and a benchmark.

@@ -24,9 +24,13 @@ class Thresholds(_Strict):
 
     Defaults follow practice: no synthetic row may copy a training row; synthetic rows may lie
     closer to training than to holdout rows at most a little more often than chance (0.5); a
-    nearest-neighbour membership attack may do at most a little better than a coin; each
-    anonymeter-style attack may gain at most 10 points over guessing on the holdout. A bound
-    set to null turns its gate off (the figure is still measured and reported).
+    nearest-neighbour membership attack may do at most a little better than a coin; no
+    anonymeter-style attack may be shown to gain more than 10% over the same attack on the
+    holdout. The attack risks are gated on the lower end of their 95% interval: anonymeter's
+    risk divides by (1 - control rate), so for a well-predicted column a few points of sampling
+    noise read as a large risk (on the demo, 0.26 with an interval of 0.01-0.51 for a generator
+    that memorised nothing), and the worst of many columns is the worst of many noisy draws.
+    A bound set to null turns its gate off (the figure is still measured and reported).
     """
 
     exact_matches_max: int | None = Field(default=0, ge=0, description="Synthetic rows that equal a training row.")
@@ -68,14 +72,16 @@ GATES: tuple[GateRule, ...] = (
     GateRule("mia_auc", "mia_auc_max", "<=",
              "Success (AUC) of an attacker guessing who was in the training data from distances to "
              "synthetic rows (0.5 is a coin toss)."),
-    GateRule("singling_out_risk", "singling_out_risk_max", "<=",
-             "Risk that the synthetic data lets an attacker single out one real person "
-             "(anonymeter-style, beyond what held-out data allows)."),
-    GateRule("linkability_risk", "linkability_risk_max", "<=",
-             "Risk that the synthetic data lets an attacker link two halves of a real person's record."),
-    GateRule("inference_risk", "inference_risk_max", "<=",
-             "Risk that the synthetic data lets an attacker infer a hidden attribute of a real person "
-             "(the worst column)."),
+    GateRule("singling_out_risk_low", "singling_out_risk_max", "<=",
+             "Risk that the synthetic data lets an attacker single out one real person, beyond what "
+             "held-out data allows: the lower end of its 95% interval, so the gate fails when the "
+             "attack is shown to beat the bound."),
+    GateRule("linkability_risk_low", "linkability_risk_max", "<=",
+             "Risk that the synthetic data lets an attacker link two halves of a real person's record: "
+             "the lower end of its 95% interval."),
+    GateRule("inference_risk_low", "inference_risk_max", "<=",
+             "Risk that the synthetic data lets an attacker infer a hidden attribute of a real person, "
+             "for the worst column: the lower end of its 95% interval."),
     GateRule("quality_score", "quality_score_min", ">=",
              "Overall statistical similarity of synthetic to real data (SDMetrics quality score, 0 to 1)."),
     GateRule("utility_ratio", "utility_ratio_min", ">=",
@@ -94,7 +100,7 @@ class EvaluationConfig(_Strict):
     ignore: tuple[str, ...] = Field(default=(), description="Columns left out of every figure (e.g. fresh ids).")
     max_rows: int = Field(default=10_000, ge=100, le=1_000_000,
                           description="Rows sampled from each table for the distance figures.")
-    fidelity_rows: int = Field(default=20_000, ge=100, le=1_000_000)
+    fidelity_rows: int = Field(default=50_000, ge=100, le=1_000_000, description="Rows sampled from each table for SDMetrics.")
     n_attacks: int = Field(default=1_000, ge=10, le=100_000, description="Attacks per anonymeter-style evaluation.")
     secrets: tuple[str, ...] | None = Field(default=None, description="Columns the inference attack targets "
                                             "(default: every column).")

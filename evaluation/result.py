@@ -16,7 +16,8 @@ FORMAT_VERSION = 1
 FIGURES = (
     "quality_score", "column_shapes", "column_pair_trends",
     "dcr_share", "nndr", "nndr_holdout", "nndr_ratio", "exact_matches", "mia_auc",
-    "singling_out_risk", "linkability_risk", "inference_risk", "utility_ratio",
+    "singling_out_risk", "linkability_risk", "inference_risk",
+    "singling_out_risk_low", "linkability_risk_low", "inference_risk_low", "utility_ratio",
 )
 
 

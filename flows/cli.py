@@ -1,4 +1,4 @@
-"""The `synthgate` command line: scan, init, check, run and demo."""
+"""The `synthgate` command line: scan, init, check, run, evaluate, report and demo."""
 from __future__ import annotations
 
 import os
@@ -195,6 +195,64 @@ def run(
     2 bad input (nothing started); 3 an unexpected failure in a stage.
     """
     run_release(spec, prefect_home)
+
+
+class TaskChoice(str, Enum):
+    AUTO = "auto"
+    CLASSIFICATION = "classification"
+    REGRESSION = "regression"
+
+
+@app.command()
+def evaluate(
+    real: Path = typer.Argument(..., help="The real rows the generator learned from (CSV or Parquet)."),
+    synthetic: Path = typer.Argument(..., help="The synthetic rows (CSV or Parquet)."),
+    holdout: Path = typer.Option(..., "--holdout", help="Real rows the generator never saw (CSV or Parquet)."),
+    target: Optional[str] = typer.Option(None, help="Column a model predicts for the utility figure."),
+    task: TaskChoice = typer.Option(TaskChoice.AUTO, help="Utility task; auto: categories classify, numbers regress."),
+    thresholds: Optional[Path] = typer.Option(None, help="YAML file of bounds (the keys of a spec's "
+                                              "evaluation.thresholds); default: synthgate's defaults."),
+    seed: int = Seed,
+    encoding: str = Encoding,
+    delimiter: str = Delimiter,
+    as_json: bool = typer.Option(False, "--json", help="Print only one JSON object with every figure."),
+) -> None:
+    """Measure fidelity, utility and privacy risk of any synthetic table against its real and holdout rows.
+
+    Exit codes: 0 every bound holds; 1 a figure is outside its bound; 2 bad input.
+    """
+    settings.configure()
+    from flows.evaluate_cli import print_evaluation, run_evaluation
+
+    try:
+        result = run_evaluation(real, synthetic, holdout, target=target, task=task.value, thresholds=thresholds,
+                                seed=seed, encoding=encoding, delimiter=delimiter)
+    except SynthgateError as exc:
+        fail(exc)
+    print_evaluation(out, result, as_json=as_json)
+    raise typer.Exit(0 if result.passed else 1)
+
+
+@app.command()
+def report(
+    release_dir: Path = typer.Argument(..., help="A published release folder (holding manifest.json)."),
+    output: Optional[Path] = typer.Option(None, "-o", "--out", help="Where to write the rebuilt report. "
+                                          "Default: ./<dataset>-<version>-report"),
+    pdf: bool = typer.Option(True, "--pdf/--no-pdf", help="Also print report.pdf with headless Chromium."),
+    verify: bool = typer.Option(False, help="Exit 1 unless the rebuilt report.html and the files it is built "
+                                "from match the manifest's sha256."),
+) -> None:
+    """Rebuild a release's report from its own files, and compare it with the published one."""
+    settings.configure()
+    from flows.evaluate_cli import rebuild_report
+
+    try:
+        outcome = rebuild_report(release_dir, output, pdf=pdf)
+    except SynthgateError as exc:
+        fail(exc)
+    for line in outcome.lines:
+        out.print(line, markup=False, highlight=False, soft_wrap=True)
+    raise typer.Exit(1 if verify and not outcome.matches else 0)
 
 
 class DemoDataset(str, Enum):

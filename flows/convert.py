@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import evaluation
 import generators
 import privacy
 from flows.spec import ColumnKind, ReleaseSpec
@@ -114,3 +115,14 @@ def generator_params(spec: ReleaseSpec) -> dict[str, Any]:
     """The generator's raw params: ``generator.params`` plus ``generator.dp`` when it is set."""
     gen = spec.generator
     return {**gen.params, **({"dp": gen.dp} if gen.dp is not None else {})}
+
+
+def evaluation_config(spec: ReleaseSpec) -> evaluation.EvaluationConfig:
+    """The spec's evaluation block as the evaluation package's config; seeded by the generator's seed."""
+    block = spec.evaluation
+    return evaluation.EvaluationConfig(
+        target=block.target, task=block.task, thresholds=block.thresholds, seed=spec.generator.seed,
+        secrets=tuple(block.secrets) if block.secrets is not None else None,
+        linkability=tuple(tuple(side) for side in block.linkability) if block.linkability is not None else None,
+        chart_min_count=block.chart_min_count,
+    )

@@ -13,6 +13,8 @@ Exception tree::
     ├── ValidationFailed            exit 1: a quality or privacy gate failed; nothing published
     ├── RiskGateFailed              exit 1: the re-identification threshold cannot be met; nothing published
     ├── PrivacyStageError           exit 3: the privacy step refused the data (its message holds no value)
+    ├── EvaluationStageError        exit 3: the evaluation could not compare the tables (no value either)
+    ├── ReportFailed                exit 3: report.html or report.pdf could not be written; nothing published
     └── StageError                  exit 3: an unexpected failure inside a stage (type only)
 """
 from __future__ import annotations
@@ -114,6 +116,22 @@ class PrivacyStageError(SynthgateError):
     def __init__(self, stage: str, reason: str) -> None:
         self.stage, self.reason = stage, reason
         super().__init__(f"stage '{stage}' failed: {reason}")
+
+
+class EvaluationStageError(SynthgateError):
+    """The evaluation could not compare the tables (an empty holdout, mismatched columns); names, kinds, counts only."""
+
+    def __init__(self, stage: str, reason: str) -> None:
+        self.stage, self.reason = stage, reason
+        super().__init__(f"stage '{stage}' failed: {reason}")
+
+
+class ReportFailed(SynthgateError):
+    """The release report could not be written or printed; nothing was published."""
+
+    def __init__(self, reason: str) -> None:
+        self.reason = reason
+        super().__init__(f"the release report failed: {reason}")
 
 
 class StageError(SynthgateError):

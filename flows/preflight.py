@@ -5,6 +5,7 @@ from dataclasses import dataclass
 
 import privacy
 from flows import convert
+from flows.errors import InputError
 from flows.keys import additional_information_key, key_from_environment
 from flows.publish import ensure_version_is_new, layout_for
 from flows.sources import SourceFacts, check_columns, read_source
@@ -44,4 +45,20 @@ def preflight(loaded: LoadedSpec) -> PreflightReport:
                                delimiter=spec.source.delimiter, encoding=spec.source.encoding)
     check_columns(list(frame.columns), list(spec.columns))
     coerce_kinds(frame, {name: col.kind.value for name, col in spec.columns.items()})
+    _check_evaluation(loaded, facts.rows)
     return PreflightReport(facts, key_id, origin, str(layout_for(loaded).release_dir))
+
+
+def _check_evaluation(loaded: LoadedSpec, rows: int) -> None:
+    """Both sides of the holdout split get rows, and the PDF printer is there when the spec wants a PDF."""
+    block = loaded.spec.evaluation
+    held_out = round(rows * block.holdout)
+    if held_out < 1 or held_out >= rows:
+        raise InputError(f"evaluation.holdout: {rows} source row(s) with a holdout of {block.holdout:g} leave "
+                         "the holdout or the training rows empty; the evaluation needs both")
+    if block.pdf:
+        import report
+
+        if report.find_chromium() is None:
+            raise InputError("evaluation.pdf: report.pdf is printed by headless Chromium, which was not found; "
+                             "install Debian's chromium (make browser) or set evaluation.pdf: false")

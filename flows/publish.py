@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import os
 import platform
 import secrets
 import shutil
@@ -13,7 +14,7 @@ from pathlib import Path
 import pandas as pd
 
 from flows import convert
-from flows.errors import VersionExistsError
+from flows.errors import ReportFailed, VersionExistsError
 from flows.sources import file_sha256
 from flows.spec import LoadedSpec
 from flows.workspace import ReleaseLayout, Workspace, read_json, steps_applied, write_json
@@ -21,6 +22,7 @@ from flows.workspace import ReleaseLayout, Workspace, read_json, steps_applied, 
 LIBRARIES = (
     "synthgate", "sdv", "rdt", "ctgan", "copulas", "sdmetrics", "torch", "pandas", "numpy", "pyarrow",
     "presidio-analyzer", "presidio-anonymizer", "spacy", "prefect", "great-expectations", "pydantic",
+    "scikit-learn", "scipy", "opacus", "jinja2",
 )
 FORMAT_VERSION = 1
 
@@ -31,6 +33,7 @@ class Published:
     data_file: str
     manifest: str
     data_docs: str
+    report: str
     rows: int
 
 
@@ -149,17 +152,68 @@ def _manifest(loaded: LoadedSpec, ws: Workspace, flow_run_id: str | None) -> dic
         "rows": {"source": ingest["rows"], "training": model.get("rows"), "synthetic": sample["rows"],
                  "discarded_copies": sample["discarded_copies"]},
         "columns": convert.released_kinds(spec, steps_applied(ws)),
+        "holdout": read_json(ws.holdout_facts),
+        "evaluation": _evaluation_facts(read_json(ws.evaluation)),
         "validation": {"success": validation["success"], "evaluated": validation["evaluated"],
                        "failed": validation["failed"]},
         "libraries": library_versions(),
     }
 
 
+def _evaluation_facts(figures: dict) -> dict:
+    gates = figures.get("gates", [])
+    return {"passed": figures.get("passed"), "gates": len(gates), "failed": sum(not g["passed"] for g in gates),
+            "file": ReleaseLayout.EVALUATION}
+
+
 def _training_facts(training: dict | None) -> dict | None:
-    """Epochs, steps and why training stopped (the per-epoch curve stays in the model directory)."""
+    """Epochs, steps, why training stopped, and the loss per epoch (none under DP: losses are withheld there)."""
     if not training:
         return None
-    return {key: training.get(key) for key in ("epochs", "steps", "stopped")}
+    facts = {key: training.get(key) for key in ("epochs", "steps", "stopped")}
+    facts["curve"] = [
+        {"epoch": point.get("epoch"), "loss": point.get("train_loss"), "val_loss": point.get("val_loss")}
+        for point in training.get("curve") or []
+    ]
+    return facts
+
+
+def _file_hashes(folder: Path) -> dict:
+    return {
+        str(path.relative_to(folder)): dict(zip(("sha256", "bytes"), file_sha256(path)))
+        for path in sorted(folder.rglob("*")) if path.is_file()
+    }
+
+
+def write_report(folder: Path, manifest: dict, *, evaluation: dict, validation: dict, pdf: bool,
+                 data_docs_href: str | None) -> list[str]:
+    """Write report.html (and report.pdf) into ``folder``; the report lists the files already there.
+
+    Raises:
+        ReportFailed: the PDF could not be printed (chromium missing or failing).
+    """
+    import report
+
+    html = report.write_report(folder, evaluation=evaluation, manifest=manifest, validation=validation,
+                               data_docs_href=data_docs_href)
+    written = [html.name]
+    if pdf:
+        try:
+            report.print_pdf(html, folder / ReleaseLayout.REPORT_PDF)
+        except report.ReportError as exc:
+            raise ReportFailed(str(exc)) from None
+        written.append(ReleaseLayout.REPORT_PDF)
+    return written
+
+
+def write_blocked_report(loaded: LoadedSpec, ws: Workspace) -> Path:
+    """A blocked run's report, in the workspace, so reviewers see why nothing was published (no PDF)."""
+    manifest = _manifest(loaded, ws, flow_run_id=None)
+    ws.report_dir.mkdir(exist_ok=True, mode=0o700)
+    write_report(ws.report_dir, manifest, evaluation=read_json(ws.evaluation),
+                 validation=read_json(ws.validation_summary), pdf=False,
+                 data_docs_href=os.path.relpath(ws.data_docs_dir / "index.html", ws.report_dir))
+    return ws.report_dir / ReleaseLayout.REPORT
 
 
 def publish_release(loaded: LoadedSpec, ws: Workspace, *, flow_run_id: str | None = None) -> Published:
@@ -178,12 +232,15 @@ def publish_release(loaded: LoadedSpec, ws: Workspace, *, flow_run_id: str | Non
         _write_parquet(synthetic, staging / layout.data_file_name, loaded, ws)
         shutil.copytree(ws.data_docs_dir, staging / layout.DATA_DOCS)
         shutil.copyfile(ws.validation_summary, staging / layout.VALIDATION)
+        shutil.copyfile(ws.evaluation, staging / layout.EVALUATION)
         manifest = _manifest(loaded, ws, flow_run_id)
         (staging / layout.CARD).write_text(_card(loaded, manifest, layout.data_file_name), encoding="utf-8")
-        manifest["files"] = {
-            str(path.relative_to(staging)): dict(zip(("sha256", "bytes"), file_sha256(path)))
-            for path in sorted(staging.rglob("*")) if path.is_file()
-        }
+        # The report shows every file's hash but its own: hash, render, then hash again.
+        manifest["files"] = _file_hashes(staging)
+        write_report(staging, manifest, evaluation=read_json(ws.evaluation),
+                     validation=read_json(ws.validation_summary), pdf=loaded.spec.evaluation.pdf,
+                     data_docs_href=f"{layout.DATA_DOCS}/index.html")
+        manifest["files"] = _file_hashes(staging)
         write_json(staging / layout.MANIFEST, manifest)
         # A published version is never empty, so rename() refuses to replace one that appeared
         # meanwhile (ENOTEMPTY); the explicit check above gives the friendly message.
@@ -196,5 +253,5 @@ def publish_release(loaded: LoadedSpec, ws: Workspace, *, flow_run_id: str | Non
     return Published(
         release_dir=str(final), data_file=str(final / layout.data_file_name),
         manifest=str(final / layout.MANIFEST), data_docs=str(final / layout.DATA_DOCS / "index.html"),
-        rows=len(synthetic),
+        report=str(final / layout.REPORT), rows=len(synthetic),
     )

@@ -1,4 +1,4 @@
-"""The release flow: ingest → pseudonymise → train → sample → validate → publish."""
+"""The release flow: ingest → pseudonymise → train → sample → evaluate → validate → publish."""
 from __future__ import annotations
 
 from prefect import flow
@@ -31,6 +31,7 @@ def release(spec_path: str, dataset: str = "", version: str = "", run_id: str = 
     tasks.pseudonymise(loaded, ws)
     trained = tasks.train(loaded, ws)
     tasks.sample(loaded, ws)
+    tasks.evaluate(loaded, ws)  # before validate: its figures are expectations of the suite
     tasks.validate(loaded, ws)
     published = tasks.publish(loaded, ws, str(flow_run.id) if flow_run.id else None)
     return {"workspace": str(ws.root), "published": published, "train_seconds": trained.train_seconds,

@@ -16,6 +16,7 @@ from pydantic_core import PydanticCustomError
 
 from flows.errors import SpecError
 
+import evaluation
 import generators
 import privacy
 
@@ -149,6 +150,21 @@ class ValidationSpec(StrictModel):
     null_rate_tolerance: float = Field(default=0.05, ge=0.0, le=1.0)
 
 
+class EvaluationSpec(StrictModel):
+    """The holdout, the utility target and the bounds every published figure must keep."""
+
+    holdout: float = Field(default=0.2, gt=0.0, lt=1.0, description="Share of the pseudonymised rows kept out "
+                           "of training: the control for every privacy figure and the test set for utility.")
+    target: str | None = Field(default=None, description="A learned column the utility model predicts.")
+    task: evaluation.Task = evaluation.Task.AUTO
+    thresholds: evaluation.Thresholds = evaluation.Thresholds()
+    secrets: list[str] | None = Field(default=None, description="Columns the inference attack targets (default: all).")
+    linkability: tuple[list[str], list[str]] | None = Field(
+        default=None, description="The two column sets the linkability attack joins (default: the columns split in two).")
+    chart_min_count: int = Field(default=10, ge=1, le=10_000, description="Fewest real rows behind any chart bin.")
+    pdf: bool = Field(default=True, description="Print report.pdf with headless Chromium (needs Debian's chromium).")
+
+
 class RiskSpec(StrictModel):
     """Re-identification risk of the pseudonymised table: a threshold and the steps that reach it."""
 
@@ -170,6 +186,7 @@ class ReleaseSpec(StrictModel):
     sample: SampleSpec
     output: OutputSpec
     validation: ValidationSpec = ValidationSpec()
+    evaluation: EvaluationSpec = EvaluationSpec()
     risk: RiskSpec | None = None
 
 
@@ -294,6 +311,8 @@ def _first_problem(exc: ValidationError) -> tuple[str, str]:
     if first["type"] == "extra_forbidden":
         # An unknown key inside a privacy model (a rule or a risk step): name that model's keys.
         key = kept.pop()
+        if model is None and kept == ["evaluation", "thresholds"]:
+            model = evaluation.Thresholds
         allowed = sorted(model.model_fields) if model is not None else []
         close = difflib.get_close_matches(key, allowed, n=1)
         message = f"unknown key '{key}'" + (f" (did you mean '{close[0]}'?)" if close else "")
@@ -336,6 +355,7 @@ def _check_semantics(loaded: LoadedSpec, shown: str) -> None:
             raise SpecError(shown, "privacy.additional_information.path", str(exc)) from None
     if spec.risk is not None:
         _check_risk(spec, shown)
+    _check_evaluation(spec, shown)
     if spec.privacy.key_secret_block is not None and not re.match(r"^[a-z0-9-]+$", spec.privacy.key_secret_block):
         raise SpecError(shown, "privacy.key_secret_block", "a Prefect block name: lower-case letters, digits, hyphens")
 
@@ -370,3 +390,24 @@ def _check_risk(spec: ReleaseSpec, shown: str) -> None:
                             f"{step.column!r}, which is {kind} at this step; the rule accepts: "
                             f"{', '.join(sorted(step.rule.accepts_kinds))}")
         kinds[step.column] = step.rule.output_kind(kind)
+
+
+def _check_evaluation(spec: ReleaseSpec, shown: str) -> None:
+    """The target, secret and linkability columns are columns the generator learns."""
+    from flows import convert  # convert imports this module
+
+    block = spec.evaluation
+    learned = convert.learned_kinds(spec)
+    allowed = ", ".join(learned) or "none"
+    named = [("evaluation.target", block.target)] if block.target is not None else []
+    named += [(f"evaluation.secrets.{i}", name) for i, name in enumerate(block.secrets or [])]
+    for side, names in enumerate(block.linkability or ()):
+        named += [(f"evaluation.linkability.{side}.{i}", name) for i, name in enumerate(names)]
+    for location, name in named:
+        if name not in learned:
+            raise SpecError(shown, location, f"{name!r} is not a column the generator learns (dropped, identifier "
+                            f"and text columns never reach it); allowed: {allowed}")
+    if block.linkability is not None:
+        left, right = map(set, block.linkability)
+        if not left or not right or left & right:
+            raise SpecError(shown, "evaluation.linkability", "two non-empty column lists with no column in both")

@@ -15,13 +15,21 @@ import pandas as pd
 from prefect import get_run_logger, task
 from prefect.cache_policies import NO_CACHE
 
+import evaluation
 import expectations
 import generators
 import privacy
 from flows import convert
-from flows.errors import PrivacyStageError, RiskGateFailed, StageError, SynthgateError, ValidationFailed
+from flows.errors import (
+    EvaluationStageError,
+    PrivacyStageError,
+    RiskGateFailed,
+    StageError,
+    SynthgateError,
+    ValidationFailed,
+)
 from flows.keys import additional_information_key, resolve_key
-from flows.publish import publish_release
+from flows.publish import publish_release, write_blocked_report
 from flows.sources import SourceFacts, check_columns, read_source
 from flows.spec import LoadedSpec
 from flows.tables import coerce_kinds
@@ -45,6 +53,9 @@ def stage(name: str):
             except privacy.PrivacyError as exc:
                 # Built from column names, rules and counts only (privacy/errors.py), so it may be shown.
                 raise PrivacyStageError(name, str(exc)) from None
+            except evaluation.EvaluationError as exc:
+                # Column names, kinds and counts only (evaluation/errors.py).
+                raise EvaluationStageError(name, str(exc)) from None
             except Exception as exc:
                 if os.environ.get("SYNTHGATE_DEBUG") == "1":
                     traceback.print_exc(file=sys.__stderr__)
@@ -108,9 +119,17 @@ def pseudonymise(loaded: LoadedSpec, ws: Workspace) -> PseudonymiseResult:
         result, facts["risk"] = _reduce_risk(loaded, result)
     result.to_parquet(ws.pseudonymised_table, index=False)
     write_json(ws.privacy_report, facts)
-    training = result[list(convert.learned_kinds(spec, facts.get("risk", {}).get("steps_applied", 0)))]
-    training.to_parquet(ws.training_table, index=False)
-    return PseudonymiseResult(report.key_id, actions, len(training), training.shape[1])
+    learned = result[list(convert.learned_kinds(spec, facts.get("risk", {}).get("steps_applied", 0)))]
+    # The holdout is drawn before training and never reaches the generator: it is the control
+    # of every privacy figure and the test set of the utility model.
+    split = evaluation.split_holdout(learned, spec.evaluation.holdout, seed=spec.generator.seed)
+    split.training.to_parquet(ws.training_table, index=False)
+    split.holdout.to_parquet(ws.holdout_table, index=False)
+    pd.DataFrame({"holdout": split.mask}).to_parquet(ws.holdout_mask, index=False)
+    write_json(ws.holdout_facts, split.facts())
+    log.info("pseudonymise: %d rows held out (%.0f%%) for the evaluation, %d rows for training",
+             len(split.holdout), 100 * split.fraction, len(split.training))
+    return PseudonymiseResult(report.key_id, actions, len(split.training), split.training.shape[1])
 
 
 def _keep_additional_information(loaded: LoadedSpec, ws: Workspace, applied, key_id: str | None) -> dict:
@@ -215,11 +234,14 @@ def validate(loaded: LoadedSpec, ws: Workspace) -> dict:
     """Run the quality suite and the privacy gates; Data Docs go to the workspace."""
     spec = loaded.spec
     ids, sensitive = convert.identifier_columns(spec), convert.sensitive_columns(spec)
+    figures = _metric_gates(ws)
     synthetic = pd.read_parquet(ws.synthetic_table)
     training = pd.read_parquet(ws.training_table)
     pseudonymised = pd.read_parquet(ws.pseudonymised_table, columns=ids)
     raw = pd.read_parquet(ws.raw_table, columns=sensitive)
-    reference = pd.concat([training, pseudonymised[ids]], axis=1)[convert.released_columns(spec)]
+    held_out = pd.read_parquet(ws.holdout_mask)["holdout"].to_numpy()
+    training_ids = pseudonymised[ids][~held_out].reset_index(drop=True)  # the identifiers of the training rows
+    reference = pd.concat([training, training_ids], axis=1)[convert.released_columns(spec)]
     profile = expectations.profile_training(reference, convert.released_kinds(spec, steps_applied(ws)))
     placeholder = generators.get_generator(spec.generator.kind).rare_placeholder
     if placeholder is not None:  # the generator's stand-in for categories too rare to learn is allowed
@@ -240,16 +262,58 @@ def validate(loaded: LoadedSpec, ws: Workspace) -> dict:
             tolerances=expectations.Tolerances(null_rate=spec.validation.null_rate_tolerance),
         ),
         privacy_suite=expectations.build_privacy_suite(),
+        evaluation_suite=expectations.build_evaluation_suite(figures),
+        evaluation_frame=expectations.evaluation_frame(figures),
     )
     write_json(ws.validation_summary, summary.to_dict())
     log = get_run_logger()
     log.info("validate: %d of %d expectations passed", summary.evaluated - summary.failed, summary.evaluated)
-    if not summary.success:
-        lines = expectations.render_failures(summary)
+    # A bounded figure that could not be measured has no expectation to fail in GX; it blocks all the same.
+    unmeasured = [f"release_evaluation: {g['metric']} could not be measured, and its bound applies"
+                  for g in read_json(ws.evaluation)["gates"] if g["value"] is None and not g["passed"]]
+    if not summary.success or unmeasured:
+        lines = expectations.render_failures(summary) + unmeasured
         for line in lines:
             log.error("validate: %s", line)
+        report = write_blocked_report(loaded, ws)
+        log.error("validate: nothing published; the report for reviewers is %s", report)
         raise ValidationFailed(lines, str(ws.data_docs_dir))
     return {"evaluated": summary.evaluated, "failed": summary.failed}
+
+
+def _metric_gates(ws: Workspace) -> list:
+    """The evaluation's gates as GX metric gates: every figure becomes an expectation."""
+    gates = read_json(ws.evaluation)["gates"]
+    return [
+        expectations.MetricGate(
+            metric=gate["metric"], value=gate["value"], description=gate["description"],
+            **({"max_value": gate["bound"]} if gate["operator"] == "<=" else {"min_value": gate["bound"]}),
+        )
+        for gate in gates
+    ]
+
+
+@task(name="evaluate", **TASK_OPTIONS)
+@stage("evaluate")
+def evaluate(loaded: LoadedSpec, ws: Workspace) -> dict:
+    """Measure fidelity, utility and privacy risk of the synthetic rows against training and holdout rows."""
+    spec = loaded.spec
+    kinds = convert.learned_kinds(spec, steps_applied(ws))
+    training, holdout = pd.read_parquet(ws.training_table), pd.read_parquet(ws.holdout_table)
+    synthetic = pd.read_parquet(ws.synthetic_table, columns=list(kinds))
+    log = get_run_logger()
+    result = evaluation.evaluate(
+        training, synthetic, holdout, convert.evaluation_config(spec), kinds=kinds,
+        progress=lambda step, seconds: log.info("evaluate: %s %.1f s", step, seconds),
+    )
+    privacy_facts = read_json(ws.privacy_report)
+    write_json(ws.evaluation, {**result.to_dict(), "holdout": read_json(ws.holdout_facts),
+                               "k_anonymity": privacy_facts.get("risk")})
+    for name, reason in result.not_applicable.items():
+        log.info("evaluate: %s not applicable: %s", name, reason)
+    for gate in result.gates:
+        (log.info if gate.passed else log.error)("evaluate: %s", gate.line())
+    return {"passed": result.passed, "gates": len(result.gates), "failed": len(result.failures())}
 
 
 def _distinct_text(frame: pd.DataFrame) -> set[str]:
@@ -276,5 +340,11 @@ def read_stage_facts(ws: Workspace) -> dict:
         "privacy": read_json(ws.privacy_report),
         "model": read_json(ws.model_dir / "manifest.json"),
         "sample": read_json(ws.sample_report),
+        "evaluation": _evaluation_facts(ws),
         "validation": read_json(ws.validation_summary),
     }
+
+
+def _evaluation_facts(ws: Workspace) -> dict:
+    figures = read_json(ws.evaluation)
+    return {key: figures.get(key) for key in (*evaluation.FIGURES, "passed", "not_applicable")}

@@ -56,6 +56,20 @@ class Workspace:
         return self.root / "training.parquet"
 
     @property
+    def holdout_table(self) -> Path:
+        """Pseudonymised rows kept out of training: the control of every privacy figure."""
+        return self.root / "holdout.parquet"
+
+    @property
+    def holdout_mask(self) -> Path:
+        """One bool per pseudonymised row: True where the row went to the holdout."""
+        return self.root / "holdout_mask.parquet"
+
+    @property
+    def holdout_facts(self) -> Path:
+        return self.root / "holdout.json"
+
+    @property
     def profile(self) -> Path:
         return self.root / "profile.json"
 
@@ -78,6 +92,15 @@ class Workspace:
     @property
     def data_docs_dir(self) -> Path:
         return self.root / "validation" / "data_docs"
+
+    @property
+    def evaluation(self) -> Path:
+        return self.root / "evaluation.json"
+
+    @property
+    def report_dir(self) -> Path:
+        """Where a blocked run's report goes, for the reviewers (aggregates only, like a release's)."""
+        return self.root / "report"
 
 
 @dataclass(frozen=True)
@@ -106,6 +129,9 @@ class ReleaseLayout:
 
     MANIFEST = "manifest.json"
     VALIDATION = "validation.json"
+    EVALUATION = "evaluation.json"
+    REPORT = "report.html"
+    REPORT_PDF = "report.pdf"
     DATA_DOCS = "data_docs"
     CARD = "README.md"
 
