@@ -194,6 +194,9 @@ def write_report(folder: Path, manifest: dict, *, evaluation: dict, validation: 
     """
     import report
 
+    # As the manifest will read back from its file (sorted keys, JSON types): a rebuild from the
+    # published files then gives the same bytes.
+    manifest = json.loads(json.dumps(manifest, sort_keys=True, default=str))
     html = report.write_report(folder, evaluation=evaluation, manifest=manifest, validation=validation,
                                data_docs_href=data_docs_href)
     written = [html.name]

@@ -20,7 +20,8 @@ def covid_rows():
 def covid_release(tmp_path, covid_rows):
     """Writes the rows as CSV and the example spec re-pointed at them; returns (spec_path, frame)."""
 
-    def make(frame=None, *, version="1.0.0", rows=300, columns=None, risk=None, generator=None, **validation):
+    def make(frame=None, *, version="1.0.0", rows=300, columns=None, risk=None, generator=None, evaluation=None,
+             **validation):
         frame = covid_rows if frame is None else frame
         source = tmp_path / "source" / "covid.csv"
         source.parent.mkdir(exist_ok=True)
@@ -36,6 +37,8 @@ def covid_release(tmp_path, covid_rows):
         spec["generator"].update(generator or {})
         if validation:
             spec["validation"] = validation
+        if evaluation:
+            spec["evaluation"] = evaluation
         path = tmp_path / f"spec-{version}.yaml"
         path.write_text(yaml.safe_dump(spec, sort_keys=False))
         return path

@@ -19,6 +19,10 @@ CANARIES = {
     "note": "Call Vexcanary Plumbottom at vex.canary@example.org",  # free text (redacted)
 }
 NEEDLES = ["CANARYID7731", "Qwertanary", "Zxcanarius", "Vexcanary", "Plumbottom", "vex.canary@example.org"]
+# Learned columns reach the evaluation, its charts and the report: a category held by 3 people and one
+# extreme value must appear in none of them (value protection, chart bins of >= 10 rows, open outer bins).
+RARE_CATEGORY, EXTREME = "Canaryclinic Xq", 987654
+LEARNED_NEEDLES = [RARE_CATEGORY, str(EXTREME)]
 
 
 def _files(root: Path):
@@ -33,6 +37,8 @@ def _content(path: Path) -> bytes:
 
         frame = pq.read_table(path).to_pandas()
         data += frame.astype(str).to_csv(index=False).encode()
+    if path.suffix == ".pdf":  # its text streams are compressed: search the extracted text too
+        data += subprocess.run(["pdftotext", str(path), "-"], capture_output=True, check=True).stdout
     return data
 
 
@@ -50,6 +56,8 @@ def test_canaries_appear_nowhere_outside_the_private_workspace(covid_release, co
     rows = frame.index[::4]
     for column, canary in CANARIES.items():
         frame.loc[rows, column] = canary
+    frame.loc[frame.index[[1, 5, 9]], "clinic_name"] = RARE_CATEGORY
+    frame.loc[frame.index[2], "pan_day"] = EXTREME
     spec = covid_release(frame)
     prefect_home = tmp_path / "prefect-home"
     env = {**os.environ, "PREFECT_HOME": str(prefect_home), "SYNTHGATE_PSEUDONYM_KEY": key_env,
@@ -67,7 +75,8 @@ def test_canaries_appear_nowhere_outside_the_private_workspace(covid_release, co
     assert prefect_home.joinpath("prefect.db").exists()
     logs = done.stdout + done.stderr
     assert [n for n in NEEDLES if n in logs] == []
-    assert _hits(covid_release.tmp_path / "catalog", NEEDLES) == []
+    assert _hits(covid_release.tmp_path / "catalog", NEEDLES + LEARNED_NEEDLES) == []
+    assert {"report.html", "report.pdf", "evaluation.json"} <= {p.name for p in _files(covid_release.tmp_path / "catalog")}
     assert _hits(workspace / "model", NEEDLES) == []
     assert _hits(prefect_home, NEEDLES) == []
     # ... nor the key, nor the canary identifiers' pseudonyms, in anything published or logged
@@ -78,3 +87,4 @@ def test_canaries_appear_nowhere_outside_the_private_workspace(covid_release, co
     assert _hits(prefect_home, [key_env, *pseudonyms]) == [] and key_env not in logs
     # The check itself can fail: the canaries are in the private raw table
     assert _hits(workspace, ["Zxcanarius"]) != []
+    assert _hits(workspace, [RARE_CATEGORY]) != []

@@ -37,11 +37,17 @@ def test_release_publishes_a_verified_reproducible_dataset(prefect_harness, covi
     manifest = json.loads((out / "manifest.json").read_text())
     for name, facts in manifest["files"].items():
         assert hashlib.sha256((out / name).read_bytes()).hexdigest() == facts["sha256"]
-    assert {"covid-testing.parquet", "README.md", "validation.json", "data_docs/index.html"} <= set(manifest["files"])
+    assert {"covid-testing.parquet", "README.md", "validation.json", "data_docs/index.html", "evaluation.json",
+            "report.html", "report.pdf"} <= set(manifest["files"])
     assert manifest["privacy"]["key_id"] == privacy.PseudonymKey.from_text(key_env).key_id
     assert manifest["validation"]["success"] is True and manifest["validation"]["failed"] == 0
-    assert manifest["rows"] == {"source": 400, "training": 400, "synthetic": 300,
+    # 20% of the 400 rows are held out before training, for the evaluation
+    assert manifest["rows"] == {"source": 400, "training": 320, "synthetic": 300,
                                 "discarded_copies": manifest["rows"]["discarded_copies"]}
+    assert {k: manifest["holdout"][k] for k in ("fraction", "rows", "training_rows")} == {
+        "fraction": 0.2, "rows": 80, "training_rows": 320}
+    assert len(manifest["holdout"]["sha256"]) == 64
+    assert manifest["evaluation"]["passed"] is True and manifest["evaluation"]["gates"] >= 8
     assert manifest["privacy"]["excluded_text_columns"] == ["note"]
     assert first["published"]["rows"] == 300
 
@@ -120,7 +126,8 @@ def test_risk_steps_run_until_k_holds_and_the_manifest_records_k_before_and_afte
     assert 1 <= risk["steps_applied"] == len(risk["steps"]) <= 3
     assert risk["steps"][0]["step"] == "generalise" and risk["steps"][0]["column"] == "clinic_name"
     assert all(isinstance(size, int) for size in risk["after"]["smallest_class_sizes"])
-    assert manifest["rows"]["training"] == 400 - sum(step["rows_suppressed"] for step in risk["steps"])
+    kept = 400 - sum(step["rows_suppressed"] for step in risk["steps"])
+    assert manifest["rows"]["training"] + manifest["holdout"]["rows"] == kept  # 20% of them held out
 
 
 def test_a_risk_threshold_that_cannot_be_met_exits_1_naming_the_quasi_identifiers(
