@@ -34,6 +34,12 @@ def print_summary(console: Console, loaded: LoadedSpec, result: dict, elapsed: f
                   f"{model.get('train_seconds', 0):.1f} s on {model.get('rows')} rows")
     table.add_row("rows", f"{facts['ingest']['rows']} source -> {facts['sample']['rows']} synthetic "
                   f"({facts['sample']['discarded_copies']} copies of training rows discarded)")
+    figures = facts.get("evaluation") or {}
+    if figures:
+        shown = [f"{name} {figures[name]:.3g}" for name in
+                 ("quality_score", "dcr_share", "mia_auc", "singling_out_risk", "linkability_risk", "inference_risk")
+                 if isinstance(figures.get(name), (int, float))]
+        table.add_row("evaluation", f"{'; '.join(shown)}; exact copies {figures.get('exact_matches')}")
     validation = facts["validation"]
     table.add_row("gates", f"{validation['evaluated'] - validation['failed']}/{validation['evaluated']} "
                   "expectations passed")
@@ -45,6 +51,7 @@ def print_summary(console: Console, loaded: LoadedSpec, result: dict, elapsed: f
     table.add_row("parquet", published["data_file"])
     table.add_row("manifest", published["manifest"])
     table.add_row("data docs", published["data_docs"])
+    table.add_row("report", published["report"] + (" (and report.pdf)" if loaded.spec.evaluation.pdf else ""))
     table.add_row("workspace", result["workspace"] + " (private: raw and pseudonymised data)")
     table.add_row("elapsed", f"{elapsed:.1f} s")
     console.print(table)

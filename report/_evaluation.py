@@ -12,14 +12,19 @@ from report._words import FIDELITY, PRIVACY, UTILITY
 MAX_PAIRS = 10  # the least similar column pairs listed; the rest are in evaluation.json
 MAX_DIFFERENCES = 5
 SIDE_BY_SIDE = 10  # columns up to which the two heatmaps fit beside each other
+_LOW = "_low"  # suffix of the attack risks' gated figure: the lower end of the 95% interval
 
 
 def gate(raw: Mapping) -> dict:
     """One publish gate in words: the figure, the bound it must meet, and whether it did."""
     metric = str(raw.get("metric", "—"))
     known = PRIVACY.get(metric) or FIDELITY.get(metric)
+    label = known.label if known else metric.replace("_", " ")
+    base = PRIVACY.get(metric.removesuffix(_LOW)) if metric.endswith(_LOW) else None
+    if base is not None:  # the attack risks are gated on the lower end of their interval
+        known, label = base, f"{base.label} (lower end of its 95% interval)"
     return {
-        "metric": metric, "label": known.label if known else metric.replace("_", " "),
+        "metric": metric, "label": label,
         "value": number(raw.get("value")), "bound": f"{operator(raw.get('operator'))} {number(raw.get('bound'))}",
         "passed": raw.get("passed") is True, "description": raw.get("description") or (known.meaning if known else ""),
     }
@@ -214,11 +219,12 @@ def privacy(evaluation: Mapping) -> dict:
     na = mapping(evaluation.get("not_applicable"))
     details = mapping(evaluation.get("privacy"))
     keys = [k for k in PRIVACY if k in evaluation or k in gates]
-    keys += [k for k in gates if k not in PRIVACY and k not in FIDELITY and k not in keys]
+    keys += [k for k in gates if k not in PRIVACY and k not in FIDELITY and k not in keys
+             and not (k.endswith(_LOW) and k.removesuffix(_LOW) in keys)]
     rows = []
     for key in keys:
         known = PRIVACY.get(key)
-        value, g = evaluation.get(key), gates.get(key)
+        value, g = evaluation.get(key), gates.get(key) or _interval_gate(gates.get(key + _LOW))
         rows.append({"label": known.label if known else key.replace("_", " "),
                      "meaning": known.meaning if known else (g or {}).get("description", ""),
                      "value": score(value), "gate": g, "details": _privacy_details(key, details),
@@ -227,6 +233,13 @@ def privacy(evaluation: Mapping) -> dict:
     return {"rows": rows, "inference_columns": [
         (str(name), number(mapping(v).get("risk")), " – ".join(number(c) for c in sequence(mapping(v).get("ci"))))
         for name, v in per_column.items()]}
+
+
+def _interval_gate(low: dict | None) -> dict | None:
+    """An attack risk's gate, which bounds the lower end of its interval: say so beside the bound."""
+    if low is None:
+        return None
+    return {**low, "bound": f"{low['bound']} (lower end of its 95% interval: {low['value']})"}
 
 
 def validation(summary: Mapping, data_docs_href: str | None) -> dict:
