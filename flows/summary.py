@@ -36,8 +36,10 @@ def print_summary(console: Console, loaded: LoadedSpec, result: dict, elapsed: f
                   f"({facts['sample']['discarded_copies']} copies of training rows discarded)")
     figures = facts.get("evaluation") or {}
     if figures:
-        shown = [f"{name} {figures[name]:.3g}" for name in
-                 ("quality_score", "dcr_share", "mia_auc", "singling_out_risk", "linkability_risk", "inference_risk")
+        shown = [f"{name} {figures[name]:.3g}" + (f" (95% interval from {figures[name + '_low']:.2g})"
+                                                   if isinstance(figures.get(name + "_low"), (int, float)) else "")
+                 for name in ("quality_score", "dcr_share", "mia_auc", "singling_out_risk", "linkability_risk",
+                              "inference_risk")
                  if isinstance(figures.get(name), (int, float))]
         table.add_row("evaluation", f"{'; '.join(shown)}; exact copies {figures.get('exact_matches')}")
     validation = facts["validation"]

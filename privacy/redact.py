@@ -167,12 +167,15 @@ class TextRedactor:
     def _redact_texts(self, texts: list[str]) -> tuple[list[str], list[Counter[str]]]:
         OperatorConfig, RecognizerResult = anonymizer_types()
         engines = presidio_engines(self.language, medical_record_patterns=self.medical_record_patterns)
+        # Only the entities this language's engine recognises: Presidio warns once per text for each
+        # other one (thousands of lines on the Korean demo), and finds nothing for them anyway.
+        supported = set(engines.analyzer.get_supported_entities(self.language))
         analysed = engines.batch.analyze_iterator(
             texts,
             language=self.language,
             batch_size=self.batch_size,
             n_process=self._processes(len(texts)),
-            entities=list(self.entities),
+            entities=[e for e in self.entities if e in supported],
             score_threshold=analysis_threshold(self.score_threshold),
         )
         # "replace" without new_value writes <ENTITY_TYPE>.
