@@ -26,7 +26,10 @@ class Thresholds(_Strict):
     closer to training than to holdout rows at most a little more often than chance (0.5); a
     nearest-neighbour membership attack may do at most a little better than a coin; no
     anonymeter-style attack may be shown to gain more than 10% over the same attack on the
-    holdout. The attack risks are gated on the lower end of their 95% interval: anonymeter's
+    holdout. Figures measured on samples (DCR share, membership-inference AUC, the attack
+    risks) are gated on the lower end of their 95% interval, so a gate fails when the figure is
+    shown to be beyond its bound: on a 100-row release the DCR share of a generator that
+    memorised nothing read 0.59. For the attack risks it matters most: anonymeter's
     risk divides by (1 - control rate), so for a well-predicted column a few points of sampling
     noise read as a large risk (on the demo, 0.26 with an interval of 0.01-0.51 for a generator
     that memorised nothing), and the worst of many columns is the worst of many noisy draws.
@@ -63,15 +66,16 @@ class GateRule:
 GATES: tuple[GateRule, ...] = (
     GateRule("exact_matches", "exact_matches_max", "<=",
              "Synthetic rows that are an exact copy of a real training row."),
-    GateRule("dcr_share", "dcr_share_max", "<=",
+    GateRule("dcr_share_low", "dcr_share_max", "<=",
              "Share of synthetic rows lying closer to a training row than to a held-out real row "
-             "(0.5 means the generator did not memorise its training rows)."),
+             "(0.5 means the generator did not memorise its training rows): the lower end of its "
+             "95% interval, so the gate fails when the share is shown to exceed the bound."),
     GateRule("nndr_ratio", "nndr_ratio_min", ">=",
              "How isolated synthetic rows are from their nearest training row, relative to real "
              "held-out rows (1 is ideal; small values mean near-copies of individual records)."),
-    GateRule("mia_auc", "mia_auc_max", "<=",
+    GateRule("mia_auc_low", "mia_auc_max", "<=",
              "Success (AUC) of an attacker guessing who was in the training data from distances to "
-             "synthetic rows (0.5 is a coin toss)."),
+             "synthetic rows (0.5 is a coin toss): the lower end of its 95% interval."),
     GateRule("singling_out_risk_low", "singling_out_risk_max", "<=",
              "Risk that the synthetic data lets an attacker single out one real person, beyond what "
              "held-out data allows: the lower end of its 95% interval, so the gate fails when the "

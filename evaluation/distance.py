@@ -22,6 +22,7 @@ class DistanceResult:
     Attributes:
         dcr_share: Share of synthetic rows closer to a training row than to a holdout row
             (ties count half); training rows are subsampled to the holdout's size, so 0.5 is ideal.
+        dcr_share_low: The lower end of its 95% Wilson interval over the synthetic rows compared.
         dcr_ties: Share of synthetic rows exactly as close to both.
         nndr: 10th percentile of the synthetic rows' nearest/second-nearest distance ratio to training rows.
         nndr_holdout: The same for holdout rows: what real, unseen rows look like.
@@ -29,16 +30,19 @@ class DistanceResult:
             close to single training rows.
         mia_auc: AUC of the attack that calls a real row a member when a synthetic row lies near it,
             over equal numbers of training (members) and holdout (non-members) rows.
+        mia_auc_low: The lower end of its 95% interval (Hanley and McNeil's standard error).
         rows_compared: Rows of each real table used (the smaller table's size, capped).
         synthetic_rows: Synthetic rows used.
     """
 
     dcr_share: float
+    dcr_share_low: float
     dcr_ties: float
     nndr: float
     nndr_holdout: float
     nndr_ratio: float | None
     mia_auc: float
+    mia_auc_low: float
     rows_compared: int
     synthetic_rows: int
 
@@ -82,13 +86,17 @@ def measure_distances(
 
     # Membership inference: a training row with a synthetic row nearby is called a member.
     members, non_members = nearest(tr, sy, k=1)[0][:, 0], nearest(ho, sy, k=1)[0][:, 0]
+    share = float(closer.mean() + 0.5 * ties.mean())
+    auc = _auc(-members, -non_members)
     return DistanceResult(
-        dcr_share=float(closer.mean() + 0.5 * ties.mean()),
+        dcr_share=share,
+        dcr_share_low=_wilson_low(share, len(synthetic_s)),
         dcr_ties=float(ties.mean()),
         nndr=nndr,
         nndr_holdout=nndr_holdout,
         nndr_ratio=_ratio(nndr, nndr_holdout),
-        mia_auc=_auc(-members, -non_members),
+        mia_auc=auc,
+        mia_auc_low=_auc_low(auc, len(members), len(non_members)),
         rows_compared=n,
         synthetic_rows=len(synthetic_s),
     )
@@ -123,6 +131,23 @@ def _ratio(synthetic: float, holdout: float) -> float | None:
     if holdout > 0:
         return synthetic / holdout
     return 1.0 if synthetic == 0 else None
+
+
+_Z = 1.959963984540054  # two-sided 95%
+
+
+def _wilson_low(share: float, n: int) -> float:
+    """Lower end of the Wilson score interval of a proportion observed over n trials."""
+    centre = share + _Z**2 / (2 * n)
+    spread = _Z * np.sqrt(share * (1 - share) / n + _Z**2 / (4 * n**2))
+    return float(max(0.0, (centre - spread) / (1 + _Z**2 / n)))
+
+
+def _auc_low(auc: float, n_pos: int, n_neg: int) -> float:
+    """Lower end of the AUC's 95% interval, by Hanley and McNeil's (1982) standard error."""
+    q1, q2 = auc / (2 - auc), 2 * auc**2 / (1 + auc)
+    variance = (auc * (1 - auc) + (n_pos - 1) * (q1 - auc**2) + (n_neg - 1) * (q2 - auc**2)) / (n_pos * n_neg)
+    return float(max(0.0, auc - _Z * np.sqrt(max(variance, 0.0))))
 
 
 def _auc(positive: np.ndarray, negative: np.ndarray) -> float:

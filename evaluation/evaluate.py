@@ -15,6 +15,7 @@ from evaluation.tables import AlignedTables, align_tables
 __all__ = ["evaluate"]
 
 Progress = Callable[[str, float], None]
+_DISTANCE_FIGURES = ("dcr_share", "dcr_share_low", "nndr", "nndr_holdout", "nndr_ratio", "mia_auc", "mia_auc_low")
 
 
 def evaluate(
@@ -66,7 +67,7 @@ def evaluate(
 
     distances = run("distance", lambda: _distances(tables, config))
     if distances is not None:
-        figures.update({k: distances[k] for k in ("dcr_share", "nndr", "nndr_holdout", "nndr_ratio", "mia_auc")})
+        figures.update({k: distances[k] for k in _DISTANCE_FIGURES})
     figures["exact_matches"] = run("exact_matches", lambda: _exact(tables))
     attacks = {name: run(name, fn) for name, fn in _attacks(tables, config).items()}
     for name, result in attacks.items():
@@ -75,7 +76,7 @@ def evaluate(
         if result is None and name in run.not_applicable:
             run.not_applicable[f"{name}_risk"] = run.not_applicable[f"{name}_risk_low"] = run.not_applicable[name]
     if distances is None:
-        for key in ("dcr_share", "nndr", "nndr_holdout", "nndr_ratio", "mia_auc"):
+        for key in _DISTANCE_FIGURES:
             run.not_applicable.setdefault(key, run.not_applicable.get("distance", "not measured"))
     elif distances["nndr_ratio"] is None:
         run.not_applicable["nndr_ratio"] = "the holdout rows' own ratio is 0 while the synthetic rows' is not"

@@ -15,7 +15,7 @@ FORMAT_VERSION = 1
 #: The headline figures, each a top-level key of ``Evaluation.to_dict()`` (null when not applicable).
 FIGURES = (
     "quality_score", "column_shapes", "column_pair_trends",
-    "dcr_share", "nndr", "nndr_holdout", "nndr_ratio", "exact_matches", "mia_auc",
+    "dcr_share", "dcr_share_low", "nndr", "nndr_holdout", "nndr_ratio", "exact_matches", "mia_auc", "mia_auc_low",
     "singling_out_risk", "linkability_risk", "inference_risk",
     "singling_out_risk_low", "linkability_risk_low", "inference_risk_low", "utility_ratio",
 )

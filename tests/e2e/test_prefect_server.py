@@ -72,4 +72,4 @@ def test_a_run_is_recorded_on_the_server_named_by_prefect_api_url(prefect_server
     assert [(r["name"], r["state_type"]) for r in runs] == [("covid-testing-1.0.0", "COMPLETED")]
     tasks = _api(f"{prefect_server}/task_runs/filter", {"limit": 20})
     assert {t["name"].rsplit("-", 1)[0] for t in tasks} == {
-        "ingest", "pseudonymise", "train", "sample", "validate", "publish"}
+        "ingest", "pseudonymise", "train", "sample", "evaluate", "validate", "publish"}

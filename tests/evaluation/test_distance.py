@@ -6,7 +6,7 @@ import pandas as pd
 import pytest
 
 from evaluation import NotApplicable
-from evaluation.distance import _auc, count_exact_matches, measure_distances
+from evaluation.distance import _auc, _auc_low, _wilson_low, count_exact_matches, measure_distances
 
 KINDS = {"x": "numerical", "y": "numerical", "c": "categorical"}
 
@@ -86,3 +86,24 @@ def test_the_figures_are_reproducible_for_a_seed():
     first = measure_distances(train, synthetic, holdout, KINDS, max_rows=500, seed=4)
     again = measure_distances(train, synthetic, holdout, KINDS, max_rows=500, seed=4)
     assert first == again and first.rows_compared == 500
+
+
+def test_the_intervals_lower_ends_match_hand_computed_values():
+    # Wilson: 50 of 100 -> (0.5 + z²/200 - z*sqrt(0.0025 + z²/40000)) / (1 + z²/100) = 0.4038
+    assert _wilson_low(0.5, 100) == pytest.approx(0.4038, abs=1e-4)
+    # Hanley-McNeil at AUC 0.5, 80 + 80 rows: SE = sqrt((0.25 + 2 * 79 * (1/3 - 1/4)) / 6400) = 0.04579
+    assert _auc_low(0.5, 80, 80) == pytest.approx(0.5 - 1.959964 * 0.045787, abs=1e-4)
+    assert _wilson_low(0.0, 10) == 0.0
+
+
+def test_small_samples_widen_the_interval_but_copies_stay_beyond_any_bound():
+    # Setup
+    train, holdout = _population(80, 1), _population(80, 2)
+
+    # Run
+    copied = measure_distances(train, train.copy(), holdout, KINDS)
+    independent = measure_distances(train, _population(100, 3), holdout, KINDS)
+
+    # Assert: a perfect generator's lower ends sit below 0.55 and 0.6; copies' stay far above
+    assert independent.dcr_share_low < 0.5 and independent.mia_auc_low < 0.5
+    assert copied.dcr_share_low > 0.9 and copied.mia_auc_low > 0.9
