@@ -109,9 +109,8 @@ def count_exact_matches(train: pd.DataFrame, synthetic: pd.DataFrame) -> int:
     """
     if train.empty or synthetic.empty:
         return 0
-    keys = set(pd.util.hash_pandas_object(train, index=False).to_numpy().tolist())
-    hashed = pd.util.hash_pandas_object(synthetic, index=False).to_numpy()
-    return int(np.isin(hashed, np.fromiter(keys, dtype=hashed.dtype, count=len(keys))).sum())
+    keys = pd.util.hash_pandas_object(train, index=False).to_numpy()
+    return int(np.isin(pd.util.hash_pandas_object(synthetic, index=False).to_numpy(), keys).sum())
 
 
 def _sample(frame: pd.DataFrame, n: int, rng: np.random.Generator) -> pd.DataFrame:
@@ -121,7 +120,8 @@ def _sample(frame: pd.DataFrame, n: int, rng: np.random.Generator) -> pd.DataFra
 
 
 def _nndr_percentile(distances: np.ndarray) -> float:
-    first, second = distances[:, 0], distances[:, 1] if distances.shape[1] > 1 else distances[:, 0]
+    """10th percentile of nearest over second-nearest distance (``distances`` holds k = 2 columns)."""
+    first, second = distances[:, 0], distances[:, 1]
     # 0/0: the row equals two or more reference rows, so no single record stands out: ratio 1.
     ratio = np.divide(first, second, out=np.ones_like(first, dtype=float), where=second > 0)
     return float(np.percentile(ratio, _PERCENTILE))

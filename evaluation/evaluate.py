@@ -56,14 +56,13 @@ def evaluate(
     if fidelity is not None:
         figures.update({k: fidelity.pop(k) for k in ("quality_score", "column_shapes", "column_pair_trends")})
     charts = run("charts", lambda: _charts(tables, config)) or {}
-    utility = run("utility", lambda: _utility(tables, config)) if config.target else None
     if config.target is None:
-        run.not_applicable["utility"] = "no target column was named"
-    figures["utility_ratio"] = _utility_ratio(utility)
-    if utility is not None and figures["utility_ratio"] is None:
-        run.not_applicable["utility_ratio"] = "the real-trained model scored no better than chance"
-    elif utility is None:
-        run.not_applicable.setdefault("utility_ratio", run.not_applicable.get("utility", "no utility figure"))
+        utility, run.not_applicable["utility"] = None, "no target column was named"
+    else:
+        utility = run("utility", lambda: _utility(tables, config))
+    figures["utility_ratio"], why_not = _utility_ratio(utility)
+    if why_not is not None:
+        run.not_applicable["utility_ratio"] = run.not_applicable.get("utility", why_not)
 
     distances = run("distance", lambda: _distances(tables, config))
     if distances is not None:
@@ -157,16 +156,18 @@ def _utility(tables: AlignedTables, config: EvaluationConfig) -> dict:
     return result.to_dict()
 
 
-def _utility_ratio(utility: Mapping[str, Any] | None) -> float | None:
-    """Synthetic-trained over real-trained model: AUC for classification, R² for regression."""
+def _utility_ratio(utility: Mapping[str, Any] | None) -> tuple[float | None, str | None]:
+    """Synthetic-trained over real-trained model's skill above chance (AUC - 0.5, or R²); else why not."""
     if utility is None:
-        return None
+        return None, "no utility figure"
     key = "auc" if utility["task"] == "classification" else "r2"
     synthetic, real = utility["synthetic"].get(key), utility["real"].get(key)
     floor = 0.5 if key == "auc" else 0.0  # chance level: a ratio against it means nothing
-    if synthetic is None or real is None or real <= floor:
-        return None
-    return (synthetic - floor) / (real - floor) if key == "auc" else synthetic / real
+    if synthetic is None or real is None:
+        return None, f"the utility block has no {key} for one of the two models"
+    if real <= floor:
+        return None, "the real-trained model scored no better than chance"
+    return (synthetic - floor) / (real - floor), None
 
 
 def _distances(tables: AlignedTables, config: EvaluationConfig) -> dict:

@@ -234,7 +234,8 @@ def validate(loaded: LoadedSpec, ws: Workspace) -> dict:
     """Run the quality suite and the privacy gates; Data Docs go to the workspace."""
     spec = loaded.spec
     ids, sensitive = convert.identifier_columns(spec), convert.sensitive_columns(spec)
-    figures = _metric_gates(ws)
+    judged = read_json(ws.evaluation)["gates"]
+    figures = _metric_gates(judged)
     synthetic = pd.read_parquet(ws.synthetic_table)
     training = pd.read_parquet(ws.training_table)
     pseudonymised = pd.read_parquet(ws.pseudonymised_table, columns=ids)
@@ -270,7 +271,7 @@ def validate(loaded: LoadedSpec, ws: Workspace) -> dict:
     log.info("validate: %d of %d expectations passed", summary.evaluated - summary.failed, summary.evaluated)
     # A bounded figure that could not be measured has no expectation to fail in GX; it blocks all the same.
     unmeasured = [f"release_evaluation: {g['metric']} could not be measured, and its bound applies"
-                  for g in read_json(ws.evaluation)["gates"] if g["value"] is None and not g["passed"]]
+                  for g in judged if g["value"] is None and not g["passed"]]
     if not summary.success or unmeasured:
         lines = expectations.render_failures(summary) + unmeasured
         for line in lines:
@@ -281,9 +282,8 @@ def validate(loaded: LoadedSpec, ws: Workspace) -> dict:
     return {"evaluated": summary.evaluated, "failed": summary.failed}
 
 
-def _metric_gates(ws: Workspace) -> list:
-    """The evaluation's gates as GX metric gates: every figure becomes an expectation."""
-    gates = read_json(ws.evaluation)["gates"]
+def _metric_gates(gates: list[dict]) -> list:
+    """The evaluation's gates as GX metric gates: every measured figure becomes an expectation."""
     return [
         expectations.MetricGate(
             metric=gate["metric"], value=gate["value"], description=gate["description"],
