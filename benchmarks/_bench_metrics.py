@@ -43,8 +43,8 @@ def quality(real: pd.DataFrame, synthetic: pd.DataFrame, kinds: dict[str, str]) 
         ``quality_score`` (the mean of the two properties), ``column_shapes`` and
         ``column_pair_trends``, each in [0, 1], higher is closer to ``real``.
     """
-    import generators
-    from generators._sdv import build_metadata
+    from synthgate import generators
+    from synthgate.generators._sdv import build_metadata
     from sdv.evaluation import evaluate_quality
 
     metadata = build_metadata(generators.TableSchema.from_mapping(kinds))

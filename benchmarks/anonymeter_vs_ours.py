@@ -92,7 +92,7 @@ def run_ours(train: pd.DataFrame, synthetic: pd.DataFrame, holdout: pd.DataFrame
              options: dict) -> dict:
     """Our figures per attack, in the runner's shape, with seconds."""
     sys.path.insert(0, str(ROOT))
-    from evaluation.attacks import inference, linkability, singling_out
+    from synthgate.evaluation.attacks import inference, linkability, singling_out
 
     n_attacks, seed = options.get("n_attacks", 500), options.get("seed", 0)
     calls = {

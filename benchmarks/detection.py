@@ -102,7 +102,7 @@ def score_columns(detections_by_table: dict[str, list], labels: dict[str, list[d
 
 
 def detect_tables(labels: dict[str, list[dict]], sample_size: int) -> dict[str, list]:
-    from privacy import detect_columns
+    from synthgate.privacy import detect_columns
 
     return {
         table: detect_columns(load_table(table), sample_size=sample_size, medical_record_patterns=(MRN_PATTERN,))
@@ -147,7 +147,7 @@ def score_spans(sentences: list[dict], found: list[list[tuple[str, int, int]]], 
 
 def analyse_sentences(sentences: list[dict]) -> list[list[tuple[str, int, int]]]:
     """Spans found in each sentence, as redaction finds them."""
-    from privacy._engines import analysis_threshold, entity_threshold, merge_overlaps, presidio_engines
+    from synthgate.privacy._engines import analysis_threshold, entity_threshold, merge_overlaps, presidio_engines
 
     found = []
     for record in sentences:

@@ -38,8 +38,8 @@ def main() -> int:
 
     import pandas as pd
 
-    import evaluation
-    import generators
+    from synthgate import evaluation
+    from synthgate import generators
 
     frame, kinds = _bench_tables.gss_wages()
     frame = frame.sample(frac=1.0, random_state=_bench_tables.SEED).reset_index(drop=True)

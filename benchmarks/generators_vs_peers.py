@@ -83,7 +83,7 @@ def run_child(job_path: Path) -> None:
 
     A GeneratorError's message names columns and rules, never values, so it goes to error.json.
     """
-    import generators
+    from synthgate import generators
 
     try:
         fit_and_sample(job_path)
@@ -97,7 +97,7 @@ def fit_and_sample(job_path: Path) -> None:
     import pandas as pd
     import torch
 
-    import generators
+    from synthgate import generators
 
     job = json.loads(job_path.read_text(encoding="utf-8"))
     torch.set_num_threads(job["threads"])
@@ -211,7 +211,7 @@ def our_params(name: str, args: argparse.Namespace) -> dict:
 
 def run_generator(name: str, table, work: Path, args: argparse.Namespace) -> dict:
     """Fit and sample ``name`` on ``table`` in a child; the child's timings and the synthetic rows' path."""
-    import generators
+    from synthgate import generators
 
     out = work / name
     out.mkdir()

@@ -22,9 +22,9 @@ except (AttributeError, OSError):
 import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 
-from privacy import PseudonymKey, pseudonymise_series  # noqa: E402
-from privacy.dateshift import shift_dates, subject_offsets  # noqa: E402
-from privacy.surrogate import DigitsSurrogate, RrnSurrogate, surrogate_series  # noqa: E402
+from synthgate.privacy import PseudonymKey, pseudonymise_series  # noqa: E402
+from synthgate.privacy.dateshift import shift_dates, subject_offsets  # noqa: E402
+from synthgate.privacy.surrogate import DigitsSurrogate, RrnSurrogate, surrogate_series  # noqa: E402
 
 KEY = PseudonymKey(b"benchmark-key-not-a-secret".ljust(32, b"."))
 

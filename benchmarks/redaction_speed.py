@@ -23,12 +23,12 @@ os.environ.setdefault("TLDEXTRACT_PUBLIC_SUFFIX_LIST_URLS", "")
 
 import pandas as pd  # noqa: E402
 
-from privacy import TextRedactor  # noqa: E402
-from privacy._engines import anonymizer_types, presidio_engines  # noqa: E402
+from synthgate.privacy import TextRedactor  # noqa: E402
+from synthgate.privacy._engines import anonymizer_types, presidio_engines  # noqa: E402
 
 
 def korean_notes(count: int) -> pd.Series:
-    from flows.demo_korean import korean_clinic_table
+    from synthgate.flows.demo_korean import korean_clinic_table
 
     notes = korean_clinic_table(rows=count, seed=3)["간호기록"]
     return pd.Series([f"{note} (기록 {i})" for i, note in enumerate(notes)])  # distinct: no cache effect

@@ -17,13 +17,13 @@ os.environ.setdefault("TLDEXTRACT_PUBLIC_SUFFIX_LIST_URLS", "")
 
 import pandas as pd  # noqa: E402
 
-import expectations  # noqa: E402
-import generators  # noqa: E402
-import privacy  # noqa: E402
-from flows import convert  # noqa: E402
-from flows.demo import covid_testing_table  # noqa: E402
-from flows.spec import load_spec  # noqa: E402
-from flows.tables import coerce_kinds  # noqa: E402
+from synthgate import expectations  # noqa: E402
+from synthgate import generators  # noqa: E402
+from synthgate import privacy  # noqa: E402
+from synthgate.flows import convert  # noqa: E402
+from synthgate.flows.demo import covid_testing_table  # noqa: E402
+from synthgate.flows.spec import load_spec  # noqa: E402
+from synthgate.flows.tables import coerce_kinds  # noqa: E402
 
 SPEC = Path(__file__).resolve().parents[1] / "examples" / "covid_testing.yaml"
 

@@ -13,8 +13,8 @@ import pandas as pd
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # the repo root
 
-from privacy.anonymity import RiskThreshold, enforce_threshold  # noqa: E402
-from privacy.risk import measure_risk  # noqa: E402
+from synthgate.privacy.anonymity import RiskThreshold, enforce_threshold  # noqa: E402
+from synthgate.privacy.risk import measure_risk  # noqa: E402
 
 ROWS = 1_000_000
 QIS = ["age", "sex", "region", "visit_month", "job"]

@@ -14,7 +14,7 @@ import pandas as pd
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # the repo root
 
-from expectations import (  # noqa: E402
+from synthgate.expectations import (  # noqa: E402
     build_privacy_suite,
     build_synthetic_suite,
     privacy_gate_frame,

@@ -1,17 +1,17 @@
 """Fidelity, utility and privacy risk of a synthetic table against its training rows and a holdout."""
 
-from evaluation.config import GATES, EvaluationConfig, GateRule, Task, Thresholds
-from evaluation.errors import (
+from synthgate.evaluation.config import GATES, EvaluationConfig, GateRule, Task, Thresholds
+from synthgate.evaluation.errors import (
     EmptyTableError,
     EvaluationError,
     NotApplicable,
     TableMismatchError,
     TargetError,
 )
-from evaluation.evaluate import evaluate
-from evaluation.holdout import HoldoutSplit, split_holdout, table_sha256
-from evaluation.result import FIGURES, Evaluation, Gate
-from evaluation.tables import KINDS, AlignedTables, align_tables, infer_kind
+from synthgate.evaluation.evaluate import evaluate
+from synthgate.evaluation.holdout import HoldoutSplit, split_holdout, table_sha256
+from synthgate.evaluation.result import FIGURES, Evaluation, Gate
+from synthgate.evaluation.tables import KINDS, AlignedTables, align_tables, infer_kind
 
 __all__ = [
     "FIGURES",

@@ -7,8 +7,8 @@ from dataclasses import asdict, dataclass
 import numpy as np
 import pandas as pd
 
-from evaluation._neighbours import MixedSpace, nearest
-from evaluation.errors import NotApplicable
+from synthgate.evaluation._neighbours import MixedSpace, nearest
+from synthgate.evaluation.errors import NotApplicable
 
 __all__ = ["DistanceResult", "count_exact_matches", "measure_distances"]
 

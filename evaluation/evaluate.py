@@ -7,10 +7,10 @@ from typing import Any
 
 import pandas as pd
 
-from evaluation.config import EvaluationConfig, Task
-from evaluation.errors import NotApplicable, TargetError
-from evaluation.result import Evaluation, judge
-from evaluation.tables import AlignedTables, align_tables
+from synthgate.evaluation.config import EvaluationConfig, Task
+from synthgate.evaluation.errors import NotApplicable, TargetError
+from synthgate.evaluation.result import Evaluation, judge
+from synthgate.evaluation.tables import AlignedTables, align_tables
 
 __all__ = ["evaluate"]
 
@@ -127,7 +127,7 @@ def _check_target(config: EvaluationConfig, tables: AlignedTables, columns: list
 
 
 def _fidelity(tables: AlignedTables, config: EvaluationConfig) -> dict:
-    from evaluation.fidelity import measure_fidelity
+    from synthgate.evaluation.fidelity import measure_fidelity
 
     result = measure_fidelity(tables.train, tables.synthetic, tables.kinds, max_rows=config.fidelity_rows,
                               seed=config.seed)
@@ -135,7 +135,7 @@ def _fidelity(tables: AlignedTables, config: EvaluationConfig) -> dict:
 
 
 def _charts(tables: AlignedTables, config: EvaluationConfig) -> dict:
-    from evaluation.charts import association_matrices, distribution_charts
+    from synthgate.evaluation.charts import association_matrices, distribution_charts
 
     return {
         "distributions": distribution_charts(tables.train, tables.synthetic, tables.kinds,
@@ -145,7 +145,7 @@ def _charts(tables: AlignedTables, config: EvaluationConfig) -> dict:
 
 
 def _utility(tables: AlignedTables, config: EvaluationConfig) -> dict:
-    from evaluation.utility import measure_utility
+    from synthgate.evaluation.utility import measure_utility
 
     target = config.target
     assert target is not None
@@ -171,14 +171,14 @@ def _utility_ratio(utility: Mapping[str, Any] | None) -> tuple[float | None, str
 
 
 def _distances(tables: AlignedTables, config: EvaluationConfig) -> dict:
-    from evaluation.distance import measure_distances
+    from synthgate.evaluation.distance import measure_distances
 
     return measure_distances(tables.train, tables.synthetic, tables.holdout, tables.kinds,
                              max_rows=config.max_rows, seed=config.seed).to_dict()
 
 
 def _exact(tables: AlignedTables) -> int:
-    from evaluation.distance import count_exact_matches
+    from synthgate.evaluation.distance import count_exact_matches
 
     return count_exact_matches(tables.train, tables.synthetic)
 
@@ -192,7 +192,7 @@ def _risk_low(result: Mapping[str, Any]) -> float:
 
 
 def _attacks(tables: AlignedTables, config: EvaluationConfig) -> dict[str, Callable[[], dict]]:
-    from evaluation import attacks
+    from synthgate.evaluation import attacks
 
     common = {"n_attacks": config.n_attacks, "seed": config.seed}
     frames = (tables.train, tables.synthetic, tables.holdout, tables.kinds)

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from evaluation.errors import EmptyTableError
+from synthgate.evaluation.errors import EmptyTableError
 
 __all__ = ["HoldoutSplit", "split_holdout", "table_sha256"]
 

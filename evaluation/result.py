@@ -6,7 +6,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from evaluation.config import GATES, Thresholds
+from synthgate.evaluation.config import GATES, Thresholds
 
 __all__ = ["FIGURES", "FORMAT_VERSION", "Evaluation", "Gate", "judge"]
 

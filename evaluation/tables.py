@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from evaluation.errors import EmptyTableError, TableMismatchError
+from synthgate.evaluation.errors import EmptyTableError, TableMismatchError
 
 __all__ = ["KINDS", "AlignedTables", "align_tables", "infer_kind"]
 

@@ -9,7 +9,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from evaluation.errors import NotApplicable
+from synthgate.evaluation.errors import NotApplicable
 
 __all__ = ["UtilityResult", "measure_utility"]
 

@@ -1,21 +1,21 @@
 """Validate synthetic tables against their profile, privacy gates and evaluation figures (GX)."""
 
-from expectations.errors import (
+from synthgate.expectations.errors import (
     ExpectationsError,
     MetricGateError,
     ProfileError,
     ValidationRunError,
 )
-from expectations.gates import GATE_COLUMNS, GATE_DESCRIPTIONS, privacy_gate_frame
-from expectations.metrics import (
+from synthgate.expectations.gates import GATE_COLUMNS, GATE_DESCRIPTIONS, privacy_gate_frame
+from synthgate.expectations.metrics import (
     METRIC_EXPECTATION,
     MetricGate,
     build_evaluation_suite,
     evaluation_frame,
 )
-from expectations.profile import ColumnKind, ColumnProfile, TrainingProfile, profile_training
-from expectations.suite import Tolerances, build_privacy_suite, build_synthetic_suite
-from expectations.validate import (
+from synthgate.expectations.profile import ColumnKind, ColumnProfile, TrainingProfile, profile_training
+from synthgate.expectations.suite import Tolerances, build_privacy_suite, build_synthetic_suite
+from synthgate.expectations.validate import (
     ExpectationOutcome,
     ValidationSummary,
     render_failures,

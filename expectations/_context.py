@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from expectations.errors import ValidationRunError
+from synthgate.expectations.errors import ValidationRunError
 
 if TYPE_CHECKING:
     import great_expectations as gx

@@ -7,8 +7,8 @@ from collections.abc import Collection, Sequence
 import numpy as np
 import pandas as pd
 
-from expectations._normalise import as_text, row_keys, text_set
-from expectations.errors import ValidationRunError
+from synthgate.expectations._normalise import as_text, row_keys, text_set
+from synthgate.expectations.errors import ValidationRunError
 
 __all__ = ["GATE_COLUMNS", "GATE_DESCRIPTIONS", "privacy_gate_frame"]
 

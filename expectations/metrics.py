@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
-from expectations.errors import MetricGateError
+from synthgate.expectations.errors import MetricGateError
 
 if TYPE_CHECKING:  # great_expectations is imported lazily: `import expectations` stays fast
     import great_expectations as gx

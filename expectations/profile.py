@@ -12,8 +12,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from expectations._normalise import to_naive_utc
-from expectations.errors import ProfileError
+from synthgate.expectations._normalise import to_naive_utc
+from synthgate.expectations.errors import ProfileError
 
 __all__ = ["ColumnKind", "ColumnProfile", "TrainingProfile", "profile_training", "round_outward"]
 

@@ -8,8 +8,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-from expectations.gates import GATE_COLUMNS, GATE_DESCRIPTIONS
-from expectations.profile import ColumnKind, ColumnProfile, TrainingProfile
+from synthgate.expectations.gates import GATE_COLUMNS, GATE_DESCRIPTIONS
+from synthgate.expectations.profile import ColumnKind, ColumnProfile, TrainingProfile
 
 if TYPE_CHECKING:  # great_expectations is imported lazily: `import expectations` stays fast
     import great_expectations as gx

@@ -11,10 +11,10 @@ from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
-from expectations._context import SuiteRun, run_suites
-from expectations._normalise import gx_view
-from expectations.errors import ValidationRunError
-from expectations.metrics import METRIC_EXPECTATION
+from synthgate.expectations._context import SuiteRun, run_suites
+from synthgate.expectations._normalise import gx_view
+from synthgate.expectations.errors import ValidationRunError
+from synthgate.expectations.metrics import METRIC_EXPECTATION
 
 if TYPE_CHECKING:
     import great_expectations as gx

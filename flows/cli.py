@@ -11,8 +11,8 @@ from typing import List, Optional
 import typer
 from rich.console import Console
 
-from flows import settings
-from flows.errors import InputError, SynthgateError, ValidationFailed
+from synthgate.flows import settings
+from synthgate.flows.errors import InputError, SynthgateError, ValidationFailed
 
 app = typer.Typer(
     name="synthgate",
@@ -42,7 +42,7 @@ def fail(exc: SynthgateError) -> None:
 
 
 def _load(spec: Path):
-    from flows.spec import load_spec
+    from synthgate.flows.spec import load_spec
 
     try:
         return load_spec(spec)
@@ -64,8 +64,8 @@ def _detect(data: Path, *, sample_size: int, seed: int, encoding: str, delimiter
     """Reads DATA and runs detection; bad input ends the command with one line and exit code 2."""
     import re
 
-    import privacy
-    from flows.sources import read_source
+    from synthgate import privacy
+    from synthgate.flows.sources import read_source
 
     if len(delimiter) != 1:
         fail(InputError(f"--delimiter must be one character, not {len(delimiter)}"))
@@ -96,7 +96,7 @@ def scan(
 ) -> None:
     """Detect personal data per column (Korean and English) and propose an action; prints no value."""
     settings.configure()
-    from flows.draft import detection_record, detection_table
+    from synthgate.flows.draft import detection_record, detection_table
 
     detections, _ = _detect(
         data, sample_size=sample_size, seed=seed, encoding=encoding, delimiter=delimiter, mrn_patterns=mrn_pattern
@@ -124,7 +124,7 @@ def init(
 ) -> None:
     """Draft a release spec: kinds inferred and privacy actions proposed by the same detection as `scan`."""
     settings.configure()
-    from flows.draft import relative_source, render_draft
+    from synthgate.flows.draft import relative_source, render_draft
 
     if output.exists() and not force:
         fail(InputError(f"{output} already exists; pass --force to overwrite it"))
@@ -146,7 +146,7 @@ def init(
 def check(spec: Path = typer.Argument(..., help="The release spec (YAML).")) -> None:
     """Check a spec, its source, its key and its output version, without running anything."""
     settings.configure()
-    from flows.preflight import preflight
+    from synthgate.flows.preflight import preflight
 
     loaded = _load(spec)
     try:
@@ -161,7 +161,7 @@ def check(spec: Path = typer.Argument(..., help="The release spec (YAML).")) -> 
 def run_release(spec: Path, prefect_home: Optional[str], *, title: str = "run") -> dict:
     """Preflight, then the Prefect flow; prints the summary. Exits with the error's code on failure."""
     home = settings.configure(prefect_home)
-    from flows.preflight import preflight
+    from synthgate.flows.preflight import preflight
 
     loaded = _load(spec)
     try:
@@ -171,8 +171,8 @@ def run_release(spec: Path, prefect_home: Optional[str], *, title: str = "run") 
     mode = f"server {os.environ['PREFECT_API_URL']}" if os.environ.get("PREFECT_API_URL") else f"ephemeral, home {home}"
     out.print(f"[bold]synthgate {title}[/]: {loaded.spec.dataset.name} {loaded.spec.dataset.version} "
               f"({report.source.rows} rows); Prefect {mode}", highlight=False, soft_wrap=True)
-    from flows.release import release
-    from flows.summary import print_summary
+    from synthgate.flows.release import release
+    from synthgate.flows.summary import print_summary
 
     started = time.monotonic()
     try:
@@ -222,7 +222,7 @@ def evaluate(
     Exit codes: 0 every bound holds; 1 a figure is outside its bound; 2 bad input.
     """
     settings.configure()
-    from flows.evaluate_cli import print_evaluation, run_evaluation
+    from synthgate.flows.evaluate_cli import print_evaluation, run_evaluation
 
     try:
         result = run_evaluation(real, synthetic, holdout, target=target, task=task.value, thresholds=thresholds,
@@ -244,7 +244,7 @@ def report(
 ) -> None:
     """Rebuild a release's report from its own files, and compare it with the published one."""
     settings.configure()
-    from flows.evaluate_cli import rebuild_report
+    from synthgate.flows.evaluate_cli import rebuild_report
 
     try:
         outcome = rebuild_report(release_dir, output, pdf=pdf)
@@ -271,7 +271,7 @@ def demo(
     covid-testing: medicaldata's covid_testing table (15,524 real rows, fake names).
     korean-clinic: 3,000 fake Korean admissions in CP949 (RRNs, phones, addresses, notes), released with every PIPC step: surrogates, date shifting, k-anonymity, an encrypted re-identification table.
     """
-    from flows import demo as demo_module
+    from synthgate.flows import demo as demo_module
 
     settings.configure(prefect_home)
     spec_path = spec or demo_module.default_spec(dataset.value)

@@ -3,10 +3,10 @@ from __future__ import annotations
 
 from typing import Any
 
-import evaluation
-import generators
-import privacy
-from flows.spec import ColumnKind, ReleaseSpec
+from synthgate import evaluation
+from synthgate import generators
+from synthgate import privacy
+from synthgate.flows.spec import ColumnKind, ReleaseSpec
 
 A = privacy.Action
 

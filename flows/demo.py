@@ -6,15 +6,15 @@ from pathlib import Path
 
 from rich.console import Console
 
-from flows.errors import InputError
-from flows.keys import use_throwaway_key
-from flows.publish import layout_for
-from flows.spec import load_spec
+from synthgate.flows.errors import InputError
+from synthgate.flows.keys import use_throwaway_key
+from synthgate.flows.publish import layout_for
+from synthgate.flows.spec import load_spec
 
 
 EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
 DATASETS = {"covid-testing": "covid_testing.yaml", "korean-clinic": "korean_clinic.yaml"}
-"""The built-in demos: name -> spec in examples/ of the checkout synthgate is installed from."""
+"""The built-in demos: name -> spec in examples/, beside flows/ in the source tree and in the installed package."""
 
 
 def default_spec(dataset: str = "covid-testing") -> Path:
@@ -47,7 +47,7 @@ def _write_covid_testing(path: Path, encoding: str) -> None:
 
 
 def _write_korean_clinic(path: Path, encoding: str) -> None:
-    from flows.demo_korean import korean_clinic_table
+    from synthgate.flows.demo_korean import korean_clinic_table
 
     # CP949 in the example spec: the encoding most Korean agency exports still use.
     korean_clinic_table().to_csv(path, index=False, encoding=encoding)

@@ -12,8 +12,8 @@ import datetime as dt
 import numpy as np
 import pandas as pd
 
-from flows.errors import InputError
-from privacy import rrn_check_digit
+from synthgate.flows.errors import InputError
+from synthgate.privacy import rrn_check_digit
 
 # Diagnoses with a realistic long tail, so merge_rare and l-diversity have work to do.
 _DIAGNOSES = {

@@ -7,9 +7,9 @@ from pathlib import Path
 
 import yaml
 
-import generators
-import privacy
-from flows.sources import SourceFacts
+from synthgate import generators
+from synthgate import privacy
+from synthgate.flows.sources import SourceFacts
 
 
 def _slug(text: str) -> str:

@@ -12,11 +12,11 @@ from pydantic import ValidationError
 from rich.console import Console
 from rich.table import Table
 
-import evaluation
-from flows.errors import InputError, ReportFailed
-from flows.publish import write_report
-from flows.sources import file_sha256, read_source
-from flows.workspace import ReleaseLayout, read_json
+from synthgate import evaluation
+from synthgate.flows.errors import InputError, ReportFailed
+from synthgate.flows.publish import write_report
+from synthgate.flows.sources import file_sha256, read_source
+from synthgate.flows.workspace import ReleaseLayout, read_json
 
 
 def run_evaluation(real: Path, synthetic: Path, holdout: Path, *, target: str | None, task: str,
@@ -141,7 +141,7 @@ def rebuild_report(release_dir: Path, out_dir: Path | None, *, pdf: bool) -> Reb
     # Byte for byte as published (relative Data Docs link); the copy written above links to the release's.
     import hashlib
 
-    import report
+    from synthgate import report
 
     as_published = report.render_report(evaluation=inputs[ReleaseLayout.EVALUATION], manifest=draft,
                                         validation=inputs[ReleaseLayout.VALIDATION],

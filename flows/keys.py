@@ -4,9 +4,9 @@ from __future__ import annotations
 import os
 import secrets
 
-import privacy
-from flows.errors import KeyConfigError
-from flows.spec import PrivacySpec
+from synthgate import privacy
+from synthgate.flows.errors import KeyConfigError
+from synthgate.flows.spec import PrivacySpec
 
 _throwaway: privacy.PseudonymKey | None = None
 _throwaway_encryption: bytes | None = None

@@ -3,14 +3,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-import privacy
-from flows import convert
-from flows.errors import InputError
-from flows.keys import additional_information_key, key_from_environment
-from flows.publish import ensure_version_is_new, layout_for
-from flows.sources import SourceFacts, check_columns, read_source
-from flows.spec import LoadedSpec
-from flows.tables import coerce_kinds
+from synthgate import privacy
+from synthgate.flows import convert
+from synthgate.flows.errors import InputError
+from synthgate.flows.keys import additional_information_key, key_from_environment
+from synthgate.flows.publish import ensure_version_is_new, layout_for
+from synthgate.flows.sources import SourceFacts, check_columns, read_source
+from synthgate.flows.spec import LoadedSpec
+from synthgate.flows.tables import coerce_kinds
 
 
 @dataclass(frozen=True)
@@ -57,7 +57,7 @@ def _check_evaluation(loaded: LoadedSpec, rows: int) -> None:
         raise InputError(f"evaluation.holdout: {rows} source row(s) with a holdout of {block.holdout:g} leave "
                          "the holdout or the training rows empty; the evaluation needs both")
     if block.pdf:
-        import report
+        from synthgate import report
 
         if report.find_chromium() is None:
             raise InputError("evaluation.pdf: report.pdf is printed by headless Chromium, which was not found; "

@@ -13,11 +13,11 @@ from pathlib import Path
 
 import pandas as pd
 
-from flows import convert
-from flows.errors import ReportFailed, VersionExistsError
-from flows.sources import file_sha256
-from flows.spec import LoadedSpec
-from flows.workspace import ReleaseLayout, Workspace, read_json, steps_applied, write_json
+from synthgate.flows import convert
+from synthgate.flows.errors import ReportFailed, VersionExistsError
+from synthgate.flows.sources import file_sha256
+from synthgate.flows.spec import LoadedSpec
+from synthgate.flows.workspace import ReleaseLayout, Workspace, read_json, steps_applied, write_json
 
 LIBRARIES = (
     "synthgate", "sdv", "rdt", "ctgan", "copulas", "sdmetrics", "torch", "pandas", "numpy", "pyarrow",
@@ -192,7 +192,7 @@ def write_report(folder: Path, manifest: dict, *, evaluation: dict, validation: 
     Raises:
         ReportFailed: the PDF could not be printed (chromium missing or failing).
     """
-    import report
+    from synthgate import report
 
     # As the manifest will read back from its file (sorted keys, JSON types): a rebuild from the
     # published files then gives the same bytes.

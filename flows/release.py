@@ -4,9 +4,9 @@ from __future__ import annotations
 from prefect import flow
 from prefect.runtime import flow_run
 
-from flows import tasks
-from flows.spec import load_spec
-from flows.workspace import Workspace, new_run_id, write_json
+from synthgate.flows import tasks
+from synthgate.flows.spec import load_spec
+from synthgate.flows.workspace import Workspace, new_run_id, write_json
 
 
 def _run_name() -> str:

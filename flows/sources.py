@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from flows.errors import ColumnPlanError, SourceError
+from synthgate.flows.errors import ColumnPlanError, SourceError
 
 
 @dataclass(frozen=True)

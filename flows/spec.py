@@ -14,11 +14,11 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 from pydantic_core import PydanticCustomError
 
-from flows.errors import SpecError
+from synthgate.flows.errors import SpecError
 
-import evaluation
-import generators
-import privacy
+from synthgate import evaluation
+from synthgate import generators
+from synthgate import privacy
 
 SLUG = r"^[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?$"
 VERSION = r"^[0-9A-Za-z][0-9A-Za-z._+-]{0,31}$"
@@ -362,7 +362,7 @@ def _check_semantics(loaded: LoadedSpec, shown: str) -> None:
 
 def _check_risk(spec: ReleaseSpec, shown: str) -> None:
     """Quasi-identifiers and the sensitive column are learned columns; each step's rule fits its column."""
-    from flows import convert  # convert imports this module
+    from synthgate.flows import convert  # convert imports this module
 
     risk = spec.risk
     assert risk is not None
@@ -394,7 +394,7 @@ def _check_risk(spec: ReleaseSpec, shown: str) -> None:
 
 def _check_evaluation(spec: ReleaseSpec, shown: str) -> None:
     """The target, secret and linkability columns are columns the generator learns."""
-    from flows import convert  # convert imports this module
+    from synthgate.flows import convert  # convert imports this module
 
     block = spec.evaluation
     learned = convert.learned_kinds(spec)

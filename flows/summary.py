@@ -4,7 +4,7 @@ from __future__ import annotations
 from rich.console import Console
 from rich.table import Table
 
-from flows.spec import LoadedSpec
+from synthgate.flows.spec import LoadedSpec
 
 
 def print_summary(console: Console, loaded: LoadedSpec, result: dict, elapsed: float) -> None:

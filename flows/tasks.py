@@ -15,12 +15,12 @@ import pandas as pd
 from prefect import get_run_logger, task
 from prefect.cache_policies import NO_CACHE
 
-import evaluation
-import expectations
-import generators
-import privacy
-from flows import convert
-from flows.errors import (
+from synthgate import evaluation
+from synthgate import expectations
+from synthgate import generators
+from synthgate import privacy
+from synthgate.flows import convert
+from synthgate.flows.errors import (
     EvaluationStageError,
     PrivacyStageError,
     RiskGateFailed,
@@ -28,12 +28,12 @@ from flows.errors import (
     SynthgateError,
     ValidationFailed,
 )
-from flows.keys import additional_information_key, resolve_key
-from flows.publish import publish_release, write_blocked_report
-from flows.sources import SourceFacts, check_columns, read_source
-from flows.spec import LoadedSpec
-from flows.tables import coerce_kinds
-from flows.workspace import Workspace, additional_information_file, read_json, steps_applied, write_json
+from synthgate.flows.keys import additional_information_key, resolve_key
+from synthgate.flows.publish import publish_release, write_blocked_report
+from synthgate.flows.sources import SourceFacts, check_columns, read_source
+from synthgate.flows.spec import LoadedSpec
+from synthgate.flows.tables import coerce_kinds
+from synthgate.flows.workspace import Workspace, additional_information_file, read_json, steps_applied, write_json
 
 TASK_OPTIONS = {"persist_result": False, "cache_policy": NO_CACHE}
 

@@ -12,10 +12,10 @@ Exceptions (all in :mod:`generators.errors`)::
 torch and sdv are imported lazily inside the methods that need them, so importing this package
 is cheap. This package never imports flows, prefect, privacy or expectations.
 """
-from generators.autoregressive import AutoregressiveGenerator, AutoregressiveParams
-from generators.base import LEARNABLE_KINDS, FitReport, Generator, TableSchema
-from generators.device import resolve_device
-from generators.errors import (
+from synthgate.generators.autoregressive import AutoregressiveGenerator, AutoregressiveParams
+from synthgate.generators.base import LEARNABLE_KINDS, FitReport, Generator, TableSchema
+from synthgate.generators.device import resolve_device
+from synthgate.generators.errors import (
     DeviceUnavailableError,
     GeneratorError,
     InvalidParamsError,
@@ -23,13 +23,13 @@ from generators.errors import (
     SchemaError,
     UnknownGeneratorError,
 )
-from generators.identifiers import fresh_identifiers
-from generators.registry import DEFAULT_GENERATOR, REGISTRY, available, get_generator, parse_params, register
-from generators.progress import ProgressCallback, TrainingProgress, console_progress
-from generators.sampling import sample_without_copies
-from generators.sdv_copula import GaussianCopulaGenerator, GaussianCopulaParams
-from generators.sdv_ctgan import CTGANGenerator, CTGANParams
-from generators.sdv_tvae import TVAEGenerator, TVAEParams
+from synthgate.generators.identifiers import fresh_identifiers
+from synthgate.generators.registry import DEFAULT_GENERATOR, REGISTRY, available, get_generator, parse_params, register
+from synthgate.generators.progress import ProgressCallback, TrainingProgress, console_progress
+from synthgate.generators.sampling import sample_without_copies
+from synthgate.generators.sdv_copula import GaussianCopulaGenerator, GaussianCopulaParams
+from synthgate.generators.sdv_ctgan import CTGANGenerator, CTGANParams
+from synthgate.generators.sdv_tvae import TVAEGenerator, TVAEParams
 
 __all__ = [
     "AutoregressiveGenerator",

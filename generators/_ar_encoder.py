@@ -7,10 +7,10 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from generators import _dp_domains
-from generators._ar_columns import BooleanCodec, CategoricalCodec, ColumnCodec, NumericCodec, codec_from_state
-from generators.base import TableSchema
-from generators.errors import SchemaError
+from synthgate.generators import _dp_domains
+from synthgate.generators._ar_columns import BooleanCodec, CategoricalCodec, ColumnCodec, NumericCodec, codec_from_state
+from synthgate.generators.base import TableSchema
+from synthgate.generators.errors import SchemaError
 
 MAX_DECIMALS = 6
 DISCRETE_COVER = 0.95  # share of rows the protected values must hold for one token per value

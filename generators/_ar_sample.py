@@ -4,8 +4,8 @@ from __future__ import annotations
 import numpy as np
 import torch
 
-from generators._ar_columns import NULL
-from generators._ar_network import ARNetwork
+from synthgate.generators._ar_columns import NULL
+from synthgate.generators._ar_network import ARNetwork
 
 CHUNK = 65_536  # rows drawn at once: bounds memory whatever n is
 

@@ -11,8 +11,8 @@ from typing import Any
 import numpy as np
 import torch
 
-from generators._ar_network import ARNetwork, nll
-from generators.progress import ProgressCallback, TrainingProgress
+from synthgate.generators._ar_network import ARNetwork, nll
+from synthgate.generators.progress import ProgressCallback, TrainingProgress
 
 VAL_ORDERS = 4  # random column orders the validation loss also scores
 
@@ -173,7 +173,7 @@ def train_private(network: ARNetwork, tokens: np.ndarray, config: TrainConfig, p
     from opacus.optimizers import DPOptimizer
     from opacus.utils.batch_memory_manager import BatchMemoryManager
 
-    from generators._ar_network import _register_grad_sampler
+    from synthgate.generators._ar_network import _register_grad_sampler
 
     _register_grad_sampler()
     generator = torch.Generator().manual_seed(plan.secret_seed)

@@ -7,10 +7,10 @@ import numpy as np
 import pandas as pd
 from pandas.api import types as ptypes
 
-from generators.errors import GeneratorError, SchemaError
+from synthgate.generators.errors import GeneratorError, SchemaError
 
 if TYPE_CHECKING:
-    from generators.base import TableSchema
+    from synthgate.generators.base import TableSchema
 
 # Output dtype per kind; numerical and boolean columns pick a nullable variant when nulls were seen.
 _NULLABLE = {"int64": "Int64", "bool": "boolean"}

@@ -15,9 +15,9 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from generators._seeding import derive_seed
-from generators.base import Generator, TableSchema
-from generators.errors import GeneratorError
+from synthgate.generators._seeding import derive_seed
+from synthgate.generators.base import Generator, TableSchema
+from synthgate.generators.errors import GeneratorError
 
 TABLE = "table"
 # SDV 2.0 ignores `computer_representation` (FutureWarning); integer-ness is kept by our own cast.

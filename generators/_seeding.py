@@ -7,7 +7,7 @@ from contextlib import contextmanager
 
 import numpy as np
 
-from generators.errors import GeneratorError
+from synthgate.generators.errors import GeneratorError
 
 # np.random.seed and torch.Generator both accept seeds below 2**32; one bound keeps all three agreeing.
 SEED_LIMIT = 2**32

@@ -18,13 +18,13 @@ import numpy as np
 import pandas as pd
 from pydantic import Field, model_validator
 
-from generators._ar_columns import RARE
-from generators._ar_encoder import EncodingOptions, PrivateDomains, TableEncoder, needed_releases
-from generators._params import GeneratorParams, LaxFloat
-from generators._seeding import derive_seed
-from generators.base import Generator, TableSchema
-from generators.constraints import Constraints, check_constraints, describe, sample_satisfying, satisfied
-from generators.errors import GeneratorError, SchemaError
+from synthgate.generators._ar_columns import RARE
+from synthgate.generators._ar_encoder import EncodingOptions, PrivateDomains, TableEncoder, needed_releases
+from synthgate.generators._params import GeneratorParams, LaxFloat
+from synthgate.generators._seeding import derive_seed
+from synthgate.generators.base import Generator, TableSchema
+from synthgate.generators.constraints import Constraints, check_constraints, describe, sample_satisfying, satisfied
+from synthgate.generators.errors import GeneratorError, SchemaError
 
 DomainValue = Annotated[str | int | float | bool, Field(union_mode="left_to_right")]
 
@@ -119,7 +119,7 @@ class AutoregressiveGenerator(Generator):
         return {name: {"int64": "Int64", "bool": "boolean"}.get(dtype, dtype) for name, dtype in dtypes.items()}
 
     def _fit(self, frame: pd.DataFrame, schema: TableSchema) -> None:
-        from generators import _ar_train
+        from synthgate.generators import _ar_train
 
         params = self.params
         check_constraints(params.constraints, schema)
@@ -140,7 +140,7 @@ class AutoregressiveGenerator(Generator):
                           "best_val_loss": outcome.best_val_loss, "curve": outcome.curve}
 
     def _fit_private(self, frame: pd.DataFrame, schema: TableSchema, options: EncodingOptions, config: Any) -> Any:
-        from generators import _ar_train, _dp_domains, dp_accounting
+        from synthgate.generators import _ar_train, _dp_domains, dp_accounting
 
         dp = self.params.dp
         declared = {name: domain.model_dump(exclude_none=True) for name, domain in dp.domains.items()}
@@ -174,7 +174,7 @@ class AutoregressiveGenerator(Generator):
         return outcome
 
     def _new_network(self, state: dict[str, Any] | None = None) -> Any:
-        from generators._ar_network import ARNetwork
+        from synthgate.generators._ar_network import ARNetwork
 
         assert self._encoder is not None
         sizes = self.params.dp or self.params  # DP trains a smaller network (its own hidden, embedding_cap)
@@ -187,7 +187,7 @@ class AutoregressiveGenerator(Generator):
     # --- sample ------------------------------------------------------------------------------
 
     def _draw(self, size: int, seed: int, fixed: pd.DataFrame | None) -> pd.DataFrame:
-        from generators._ar_sample import sample_tokens
+        from synthgate.generators._ar_sample import sample_tokens
 
         assert self._encoder is not None
         tokens, columns = None, ()

@@ -11,11 +11,11 @@ from typing import Any, ClassVar
 import pandas as pd
 from pydantic import BaseModel, ValidationError
 
-from generators import _frames, model_dir
-from generators._seeding import check_seed, seeded
-from generators.device import check_device_name, resolve_device
-from generators.errors import GeneratorError, InvalidParamsError, ModelDirectoryError, SchemaError
-from generators.progress import ProgressCallback
+from synthgate.generators import _frames, model_dir
+from synthgate.generators._seeding import check_seed, seeded
+from synthgate.generators.device import check_device_name, resolve_device
+from synthgate.generators.errors import GeneratorError, InvalidParamsError, ModelDirectoryError, SchemaError
+from synthgate.generators.progress import ProgressCallback
 
 # Ids and free text are never learned: flows removes them before fit and attaches fresh ids after.
 LEARNABLE_KINDS = ("numerical", "categorical", "datetime", "boolean")
@@ -229,7 +229,7 @@ class Generator(abc.ABC):
     @classmethod
     def _class_for(cls, kind: object, directory: Path) -> type[Generator]:
         if getattr(cls, "kind", None) is None:
-            from generators.registry import get_generator  # registry imports this module
+            from synthgate.generators.registry import get_generator  # registry imports this module
 
             return get_generator(str(kind))
         if kind != cls.kind:

@@ -10,10 +10,10 @@ import numpy as np
 import pandas as pd
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-from generators import _frames
-from generators._seeding import check_seed, derive_seed
-from generators.base import TableSchema
-from generators.errors import GeneratorError, SchemaError
+from synthgate.generators import _frames
+from synthgate.generators._seeding import check_seed, derive_seed
+from synthgate.generators.base import TableSchema
+from synthgate.generators.errors import GeneratorError, SchemaError
 
 ALLOWED_KINDS = ("numerical", "datetime")
 _BOUND_RULES = {"numerical": "a number", "datetime": "a naive ISO date such as 2020-01-31"}

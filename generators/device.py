@@ -1,7 +1,7 @@
 """Resolution of the requested compute device ("auto", "cpu" or "cuda") to the one used."""
 from __future__ import annotations
 
-from generators.errors import DeviceUnavailableError
+from synthgate.generators.errors import DeviceUnavailableError
 
 DEVICES = ("auto", "cpu", "cuda")
 

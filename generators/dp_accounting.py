@@ -11,7 +11,7 @@ import warnings
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-from generators.errors import GeneratorError
+from synthgate.generators.errors import GeneratorError
 
 __all__ = [
     "ORDERS", "BudgetPlan", "DPBudgetError", "GaussianRelease", "SgdRun", "accountant_record",

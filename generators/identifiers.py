@@ -6,8 +6,8 @@ import re
 import numpy as np
 import pandas as pd
 
-from generators._seeding import check_seed
-from generators.errors import GeneratorError
+from synthgate.generators._seeding import check_seed
+from synthgate.generators.errors import GeneratorError
 
 # Pseudonyms are "ps_" + 32 hex chars; a prefix that cannot start with "ps_" plus 16 hex chars
 # can never produce one, so synthetic ids and pseudonyms are disjoint by construction.

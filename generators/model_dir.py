@@ -23,7 +23,7 @@ from importlib import metadata
 from pathlib import Path
 from typing import Any
 
-from generators.errors import ModelDirectoryError
+from synthgate.generators.errors import ModelDirectoryError
 
 FORMAT_VERSION = 1
 MODEL_FILE, CONFIG_FILE, MANIFEST_FILE = "model.pkl", "config.json", "manifest.json"

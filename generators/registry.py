@@ -6,13 +6,13 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
-from generators._params import describe_errors
-from generators.autoregressive import AutoregressiveGenerator
-from generators.base import Generator
-from generators.errors import GeneratorError, InvalidParamsError, UnknownGeneratorError
-from generators.sdv_copula import GaussianCopulaGenerator
-from generators.sdv_ctgan import CTGANGenerator
-from generators.sdv_tvae import TVAEGenerator
+from synthgate.generators._params import describe_errors
+from synthgate.generators.autoregressive import AutoregressiveGenerator
+from synthgate.generators.base import Generator
+from synthgate.generators.errors import GeneratorError, InvalidParamsError, UnknownGeneratorError
+from synthgate.generators.sdv_copula import GaussianCopulaGenerator
+from synthgate.generators.sdv_ctgan import CTGANGenerator
+from synthgate.generators.sdv_tvae import TVAEGenerator
 
 DEFAULT_GENERATOR = "autoregressive"
 

@@ -7,10 +7,10 @@ from collections.abc import Callable
 import numpy as np
 import pandas as pd
 
-from generators import _frames
-from generators._seeding import check_seed, derive_seed
-from generators.base import Generator, TableSchema
-from generators.errors import GeneratorError, SchemaError
+from synthgate.generators import _frames
+from synthgate.generators._seeding import check_seed, derive_seed
+from synthgate.generators.base import Generator, TableSchema
+from synthgate.generators.errors import GeneratorError, SchemaError
 
 Transform = Callable[[pd.DataFrame], pd.DataFrame]
 

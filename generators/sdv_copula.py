@@ -5,8 +5,8 @@ from typing import Any, ClassVar, Literal
 
 from pydantic import Field
 
-from generators._params import GeneratorParams
-from generators._sdv import SDVGenerator
+from synthgate.generators._params import GeneratorParams
+from synthgate.generators._sdv import SDVGenerator
 
 
 class GaussianCopulaParams(GeneratorParams):

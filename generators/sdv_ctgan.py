@@ -5,8 +5,8 @@ from typing import Any, ClassVar
 
 from pydantic import Field, model_validator
 
-from generators._params import GeneratorParams, LaxFloat, Layers
-from generators._sdv import SDVGenerator
+from synthgate.generators._params import GeneratorParams, LaxFloat, Layers
+from synthgate.generators._sdv import SDVGenerator
 
 
 class CTGANParams(GeneratorParams):

@@ -1,8 +1,8 @@
 """Privacy step of synthgate: detect, pseudonymise, generalise and redact columns before training."""
 
-from privacy._engines import LANGUAGES
-from privacy._risk_errors import InvalidEnforcementError, RiskThresholdNotMetError
-from privacy.anonymity import (
+from synthgate.privacy._engines import LANGUAGES
+from synthgate.privacy._risk_errors import InvalidEnforcementError, RiskThresholdNotMetError
+from synthgate.privacy.anonymity import (
     EnforcementReport,
     EnforcementStep,
     GeneraliseStep,
@@ -13,9 +13,9 @@ from privacy.anonymity import (
     enforce_threshold,
     parse_steps,
 )
-from privacy.dateshift import DateShift
-from privacy.detect import ColumnDetection, detect_columns
-from privacy.errors import (
+from synthgate.privacy.dateshift import DateShift
+from synthgate.privacy.detect import ColumnDetection, detect_columns
+from synthgate.privacy.errors import (
     ColumnActionError,
     ColumnNotFoundError,
     InvalidPlanError,
@@ -30,7 +30,7 @@ from privacy.errors import (
     AdditionalInformationError,
     UnsafeLocationError,
 )
-from privacy.generalise import (
+from synthgate.privacy.generalise import (
     RULES,
     AddressLevel,
     AgeBand,
@@ -41,10 +41,10 @@ from privacy.generalise import (
     coarsen_synthetic,
     parse_rule,
 )
-from privacy.keys import MIN_KEY_BYTES, PseudonymKey
-from privacy.kinds import KINDS, infer_kind
-from privacy.normalise import normalise_identifier
-from privacy.plan import (
+from synthgate.privacy.keys import MIN_KEY_BYTES, PseudonymKey
+from synthgate.privacy.kinds import KINDS, infer_kind
+from synthgate.privacy.normalise import normalise_identifier
+from synthgate.privacy.plan import (
     Action,
     ColumnOutcome,
     ColumnPlan,
@@ -52,12 +52,12 @@ from privacy.plan import (
     PseudonymisationReport,
     apply_plan,
 )
-from privacy.pseudonymise import pseudonymise_series
-from privacy.recognizers import KOREAN_ENTITIES
-from privacy.recognizers.kr_address import split_address
-from privacy.redact import DEFAULT_ENTITIES, TextRedactor
-from privacy.risk import RiskReport, measure_risk
-from privacy.surrogate import (
+from synthgate.privacy.pseudonymise import pseudonymise_series
+from synthgate.privacy.recognizers import KOREAN_ENTITIES
+from synthgate.privacy.recognizers.kr_address import split_address
+from synthgate.privacy.redact import DEFAULT_ENTITIES, TextRedactor
+from synthgate.privacy.risk import RiskReport, measure_risk
+from synthgate.privacy.surrogate import (
     DigitsSurrogate,
     RrnSurrogate,
     SurrogateConfig,
@@ -65,7 +65,7 @@ from privacy.surrogate import (
     rrn_check_digit,
     surrogate_series,
 )
-from privacy.vault import (
+from synthgate.privacy.vault import (
     AdditionalInformation,
     encryption_key_id,
     ensure_apart,

@@ -8,7 +8,7 @@ import threading
 from dataclasses import dataclass
 from typing import Any
 
-from privacy.errors import UnsupportedLanguageError
+from synthgate.privacy.errors import UnsupportedLanguageError
 
 __all__ = [
     "Engines",
@@ -155,7 +155,7 @@ def _build(language: str, medical_record_patterns: tuple[str, ...]) -> Engines:
     from presidio_analyzer.predefined_recognizers import SpacyRecognizer
     from presidio_anonymizer import AnonymizerEngine
 
-    from privacy.recognizers import build_recognizers
+    from synthgate.privacy.recognizers import build_recognizers
 
     _keep_values_out_of_presidio_logs()
     recognizers = build_recognizers(language, medical_record_patterns=medical_record_patterns)
@@ -171,7 +171,7 @@ def _build(language: str, medical_record_patterns: tuple[str, ...]) -> Engines:
 
 def _nlp_engine(language: str) -> Any:
     if language == "ko":
-        from privacy._korean import in_memory_nlp_engine, korean_nlp
+        from synthgate.privacy._korean import in_memory_nlp_engine, korean_nlp
 
         return in_memory_nlp_engine({"ko": korean_nlp()})
     from presidio_analyzer.nlp_engine import NlpEngineProvider

@@ -5,10 +5,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
-from privacy.errors import PrivacyError
+from synthgate.privacy.errors import PrivacyError
 
 if TYPE_CHECKING:
-    from privacy.anonymity import EnforcementReport
+    from synthgate.privacy.anonymity import EnforcementReport
 
 __all__ = ["RiskThresholdNotMetError", "InvalidEnforcementError"]
 

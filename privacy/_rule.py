@@ -7,7 +7,7 @@ from typing import Any, ClassVar
 import pandas as pd
 from pydantic import BaseModel, ConfigDict
 
-from privacy.errors import RuleNotApplicableError
+from synthgate.privacy.errors import RuleNotApplicableError
 
 __all__ = ["Rule", "rough_kind"]
 

@@ -7,10 +7,10 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
-from privacy.risk import class_diversity, class_ids, qi_codes, sensitive_codes
+from synthgate.privacy.risk import class_diversity, class_ids, qi_codes, sensitive_codes
 
 if TYPE_CHECKING:
-    from privacy.anonymity import RiskThreshold
+    from synthgate.privacy.anonymity import RiskThreshold
 
 __all__ = ["suppress_cells", "suppress_rows"]
 

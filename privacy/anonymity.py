@@ -11,11 +11,11 @@ import numpy as np
 import pandas as pd
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, model_validator
 
-from privacy._risk_errors import InvalidEnforcementError, RiskThresholdNotMetError
-from privacy.errors import ColumnActionError, ColumnNotFoundError, PrivacyError
-from privacy.generalise import GeneraliseRule
-from privacy._suppress import suppress_cells, suppress_rows
-from privacy.risk import RiskReport, measure_risk
+from synthgate.privacy._risk_errors import InvalidEnforcementError, RiskThresholdNotMetError
+from synthgate.privacy.errors import ColumnActionError, ColumnNotFoundError, PrivacyError
+from synthgate.privacy.generalise import GeneraliseRule
+from synthgate.privacy._suppress import suppress_cells, suppress_rows
+from synthgate.privacy.risk import RiskReport, measure_risk
 
 __all__ = [
     "RiskThreshold",

@@ -9,10 +9,10 @@ import numpy as np
 import pandas as pd
 from pydantic import BaseModel, ConfigDict, Field
 
-from privacy._rule import rough_kind
-from privacy.errors import RuleNotApplicableError
-from privacy.keys import PseudonymKey, hmac_many
-from privacy.pseudonymise import distinct_identifiers
+from synthgate.privacy._rule import rough_kind
+from synthgate.privacy.errors import RuleNotApplicableError
+from synthgate.privacy.keys import PseudonymKey, hmac_many
+from synthgate.privacy.pseudonymise import distinct_identifiers
 
 __all__ = ["DateShift", "DateShiftResult", "SubjectOffsets", "subject_offsets", "shift_dates"]
 

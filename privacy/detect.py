@@ -9,11 +9,11 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
-from privacy._engines import analysis_threshold, entity_threshold, merge_overlaps, presidio_engines
-from privacy.generalise import AgeBand, DateTruncate, GeneraliseRule
-from privacy.hints import NameHint, match_name_hint
-from privacy.kinds import infer_kind
-from privacy.plan import Action
+from synthgate.privacy._engines import analysis_threshold, entity_threshold, merge_overlaps, presidio_engines
+from synthgate.privacy.generalise import AgeBand, DateTruncate, GeneraliseRule
+from synthgate.privacy.hints import NameHint, match_name_hint
+from synthgate.privacy.kinds import infer_kind
+from synthgate.privacy.plan import Action
 
 __all__ = [
     "DETECT_ENTITIES",

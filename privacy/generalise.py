@@ -10,9 +10,9 @@ import numpy as np
 import pandas as pd
 from pydantic import Field, TypeAdapter, model_validator
 
-from privacy._address import parse_address
-from privacy._rule import Rule, rough_kind
-from privacy.errors import ColumnNotFoundError
+from synthgate.privacy._address import parse_address
+from synthgate.privacy._rule import Rule, rough_kind
+from synthgate.privacy.errors import ColumnNotFoundError
 
 __all__ = [
     "AgeBand",

@@ -8,7 +8,7 @@ import secrets
 from collections.abc import Iterable
 from typing import Any, NoReturn
 
-from privacy.errors import KeyTooShortError
+from synthgate.privacy.errors import KeyTooShortError
 
 __all__ = ["MIN_KEY_BYTES", "PseudonymKey", "hmac_many"]
 

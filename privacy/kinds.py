@@ -6,7 +6,7 @@ import re
 
 import pandas as pd
 
-from privacy.hints import match_name_hint
+from synthgate.privacy.hints import match_name_hint
 
 __all__ = ["KINDS", "infer_kind", "is_low_cardinality"]
 

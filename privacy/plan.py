@@ -8,7 +8,7 @@ from typing import Any
 
 import pandas as pd
 
-from privacy.errors import (
+from synthgate.privacy.errors import (
     ColumnActionError,
     ColumnNotFoundError,
     InvalidPlanError,
@@ -17,15 +17,15 @@ from privacy.errors import (
     RuleNotApplicableError,
     UnplannedColumnsError,
 )
-from privacy.dateshift import DateShift, SubjectOffsets, shift_dates, subject_offsets
-from privacy.generalise import GeneraliseRule
-from privacy.keys import PseudonymKey
-from privacy.kinds import KINDS
-from privacy.pseudonymise import distinct_identifiers, pseudonyms_of, spread
-from privacy.redact import TextRedactor
-from privacy.surrogate import SurrogateConfig, surrogate_series
-from privacy.report import AppliedPlan, ColumnOutcome, PseudonymisationReport
-from privacy.vault import AdditionalInformation
+from synthgate.privacy.dateshift import DateShift, SubjectOffsets, shift_dates, subject_offsets
+from synthgate.privacy.generalise import GeneraliseRule
+from synthgate.privacy.keys import PseudonymKey
+from synthgate.privacy.kinds import KINDS
+from synthgate.privacy.pseudonymise import distinct_identifiers, pseudonyms_of, spread
+from synthgate.privacy.redact import TextRedactor
+from synthgate.privacy.surrogate import SurrogateConfig, surrogate_series
+from synthgate.privacy.report import AppliedPlan, ColumnOutcome, PseudonymisationReport
+from synthgate.privacy.vault import AdditionalInformation
 
 __all__ = [
     "Action",

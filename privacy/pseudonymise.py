@@ -5,8 +5,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from privacy.keys import PseudonymKey
-from privacy.normalise import identifier_text, normalise_identifier
+from synthgate.privacy.keys import PseudonymKey
+from synthgate.privacy.normalise import identifier_text, normalise_identifier
 
 __all__ = ["PSEUDONYM_PREFIX", "pseudonymise_series", "distinct_identifiers"]
 

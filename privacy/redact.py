@@ -9,7 +9,7 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 
-from privacy._engines import (
+from synthgate.privacy._engines import (
     LANGUAGES,
     analysis_threshold,
     anonymizer_types,
@@ -17,7 +17,7 @@ from privacy._engines import (
     merge_overlaps,
     presidio_engines,
 )
-from privacy.errors import PrivacyError, RedactionError, UnsupportedLanguageError
+from synthgate.privacy.errors import PrivacyError, RedactionError, UnsupportedLanguageError
 
 __all__ = ["DEFAULT_ENTITIES", "PARALLEL_MIN_TEXTS", "TextRedactor"]
 
@@ -99,7 +99,7 @@ class TextRedactor:
         n_process: int | None = None,
         medical_record_patterns: Sequence[str] = (),
     ) -> None:
-        from privacy.recognizers._mrn_config import check_mrn_patterns
+        from synthgate.privacy.recognizers._mrn_config import check_mrn_patterns
 
         if language not in LANGUAGES:
             raise UnsupportedLanguageError(language, LANGUAGES)

@@ -7,7 +7,7 @@ from typing import Any
 
 import pandas as pd
 
-from privacy.vault import AdditionalInformation
+from synthgate.privacy.vault import AdditionalInformation
 
 __all__ = ["ColumnOutcome", "PseudonymisationReport", "AppliedPlan"]
 

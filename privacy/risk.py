@@ -9,7 +9,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from privacy.errors import ColumnNotFoundError
+from synthgate.privacy.errors import ColumnNotFoundError
 
 __all__ = ["RiskReport", "measure_risk"]
 

@@ -15,10 +15,10 @@ import numpy as np
 import pandas as pd
 from pydantic import BaseModel, ConfigDict, Field
 
-from privacy.errors import SurrogateSpaceExhaustedError
-from privacy.keys import PseudonymKey, hmac_many
-from privacy.normalise import canonical_shape
-from privacy.pseudonymise import distinct_identifiers, spread
+from synthgate.privacy.errors import SurrogateSpaceExhaustedError
+from synthgate.privacy.keys import PseudonymKey, hmac_many
+from synthgate.privacy.normalise import canonical_shape
+from synthgate.privacy.pseudonymise import distinct_identifiers, spread
 
 __all__ = [
     "BirthMode",

@@ -13,8 +13,8 @@ from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import Any, NoReturn
 
-from privacy.errors import AdditionalInformationError, KeyTooShortError, UnsafeLocationError
-from privacy.keys import MIN_KEY_BYTES
+from synthgate.privacy.errors import AdditionalInformationError, KeyTooShortError, UnsafeLocationError
+from synthgate.privacy.keys import MIN_KEY_BYTES
 
 __all__ = [
     "AdditionalInformation",

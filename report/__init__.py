@@ -3,9 +3,9 @@
 A leaf package: it reads plain dicts (evaluation.json, manifest.json, validation.json) and imports
 neither flows, prefect nor another leaf.
 """
-from report.errors import ChromiumMissingError, PdfPrintError, ReportError, ReportInputError
-from report.pdf import find_chromium, print_pdf
-from report.render import render_report, write_report
+from synthgate.report.errors import ChromiumMissingError, PdfPrintError, ReportError, ReportInputError
+from synthgate.report.pdf import find_chromium, print_pdf
+from synthgate.report.render import render_report, write_report
 
 __all__ = [
     "ChromiumMissingError",

@@ -5,9 +5,9 @@ from collections import Counter
 from collections.abc import Mapping
 from typing import Any
 
-from report import _svg
-from report._format import dig, is_number, mapping, number, operator, percent, plural, score, sequence
-from report._words import FIDELITY, PRIVACY, UTILITY
+from synthgate.report import _svg
+from synthgate.report._format import dig, is_number, mapping, number, operator, percent, plural, score, sequence
+from synthgate.report._words import FIDELITY, PRIVACY, UTILITY
 
 MAX_PAIRS = 10  # the least similar column pairs listed; the rest are in evaluation.json
 MAX_DIFFERENCES = 5

@@ -5,9 +5,9 @@ from collections import Counter
 from collections.abc import Mapping
 from typing import Any
 
-from report import _svg
-from report._format import compact, dig, is_number, mapping, number, percent, scientific, seconds, sequence
-from report._words import ACTIONS, ACTIONS_DONE, SAFE_RULE_PARAMS, STOPPED
+from synthgate.report import _svg
+from synthgate.report._format import compact, dig, is_number, mapping, number, percent, scientific, seconds, sequence
+from synthgate.report._words import ACTIONS, ACTIONS_DONE, SAFE_RULE_PARAMS, STOPPED
 
 # The report cannot list its own hash: it is written after the manifest.
 SELF_FILES = ("report.html", "report.pdf")

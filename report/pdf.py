@@ -7,7 +7,7 @@ import subprocess
 import tempfile
 from pathlib import Path
 
-from report.errors import ChromiumMissingError, PdfPrintError
+from synthgate.report.errors import ChromiumMissingError, PdfPrintError
 
 ENV_VAR = "SYNTHGATE_CHROMIUM"
 CANDIDATES = ("chromium", "chromium-browser", "google-chrome")

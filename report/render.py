@@ -11,9 +11,9 @@ from typing import Any
 
 import jinja2
 
-from report import _evaluation, _release
-from report._words import GLOSSARY
-from report.errors import ReportError, ReportInputError
+from synthgate.report import _evaluation, _release
+from synthgate.report._words import GLOSSARY
+from synthgate.report.errors import ReportError, ReportInputError
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 REPORT_FILE = "report.html"

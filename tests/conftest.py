@@ -14,7 +14,7 @@ os.environ["XDG_DATA_HOME"] = str(_STATE / "xdg-data")  # SDV writes a logger co
 os.environ.pop("PREFECT_API_URL", None)
 os.environ.pop("SYNTHGATE_PSEUDONYM_KEY", None)
 
-from flows import settings  # noqa: E402
+from synthgate.flows import settings  # noqa: E402
 
 settings.configure()
 

@@ -6,8 +6,8 @@ from collections.abc import Mapping, Sequence
 import numpy as np
 import pandas as pd
 
-from evaluation._neighbours import Encoded, nearest
-from evaluation.errors import NotApplicable
+from synthgate.evaluation._neighbours import Encoded, nearest
+from synthgate.evaluation.errors import NotApplicable
 
 TABLES = ("train", "synthetic", "holdout")
 

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from evaluation._neighbours import as_floats
+from synthgate.evaluation._neighbours import as_floats
 
 NULL = np.int32(np.iinfo(np.int32).max)  # the code of a null in every column; above every value's rank
 TOP = NULL - 1  # the upper end of "any value that is not null"

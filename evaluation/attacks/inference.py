@@ -6,10 +6,10 @@ from collections.abc import Mapping, Sequence
 import numpy as np
 import pandas as pd
 
-from evaluation._neighbours import MixedSpace, nearest_without
-from evaluation.attacks._common import capped, check_tables, sample_rows
-from evaluation.attacks._rates import AttackResult, rates_and_risk
-from evaluation.errors import NotApplicable
+from synthgate.evaluation._neighbours import MixedSpace, nearest_without
+from synthgate.evaluation.attacks._common import capped, check_tables, sample_rows
+from synthgate.evaluation.attacks._rates import AttackResult, rates_and_risk
+from synthgate.evaluation.errors import NotApplicable
 
 N_ATTACKS = 1_000
 TOLERANCE = 0.05  # a numerical guess within 5% of its own value is right, as anonymeter's regression mode

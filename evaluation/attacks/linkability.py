@@ -6,10 +6,10 @@ from collections.abc import Mapping, Sequence
 import numpy as np
 import pandas as pd
 
-from evaluation._neighbours import MixedSpace
-from evaluation.attacks._common import capped, check_tables, column_list, nearest_random_ties, sample_rows
-from evaluation.attacks._rates import AttackResult, rates_and_risk
-from evaluation.errors import NotApplicable
+from synthgate.evaluation._neighbours import MixedSpace
+from synthgate.evaluation.attacks._common import capped, check_tables, column_list, nearest_random_ties, sample_rows
+from synthgate.evaluation.attacks._rates import AttackResult, rates_and_risk
+from synthgate.evaluation.errors import NotApplicable
 
 N_ATTACKS = 1_000
 

@@ -8,11 +8,11 @@ from typing import Literal
 import numpy as np
 import pandas as pd
 
-from evaluation.attacks._common import capped, check_tables
-from evaluation.attacks._queries import NULL, TOP, CodedTables, Queries, RowIndex, code_tables, concat, \
+from synthgate.evaluation.attacks._common import capped, check_tables
+from synthgate.evaluation.attacks._queries import NULL, TOP, CodedTables, Queries, RowIndex, code_tables, concat, \
     count_matches, select_singling_out
-from evaluation.attacks._rates import AttackResult, rates_and_risk
-from evaluation.errors import NotApplicable
+from synthgate.evaluation.attacks._rates import AttackResult, rates_and_risk
+from synthgate.evaluation.errors import NotApplicable
 
 N_ATTACKS = 1_000
 N_COLS = 3

@@ -103,7 +103,7 @@ def build_recognizers(language: str, *, medical_record_patterns: tuple[str, ...]
     """
     from presidio_analyzer import predefined_recognizers as presidio
 
-    from privacy.recognizers._base import hangul_blind
+    from synthgate.privacy.recognizers._base import hangul_blind
 
     mine = [getattr(importlib.import_module(f"{__name__}.{module}"), name) for name, module in _CLASSES.items()]
     recognizers = [cls(supported_language=language) for cls in mine if cls.__name__ != "KrMedicalRecordRecognizer"]

@@ -15,8 +15,8 @@ import re
 from functools import cache
 from typing import Any
 
-from privacy._address import SIDO as SIDO_FORMS
-from privacy._address import parse_address
+from synthgate.privacy._address import SIDO as SIDO_FORMS
+from synthgate.privacy._address import parse_address
 
 __all__ = ["SIDO", "SIDO_ALIASES", "address_recognizer_class", "canonical_sido", "split_address"]
 
@@ -71,7 +71,7 @@ def address_recognizer_class() -> type:
     """Builds (once) the Presidio recognizer class; imports Presidio on first call."""
     from presidio_analyzer import Pattern
 
-    from privacy.recognizers._base import FoldingPatternRecognizer
+    from synthgate.privacy.recognizers._base import FoldingPatternRecognizer
 
     class KrAddressRecognizer(FoldingPatternRecognizer):
         """Finds Korean road-name and lot-number addresses."""

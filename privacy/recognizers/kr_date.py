@@ -13,7 +13,7 @@ import re
 
 from presidio_analyzer import Pattern
 
-from privacy.recognizers._base import FoldingPatternRecognizer
+from synthgate.privacy.recognizers._base import FoldingPatternRecognizer
 
 __all__ = ["KrDateRecognizer", "parse_korean_date"]
 

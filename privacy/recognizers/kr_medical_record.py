@@ -13,8 +13,8 @@ from collections.abc import Sequence
 
 from presidio_analyzer import Pattern
 
-from privacy.recognizers._base import FoldingPatternRecognizer
-from privacy.recognizers._mrn_config import DEFAULT_MRN_PATTERN, check_mrn_patterns
+from synthgate.privacy.recognizers._base import FoldingPatternRecognizer
+from synthgate.privacy.recognizers._mrn_config import DEFAULT_MRN_PATTERN, check_mrn_patterns
 
 _CONFIGURED_SCORE = 0.5
 _DEFAULT_SCORE = 0.15

@@ -26,7 +26,7 @@ from __future__ import annotations
 
 from presidio_analyzer import Pattern
 
-from privacy.recognizers._base import FoldingPatternRecognizer
+from synthgate.privacy.recognizers._base import FoldingPatternRecognizer
 
 __all__ = ["GIVEN_SYLLABLES", "NAME_STOPLIST", "SURNAMES", "KrNameRecognizer"]
 

@@ -20,7 +20,7 @@ import re
 
 from presidio_analyzer import Pattern
 
-from privacy.recognizers._base import FoldingPatternRecognizer
+from synthgate.privacy.recognizers._base import FoldingPatternRecognizer
 
 __all__ = ["AREA_CODES", "KrPhoneRecognizer"]
 

@@ -15,7 +15,7 @@ import datetime as dt
 
 from presidio_analyzer.predefined_recognizers import KrFrnRecognizer, KrRrnRecognizer
 
-from privacy.recognizers._base import fold_width
+from synthgate.privacy.recognizers._base import fold_width
 
 __all__ = ["KrFrnDateRecognizer", "KrRrnDateRecognizer", "birth_date_of"]
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from presidio_analyzer import Pattern
 
-from privacy.recognizers._base import FoldingPatternRecognizer
+from synthgate.privacy.recognizers._base import FoldingPatternRecognizer
 
 __all__ = ["PLATE_LETTERS", "PLATE_REGIONS", "KrVehiclePlateRecognizer"]
 

@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from flows.demo import covid_testing_table
+from synthgate.flows.demo import covid_testing_table
 
 EXAMPLE = Path(__file__).resolve().parents[2] / "examples" / "covid_testing.yaml"
 

@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from flows.demo import covid_testing_table
-from flows.release import release
+from synthgate.flows.demo import covid_testing_table
+from synthgate.flows.release import release
 
 pytestmark = pytest.mark.slow
 

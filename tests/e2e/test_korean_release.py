@@ -11,8 +11,8 @@ import pandas as pd
 import pytest
 import yaml
 
-import privacy
-from flows.demo_korean import korean_clinic_table
+from synthgate import privacy
+from synthgate.flows.demo_korean import korean_clinic_table
 
 pytestmark = pytest.mark.slow
 
@@ -70,7 +70,7 @@ def test_a_korean_release_applies_every_pipc_step_and_leaks_no_canary(tmp_path, 
     env.pop("PREFECT_API_URL", None)
 
     # Run: the real CLI in its own process, Prefect in ephemeral mode
-    done = subprocess.run([sys.executable, "-m", "flows.cli", "run", str(spec_path)], env=env,
+    done = subprocess.run([sys.executable, "-m", "synthgate", "run", str(spec_path)], env=env,
                           capture_output=True, text=True, timeout=900)
 
     # Assert: published, with the PIPC facts in the manifest (ids and counts only)

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-import privacy
+from synthgate import privacy
 
 pytestmark = pytest.mark.slow
 
@@ -65,7 +65,7 @@ def test_canaries_appear_nowhere_outside_the_private_workspace(covid_release, co
     env.pop("PREFECT_API_URL", None)
 
     # Run: the real CLI, Prefect in ephemeral mode with its own home
-    done = subprocess.run([sys.executable, "-m", "flows.cli", "run", str(spec)], env=env,
+    done = subprocess.run([sys.executable, "-m", "synthgate", "run", str(spec)], env=env,
                           capture_output=True, text=True, timeout=900)
 
     # Assert: it published, and nothing outside the workspace's data files holds a canary

@@ -62,7 +62,7 @@ def test_a_run_is_recorded_on_the_server_named_by_prefect_api_url(prefect_server
            "PREFECT_HOME": str(tmp_path / "client-home")}
 
     # Run
-    done = subprocess.run([sys.executable, "-m", "flows.cli", "run", str(spec)], env=env,
+    done = subprocess.run([sys.executable, "-m", "synthgate", "run", str(spec)], env=env,
                           capture_output=True, text=True, timeout=600)
 
     # Assert

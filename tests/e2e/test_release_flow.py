@@ -10,11 +10,11 @@ import pyarrow.dataset as ds
 import pyarrow.parquet as pq
 import pytest
 
-import privacy
+from synthgate import privacy
 from typer.testing import CliRunner
 
-from flows.cli import app
-from flows.release import release
+from synthgate.flows.cli import app
+from synthgate.flows.release import release
 
 pytestmark = pytest.mark.slow
 

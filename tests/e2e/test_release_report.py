@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from flows.cli import app
-from flows.release import release
+from synthgate.flows.cli import app
+from synthgate.flows.release import release
 
 pytestmark = pytest.mark.slow
 KEYS = ("quality_score", "column_shapes", "column_pair_trends", "dcr_share", "nndr", "exact_matches", "mia_auc",

@@ -8,7 +8,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from evaluation.charts import MISSING, OTHER, association_matrices, distribution_charts
+from synthgate.evaluation.charts import MISSING, OTHER, association_matrices, distribution_charts
 
 OUTLIER = 987654.321
 RARE = "CANARY-rare-category"

@@ -5,8 +5,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from evaluation import NotApplicable
-from evaluation.distance import _auc, _auc_low, _wilson_low, count_exact_matches, measure_distances
+from synthgate.evaluation import NotApplicable
+from synthgate.evaluation.distance import _auc, _auc_low, _wilson_low, count_exact_matches, measure_distances
 
 KINDS = {"x": "numerical", "y": "numerical", "c": "categorical"}
 

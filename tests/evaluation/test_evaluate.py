@@ -7,7 +7,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from evaluation import FIGURES, EvaluationConfig, TargetError, Thresholds, evaluate
+from synthgate.evaluation import FIGURES, EvaluationConfig, TargetError, Thresholds, evaluate
 
 OUTLIER = 987654.321
 RARE = "CANARY-RARE-DIAGNOSIS"

@@ -7,7 +7,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from evaluation.fidelity import measure_fidelity
+from synthgate.evaluation.fidelity import measure_fidelity
 
 KINDS = {"x": "numerical", "y": "numerical", "c": "categorical", "d": "datetime", "b": "boolean"}
 CANARY = "CANARY-Lee-770312"

@@ -4,7 +4,7 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from evaluation import EmptyTableError, split_holdout, table_sha256
+from synthgate.evaluation import EmptyTableError, split_holdout, table_sha256
 
 
 def test_the_split_is_seeded_disjoint_and_complete():

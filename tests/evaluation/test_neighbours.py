@@ -5,7 +5,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from evaluation._neighbours import MixedSpace, nearest, nearest_without, pairwise
+from synthgate.evaluation._neighbours import MixedSpace, nearest, nearest_without, pairwise
 
 KINDS = {"age": "numerical", "sex": "categorical", "smoker": "boolean"}
 
@@ -193,7 +193,7 @@ def test_matches_brute_force_on_random_mixed_frames(seed):
 
 def test_query_chunks_give_the_same_answer(monkeypatch):
     # Setup: force one query row per block
-    import evaluation._neighbours as module
+    import synthgate.evaluation._neighbours as module
 
     rng = np.random.default_rng(3)
     left, right = _random_frame(rng, 20), _random_frame(rng, 30)

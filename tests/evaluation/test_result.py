@@ -1,8 +1,8 @@
 """judge(): every bounded figure beside its bound; a figure that did not run never passes silently."""
 from __future__ import annotations
 
-from evaluation import Thresholds
-from evaluation.result import judge
+from synthgate.evaluation import Thresholds
+from synthgate.evaluation.result import judge
 
 
 def _gates(figures, thresholds=Thresholds(), not_applicable=None):

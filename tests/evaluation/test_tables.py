@@ -5,7 +5,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from evaluation import EmptyTableError, TableMismatchError, align_tables
+from synthgate.evaluation import EmptyTableError, TableMismatchError, align_tables
 
 CANARY = "CANARY-Kim-900101"
 

@@ -7,8 +7,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from evaluation.errors import NotApplicable
-from evaluation.utility import measure_utility
+from synthgate.evaluation.errors import NotApplicable
+from synthgate.evaluation.utility import measure_utility
 
 KINDS = {"x": "numerical", "c": "categorical", "d": "datetime", "b": "boolean", "y": "categorical"}
 

@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from expectations import GATE_COLUMNS, ValidationRunError, privacy_gate_frame
+from synthgate.expectations import GATE_COLUMNS, ValidationRunError, privacy_gate_frame
 
 TRAINING = pd.DataFrame(
     {

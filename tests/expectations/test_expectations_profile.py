@@ -6,8 +6,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from expectations import ColumnProfile, ProfileError, TrainingProfile, profile_training
-from expectations.profile import round_outward
+from synthgate.expectations import ColumnProfile, ProfileError, TrainingProfile, profile_training
+from synthgate.expectations.profile import round_outward
 
 
 @pytest.mark.parametrize(

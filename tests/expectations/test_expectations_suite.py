@@ -4,7 +4,7 @@ from datetime import datetime
 
 import pytest
 
-from expectations import (
+from synthgate.expectations import (
     GATE_COLUMNS,
     ColumnProfile,
     Tolerances,

@@ -10,7 +10,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from expectations import (
+from synthgate.expectations import (
     GATE_COLUMNS,
     ValidationRunError,
     build_privacy_suite,

@@ -7,7 +7,7 @@ import re
 import pandas as pd
 import pytest
 
-from expectations import (
+from synthgate.expectations import (
     GATE_COLUMNS,
     METRIC_EXPECTATION,
     MetricGate,

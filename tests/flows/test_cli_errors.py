@@ -6,7 +6,7 @@ import os
 import pytest
 from typer.testing import CliRunner
 
-from flows.cli import app
+from synthgate.flows.cli import app
 
 runner = CliRunner()
 

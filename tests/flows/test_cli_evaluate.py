@@ -8,7 +8,7 @@ import pandas as pd
 import pytest
 from typer.testing import CliRunner
 
-from flows.cli import app
+from synthgate.flows.cli import app
 
 runner = CliRunner()
 OUTLIER = 987654.321

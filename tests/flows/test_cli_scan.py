@@ -7,7 +7,7 @@ import pandas as pd
 import pytest
 from typer.testing import CliRunner
 
-from flows.cli import app
+from synthgate.flows.cli import app
 
 runner = CliRunner()
 KEYS = {"column", "entity", "confidence", "evidence_share", "sampled", "name_hint", "inferred_kind",

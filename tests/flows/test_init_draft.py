@@ -5,9 +5,9 @@ import pandas as pd
 import yaml
 from typer.testing import CliRunner
 
-from flows.cli import app
-from flows.demo import covid_testing_table
-from flows.spec import load_spec
+from synthgate.flows.cli import app
+from synthgate.flows.demo import covid_testing_table
+from synthgate.flows.spec import load_spec
 
 
 def test_init_drafts_a_runnable_spec_with_evidence_and_no_values(tmp_path, key_env):

@@ -4,9 +4,9 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from flows.publish import publish_release
-from flows.spec import load_spec
-from flows.workspace import Workspace, write_json
+from synthgate.flows.publish import publish_release
+from synthgate.flows.spec import load_spec
+from synthgate.flows.workspace import Workspace, write_json
 
 
 def test_a_failure_while_staging_leaves_nothing_in_the_catalog(small_release):

@@ -4,9 +4,9 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from flows.errors import ColumnPlanError, ColumnTypeError, SourceError
-from flows.sources import check_columns, read_source
-from flows.tables import coerce_kinds
+from synthgate.flows.errors import ColumnPlanError, ColumnTypeError, SourceError
+from synthgate.flows.sources import check_columns, read_source
+from synthgate.flows.tables import coerce_kinds
 
 
 def test_csv_and_parquet_read_the_same_table_with_facts(tmp_path):

@@ -3,9 +3,9 @@ from __future__ import annotations
 
 import pytest
 
-from flows import convert
-from flows.errors import SpecError
-from flows.spec import load_spec
+from synthgate.flows import convert
+from synthgate.flows.errors import SpecError
+from synthgate.flows.spec import load_spec
 
 
 def test_a_valid_spec_loads_with_its_hash_and_resolved_paths(small_release):

@@ -4,11 +4,11 @@ from __future__ import annotations
 import pytest
 from typer.testing import CliRunner
 
-from flows import convert
-from flows.cli import app
-from flows.errors import InputError, SpecError
-from flows.preflight import preflight
-from flows.spec import load_spec
+from synthgate.flows import convert
+from synthgate.flows.cli import app
+from synthgate.flows.errors import InputError, SpecError
+from synthgate.flows.preflight import preflight
+from synthgate.flows.spec import load_spec
 
 
 def test_the_default_block_holds_a_20_percent_holdout_and_the_practice_thresholds(small_release):

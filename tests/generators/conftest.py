@@ -5,7 +5,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-import generators
+from synthgate import generators
 
 CANARY = "CANARY_ZX81"
 

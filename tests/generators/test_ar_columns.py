@@ -5,8 +5,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from generators import TableSchema
-from generators._ar_columns import (
+from synthgate.generators import TableSchema
+from synthgate.generators._ar_columns import (
     NULL,
     RARE,
     BooleanCodec,
@@ -14,7 +14,7 @@ from generators._ar_columns import (
     NumericCodec,
     codec_from_state,
 )
-from generators._ar_encoder import EncodingOptions, TableEncoder, grid_edges, needed_releases
+from synthgate.generators._ar_encoder import EncodingOptions, TableEncoder, grid_edges, needed_releases
 
 RNG = np.random.default_rng(0)
 

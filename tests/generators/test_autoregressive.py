@@ -9,8 +9,8 @@ import pandas as pd
 import pytest
 import torch
 
-import generators
-from generators.progress import TrainingProgress, console_progress
+from synthgate import generators
+from synthgate.generators.progress import TrainingProgress, console_progress
 
 CUDA = torch.cuda.is_available()
 FAST = {"max_epochs": 3, "hidden": 16}

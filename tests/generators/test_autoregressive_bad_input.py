@@ -8,8 +8,8 @@ import pandas as pd
 import pytest
 import torch
 
-import generators
-from generators.dp_accounting import DPBudgetError
+from synthgate import generators
+from synthgate.generators.dp_accounting import DPBudgetError
 
 SECRET = "SECRET_VALUE_77"  # a cell value that must never reach an error message
 SECRET_NUMBER = 123.456

@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 import torch
 
-import generators
+from synthgate import generators
 
 ROWS = 2000
 DP = {"epsilon": 4.0, "delta": 1e-5, "epochs": 2, "batch_size": 256}

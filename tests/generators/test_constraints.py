@@ -8,9 +8,9 @@ import pandas as pd
 import pytest
 from pydantic import TypeAdapter, ValidationError
 
-import generators
-from generators._params import GeneratorParams
-from generators.constraints import (
+from synthgate import generators
+from synthgate.generators._params import GeneratorParams
+from synthgate.generators.constraints import (
     Constraint,
     Constraints,
     Inequality,

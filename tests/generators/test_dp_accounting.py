@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from generators.dp_accounting import (
+from synthgate.generators.dp_accounting import (
     ORDERS,
     BudgetPlan,
     DPBudgetError,
@@ -20,7 +20,7 @@ from generators.dp_accounting import (
     plan_budget,
     release_noise_for,
 )
-from generators.errors import GeneratorError
+from synthgate.generators.errors import GeneratorError
 
 DELTA = 1e-5
 RELEASES = (GaussianRelease("categories", 20.0), GaussianRelease("numeric_bounds", 30.0))

@@ -8,7 +8,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from scipy.stats import norm
 
-from generators._dp_domains import (
+from synthgate.generators._dp_domains import (
     BOUNDS_THRESHOLD_SIGMAS,
     SIGNED_LOG_EDGES,
     exact_quantile_edges,

@@ -4,7 +4,7 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-import generators
+from synthgate import generators
 
 
 def test_schema_round_trips_and_answers_questions():

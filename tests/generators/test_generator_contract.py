@@ -7,7 +7,7 @@ import pandas as pd
 import pytest
 from pandas.api import types as ptypes
 
-import generators
+from synthgate import generators
 
 MANIFEST_KEYS = {"kind", "params", "device", "seed", "train_seconds", "rows", "columns", "created_at",
                  "libraries", "format_version", "model_sha256"}

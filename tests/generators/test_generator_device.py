@@ -5,7 +5,7 @@ import pandas as pd
 import pytest
 import torch
 
-import generators
+from synthgate import generators
 
 CUDA = torch.cuda.is_available()
 

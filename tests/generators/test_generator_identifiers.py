@@ -6,7 +6,7 @@ import re
 import numpy as np
 import pytest
 
-import generators
+from synthgate import generators
 
 
 def test_identifiers_are_distinct_prefixed_and_reproducible():

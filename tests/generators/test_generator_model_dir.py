@@ -5,7 +5,7 @@ import json
 
 import pytest
 
-import generators
+from synthgate import generators
 
 
 @pytest.fixture

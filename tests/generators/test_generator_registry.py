@@ -6,8 +6,8 @@ from typing import ClassVar
 
 import pytest
 
-import generators
-from generators import registry
+from synthgate import generators
+from synthgate.generators import registry
 
 
 class DummyGenerator(generators.GaussianCopulaGenerator):

@@ -5,8 +5,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-import generators
-from generators.sampling import row_hashes
+from synthgate import generators
+from synthgate.generators.sampling import row_hashes
 
 SCHEMA = generators.TableSchema.from_mapping({"colour": "categorical", "size": "categorical"})
 

@@ -10,8 +10,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from pydantic import ValidationError
 
-from privacy._risk_errors import InvalidEnforcementError, RiskThresholdNotMetError
-from privacy.anonymity import (
+from synthgate.privacy._risk_errors import InvalidEnforcementError, RiskThresholdNotMetError
+from synthgate.privacy.anonymity import (
     GeneraliseStep,
     RiskThreshold,
     SuppressCellsStep,
@@ -19,9 +19,9 @@ from privacy.anonymity import (
     enforce_threshold,
     parse_steps,
 )
-from privacy.errors import ColumnActionError, ColumnNotFoundError, PrivacyError
-from privacy.generalise import AgeBand
-from privacy.risk import measure_risk
+from synthgate.privacy.errors import ColumnActionError, ColumnNotFoundError, PrivacyError
+from synthgate.privacy.generalise import AgeBand
+from synthgate.privacy.risk import measure_risk
 
 AGE_BAND = {"step": "generalise", "column": "age", "rule": {"rule": "age_band", "width": 10}}
 

@@ -6,9 +6,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from pydantic import ValidationError
 
-from privacy import PseudonymKey
-from privacy.dateshift import DateShift, shift_dates, subject_offsets
-from privacy.errors import RuleNotApplicableError
+from synthgate.privacy import PseudonymKey
+from synthgate.privacy.dateshift import DateShift, shift_dates, subject_offsets
+from synthgate.privacy.errors import RuleNotApplicableError
 
 KEY = PseudonymKey(b"date-shift-test-key".ljust(32, b"%"))
 OTHER_KEY = PseudonymKey(b"other-date-shift-key".ljust(32, b"%"))

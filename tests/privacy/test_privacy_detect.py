@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from privacy import Action, AgeBand, DateTruncate, UnsupportedLanguageError, detect_columns
+from synthgate.privacy import Action, AgeBand, DateTruncate, UnsupportedLanguageError, detect_columns
 
 FIRST = ["Maria", "John", "Priya", "Ahmed", "Laura", "Thomas", "Sarah", "David"]
 LAST = ["Garcia", "Smith", "Patel", "Khan", "Brown", "Miller", "Jones", "Wilson"]
@@ -255,7 +255,7 @@ def test_mostly_empty_column_samples_its_few_values_and_says_how_few():
 @given(n=st.integers(1, 500), k=st.integers(0, 500))
 def test_confidence_grows_with_evidence_and_never_exceeds_the_share(n, k):
     # Setup
-    from privacy.detect import _lower_bound
+    from synthgate.privacy.detect import _lower_bound
 
     k = min(k, n)
 

@@ -4,7 +4,7 @@ import pandas as pd
 import pytest
 from pydantic import ValidationError
 
-from privacy import (
+from synthgate.privacy import (
     RULES,
     AgeBand,
     ColumnNotFoundError,
@@ -292,8 +292,8 @@ def test_coarsen_synthetic_names_missing_columns():
 
 # --- address_level -----------------------------------------------------------------------
 
-from privacy._address import SIDO, parse_address  # noqa: E402
-from privacy.generalise import AddressLevel  # noqa: E402
+from synthgate.privacy._address import SIDO, parse_address  # noqa: E402
+from synthgate.privacy.generalise import AddressLevel  # noqa: E402
 
 
 @pytest.mark.parametrize(

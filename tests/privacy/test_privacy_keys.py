@@ -5,7 +5,7 @@ import pickle
 
 import pytest
 
-from privacy import MIN_KEY_BYTES, KeyTooShortError, PseudonymKey
+from synthgate.privacy import MIN_KEY_BYTES, KeyTooShortError, PseudonymKey
 
 SECRET = b"0123456789abcdef0123456789abcdef"  # exactly 32 bytes
 
@@ -103,7 +103,7 @@ def test_hmac_many_equals_the_standard_hmac(length):
     # Setup: keys shorter than, equal to and longer than the SHA-256 block
     import hmac
 
-    from privacy.keys import hmac_many
+    from synthgate.privacy.keys import hmac_many
 
     key = bytes(range(256))[:length] if length <= 256 else b"x" * length
     messages = [b"", b"a", "홍길동".encode(), b"x" * 1000]

@@ -4,8 +4,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from privacy import infer_kind
-from privacy.hints import match_name_hint, split_name
+from synthgate.privacy import infer_kind
+from synthgate.privacy.hints import match_name_hint, split_name
 
 
 @pytest.mark.parametrize(

@@ -6,8 +6,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from privacy._engines import presidio_engines
-from privacy._korean import korean_nlp, split_particles
+from synthgate.privacy._engines import presidio_engines
+from synthgate.privacy._korean import korean_nlp, split_particles
 
 
 korean_nlp_cached = cache(korean_nlp)

@@ -5,7 +5,7 @@ import json
 import pandas as pd
 import pytest
 
-from privacy import (
+from synthgate.privacy import (
     Action,
     AgeBand,
     ColumnActionError,
@@ -230,11 +230,11 @@ def test_output_kinds():
 
 # --- surrogates, date shifting, address levels and the re-identification table -----------
 
-from privacy.dateshift import DateShift  # noqa: E402
-from privacy.generalise import AddressLevel  # noqa: E402
-from privacy.plan import AppliedPlan  # noqa: E402
-from privacy.surrogate import DigitsSurrogate, RrnSurrogate, is_valid_rrn  # noqa: E402
-from privacy.vault import read_additional_information, write_additional_information  # noqa: E402
+from synthgate.privacy.dateshift import DateShift  # noqa: E402
+from synthgate.privacy.generalise import AddressLevel  # noqa: E402
+from synthgate.privacy.plan import AppliedPlan  # noqa: E402
+from synthgate.privacy.surrogate import DigitsSurrogate, RrnSurrogate, is_valid_rrn  # noqa: E402
+from synthgate.privacy.vault import read_additional_information, write_additional_information  # noqa: E402
 
 
 def visits() -> pd.DataFrame:

@@ -9,8 +9,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from privacy import PseudonymKey, normalise_identifier, pseudonymise_series
-from privacy.normalise import canonical_shape
+from synthgate.privacy import PseudonymKey, normalise_identifier, pseudonymise_series
+from synthgate.privacy.normalise import canonical_shape
 
 KEY = PseudonymKey(b"k" * 32)
 OTHER_KEY = PseudonymKey(b"j" * 32)

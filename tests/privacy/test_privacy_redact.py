@@ -6,8 +6,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from privacy import TextRedactor, UnsupportedLanguageError
-from privacy._engines import presidio_engines
+from synthgate.privacy import TextRedactor, UnsupportedLanguageError
+from synthgate.privacy._engines import presidio_engines
 
 NOTES = pd.Series(
     [
@@ -126,7 +126,7 @@ def test_overlapping_findings_merge_into_one_span_typed_by_the_most_trusted_find
     # a phone number pattern (0.4)
     from types import SimpleNamespace as Finding
 
-    from privacy._engines import merge_overlaps
+    from synthgate.privacy._engines import merge_overlaps
 
     findings = [
         Finding(entity_type="URL", start=10, end=17, score=0.5),

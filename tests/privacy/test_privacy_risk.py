@@ -8,8 +8,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from privacy.errors import ColumnNotFoundError
-from privacy.risk import class_ids, measure_risk, qi_codes
+from synthgate.privacy.errors import ColumnNotFoundError
+from synthgate.privacy.risk import class_ids, measure_risk, qi_codes
 
 
 def _patients() -> pd.DataFrame:

@@ -9,9 +9,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from pydantic import TypeAdapter, ValidationError
 
-from privacy import PseudonymKey
-from privacy.errors import SurrogateSpaceExhaustedError
-from privacy.surrogate import DigitsSurrogate, RrnSurrogate, SurrogateConfig, is_valid_rrn, surrogate_series
+from synthgate.privacy import PseudonymKey
+from synthgate.privacy.errors import SurrogateSpaceExhaustedError
+from synthgate.privacy.surrogate import DigitsSurrogate, RrnSurrogate, SurrogateConfig, is_valid_rrn, surrogate_series
 
 KEY = PseudonymKey(b"surrogate-test-key".ljust(32, b"#"))
 OTHER_KEY = PseudonymKey(b"another-surrogate-key".ljust(32, b"#"))

@@ -5,9 +5,9 @@ import pickle
 
 import pytest
 
-from privacy import KeyTooShortError, PseudonymKey
-from privacy.errors import AdditionalInformationError, UnsafeLocationError
-from privacy.vault import (
+from synthgate.privacy import KeyTooShortError, PseudonymKey
+from synthgate.privacy.errors import AdditionalInformationError, UnsafeLocationError
+from synthgate.privacy.vault import (
     AdditionalInformation,
     encryption_key_id,
     ensure_apart,

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from report import find_chromium, write_report
-from report.pdf import FLAGS
+from synthgate.report import find_chromium, write_report
+from synthgate.report.pdf import FLAGS
 
 XSS = "<script>alert(1)</script>"
 

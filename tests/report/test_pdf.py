@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from report import ChromiumMissingError, PdfPrintError, find_chromium, print_pdf, write_report
+from synthgate.report import ChromiumMissingError, PdfPrintError, find_chromium, print_pdf, write_report
 
 
 def _script(folder: Path, name: str, body: str) -> Path:

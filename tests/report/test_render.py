@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from report import ReportError, ReportInputError, render_report, write_report
-from report.render import build_context
+from synthgate.report import ReportError, ReportInputError, render_report, write_report
+from synthgate.report.render import build_context
 
 ROOT = Path(__file__).resolve().parents[2]
 XSS = "<script>alert(1)</script>"

@@ -6,7 +6,7 @@ import xml.etree.ElementTree as ET
 
 import pytest
 
-from report import _svg
+from synthgate.report import _svg
 
 XSS = "<script>alert(1)</script>"
 

@@ -5,7 +5,7 @@ import json
 
 import pytest
 
-from evaluation.attacks._rates import AttackResult, Rate, bound, rates_and_risk, residual, success_rate
+from synthgate.evaluation.attacks._rates import AttackResult, Rate, bound, rates_and_risk, residual, success_rate
 
 
 @pytest.mark.parametrize(("n", "k", "value", "error"), [

@@ -7,10 +7,10 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from evaluation.attacks import inference
-from evaluation.attacks._rates import rates_and_risk
-from evaluation.attacks.inference import _right_guesses
-from evaluation.errors import NotApplicable
+from synthgate.evaluation.attacks import inference
+from synthgate.evaluation.attacks._rates import rates_and_risk
+from synthgate.evaluation.attacks.inference import _right_guesses
+from synthgate.evaluation.errors import NotApplicable
 
 SMALL_KINDS = {"x": "numerical", "s": "categorical"}
 

@@ -6,9 +6,9 @@ import json
 import pandas as pd
 import pytest
 
-from evaluation.attacks import default_split, linkability
-from evaluation.attacks._rates import rates_and_risk
-from evaluation.errors import NotApplicable
+from synthgate.evaluation.attacks import default_split, linkability
+from synthgate.evaluation.attacks._rates import rates_and_risk
+from synthgate.evaluation.errors import NotApplicable
 
 SMALL_KINDS = {"a": "numerical", "b": "categorical"}
 

@@ -7,9 +7,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from evaluation.attacks import singling_out
-from evaluation.attacks._rates import rates_and_risk
-from evaluation.errors import NotApplicable
+from synthgate.evaluation.attacks import singling_out
+from synthgate.evaluation.attacks._rates import rates_and_risk
+from synthgate.evaluation.errors import NotApplicable
 
 SMALL_KINDS = {"c": "categorical", "n": "numerical"}
 

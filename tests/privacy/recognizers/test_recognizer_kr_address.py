@@ -5,7 +5,7 @@ import sys
 
 import pytest
 
-from privacy.recognizers.kr_address import SIDO, SIDO_ALIASES, KrAddressRecognizer, split_address
+from synthgate.privacy.recognizers.kr_address import SIDO, SIDO_ALIASES, KrAddressRecognizer, split_address
 
 
 @pytest.mark.parametrize(

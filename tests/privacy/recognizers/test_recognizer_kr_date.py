@@ -4,8 +4,8 @@ import datetime as dt
 
 import pytest
 
-from privacy._engines import presidio_engines
-from privacy.recognizers.kr_date import KrDateRecognizer, parse_korean_date
+from synthgate.privacy._engines import presidio_engines
+from synthgate.privacy.recognizers.kr_date import KrDateRecognizer, parse_korean_date
 
 
 @pytest.mark.parametrize(

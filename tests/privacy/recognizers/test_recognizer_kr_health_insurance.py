@@ -2,8 +2,8 @@
 
 import pytest
 
-from privacy._engines import presidio_engines
-from privacy.recognizers.kr_health_insurance import KrHealthInsuranceRecognizer
+from synthgate.privacy._engines import presidio_engines
+from synthgate.privacy.recognizers.kr_health_insurance import KrHealthInsuranceRecognizer
 
 
 @pytest.mark.parametrize("number", ["12345678901", "1-2345678901", "12345-678901", "５１２３４５６７８９０"])

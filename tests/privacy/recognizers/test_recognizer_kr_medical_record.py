@@ -2,8 +2,8 @@
 
 import pytest
 
-from privacy._engines import presidio_engines
-from privacy.recognizers.kr_medical_record import KrMedicalRecordRecognizer, check_mrn_patterns
+from synthgate.privacy._engines import presidio_engines
+from synthgate.privacy.recognizers.kr_medical_record import KrMedicalRecordRecognizer, check_mrn_patterns
 
 
 def test_default_is_8_to_10_digits_at_a_low_score(found):

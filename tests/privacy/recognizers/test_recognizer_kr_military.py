@@ -2,8 +2,8 @@
 
 import pytest
 
-from privacy._engines import presidio_engines
-from privacy.recognizers.kr_military import KrMilitaryServiceNumberRecognizer
+from synthgate.privacy._engines import presidio_engines
+from synthgate.privacy.recognizers.kr_military import KrMilitaryServiceNumberRecognizer
 
 
 @pytest.mark.parametrize(

@@ -3,8 +3,8 @@
 import pytest
 from faker import Faker
 
-from privacy._engines import presidio_engines
-from privacy.recognizers.kr_name import GIVEN_SYLLABLES, SURNAMES, KrNameRecognizer
+from synthgate.privacy._engines import presidio_engines
+from synthgate.privacy.recognizers.kr_name import GIVEN_SYLLABLES, SURNAMES, KrNameRecognizer
 
 
 @pytest.fixture(scope="module")

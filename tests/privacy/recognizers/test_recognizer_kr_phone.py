@@ -2,8 +2,8 @@
 
 import pytest
 
-from privacy.recognizers.kr_phone import KrPhoneRecognizer, is_korean_phone_number
-from privacy.recognizers.phone import NonKoreanPhoneRecognizer
+from synthgate.privacy.recognizers.kr_phone import KrPhoneRecognizer, is_korean_phone_number
+from synthgate.privacy.recognizers.phone import NonKoreanPhoneRecognizer
 
 
 @pytest.fixture(scope="module")

@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from privacy.recognizers.kr_rrn import KrFrnDateRecognizer, KrRrnDateRecognizer, birth_date_of
+from synthgate.privacy.recognizers.kr_rrn import KrFrnDateRecognizer, KrRrnDateRecognizer, birth_date_of
 
 
 def with_check_digit(first12: str, foreigner: bool = False) -> str:
@@ -46,7 +46,7 @@ def test_impossible_rrns_are_not_found(found, text):
 
 def test_korean_context_raises_a_post_2020_number():
     # Setup
-    from privacy._engines import presidio_engines
+    from synthgate.privacy._engines import presidio_engines
 
     analyzer = presidio_engines("ko").analyzer
     text = "주민등록번호는 210315-3456789 입니다"

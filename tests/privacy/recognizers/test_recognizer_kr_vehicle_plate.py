@@ -2,7 +2,7 @@
 
 import pytest
 
-from privacy.recognizers.kr_vehicle_plate import PLATE_LETTERS, KrVehiclePlateRecognizer
+from synthgate.privacy.recognizers.kr_vehicle_plate import PLATE_LETTERS, KrVehiclePlateRecognizer
 
 
 @pytest.mark.parametrize(
