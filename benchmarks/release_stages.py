@@ -71,7 +71,7 @@ def main() -> None:
     model = generators.get_generator(spec.generator.kind)(seed=spec.generator.seed)
     timed(f"train {spec.generator.kind}", lambda: model.fit(training, convert.generator_schema(spec)))
     rules = plan.rules()
-    synthetic, _ = timed("sample without copies", lambda: generators.sample_without_copies(
+    synthetic, _, _ = timed("sample without copies", lambda: generators.sample_without_copies(
         model, spec.sample.rows, seed=1, training=training,
         transform=lambda f: privacy.coarsen_synthetic(f, rules)))
     ids = convert.identifier_columns(spec)

@@ -26,7 +26,7 @@ from synthgate.generators.errors import (
 from synthgate.generators.identifiers import fresh_identifiers
 from synthgate.generators.registry import DEFAULT_GENERATOR, REGISTRY, available, get_generator, parse_params, register
 from synthgate.generators.progress import ProgressCallback, TrainingProgress, console_progress
-from synthgate.generators.sampling import sample_without_copies
+from synthgate.generators.sampling import CopyFreeSample, sample_without_copies
 from synthgate.generators.sdv_copula import GaussianCopulaGenerator, GaussianCopulaParams
 from synthgate.generators.sdv_ctgan import CTGANGenerator, CTGANParams
 from synthgate.generators.sdv_tvae import TVAEGenerator, TVAEParams
@@ -61,5 +61,6 @@ __all__ = [
     "parse_params",
     "register",
     "resolve_device",
+    "CopyFreeSample",
     "sample_without_copies",
 ]

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable
+from typing import NamedTuple
 
 import numpy as np
 import pandas as pd
@@ -42,6 +43,14 @@ def row_hashes(frame: pd.DataFrame, schema: TableSchema) -> np.ndarray:
     return pd.util.hash_pandas_object(comparable, index=False).to_numpy()
 
 
+class CopyFreeSample(NamedTuple):
+    """The rows kept, and how many drawn rows were exact training copies."""
+
+    rows: pd.DataFrame
+    discarded: int
+    drawn: int
+
+
 def sample_without_copies(
     generator: Generator,
     n: int,
@@ -50,7 +59,7 @@ def sample_without_copies(
     training: pd.DataFrame,
     max_rounds: int = 20,
     transform: Transform | None = None,
-) -> tuple[pd.DataFrame, int]:
+) -> CopyFreeSample:
     """Draw ``n`` rows none of which equals a training row over all schema columns.
 
     Round 0 draws with ``seed`` itself (so with no copies the result is ``generator.sample(n,
@@ -67,7 +76,9 @@ def sample_without_copies(
             granularity); must return the schema columns. Rows it drops are not counted as copies.
 
     Returns:
-        The rows (RangeIndex) and the number of drawn rows discarded as copies.
+        The rows (RangeIndex), the number of drawn rows discarded as copies and the number drawn:
+        ``discarded / drawn`` is the generator's raw copy rate, a privacy figure of its own (the
+        evaluation compares it with the rate at which unseen real rows coincide with training rows).
 
     Raises:
         GeneratorError: ``n`` rows could not be collected in ``max_rounds`` (counts only).
@@ -94,7 +105,7 @@ def sample_without_copies(
         have += int((~copies).sum())
         if have >= n:
             rows = pd.concat(kept, ignore_index=True).iloc[:n].reset_index(drop=True)
-            return rows, discarded
+            return CopyFreeSample(rows, discarded, drawn)
     raise GeneratorError(
         f"could collect only {have} of {n} rows without exact training copies in {max_rounds} rounds "
         f"({discarded} of {drawn} drawn rows were copies)"

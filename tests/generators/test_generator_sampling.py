@@ -27,11 +27,12 @@ def test_returned_rows_share_none_with_training(copier):
     generator, training = copier
 
     # Run
-    rows, discarded = generators.sample_without_copies(generator, 30, seed=5, training=training)
+    rows, discarded, drawn = generators.sample_without_copies(generator, 30, seed=5, training=training)
 
     # Assert
     assert len(rows) == 30 and rows.index.equals(pd.RangeIndex(30))
     assert discarded > 0
+    assert drawn >= 30 + discarded  # every drawn row is either kept, discarded as a copy, or surplus
     assert rows.merge(training.drop_duplicates(), how="inner").empty
 
 
@@ -44,8 +45,8 @@ def test_same_seed_gives_the_same_rows_and_count(copier):
 
 
 def test_without_copies_the_first_draw_is_returned_unchanged(fitted_copula, mixed_frame):
-    rows, discarded = generators.sample_without_copies(fitted_copula, 40, seed=3, training=mixed_frame)
-    assert discarded == 0
+    rows, discarded, drawn = generators.sample_without_copies(fitted_copula, 40, seed=3, training=mixed_frame)
+    assert discarded == 0 and drawn == 40
     pd.testing.assert_frame_equal(rows, fitted_copula.sample(40, seed=3))
 
 
@@ -64,7 +65,7 @@ def test_giving_up_reports_counts_only(copier):
 
 def test_transform_is_applied_before_the_comparison(copier):
     generator, training = copier
-    rows, _ = generators.sample_without_copies(
+    rows, _, _ = generators.sample_without_copies(
         generator, 10, seed=1, training=training, transform=lambda frame: frame.assign(size="w")
     )
     assert (rows["size"] == "w").all()
