@@ -4,7 +4,8 @@ from __future__ import annotations
 import glob
 import hashlib
 import re
-from dataclasses import asdict, dataclass
+from collections.abc import Mapping
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 import pandas as pd
@@ -21,9 +22,15 @@ class SourceFacts:
     bytes: int
     rows: int
     columns: int
+    # Headers renamed on reading (source.rename, source.dedupe_headers): position (1-based),
+    # the header as the file has it, and the name the release uses. The file itself is never
+    # edited, so ``sha256`` stays the agency's original.
+    renamed_headers: tuple[dict, ...] = field(default_factory=tuple)
 
     def to_dict(self) -> dict:
-        return asdict(self)
+        facts = asdict(self)
+        facts["renamed_headers"] = [dict(r) for r in self.renamed_headers]
+        return facts
 
 
 def resolve_files(pattern: str) -> list[Path]:
@@ -127,7 +134,15 @@ def _sha256(files: list[Path]) -> tuple[str, int]:
     return combined.hexdigest(), sum(size for _, _, size in hashed)
 
 
-def read_source(pattern: str, *, fmt: str = "auto", delimiter: str = ",", encoding: str = "utf-8") -> tuple[pd.DataFrame, SourceFacts]:
+def read_source(
+    pattern: str,
+    *,
+    fmt: str = "auto",
+    delimiter: str = ",",
+    encoding: str = "utf-8",
+    rename: Mapping[int | str, str] | None = None,
+    dedupe_headers: bool = False,
+) -> tuple[pd.DataFrame, SourceFacts]:
     """Read every file of the source into one DataFrame.
 
     Args:
@@ -135,12 +150,17 @@ def read_source(pattern: str, *, fmt: str = "auto", delimiter: str = ",", encodi
         fmt: "auto", "csv" or "parquet".
         delimiter: CSV delimiter.
         encoding: CSV text encoding.
+        rename: 1-based position or header -> the name the release uses (source.rename).
+        dedupe_headers: name later duplicate headers ``name__2``... and blank ones
+            ``column_<position>`` (source.dedupe_headers).
 
     Returns:
-        The table and its facts (sha256 over the files, byte, row and column counts).
+        The table and its facts (sha256 over the original files, byte, row and column counts,
+        the renamed headers).
 
     Raises:
-        SourceError: missing, unreadable, unparsable, empty, or files with different columns.
+        SourceError: missing, unreadable, unparsable, empty, files with different columns, or
+            duplicate or blank headers left after renaming.
     """
     import pyarrow as pa
 
@@ -156,12 +176,98 @@ def read_source(pattern: str, *, fmt: str = "auto", delimiter: str = ",", encodi
         raise SourceError(pattern, "has no columns")
     if table.num_rows == 0:
         raise SourceError(pattern, "has no rows (an empty table cannot be released)")
-    if len(set(table.column_names)) != table.num_columns:
-        raise SourceError(pattern, "has duplicate column names")
+    names, renamed = header_names(table.column_names, pattern, rename=rename, dedupe=dedupe_headers)
     sha, size = _sha256(files)
-    frame = table.to_pandas()
-    facts = SourceFacts(tuple(str(f) for f in files), sha, size, table.num_rows, table.num_columns)
+    frame = table.rename_columns(names).to_pandas()
+    facts = SourceFacts(tuple(str(f) for f in files), sha, size, table.num_rows, table.num_columns, renamed)
     return frame, facts
+
+
+def header_names(
+    headers: list[str], source: str, *, rename: Mapping[int | str, str] | None = None, dedupe: bool = False
+) -> tuple[list[str], tuple[dict, ...]]:
+    """The column names a release uses for the file's headers: renamed, deduplicated, then checked.
+
+    ``rename`` maps a 1-based position or a header to a new name; ``dedupe`` names later
+    duplicates ``name__2``, ``name__3`` and blank headers ``column_<position>``. Headers are
+    column names, not cell values, so errors may print them.
+
+    Returns:
+        The names in file order, and one ``{position, header, name}`` per changed header.
+
+    Raises:
+        SourceError: a rename that names no header or an ambiguous one, or duplicate or blank
+            names left after renaming (each named with its positions, and how to proceed).
+    """
+    names = list(headers)
+    for key, new in (rename or {}).items():
+        names[_rename_position(headers, key, source) - 1] = new
+    if dedupe:
+        names = _dedupe(names)
+    _refuse_duplicates(names, source, renamed=bool(rename) or dedupe)
+    changed = tuple({"position": i + 1, "header": old, "name": new}
+                    for i, (old, new) in enumerate(zip(headers, names)) if old != new)
+    return names, changed
+
+
+def _rename_position(headers: list[str], key: int | str, source: str) -> int:
+    if isinstance(key, int):
+        if not 1 <= key <= len(headers):
+            raise SourceError(source, f"source.rename: position {key} is not a column; "
+                              f"positions run from 1 to {len(headers)}")
+        return key
+    positions = [i + 1 for i, h in enumerate(headers) if h == key]
+    if not positions:
+        raise SourceError(source, f"source.rename: {key!r} is not a header of the file; "
+                          "name a header or a position (1-based)")
+    if len(positions) > 1:
+        raise SourceError(source, f"source.rename: {key!r} is the header of columns "
+                          f"{_positions(positions)}; rename them by position, e.g. {{{positions[-1]}: new_name}}")
+    return positions[0]
+
+
+def _dedupe(names: list[str]) -> list[str]:
+    # Blank headers first, so a 'column_4' made here is seen by the duplicate pass below.
+    names = [n if n.strip() else f"column_{i + 1}" for i, n in enumerate(names)]
+    seen: dict[str, int] = {}
+    taken = set(names)
+    result = []
+    for name in names:
+        seen[name] = seen.get(name, 0) + 1
+        if seen[name] == 1:
+            result.append(name)
+            continue
+        number = seen[name]
+        while f"{name}__{number}" in taken:
+            number += 1
+        taken.add(f"{name}__{number}")
+        result.append(f"{name}__{number}")
+    return result
+
+
+def _positions(positions: list[int]) -> str:
+    return ", ".join(map(str, positions[:-1])) + f" and {positions[-1]}" if len(positions) > 1 else str(positions[0])
+
+
+def _refuse_duplicates(names: list[str], source: str, *, renamed: bool) -> None:
+    blank = [i + 1 for i, n in enumerate(names) if not n.strip()]
+    by_name: dict[str, list[int]] = {}
+    for i, name in enumerate(names):
+        if name.strip():
+            by_name.setdefault(name, []).append(i + 1)
+    duplicates = {n: p for n, p in by_name.items() if len(p) > 1}
+    if not blank and not duplicates:
+        return
+    parts = [f"{n!r} at positions {_positions(p)}" for n, p in duplicates.items()]
+    if blank:
+        parts.append(f"blank header{'s' if len(blank) > 1 else ''} at position{'s' if len(blank) > 1 else ''} "
+                     + _positions(blank))
+    what = "duplicate or blank column names" if blank and duplicates else (
+        "blank column names" if blank else "duplicate column names")
+    after = " after source.rename" if renamed else ""
+    raise SourceError(source, f"has {what}{after}: {'; '.join(parts)}; leave the file as it is and set "
+                      "source.rename ({position: new_name}) or source.dedupe_headers: true in the spec "
+                      "(scan and init: --dedupe-headers)")
 
 
 def check_columns(data_columns: list[str], planned: list[str]) -> None:

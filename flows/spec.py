@@ -76,6 +76,27 @@ class SourceSpec(StrictModel):
     format: Literal["auto", "csv", "parquet"] = "auto"
     delimiter: str = Field(default=",", min_length=1, max_length=1)
     encoding: str = Field(default="utf-8", min_length=1, description="Text encoding of CSV files, e.g. utf-8, cp949, euc-kr.")
+    rename: dict[int | str, str] = Field(
+        default_factory=dict, max_length=10_000,
+        description="Header position (1-based) or header -> the column name the release uses; the file is not edited.",
+    )
+    dedupe_headers: bool = Field(
+        default=False, description="Name later duplicate headers name__2, name__3 and blank ones column_<position>.",
+    )
+
+    @field_validator("rename")
+    @classmethod
+    def _renames_are_names(cls, value: dict[int | str, str]) -> dict[int | str, str]:
+        for key, new in value.items():
+            if isinstance(key, int) and key < 1:
+                raise ValueError(f"position {key} is not a column; positions start at 1")
+            if not new.strip():
+                raise ValueError(f"the new name for {key!r} is blank")
+        targets = list(value.values())
+        repeated = sorted({t for t in targets if targets.count(t) > 1})
+        if repeated:
+            raise ValueError(f"{', '.join(map(repr, repeated))} is given to more than one column")
+        return value
 
     @field_validator("encoding")
     @classmethod
@@ -92,6 +113,7 @@ class ColumnSpec(StrictModel):
     action: privacy.Action
     rule: privacy.GeneraliseRule | None = None
     surrogate: privacy.SurrogateConfig | None = None
+    reviewed: bool = Field(default=False, description="A person reviewed the action `init` marked '# REVIEW:'.")
 
 
 class AdditionalInformationSpec(StrictModel):
