@@ -58,10 +58,18 @@ MrnPattern = typer.Option(
     None, "--mrn-pattern",
     help="A regular expression of your hospital's chart numbers (KR_MEDICAL_RECORD_NUMBER); repeatable.",
 )
+DedupeHeaders = typer.Option(
+    False, "--dedupe-headers",
+    help="Read later duplicate headers as name__2, name__3 and blank ones as column_<position> (the file is not edited).",
+)
 
 
-def _detect(data: Path, *, sample_size: int, seed: int, encoding: str, delimiter: str, mrn_patterns: list[str] | None):
-    """Reads DATA and runs detection; bad input ends the command with one line and exit code 2."""
+def _detect(data: Path, *, sample_size: int, seed: int, encoding: str, delimiter: str, mrn_patterns: list[str] | None,
+            dedupe_headers: bool = False):
+    """Reads DATA and runs detection; bad input ends the command with one line and exit code 2.
+
+    Returns the detections, the source's facts and the table (which never leaves the process).
+    """
     import re
 
     from synthgate import privacy
@@ -75,13 +83,14 @@ def _detect(data: Path, *, sample_size: int, seed: int, encoding: str, delimiter
         except re.error as exc:
             fail(InputError(f"--mrn-pattern #{number} is not a regular expression ({exc.msg} at position {exc.pos})"))
     try:
-        frame, facts = read_source(str(data.resolve()), delimiter=delimiter, encoding=encoding)
+        frame, facts = read_source(str(data.resolve()), delimiter=delimiter, encoding=encoding,
+                                   dedupe_headers=dedupe_headers)
     except SynthgateError as exc:
         fail(exc)
     detections = privacy.detect_columns(
         frame, sample_size=sample_size, seed=seed, medical_record_patterns=tuple(mrn_patterns or ())
     )
-    return detections, facts
+    return detections, facts, frame
 
 
 @app.command()
@@ -93,13 +102,15 @@ def scan(
     delimiter: str = Delimiter,
     mrn_pattern: Optional[List[str]] = MrnPattern,
     as_json: bool = typer.Option(False, "--json", help="Print only a JSON list, one object per column."),
+    dedupe_headers: bool = DedupeHeaders,
 ) -> None:
     """Detect personal data per column (Korean and English) and propose an action; prints no value."""
     settings.configure()
     from synthgate.flows.draft import detection_record, detection_table
 
-    detections, _ = _detect(
-        data, sample_size=sample_size, seed=seed, encoding=encoding, delimiter=delimiter, mrn_patterns=mrn_pattern
+    detections, _, _ = _detect(
+        data, sample_size=sample_size, seed=seed, encoding=encoding, delimiter=delimiter, mrn_patterns=mrn_pattern,
+        dedupe_headers=dedupe_headers,
     )
     if as_json:
         import json
@@ -121,25 +132,31 @@ def init(
     delimiter: str = Delimiter,
     mrn_pattern: Optional[List[str]] = MrnPattern,
     force: bool = typer.Option(False, help="Overwrite an existing file."),
+    dedupe_headers: bool = DedupeHeaders,
 ) -> None:
     """Draft a release spec: kinds inferred and privacy actions proposed by the same detection as `scan`."""
     settings.configure()
-    from synthgate.flows.draft import relative_source, render_draft
+    from synthgate.flows.draft import needs_review, relative_source, render_draft
 
     if output.exists() and not force:
         fail(InputError(f"{output} already exists; pass --force to overwrite it"))
-    detections, facts = _detect(
-        data, sample_size=sample_size, seed=seed, encoding=encoding, delimiter=delimiter, mrn_patterns=mrn_pattern
+    detections, facts, frame = _detect(
+        data, sample_size=sample_size, seed=seed, encoding=encoding, delimiter=delimiter, mrn_patterns=mrn_pattern,
+        dedupe_headers=dedupe_headers,
     )
     text = render_draft(
-        detections, source_path=relative_source(data, output), facts=facts, name=data.stem,
-        encoding=encoding, delimiter=delimiter, medical_record_patterns=tuple(mrn_pattern or ()),
+        detections, source_path=relative_source(data, output), facts=facts, name=data.stem, frame=frame,
+        encoding=encoding, delimiter=delimiter, dedupe_headers=dedupe_headers,
+        medical_record_patterns=tuple(mrn_pattern or ()),
     )
     output.parent.mkdir(parents=True, exist_ok=True)
     output.write_text(text, encoding="utf-8")
     flagged = sum(1 for d in detections if d.entity)
-    out.print(f"Draft written to {output}: {len(detections)} columns, {flagged} with personal entities detected.")
-    out.print("Review every column's kind and action, fill in dataset.licence, then: synthgate check " + str(output))
+    marked = sum(1 for d in detections if needs_review(d))
+    out.print(f"Draft written to {output}: {len(detections)} columns, {flagged} with personal entities detected, "
+              f"{marked} marked REVIEW.", markup=False, highlight=False, soft_wrap=True)
+    out.print("Review every column's kind and action, set reviewed: true on each REVIEW column, fill in "
+              "dataset.licence, then: synthgate check " + str(output), markup=False, highlight=False, soft_wrap=True)
 
 
 @app.command()
@@ -153,6 +170,8 @@ def check(spec: Path = typer.Argument(..., help="The release spec (YAML).")) -> 
         report = preflight(loaded)
     except SynthgateError as exc:
         fail(exc)
+    for warning in report.warnings:
+        err.print(f"warning: {warning}", markup=False, highlight=False, soft_wrap=True)
     out.print(f"ok: {report.source.rows} rows x {report.source.columns} columns, all planned; "
               f"key {report.key_id or 'not needed'}" + (f" from {report.key_origin}" if report.key_origin else "")
               + f"; will publish to {report.release_dir}", soft_wrap=True)

@@ -5,11 +5,35 @@ import os
 import re
 from pathlib import Path
 
+import pandas as pd
 import yaml
 
 from synthgate import generators
 from synthgate import privacy
+from synthgate.flows.draft_rules import (
+    Proposal,
+    date_shift_subject,
+    evidence_lines,
+    needs_review,
+    propose_columns,
+    risk_candidates,
+    text_language,
+)
 from synthgate.flows.sources import SourceFacts
+
+__all__ = [
+    "REVIEW_MARK",
+    "detection_record",
+    "detection_table",
+    "evidence_lines",
+    "needs_review",
+    "relative_source",
+    "render_draft",
+    "review_marks",
+]
+
+REVIEW_MARK = "# REVIEW:"
+_MARK = re.compile(r"^\s*#\s*REVIEW\b")
 
 
 def _slug(text: str) -> str:
@@ -27,18 +51,6 @@ def _rule(rule) -> str:
     return _scalar({"rule": rule.rule, **params})
 
 
-def _evidence(d: privacy.ColumnDetection) -> str:
-    if d.entity:
-        parts = [f"{d.entity} in {d.evidence_share:.0%} of {d.sampled} sampled values (confidence {d.confidence:.2f})"]
-    elif d.sampled:
-        parts = [f"no personal entity in {d.sampled} sampled values"]
-    else:
-        parts = []
-    if d.name_hint:
-        parts.append(f"name suggests '{d.name_hint}'")
-    return "; ".join(parts + [d.reason])
-
-
 def detection_record(d: privacy.ColumnDetection) -> dict:
     """One detection as a JSON-ready dict (the `scan --json` object): facts and shares, no value."""
     rule = d.proposed_rule.model_dump(mode="json", exclude_none=True) if d.proposed_rule is not None else None
@@ -53,16 +65,21 @@ def detection_record(d: privacy.ColumnDetection) -> dict:
         "proposed_action": d.proposed_action.value,
         "proposed_rule": rule,
         "reason": d.reason,
+        "needs_review": needs_review(d),
+        "evidence": list(evidence_lines(d)),
+        "signals": {k: float(v) for k, v in dict(getattr(d, "signals", {}) or {}).items()},
     }
 
 
 def detection_table(detections: list[privacy.ColumnDetection], *, title: str):
-    """A rich table of detections, one row per column; cells are plain text, never markup."""
+    """A rich table of detections, one row per column, then each column's evidence lines; never markup."""
     from rich import box
+    from rich.console import Group
     from rich.table import Table
     from rich.text import Text
 
-    caption = "conf.: confidence; share: sampled values the entity covers; n: values sampled; hint: the name's keyword"
+    caption = ("conf.: confidence; share: sampled values the entity covers; n: values sampled; "
+               "hint: the name's keyword; REVIEW: confirm the action, then set reviewed: true")
     table = Table(title=title, title_justify="left", box=box.SIMPLE_HEAD, caption=caption, caption_justify="left")
     # Short headers keep the table near 80 columns; names, entities and actions never wrap, so
     # they can be searched for; the hint (often the column name again) folds on a narrow terminal.
@@ -73,11 +90,28 @@ def detection_table(detections: list[privacy.ColumnDetection], *, title: str):
     table.add_column("action", no_wrap=True)
     table.add_column("hint", overflow="fold")
     for d in detections:
+        action = d.proposed_action.value + (" REVIEW" if needs_review(d) else "")
         table.add_row(
             Text(d.column), Text(d.entity or "—"), f"{d.confidence:.2f}", f"{d.evidence_share:.0%}",
-            str(d.sampled), Text(d.proposed_action.value), Text(d.name_hint or "—"),
+            str(d.sampled), Text(action), Text(d.name_hint or "—"),
         )
-    return table
+    # The evidence goes below as whole lines, word for word the `--json` "evidence" lists: a
+    # folded table cell would split them.
+    lines = [Text("evidence:")] + [Text(f"  {d.column}: {line}") for d in detections for line in evidence_lines(d)]
+    return Group(table, *lines)
+
+
+def _column_lines(p: Proposal) -> list[str]:
+    lines = [f"  # {note}" for note in p.notes]
+    if p.review:
+        lines += [f"  {REVIEW_MARK} {line}" for line in p.review]
+        lines.append(f"  {REVIEW_MARK} confirm or change the action, then set reviewed: true (check refuses it until then)")
+    lines += [f"  {_scalar(p.column)}:", f"    kind: {p.kind}", f"    action: {p.action.value}"]
+    if p.rule is not None:
+        lines.append(f"    rule: {_rule(p.rule)}")
+    if p.review:
+        lines.append("    reviewed: false")
+    return lines
 
 
 def render_draft(
@@ -86,11 +120,31 @@ def render_draft(
     source_path: str,
     facts: SourceFacts,
     name: str,
+    frame: pd.DataFrame | None = None,
     encoding: str = "utf-8",
     delimiter: str = ",",
+    dedupe_headers: bool = False,
     medical_record_patterns: tuple[str, ...] = (),
 ) -> str:
-    """The YAML text of a draft spec. Comments carry evidence (entity, shares); never a value."""
+    """The YAML text of a draft spec. Comments carry evidence (entity, shares); never a value.
+
+    Args:
+        detections: one per column, in column order (``privacy.detect_columns``).
+        source_path: the source as the spec names it.
+        facts: the source's facts (its row count sizes the sample).
+        name: the dataset's title; its slug names the dataset.
+        frame: the table detection ran on; with it, constant and all-null columns are dropped,
+            row numbers become ids and ``text_language`` comes from the text values.
+        encoding: the CSV encoding (written when not UTF-8).
+        delimiter: the CSV delimiter (written when not a comma).
+        dedupe_headers: write ``source.dedupe_headers: true``.
+        medical_record_patterns: chart-number regexes from ``--mrn-pattern``.
+
+    Returns:
+        The draft's text; every column that needs review carries ``# REVIEW:`` lines and
+        ``reviewed: false``.
+    """
+    proposals = propose_columns(detections, frame)
     lines = [
         "# Draft release spec written by `synthgate init`. It is a PROPOSAL: review every column's",
         "# kind and action before running it. Detection ran on a sample of values; no value was copied here.",
@@ -108,23 +162,17 @@ def render_draft(
         lines.append(f"  encoding: {_scalar(encoding)}")
     if delimiter != ",":
         lines.append(f"  delimiter: {_scalar(delimiter)}")
+    if dedupe_headers:
+        lines.append("  dedupe_headers: true   # later duplicate headers read as name__2, blank ones as column_<position>")
     lines.append("columns:")
-    for d in detections:
-        lines.append(f"  # {_evidence(d)}")
-        lines.append(f"  {_scalar(d.column)}:")
-        lines.append(f"    kind: {d.inferred_kind}")
-        lines.append(f"    action: {d.proposed_action.value}")
-        if d.proposed_rule is not None:
-            lines.append(f"    rule: {_rule(d.proposed_rule)}")
-    # Korean column names mean Korean notes, most likely; the reviewer confirms it.
-    korean = any("\uac00" <= ch <= "\ud7a3" for d in detections for ch in d.column)
-    lines += [
-        "privacy:",
-        "  key_env: SYNTHGATE_PSEUDONYM_KEY   # the key (>= 32 bytes) is read from this variable at run time",
-        f"  text_language: {'ko' if korean else 'en'}   # en | ko: the language of the free-text columns",
-    ]
+    for p in proposals:
+        lines += _column_lines(p)
+    lines += ["privacy:", "  key_env: SYNTHGATE_PSEUDONYM_KEY   # the key (>= 32 bytes) is read from this variable at run time"]
+    lines += _language_lines(detections, frame)
     if medical_record_patterns:
         lines.append(f"  medical_record_patterns: {_scalar(list(medical_record_patterns))}   # from --mrn-pattern")
+    lines += _date_shift_lines(proposals, detections)
+    lines += _risk_lines(detections, proposals)
     lines += [
         "generator:",
         f"  kind: {generators.DEFAULT_GENERATOR}",
@@ -138,6 +186,73 @@ def render_draft(
         "",
     ]
     return "\n".join(lines)
+
+
+def _language_lines(detections: list[privacy.ColumnDetection], frame: pd.DataFrame | None) -> list[str]:
+    texts = [d.column for d in detections if d.inferred_kind == "text"]
+    where = "the text of " + ", ".join(texts)
+    if frame is not None and not texts:
+        # No free text to redact yet: the table's other strings say which language a note added later would be.
+        texts = [d.column for d in detections if d.inferred_kind in ("categorical", "id")
+                 and pd.api.types.is_object_dtype(frame[d.column])]
+        where = "the strings of the table (no free-text column)"
+    found = text_language(frame, texts) if frame is not None and texts else None
+    if found is None:
+        return ["  text_language: en   # en | ko: the language of the free-text columns (no text found)"]
+    language, share = found
+    return [f"  text_language: {language}   # en | ko, from the values: Hangul share {share:.0%} in {where}"]
+
+
+def _date_shift_lines(proposals: list[Proposal], detections: list[privacy.ColumnDetection]) -> list[str]:
+    if not any(p.action is privacy.Action.DATE_SHIFT for p in proposals):
+        return []
+    subject = date_shift_subject(proposals, detections)
+    return [f"  date_shift: {{subject: {_scalar(subject)}, max_days: 180}}   "
+            "# every date of one subject moves by the same keyed offset; check the subject column"]
+
+
+def _risk_lines(detections: list[privacy.ColumnDetection], proposals: list[Proposal]) -> list[str]:
+    candidates = risk_candidates(detections, proposals)
+    if candidates is None:
+        return []
+    quasi, why = candidates
+    return [
+        f"risk:   # {why}: every combination of the quasi-identifiers must hold >= k people",
+        "  k: 5",
+        f"  quasi_identifiers: {_scalar(quasi)}",
+        "  steps: []   # add generalise / suppress_cells / suppress_rows steps if the run reports k is not met",
+    ]
+
+
+def review_marks(text: str) -> list[str]:
+    """The columns of a spec's text that carry a ``# REVIEW`` comment directly above their key.
+
+    Args:
+        text: the spec's YAML text.
+
+    Returns:
+        Column names in spec order; empty when the text has no columns mapping.
+    """
+    try:
+        root = yaml.compose(text)
+    except yaml.YAMLError:
+        return []
+    if not isinstance(root, yaml.MappingNode):
+        return []
+    columns = next((v for k, v in root.value if getattr(k, "value", None) == "columns"), None)
+    if not isinstance(columns, yaml.MappingNode):
+        return []
+    source = text.splitlines()
+    marked = []
+    for key, _ in columns.value:
+        line = key.start_mark.line - 1
+        # The comment block directly above the key belongs to this column.
+        while line >= 0 and source[line].lstrip().startswith("#"):
+            if _MARK.match(source[line]):
+                marked.append(str(key.value))
+                break
+            line -= 1
+    return marked
 
 
 def relative_source(data: Path, spec_path: Path) -> str:

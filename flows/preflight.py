@@ -1,11 +1,12 @@
 """Check a release before the orchestrator starts, so bad input stops in one clear line."""
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from synthgate import privacy
 from synthgate.flows import convert
-from synthgate.flows.errors import InputError
+from synthgate.flows.draft import review_marks, text_language
+from synthgate.flows.errors import InputError, SpecError
 from synthgate.flows.keys import additional_information_key, key_from_environment
 from synthgate.flows.publish import ensure_version_is_new, layout_for
 from synthgate.flows.sources import SourceFacts, check_columns, read_source
@@ -19,6 +20,7 @@ class PreflightReport:
     key_id: str | None
     key_origin: str | None
     release_dir: str
+    warnings: tuple[str, ...] = field(default_factory=tuple)  # one line each, no value: check prints them
 
 
 def preflight(loaded: LoadedSpec) -> PreflightReport:
@@ -28,10 +30,11 @@ def preflight(loaded: LoadedSpec) -> PreflightReport:
     training, and a CSV that breaks on its last row must stop the run before it starts.
 
     Raises:
-        InputError: the first problem found (VersionExistsError, KeyConfigError, SourceError,
-            ColumnPlanError or ColumnTypeError).
+        InputError: the first problem found (SpecError for columns still marked REVIEW,
+            VersionExistsError, KeyConfigError, SourceError, ColumnPlanError or ColumnTypeError).
     """
     spec = loaded.spec
+    check_reviews(loaded)
     ensure_version_is_new(loaded)
     key_id = origin = None
     if convert.keyed_columns(spec):
@@ -41,12 +44,51 @@ def preflight(loaded: LoadedSpec) -> PreflightReport:
             origin = f"Prefect Secret '{spec.privacy.key_secret_block}' (loaded when the run starts)"
     if spec.privacy.additional_information is not None:
         additional_information_key(spec.privacy)
-    frame, facts = read_source(loaded.source_pattern, fmt=spec.source.format,
-                               delimiter=spec.source.delimiter, encoding=spec.source.encoding)
+    frame, facts = read_source(loaded.source_pattern, fmt=spec.source.format, delimiter=spec.source.delimiter,
+                               encoding=spec.source.encoding, rename=spec.source.rename,
+                               dedupe_headers=spec.source.dedupe_headers)
     check_columns(list(frame.columns), list(spec.columns))
     coerce_kinds(frame, {name: col.kind.value for name, col in spec.columns.items()})
     _check_evaluation(loaded, facts.rows)
-    return PreflightReport(facts, key_id, origin, str(layout_for(loaded).release_dir))
+    warnings = tuple(w for w in [_language_warning(loaded, frame)] if w)
+    return PreflightReport(facts, key_id, origin, str(layout_for(loaded).release_dir), warnings)
+
+
+def check_reviews(loaded: LoadedSpec) -> None:
+    """Refuse columns `init` marked for review (a ``# REVIEW`` comment or ``reviewed: false``) until ``reviewed: true``.
+
+    The decision is the key, not the comment: ``reviewed: true`` is part of the spec whose
+    sha256 the manifest keeps. Deleting the comment leaves ``reviewed: false`` standing.
+
+    Raises:
+        SpecError: one line naming every unresolved column.
+    """
+    columns = loaded.spec.columns
+    try:
+        text = loaded.path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):  # load_spec has read it already; a file gone since has no marks
+        text = ""
+    marked = set(review_marks(text))
+    marked |= {name for name, col in columns.items() if "reviewed" in col.model_fields_set}
+    unresolved = [name for name in columns if name in marked and not columns[name].reviewed]
+    if unresolved:
+        raise SpecError(str(loaded.path), "columns", f"{len(unresolved)} column(s) still marked REVIEW: "
+                        f"{', '.join(unresolved)}; read each column's '# REVIEW:' evidence, keep or change its "
+                        "action, then set 'reviewed: true' on it")
+
+
+def _language_warning(loaded: LoadedSpec, frame) -> str | None:
+    """A line when privacy.text_language disagrees with the Hangul share of the text columns' values."""
+    spec = loaded.spec
+    texts = [name for name, col in spec.columns.items()
+             if col.kind.value == "text" and col.action is not privacy.Action.DROP]
+    found = text_language(frame, texts) if texts else None
+    if found is None or found[0] == spec.privacy.text_language:
+        return None
+    language, share = found
+    return (f"privacy.text_language is '{spec.privacy.text_language}' but the Hangul share of the text in "
+            f"{', '.join(texts)} is {share:.0%}, which reads as '{language}'; set privacy.text_language: {language} "
+            "unless you know better (redaction uses that language's recognizers)")
 
 
 def _check_evaluation(loaded: LoadedSpec, rows: int) -> None:

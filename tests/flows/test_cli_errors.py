@@ -86,7 +86,7 @@ def test_a_cp949_source_with_its_declared_encoding_passes_the_check(small_releas
 def test_spec_with_a_typo(small_release, key_env):
     spec = small_release(**{"columns.sex": {"kind": "categorical", "actoin": "keep"}})
     _assert_refused(_run("run", str(spec)), small_release.tmp_path,
-                    "columns.sex", "unknown key 'actoin'", "did you mean 'action'", "allowed: action, kind, rule")
+                    "columns.sex", "unknown key 'actoin'", "did you mean 'action'", "allowed: action, kind, reviewed, rule, surrogate")
 
 
 def test_spec_with_a_wrong_type(small_release, key_env):
@@ -163,3 +163,91 @@ def test_a_reidentification_table_key_equal_to_the_pseudonymisation_key(small_re
     monkeypatch.setenv("SYNTHGATE_ADDITIONAL_INFORMATION_KEY", key_env)
     spec = small_release(**{"privacy.additional_information": {"path": "vault"}})
     _assert_refused(_run("run", str(spec)), small_release.tmp_path, "needs a key of its own")
+
+
+def _mark_for_review(spec, column, *, comment=True, flag=True):
+    """Mark a column as `init` does: a '# REVIEW:' comment above its key and 'reviewed: false' in it."""
+    text = spec.read_text(encoding="utf-8")
+    key = f"  {column}:\n"
+    assert text.count(key) == 1
+    above = "  # REVIEW: PERSON in 41% of 200 sampled values\n" if comment else ""
+    below = "    reviewed: false\n" if flag else ""
+    spec.write_text(text.replace(key, above + key + below), encoding="utf-8")
+
+
+@pytest.mark.parametrize("command", ["check", "run"])
+def test_columns_still_marked_review(small_release, key_env, command):
+    # Setup: 'name' marked both ways, 'sex' by the comment only
+    spec = small_release()
+    _mark_for_review(spec, "name")
+    _mark_for_review(spec, "sex", flag=False)
+
+    # Run / Assert: one line naming both columns and the way out
+    _assert_refused(_run(command, str(spec)), small_release.tmp_path,
+                    "2 column(s) still marked REVIEW: name, sex", "set 'reviewed: true'")
+
+
+def test_deleting_the_review_comment_does_not_resolve_the_column(small_release, key_env):
+    # Setup: the comment is gone; 'reviewed: false' still records that nobody decided
+    spec = small_release()
+    _mark_for_review(spec, "name", comment=False)
+
+    # Run / Assert
+    _assert_refused(_run("check", str(spec)), small_release.tmp_path, "still marked REVIEW: name")
+
+
+def test_reviewed_true_resolves_the_mark_and_the_comment_may_stay(small_release, key_env):
+    # Setup
+    spec = small_release()
+    _mark_for_review(spec, "name")
+    spec.write_text(spec.read_text().replace("reviewed: false", "reviewed: true"))
+
+    # Run
+    result = _run("check", str(spec))
+
+    # Assert
+    assert result.exit_code == 0, result.output
+    assert "# REVIEW:" in spec.read_text()
+
+
+def _messy_headers(small_release):
+    """The agency's export: 'score' twice (the second was 'note') and a blank header; never edited."""
+    text = small_release.source.read_text().replace("score,note", "score,score", 1)
+    small_release.source.write_text(text.replace("patient_id,", ",", 1))
+
+
+def test_duplicate_and_blank_headers_are_named_with_positions(small_release, key_env):
+    # Setup
+    _messy_headers(small_release)
+
+    # Run / Assert
+    _assert_refused(_run("check", str(small_release())), small_release.tmp_path,
+                    "'score' at positions 7 and 8", "blank header at position 1", "source.rename",
+                    "source.dedupe_headers: true")
+
+
+@pytest.mark.parametrize("how", ["rename", "dedupe"])
+def test_rename_or_dedupe_lets_the_original_file_pass(small_release, key_env, how):
+    # Setup
+    from synthgate.flows.preflight import preflight
+    from synthgate.flows.sources import file_sha256
+    from synthgate.flows.spec import load_spec
+
+    _messy_headers(small_release)
+    original = file_sha256(small_release.source)[0]
+    if how == "rename":
+        spec = small_release(**{"source.rename": {1: "patient_id", 8: "note"}})
+    else:
+        spec = small_release(**{"source.dedupe_headers": True})
+        text = spec.read_text().replace("  patient_id:", "  column_1:").replace("  note:", "  score__2:")
+        spec.write_text(text.replace("kind: text\n    action: redact_text", "kind: text\n    action: drop"))
+
+    # Run
+    result = _run("check", str(spec))
+    report = preflight(load_spec(spec))
+
+    # Assert: the check passes on the unedited file, whose hash is the one the manifest keeps
+    assert result.exit_code == 0, result.output
+    assert report.source.sha256 == original == file_sha256(small_release.source)[0]
+    renamed = {r["position"]: r["name"] for r in report.source.to_dict()["renamed_headers"]}
+    assert renamed == ({1: "patient_id", 8: "note"} if how == "rename" else {1: "column_1", 8: "score__2"})

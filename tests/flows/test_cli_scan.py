@@ -11,7 +11,7 @@ from synthgate.flows.cli import app
 
 runner = CliRunner()
 KEYS = {"column", "entity", "confidence", "evidence_share", "sampled", "name_hint", "inferred_kind",
-        "proposed_action", "proposed_rule", "reason"}
+        "proposed_action", "proposed_rule", "reason", "needs_review", "evidence", "signals"}
 ROWS = [
     ("김민준", "010-2345-6789", "880101-1234568", "고혈압", "H12345678"),
     ("이서연", "010-3456-7890", "900215-2345675", "정상", "H23456789"),

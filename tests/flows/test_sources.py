@@ -5,7 +5,7 @@ import pandas as pd
 import pytest
 
 from synthgate.flows.errors import ColumnPlanError, ColumnTypeError, SourceError
-from synthgate.flows.sources import check_columns, read_source
+from synthgate.flows.sources import check_columns, file_sha256, header_names, read_source
 from synthgate.flows.tables import coerce_kinds
 
 
@@ -146,3 +146,88 @@ def test_a_mostly_empty_column_reads_as_nulls(tmp_path):
 
     # Assert
     assert frame["phone"].isna().sum() == 95
+
+
+MESSY = "id,amount,amount,,note,amount\n1,2,3,4,CANARY1,5\n2,3,4,5,CANARY2,6\n"
+
+
+def test_duplicate_and_blank_headers_are_named_with_their_positions(tmp_path):
+    # Setup: 'amount' three times, one blank header
+    path = tmp_path / "raw.csv"
+    path.write_text(MESSY)
+
+    # Run
+    with pytest.raises(SourceError) as caught:
+        read_source(str(path))
+
+    # Assert: one line with each header, its 1-based positions, and both ways to proceed
+    message = str(caught.value)
+    assert "'amount' at positions 2, 3 and 6" in message and "blank header at position 4" in message
+    assert "source.rename" in message and "source.dedupe_headers: true" in message and "--dedupe-headers" in message
+    assert "\n" not in message and "CANARY" not in message
+
+
+def test_dedupe_headers_renames_later_duplicates_and_blanks_and_keeps_the_file_hash(tmp_path):
+    # Setup
+    path = tmp_path / "raw.csv"
+    path.write_text(MESSY)
+
+    # Run
+    frame, facts = read_source(str(path), dedupe_headers=True)
+
+    # Assert: the first 'amount' keeps its name; the file is the agency's original
+    assert list(frame.columns) == ["id", "amount", "amount__2", "column_4", "note", "amount__3"]
+    assert frame["amount__3"].tolist() == [5, 6]
+    assert facts.sha256 == file_sha256(path)[0]
+    assert facts.to_dict()["renamed_headers"] == [
+        {"position": 3, "header": "amount", "name": "amount__2"},
+        {"position": 4, "header": "", "name": "column_4"},
+        {"position": 6, "header": "amount", "name": "amount__3"},
+    ]
+
+
+def test_rename_by_position_and_by_header(tmp_path):
+    # Setup
+    path = tmp_path / "raw.csv"
+    path.write_text(MESSY)
+
+    # Run
+    frame, facts = read_source(str(path), rename={3: "amount_net", 4: "code", 6: "amount_tax", "note": "remark"})
+
+    # Assert
+    assert list(frame.columns) == ["id", "amount", "amount_net", "code", "remark", "amount_tax"]
+    assert [r["position"] for r in facts.renamed_headers] == [3, 4, 5, 6]
+
+
+def test_clean_headers_record_no_rename(tmp_path):
+    path = tmp_path / "t.csv"
+    path.write_text("a,b\n1,2\n")
+    _, facts = read_source(str(path))
+    assert facts.to_dict()["renamed_headers"] == []
+
+
+@pytest.mark.parametrize(
+    "rename, fragment",
+    [
+        ({"amount": "x1"}, "'amount' is the header of columns 2, 3 and 6; rename them by position, e.g. {6: new_name}"),
+        ({7: "x1"}, "position 7 is not a column; positions run from 1 to 6"),
+        ({"nope": "x1"}, "'nope' is not a header of the file"),
+        ({3: "id", 4: "code", 6: "t"}, "duplicate column names after source.rename: 'id' at positions 1 and 3"),
+        ({3: "a2", 6: "a3"}, "blank header at position 4"),
+    ],
+)
+def test_renames_that_leave_the_headers_ambiguous_are_refused(rename, fragment):
+    # Setup
+    headers = ["id", "amount", "amount", "", "note", "amount"]
+
+    # Run
+    with pytest.raises(SourceError) as caught:
+        header_names(headers, "raw.csv", rename=rename)
+
+    # Assert
+    assert fragment in str(caught.value)
+
+
+def test_dedupe_never_makes_a_name_the_file_already_has():
+    names, _ = header_names(["a", "a", "a__2", "column_4", ""], "raw.csv", dedupe=True)
+    assert names == ["a", "a__3", "a__2", "column_4", "column_5"]

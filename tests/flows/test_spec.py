@@ -78,6 +78,11 @@ def test_the_spec_converts_into_leaf_configs(small_release):
         ({"columns.age_band": {"kind": "numerical", "action": "keep", "extra": 1}}, "columns.age_band",
          "unknown key 'extra'"),
         ({"source.encoding": "klingon"}, "source.encoding", "unknown encoding 'klingon'; e.g. utf-8"),
+        ({"source.rename": {0: "a"}}, "source.rename", "position 0 is not a column; positions start at 1"),
+        ({"source.rename": {3: " "}}, "source.rename", "the new name for 3 is blank"),
+        ({"source.rename": {3: "a", "score": "a"}}, "source.rename", "'a' is given to more than one column"),
+        ({"source.dedupe_headers": "sometimes"}, "source.dedupe_headers", "valid boolean"),
+        ({"columns.sex.reviewed": "maybe"}, "columns.sex.reviewed", "valid boolean"),
         ({"risk": {"quasi_identifiers": ["name"]}}, "risk.quasi_identifiers.0", "'name' is not a column the generator"),
         ({"risk": {"quasi_identifiers": ["sex"], "sensitive": "sex"}}, "risk.sensitive", "not a quasi-identifier"),
         ({"risk": {"quasi_identifiers": ["sex"], "l": 2}}, "risk.l", "needs risk.sensitive"),
@@ -141,3 +146,16 @@ def test_a_spec_that_is_not_yaml_or_not_a_mapping(tmp_path):
         load_spec(listing)
     with pytest.raises(SpecError, match="file not found"):
         load_spec(tmp_path / "absent.yaml")
+
+
+def test_reviewed_and_the_header_options_load(small_release):
+    # Setup
+    path = small_release(**{"columns.sex.reviewed": True, "source.rename": {8: "note", "score": "score"},
+                            "source.dedupe_headers": True})
+
+    # Run
+    spec = load_spec(path).spec
+
+    # Assert: YAML's integer keys stay positions, text keys stay headers
+    assert spec.columns["sex"].reviewed is True and spec.columns["age"].reviewed is False
+    assert spec.source.rename == {8: "note", "score": "score"} and spec.source.dedupe_headers is True
