@@ -1,5 +1,6 @@
 """Validate synthetic tables against their profile, privacy gates and evaluation figures (GX)."""
 
+from synthgate.expectations.docs import render_data_docs, write_data_docs
 from synthgate.expectations.errors import (
     ExpectationsError,
     MetricGateError,
@@ -43,6 +44,8 @@ __all__ = [
     "evaluation_frame",
     "privacy_gate_frame",
     "profile_training",
+    "render_data_docs",
     "render_failures",
     "validate_release",
+    "write_data_docs",
 ]

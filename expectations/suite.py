@@ -69,9 +69,13 @@ def build_synthetic_suite(
     """Build the suite a synthetic table must pass to look like its training table.
 
     Checks: the exact column set, the row count, and per column its existence, a type family
-    fitting its kind, categories within the training domain, values within the (outward
-    rounded) training range, a null rate close to training, and unique identifiers. Each
-    expectation carries a ``description`` that Data Docs show in place of its raw kwargs.
+    fitting its kind, categories within the published domain (the categories held by at least
+    k training rows, the generator's placeholder, or a declared DP domain), values within the
+    protected range, a null rate close to training (not under DP), and unique identifiers.
+    Where training itself holds values outside the published set or range (rare categories
+    of a generator without a placeholder, values beyond the k-th), ``mostly`` allows that
+    share plus sampling noise. Each expectation carries a ``description`` that says why its
+    bound is what it is (an auditor sees why a value may lie slightly outside).
 
     Args:
         profile: The training table's profile.
@@ -97,7 +101,9 @@ def build_synthetic_suite(
         ),
     ]
     for column in profile.columns:
-        expectations.extend(_column_expectations(gxe, column, tolerances, expected_rows))
+        expectations.extend(
+            _column_expectations(gxe, column, tolerances, expected_rows, profile.protection)
+        )
     return gx.ExpectationSuite(name=name, expectations=expectations)
 
 
@@ -131,7 +137,9 @@ def build_privacy_suite(name: str = "privacy_gates") -> gx.ExpectationSuite:
     return gx.ExpectationSuite(name=name, expectations=expectations)
 
 
-def _column_expectations(gxe: Any, column: ColumnProfile, tolerances: Tolerances, rows: int) -> list[Any]:
+def _column_expectations(
+    gxe: Any, column: ColumnProfile, tolerances: Tolerances, rows: int, k: int
+) -> list[Any]:
     col = column.name
     kind = ColumnKind(column.kind)
     found = [
@@ -141,22 +149,13 @@ def _column_expectations(gxe: Any, column: ColumnProfile, tolerances: Tolerances
             type_list=_type_list(column),
             description=f"Column {col} has a dtype allowed for {kind.value} columns.",
         ),
-        _null_rate_expectation(gxe, column, tolerances, rows),
     ]
+    if column.null_rate is not None:  # None under DP: the null rate was not read from the data
+        found.append(_null_rate_expectation(gxe, column, tolerances, rows))
     if column.categories is not None:
-        found.append(
-            gxe.ExpectColumnValuesToBeInSet(
-                column=col,
-                value_set=_category_values(column.categories),
-                mostly=tolerances.category_mostly,
-                description=(
-                    f"Column {col} takes only the {len(column.categories)} values seen in "
-                    "training."
-                ),
-            )
-        )
+        found.append(_category_expectation(gxe, column, tolerances, rows, k))
     if kind in (ColumnKind.NUMERICAL, ColumnKind.DATETIME) and column.minimum is not None:
-        found.append(_range_expectation(gxe, column, kind))
+        found.append(_range_expectation(gxe, column, kind, rows, k))
     if kind is ColumnKind.ID:
         found.append(
             gxe.ExpectColumnValuesToBeUnique(
@@ -164,6 +163,51 @@ def _column_expectations(gxe: Any, column: ColumnProfile, tolerances: Tolerances
             )
         )
     return found
+
+
+def _mostly(outside_share: float, rows: int, ceiling: float) -> float:
+    """The share of synthetic values that must lie inside a protected set or range.
+
+    A faithful generator that does not clip (the SDV ones) reproduces the training share left
+    outside (rare categories, values beyond the k-th) up to binomial noise: allow that share
+    plus three standard errors for ``rows`` rows, rounded down to 0.001. Nothing outside
+    training means nothing outside allowed.
+    """
+    if outside_share <= 0.0:
+        return ceiling
+    noise = 3.0 * math.sqrt(outside_share * (1.0 - outside_share) / max(rows, 1))
+    allowed = math.floor(round((1.0 - outside_share - noise) * 1000, 6)) / 1000
+    return max(0.0, min(ceiling, allowed))
+
+
+def _category_expectation(
+    gxe: Any, column: ColumnProfile, tolerances: Tolerances, rows: int, k: int
+) -> Any:
+    col, categories = column.name, column.categories or ()
+    kind = ColumnKind(column.kind)
+    # Rare categories are not named: the set holds the >= k ones (and the placeholder), so a
+    # synthetic rare category fails this check as "unexpected", counted but never listed.
+    mostly = _mostly(0.0 if column.placeholder else column.outside_share, rows,
+                     tolerances.category_mostly)
+    if kind is ColumnKind.BOOLEAN:
+        why = "a boolean's public domain"
+    elif column.declared:
+        why = "the declared public domain (differential privacy: no category is read from the data)"
+    elif column.placeholder is not None:
+        why = (f"the categories held by at least {k} training rows, and "
+               f"{column.placeholder} for rarer ones, which are not named")
+    else:
+        why = f"the categories held by at least {k} training rows; rarer ones are not named"
+    if mostly >= 1.0:
+        said = f"Every non-null value of {col} is one of {len(categories)} values"
+    else:
+        said = f"At least {mostly:.1%} of the non-null values of {col} are among {len(categories)} values"
+    return gxe.ExpectColumnValuesToBeInSet(
+        column=col,
+        value_set=_category_values(categories),
+        mostly=mostly,
+        description=f"{said}: {why}.",
+    )
 
 
 def _type_list(column: ColumnProfile) -> list[str]:
@@ -177,7 +221,7 @@ def _type_list(column: ColumnProfile) -> list[str]:
     # Categorical and boolean: text always (a boolean may be coded "yes"/"no"); numbers only
     # if every training category is a number; booleans for boolean columns, or for categorical
     # ones whose categories are all "True"/"False".
-    categories = column.categories or ()
+    categories = tuple(c for c in column.categories or () if c != column.placeholder)
     types = list(_TEXT_TYPES)
     if categories and all(_as_number(c) is not None for c in categories):
         types += _NUMERIC_TYPES
@@ -232,25 +276,44 @@ def _null_rate_expectation(gxe: Any, column: ColumnProfile, tolerances: Toleranc
     )
 
 
-def _range_expectation(gxe: Any, column: ColumnProfile, kind: ColumnKind) -> Any:
+def _range_expectation(gxe: Any, column: ColumnProfile, kind: ColumnKind, rows: int, k: int) -> Any:
     low: Any
     high: Any
     if kind is ColumnKind.DATETIME:
         low = datetime.fromisoformat(str(column.minimum))
         high = datetime.fromisoformat(str(column.maximum))
         shown = (column.minimum, column.maximum)
-        why = "training range widened to whole months"
+        rounded = "widened to whole months"
     else:
         low = _plain(float(column.minimum))  # type: ignore[arg-type]
         high = _plain(float(column.maximum))  # type: ignore[arg-type]
         shown = (low, high)
-        why = "training range rounded outward to 2 significant figures"
+        rounded = "rounded outward to 2 significant figures"
+    mostly = 1.0 if column.declared else _mostly(column.outside_share, rows, 1.0)
+    if column.declared:
+        why = "the declared public domain (differential privacy: no bound is read from the data)"
+    elif k > 1:
+        why = (f"protected bounds: the {_ordinal(k)} smallest and largest training values, "
+               f"{rounded} and past any value held by fewer than {k} rows, so no record's "
+               "extreme is disclosed")
+    else:
+        why = f"training range {rounded}"
+    spill = "" if mostly >= 1.0 else (
+        f"; up to {1.0 - mostly:.1%} may lie outside, the training share beyond the bounds "
+        "plus sampling noise"
+    )
     return gxe.ExpectColumnValuesToBeBetween(
         column=column.name,
         min_value=low,
         max_value=high,
-        description=f"Values of {column.name} lie between {shown[0]} and {shown[1]} ({why}).",
+        mostly=mostly,
+        description=f"Values of {column.name} lie between {shown[0]} and {shown[1]} ({why}{spill}).",
     )
+
+
+def _ordinal(n: int) -> str:
+    suffix = "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
+    return f"{n}{suffix}"
 
 
 def _plain(number: float) -> int | float:

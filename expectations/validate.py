@@ -1,7 +1,8 @@
-"""Run the synthetic, privacy and evaluation suites with GX, write Data Docs, summarise safely."""
+"""Run the synthetic, privacy and evaluation suites with GX, summarise safely, write offline Data Docs."""
 
 from __future__ import annotations
 
+import datetime as dt
 import numbers
 import re
 import shutil
@@ -13,6 +14,7 @@ import pandas as pd
 
 from synthgate.expectations._context import SuiteRun, run_suites
 from synthgate.expectations._normalise import gx_view
+from synthgate.expectations.docs import write_data_docs
 from synthgate.expectations.errors import ValidationRunError
 from synthgate.expectations.metrics import METRIC_EXPECTATION
 
@@ -21,22 +23,32 @@ if TYPE_CHECKING:
 
 __all__ = ["ExpectationOutcome", "ValidationSummary", "render_failures", "validate_release"]
 
-# The synthetic suite's results list no cell values at all (partial_unexpected_count=0): a
-# failing release may hold a synthetic cell that equals a raw value (that is what the
-# contains_raw_value gate catches), and its docs must not repeat it. Counts and percentages
-# remain. The privacy suite's frame holds only booleans, so GX may list them (and their
-# synthetic row indices) as usual.
-SYNTHETIC_RESULT_FORMAT: dict[str, Any] = {
-    "result_format": "SUMMARY",
-    "partial_unexpected_count": 0,
-}
-PRIVACY_RESULT_FORMAT: dict[str, Any] = {"result_format": "SUMMARY"}
-# The evaluation frame holds one published aggregate per metric; GX shows it as observed.
-EVALUATION_RESULT_FORMAT: dict[str, Any] = {"result_format": "SUMMARY"}
+# No suite's results list a cell value (partial_unexpected_count=0, and BASIC keeps no
+# per-value counts or row indices): a failing release may hold a synthetic cell that equals a
+# raw value (that is what the contains_raw_value gate catches), and nothing published may
+# repeat it. Counts and percentages remain. The gate and evaluation frames hold only booleans
+# and published aggregates, but one format for all leaves nothing to get wrong.
+RESULT_FORMAT: dict[str, Any] = {"result_format": "BASIC", "partial_unexpected_count": 0}
+SYNTHETIC_RESULT_FORMAT = PRIVACY_RESULT_FORMAT = EVALUATION_RESULT_FORMAT = RESULT_FORMAT
 
-# What a GX Data Docs build leaves in its directory; a directory holding only these is an
-# earlier build of the same site and is replaced, anything else is refused.
-_DOCS_ENTRIES = frozenset({"index.html", "static", "expectations", "validations"})
+# Expectations whose observed_value is an aggregate (a proportion, a count, a published
+# figure). Others (a column's min, max, median, ...) could observe a single cell: not shown.
+_AGGREGATE_OBSERVED = frozenset({
+    METRIC_EXPECTATION,
+    "expect_column_proportion_of_non_null_values_to_be_between",
+    "expect_table_row_count_to_equal",
+    "expect_table_row_count_to_be_between",
+    "expect_table_column_count_to_equal",
+    "expect_column_unique_value_count_to_be_between",
+    "expect_column_proportion_of_unique_values_to_be_between",
+})
+
+# What a GX Data Docs build left in a docs directory (earlier versions wrote GX's own site) and
+# what this module writes; a directory holding only these is an earlier build and is replaced,
+# anything else is refused. GX still builds its site, into _GX_SCRATCH, which is then removed:
+# its pages load CSS and JavaScript from CDNs, so they are never published.
+_GX_SCRATCH = ".gx-site"
+_DOCS_ENTRIES = frozenset({"index.html", "static", "expectations", "validations", _GX_SCRATCH})
 _TYPE_NAME = re.compile(r"[A-Za-z0-9_\[\], ]{1,40}")
 
 
@@ -52,6 +64,9 @@ class ExpectationOutcome:
         description: The expectation's human description.
         observed: A short observation with no cell value in it ("unexpected_percent=2.1%",
             "observed_value=0.93", "observed_type=object_"), or None.
+        bound: What was checked, as published ("between 1 and 50, mostly 99.2%", "one of
+            3 values: A, B, _RARE_", "= 300"), or None; built from the suite's protected
+            bounds, never from the data validated.
     """
 
     suite: str
@@ -60,6 +75,7 @@ class ExpectationOutcome:
     success: bool
     description: str
     observed: str | None
+    bound: str | None = None
 
 
 @dataclass(frozen=True)
@@ -108,8 +124,11 @@ def validate_release(
 ) -> ValidationSummary:
     """Validate a synthetic table, its privacy gate frame and its evaluation figures; write docs.
 
-    GX runs in a fresh ephemeral (in-memory) context with progress bars and analytics off;
-    its only Data Docs site is ``docs_dir`` (GX's default temporary site is not configured).
+    GX runs in a fresh ephemeral (in-memory) context with progress bars and analytics off. The
+    Data Docs are one self-contained page, ``docs_dir/index.html`` (``expectations.docs``):
+    inline CSS, no script, no external request, each expectation with its description, bound
+    and observed aggregate. GX's own site (CDN assets) is built only into a scratch folder
+    inside ``docs_dir`` and removed.
     GX is only ever given the synthetic table (in a dtype view GX can check, see
     ``expectations._normalise.gx_view``), the boolean gate frame, the one-row frame of
     evaluation figures (published aggregates), and suites built from published aggregates, so
@@ -120,9 +139,9 @@ def validate_release(
         gate_frame: ``privacy_gate_frame(synthetic, ...)``: same index, boolean gate columns.
         synthetic_suite: From ``build_synthetic_suite``.
         privacy_suite: From ``build_privacy_suite``.
-        docs_dir: Where to write the HTML Data Docs; created if missing. An earlier Data Docs
-            build found there is removed first (its pages must not be published alongside
-            this run's); any other content is refused.
+        docs_dir: Where to write the Data Docs page; created if missing. An earlier Data Docs
+            build found there (ours or GX's) is removed first (its pages must not be published
+            alongside this run's); any other content is refused.
         evaluation_suite: From ``build_evaluation_suite``; with ``evaluation_frame`` it adds
             a third run whose failures (a figure out of bounds) fail the release.
         evaluation_frame: ``evaluation_frame(gates)`` for the same gates: one row.
@@ -149,19 +168,24 @@ def validate_release(
     ]
     if evaluation_suite is not None and evaluation_frame is not None:
         runs.append(SuiteRun(evaluation_suite, evaluation_frame, EVALUATION_RESULT_FORMAT))
+    scratch = docs_dir / _GX_SCRATCH
+    try:
+        results = run_suites(runs, scratch)
+    finally:
+        shutil.rmtree(scratch, ignore_errors=True)
     outcomes = tuple(
         _outcome(run.suite.name, result)
-        for run, results in zip(runs, run_suites(runs, docs_dir))
-        for result in results
+        for run, suite_results in zip(runs, results)
+        for result in suite_results
     )
     failed = sum(not o.success for o in outcomes)
-    index = docs_dir / "index.html"
+    index = write_data_docs(docs_dir, outcomes)
     return ValidationSummary(
         success=failed == 0,
         evaluated=len(outcomes),
         failed=failed,
         outcomes=outcomes,
-        docs_index=index.name if index.is_file() else None,
+        docs_index=index.name,
     )
 
 
@@ -234,6 +258,7 @@ def _outcome(suite: str, result: Any) -> ExpectationOutcome:
         success=bool(result.success),
         description=config.description or str(config.type),
         observed=_observe(str(config.type), result.result or {}, result.exception_info or {}),
+        bound=_bound(config.kwargs),
     )
 
 
@@ -248,6 +273,8 @@ def _observe(kind: str, result: dict[str, Any], exception_info: dict[str, Any]) 
         missing, unexpected = mismatched.get("missing", []), mismatched.get("unexpected", [])
         return f"missing_columns={len(missing)}, unexpected_columns={len(unexpected)}"
     observed = result.get("observed_value")
+    if kind not in _AGGREGATE_OBSERVED and "type" not in kind:
+        return None
     if kind == METRIC_EXPECTATION and isinstance(observed, numbers.Real):
         # 6 significant digits: a figure just over its bound (0.6004 > 0.6) must not read as
         # the bound itself.
@@ -257,6 +284,41 @@ def _observe(kind: str, result: dict[str, Any], exception_info: dict[str, Any]) 
     if "type" in kind and isinstance(observed, str) and _TYPE_NAME.fullmatch(observed):
         return f"observed_type={observed}"
     return None
+
+
+def _bound(kwargs: Any) -> str | None:
+    """The checked condition in a few words, from the expectation's own (published) kwargs."""
+    parts = []
+    low, high = kwargs.get("min_value"), kwargs.get("max_value")
+    if low is not None and high is not None:
+        parts.append(f"between {_shown(low)} and {_shown(high)}")
+    elif low is not None:
+        parts.append(f"at least {_shown(low)}")
+    elif high is not None:
+        parts.append(f"at most {_shown(high)}")
+    if kwargs.get("value_set") is not None:
+        values = list(dict.fromkeys(_shown(v) for v in kwargs["value_set"]))
+        # Categories are stored with their typed readings ("1" and 1): show each once.
+        parts.append(f"one of {len(values)} values: " + ", ".join(values))
+    if kwargs.get("type_list") is not None:
+        parts.append(f"dtype among {len(kwargs['type_list'])} allowed")
+    if kwargs.get("column_set") is not None:
+        parts.append(f"exactly {len(kwargs['column_set'])} columns")
+    if kwargs.get("value") is not None:
+        parts.append(f"= {_shown(kwargs['value'])}")
+    mostly = kwargs.get("mostly")
+    if parts and isinstance(mostly, numbers.Real) and mostly < 1:
+        parts.append(f"mostly {float(mostly):.1%}")
+    return ", ".join(parts) or None
+
+
+def _shown(value: Any) -> str:
+    if isinstance(value, dt.datetime):
+        return value.date().isoformat() if value == dt.datetime.combine(value.date(), dt.time()) \
+            else value.isoformat()
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
 
 
 def _raised(exception_info: dict[str, Any]) -> bool:

@@ -171,3 +171,62 @@ def test_tolerances_are_bounded(fields):
     # Run / Assert
     with pytest.raises(ValueError, match="Tolerances"):
         Tolerances(**fields)
+
+
+def test_protected_ranges_say_why_and_allow_the_training_share_beyond_them():
+    # Setup: k=5; 2% of training values lie beyond the protected bounds
+    profile = TrainingProfile(rows=1000, protection=5, columns=(
+        ColumnProfile(name="stay", kind="numerical", null_rate=0.0, minimum=1.0, maximum=40.0,
+                      outside_share=0.02),
+        ColumnProfile(name="kept", kind="numerical", null_rate=0.0, minimum=1.0, maximum=40.0),
+    ))
+
+    # Run
+    columns = by_column(build_synthetic_suite(profile, expected_rows=10_000))
+
+    # Assert: 0.02 + 3 * sqrt(0.02 * 0.98 / 10000) = 0.0242 -> mostly 0.975; none beyond -> 1.0
+    stay = columns["stay"]["expect_column_values_to_be_between"]
+    kept = columns["kept"]["expect_column_values_to_be_between"]
+    assert (stay.min_value, stay.max_value, stay.mostly) == (1, 40, 0.975)
+    assert kept.mostly == 1.0
+    assert "protected bounds: the 5th smallest and largest training values" in stay.description
+    assert "fewer than 5 rows" in stay.description and "2.5% may lie outside" in stay.description
+
+
+def test_rare_categories_fail_the_set_check_unless_the_generator_has_no_placeholder():
+    # Setup
+    profile = TrainingProfile(rows=1000, protection=5, columns=(
+        ColumnProfile(name="held", kind="categorical", null_rate=0.0, categories=("A", "B", "_RARE_"),
+                      outside_share=0.01, placeholder="_RARE_"),
+        ColumnProfile(name="free", kind="categorical", null_rate=0.0, categories=("A", "B"),
+                      outside_share=0.01),
+    ))
+
+    # Run
+    columns = by_column(build_synthetic_suite(profile, expected_rows=10_000))
+
+    # Assert: with a placeholder every value must be in the set; without, the rare share may not
+    held = columns["held"]["expect_column_values_to_be_in_set"]
+    free = columns["free"]["expect_column_values_to_be_in_set"]
+    assert (held.value_set, held.mostly) == (["A", "B", "_RARE_"], 1.0)
+    assert "_RARE_ for rarer ones, which are not named" in held.description
+    assert (free.value_set, free.mostly) == (["A", "B"], 0.987)
+    assert "held by at least 5 training rows; rarer ones are not named" in free.description
+
+
+def test_under_dp_no_null_rate_is_checked_and_bounds_are_the_declared_domain():
+    # Setup
+    profile = TrainingProfile(rows=100, protection=5, private=True, columns=(
+        ColumnProfile(name="x", kind="numerical", null_rate=None, minimum=0.0, maximum=120.0, declared=True),
+        ColumnProfile(name="y", kind="numerical", null_rate=None),
+    ))
+
+    # Run
+    columns = by_column(build_synthetic_suite(profile, expected_rows=100))
+
+    # Assert
+    assert "expect_column_proportion_of_non_null_values_to_be_between" not in columns["x"]
+    assert set(columns["y"]) == {"expect_column_to_exist", "expect_column_values_to_be_in_type_list"}
+    x = columns["x"]["expect_column_values_to_be_between"]
+    assert (x.min_value, x.max_value, x.mostly) == (0, 120, 1.0)
+    assert "declared public domain" in x.description

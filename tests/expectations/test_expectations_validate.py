@@ -1,7 +1,8 @@
-"""Tests for expectations.validate with real GX: pass, fail, Data Docs, and no leaked records."""
+"""Tests for expectations.validate with real GX: pass, fail, offline Data Docs, and no leaked records."""
 
 import html
 import json
+import re
 import socket
 import tempfile
 import threading
@@ -37,7 +38,9 @@ KINDS = {"pid": "id", "income": "numerical", "sex": "categorical", "visit": "dat
 LEARNED = ["income", "sex", "visit", "smoker"]
 RAW_IDENTIFIERS = {"RAWID-CANARY-900101", "RAWID-CANARY-900102"}
 RAW_VALUES = {"RAWVAL-CANARY-홍길동", "RAWVAL-CANARY-KIM"}
-PROFILE = profile_training(TRAINING, KINDS)
+# Four rows cannot meet k=5, so these plumbing tests turn protection off (k=1); the protected
+# profile has tests of its own below and in test_expectations_profile.py.
+PROFILE = profile_training(TRAINING, KINDS, protection=1)
 # Exact training extremes: published only rounded (1200..99000, 1937-06-01..2020-08-01).
 EXACT_EXTREMES = ["1234.5678", "98765.4321", "98765.43", "1937-06-15", "2020-07-04"]
 
@@ -103,8 +106,9 @@ def test_a_passing_release(tmp_path):
     assert summary.docs_index == "index.html"
     index = (docs_dir / "index.html").read_text("utf-8")
     assert index.lstrip().lower().startswith("<!doctype html") and "</html>" in index
-    pages = {p.parent.parent.parent.name for p in (docs_dir / "validations").rglob("*.html")}
-    assert pages == {"synthetic_table", "privacy_gates"}
+    assert [p.name for p in docs_dir.iterdir()] == ["index.html"]  # one self-contained page
+    assert 'id="suite-synthetic_table"' in index and 'id="suite-privacy_gates"' in index
+    assert index.count("✓ passed") == 34
     assert json.loads(json.dumps(summary.to_dict()))["success"] is True
     assert_no_canary(summary, docs_dir)
 
@@ -202,15 +206,17 @@ def test_an_earlier_docs_build_is_replaced(tmp_path):
     # Setup
     docs_dir = tmp_path / "docs"
     run(synthetic_table(sex=["F", "M", "X", "F"]), docs_dir)
-    earlier = set(docs_dir.rglob("*.html"))
+    assert "✗ failed" in (docs_dir / "index.html").read_text("utf-8")
+    (docs_dir / "validations").mkdir()  # as a GX site of an earlier synthgate version left it
+    (docs_dir / "validations" / "old.html").write_text("<html></html>")
 
     # Run
     summary = run(synthetic_table(), docs_dir)
 
     # Assert
     assert summary.success
-    pages = set((docs_dir / "validations").rglob("*.html"))
-    assert len(pages) == 2 and not pages & earlier
+    assert [p.name for p in docs_dir.iterdir()] == ["index.html"]
+    assert "✗ failed" not in (docs_dir / "index.html").read_text("utf-8")
 
 
 @pytest.mark.parametrize("problem", ["docs_not_empty", "index_mismatch", "same_names"])
@@ -297,6 +303,83 @@ def test_summary_to_dict_is_json_and_value_free(tmp_path):
     data = json.loads(json.dumps(summary.to_dict()))
     assert set(data) == {"success", "evaluated", "failed", "docs_index", "outcomes"}
     assert set(data["outcomes"][0]) == {
-        "suite", "expectation", "column", "success", "description", "observed"
+        "suite", "expectation", "column", "success", "description", "observed", "bound"
     }
     assert '"X"' not in json.dumps(data)
+
+
+# A training table with a single-row extreme (68; the rest lie in 1-40) and a category held by
+# 3 rows: with k=5 neither may appear in the suite, the summary or the Data Docs.
+RARE_TRAINING = pd.DataFrame(
+    {
+        "stay": [*np.repeat(np.arange(1, 41), 5), 68],
+        "clinic": ["Northclinic"] * 100 + ["Southclinic"] * 98 + ["Canaryclinic Xq"] * 3,
+    }
+)
+RARE_KINDS = {"stay": "numerical", "clinic": "categorical"}
+
+
+def protected_run(synthetic, docs_dir):
+    profile = profile_training(RARE_TRAINING, RARE_KINDS, protection=5, rare_placeholder="_RARE_")
+    return validate_release(
+        synthetic,
+        pd.DataFrame(False, index=synthetic.index, columns=list(GATE_COLUMNS)),
+        synthetic_suite=build_synthetic_suite(profile, expected_rows=len(synthetic)),
+        privacy_suite=build_privacy_suite(),
+        docs_dir=docs_dir,
+    )
+
+
+def published_text(summary, docs_dir):
+    return json.dumps(summary.to_dict(), ensure_ascii=False) + "".join(
+        html.unescape(p.read_text("utf-8")) for p in docs_dir.rglob("*") if p.is_file()
+    )
+
+
+def test_protected_bounds_and_categories_pass_an_honest_release_and_name_no_rare_value(tmp_path):
+    # Setup: what a generator with value protection samples: values of >= 5 rows, _RARE_
+    synthetic = pd.DataFrame({"stay": [1, 12, 40, 33] * 25, "clinic": ["Northclinic", "Southclinic",
+                                                                          "_RARE_", "Northclinic"] * 25})
+
+    # Run
+    summary = protected_run(synthetic, tmp_path / "docs")
+
+    # Assert
+    assert summary.success, render_failures(summary)
+    text = published_text(summary, tmp_path / "docs")
+    assert re.search(r"(?<![\w.])68(?![\w]|\.\d)", text) is None
+    assert "Canaryclinic" not in text
+    bounds = {o.column: o.bound for o in summary.outcomes if o.expectation ==
+              "expect_column_values_to_be_between"}
+    assert bounds == {"stay": "between 1 and 40, mostly 97.3%"}  # 1 of 201 rows beyond, plus noise
+    assert "protected bounds: the 5th smallest and largest" in text
+
+
+def test_a_rare_category_in_the_synthetic_table_fails_without_being_named(tmp_path):
+    # Setup: a generator that reproduced the 3-row category (and the 68) in a quarter of its rows
+    synthetic = pd.DataFrame({"stay": [1, 12, 68, 33] * 25, "clinic": ["Northclinic", "Southclinic",
+                                                                          "Canaryclinic Xq", "Northclinic"] * 25})
+
+    # Run
+    summary = protected_run(synthetic, tmp_path / "docs")
+
+    # Assert: both checks fail with a share, and neither value is published
+    failures = {o.column: o.observed for o in summary.failures()}
+    assert failures == {"stay": "unexpected_percent=25%", "clinic": "unexpected_percent=25%"}
+    text = published_text(summary, tmp_path / "docs")
+    assert "Canaryclinic" not in text
+    assert re.search(r"(?<![\w.])68(?![\w]|\.\d)", text) is None
+    assert "✗ failed" in (tmp_path / "docs" / "index.html").read_text("utf-8")
+
+
+def test_data_docs_are_one_offline_page_with_no_url_and_no_script(tmp_path):
+    # Run
+    summary = run(synthetic_table(sex=["F", "M", "X", "F"]), tmp_path / "docs")
+
+    # Assert: no address to fetch, no script to run, and a policy that forbids fetching anyway
+    page = (tmp_path / "docs" / "index.html").read_text("utf-8")
+    assert re.search(r"https?://|//[a-z0-9.-]+\.[a-z]{2,}/|<script|<link|@import|url\(", page, re.I) is None
+    assert "default-src 'none'" in page
+    sex = next(o for o in summary.failures() if o.column == "sex")
+    assert sex.bound == "one of 2 values: F, M"  # the published categories, no synthetic value
+    assert html.escape(sex.description) in page and ">unexpected percent=25%<" in page
