@@ -16,6 +16,9 @@ OTHER = "(other)"
 NUMERIC_BINS = 10
 #: Categories a chart names at most; the rest are pooled into OTHER.
 MAX_CATEGORIES = 20
+#: Share of exact zeros from which a numeric chart draws 0 as its own bar and bins the other values:
+#: quantile bins of a mostly-zero count column would otherwise collapse into one bar of 100%.
+ZERO_SHARE = 0.1
 _NUMERIC = ("numerical", "datetime")
 _NS_PER_DAY = 86_400 * 10**9
 
@@ -107,14 +110,15 @@ def _numeric_chart(real: pd.Series, fake: pd.Series, kind: str, min_count: int,
     known = values[~np.isnan(values)]
     if len(known) < 2 * min_count:
         return {"skipped": f"fewer than {2 * min_count} known real values (2 x min_count): no chart"}
-    edges = _edges(known, kind)
-    counts = np.bincount(np.searchsorted(edges, known, side="right"), minlength=len(edges) + 1)
-    edges, counts, merged = _merge(edges, counts, min_count)
     fake_known = other[~np.isnan(other)]
-    fake_counts = np.bincount(np.searchsorted(edges, fake_known, side="right"), minlength=len(edges) + 1)
-    labels = _labels(edges, kind)
-    missing, fake_missing = len(values) - len(known), len(other) - len(fake_known)
+    zeros = int((known == 0).sum()) if kind != "datetime" else 0
     notes = []
+    if zeros >= max(min_count, ZERO_SHARE * len(known)) and len(known) - zeros >= min_count:
+        labels, counts, fake_counts, merged = _zero_and_rest(known, fake_known, kind, min_count)
+        notes.append("0 is drawn as its own bar; the other bars hold the values other than 0")
+    else:
+        labels, counts, fake_counts, merged = _binned(known, fake_known, kind, min_count)
+    missing, fake_missing = len(values) - len(known), len(other) - len(fake_known)
     if missing >= min_count:
         labels.append(MISSING)
         counts, fake_counts = np.append(counts, missing), np.append(fake_counts, fake_missing)
@@ -123,6 +127,31 @@ def _numeric_chart(real: pd.Series, fake: pd.Series, kind: str, min_count: int,
                      f"of the known values; {_share(fake_missing, len(other)):.1%} of the synthetic rows are missing")
     return {"bins": labels, "real": _shares(counts), "synthetic": _shares(fake_counts), "merged_bins": merged,
             "notes": notes}
+
+
+def _binned(known: np.ndarray, fake_known: np.ndarray, kind: str,
+            min_count: int) -> tuple[list[str], np.ndarray, np.ndarray, int]:
+    """Quantile bins of the real values (merged up to ``min_count``), the synthetic values on the same edges."""
+    edges = _edges(known, kind) if len(known) >= 2 * min_count else np.array([])
+    counts = np.bincount(np.searchsorted(edges, known, side="right"), minlength=len(edges) + 1)
+    edges, counts, merged = _merge(edges, counts, min_count)
+    fake_counts = np.bincount(np.searchsorted(edges, fake_known, side="right"), minlength=len(edges) + 1)
+    return _labels(edges, kind), counts, fake_counts, merged
+
+
+def _zero_and_rest(known: np.ndarray, fake_known: np.ndarray, kind: str,
+                   min_count: int) -> tuple[list[str], np.ndarray, np.ndarray, int]:
+    """A bar for exact zeros, then the other values binned as usual (the caller checked both hold min_count)."""
+    rest = known[known != 0]
+    labels, counts, fake_counts, merged = _binned(rest, fake_known[fake_known != 0], kind, min_count)
+    if (rest > 0).all():  # a count or amount: the first bin starts above 0, not at the real minimum
+        labels[0] = "> 0" if len(labels) == 1 else labels[0].replace("< ", "> 0 to < ", 1)
+    elif (rest < 0).all():
+        labels[-1] = "< 0" if len(labels) == 1 else labels[-1].replace(">= ", "", 1) + " to < 0"
+    elif len(labels) == 1:
+        labels[0] = "not 0"
+    return (["0", *labels], np.concatenate([[int((known == 0).sum())], counts]),
+            np.concatenate([[int((fake_known == 0).sum())], fake_counts]), merged)
 
 
 def _edges(known: np.ndarray, kind: str) -> np.ndarray:

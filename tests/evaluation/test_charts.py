@@ -277,3 +277,69 @@ def test_a_constant_or_empty_synthetic_column_still_charts_on_the_real_bins():
     assert charts["city"]["synthetic"] == [0.0, 0.0, 1.0]
     age = result["columns"].index("age")
     assert all(value is None for j, value in enumerate(result["synthetic"][age]) if j != age)
+
+
+# --- zero-heavy columns -------------------------------------------------------------------------
+
+def _visits(n: int = 1000, zero_share: float = 0.9, seed: int = 0) -> pd.DataFrame:
+    """A count column that is mostly 0 (visits per person), with one record far above the others."""
+    rng = np.random.default_rng(seed)
+    counts = np.where(rng.random(n) < zero_share, 0, rng.poisson(4, n) + 1).astype(float)
+    counts[np.flatnonzero(counts)[0]] = 97.0  # the one extreme count
+    return pd.DataFrame({"visits": counts})
+
+
+def test_a_mostly_zero_count_column_charts_zero_as_its_own_bar_and_bins_the_rest():
+    # Setup: 90% zeros (quantile bins alone would give one bar, "all values", of 100%)
+    real, synthetic = _visits(), _visits(zero_share=0.8, seed=1)
+
+    # Run
+    (chart,) = distribution_charts(real, synthetic, {"visits": "numerical"}, min_count=10)
+
+    # Assert: 0 first with its real and synthetic shares, then several bins of the other values
+    assert chart["bins"][0] == "0"
+    assert chart["real"][0] == pytest.approx((real["visits"] == 0).mean(), abs=1e-4)
+    assert chart["synthetic"][0] == pytest.approx((synthetic["visits"] == 0).mean(), abs=1e-4)
+    assert len(chart["bins"]) >= 4 and chart["bins"][1].startswith("> 0 to < ")
+    assert any("0 is drawn as its own bar" in note for note in chart["notes"])
+    # every bar still holds min_count real rows; shares add up
+    assert min(round(share * len(real)) for share in chart["real"]) >= 10
+    assert sum(chart["real"]) == pytest.approx(1.0, abs=1e-3)
+
+
+def test_the_zero_split_shows_no_real_minimum_or_maximum_of_the_other_values():
+    # Setup
+    real = _visits()
+    rest = real["visits"][real["visits"] != 0]
+
+    # Run
+    (chart,) = distribution_charts(real, real, {"visits": "numerical"}, min_count=10)
+
+    # Assert: every edge lies strictly inside the non-zero values; the extreme 97 appears nowhere
+    edges = _numbers(chart["bins"][1:])
+    assert all(rest.min() < edge < rest.max() for edge in edges if edge != 0)
+    assert "97" not in json.dumps(chart)
+
+
+def test_zeros_below_min_count_get_no_bar_of_their_own():
+    # Setup: 5 zeros among 500 spread values: a bar of them would show fewer than min_count rows
+    values = np.linspace(1, 100, 500)
+    values[:5] = 0.0
+    real = pd.DataFrame({"x": values})
+
+    # Run
+    (chart,) = distribution_charts(real, real, {"x": "numerical"}, min_count=10)
+
+    # Assert
+    assert "0" not in chart["bins"] and not chart["notes"]
+
+
+def test_a_column_of_zeros_with_too_few_other_values_is_not_split():
+    # Setup: 995 zeros and 5 other values: a bar of the 5 would show fewer than min_count rows
+    real = pd.DataFrame({"x": [0.0] * 995 + [3.0, 4.0, 5.0, 6.0, 7.0]})
+
+    # Run
+    (chart,) = distribution_charts(real, real, {"x": "numerical"}, min_count=10)
+
+    # Assert: one bar, and no label that would name a value of the five
+    assert chart["bins"] == ["all values"] and chart["real"] == [1.0]
