@@ -4,6 +4,7 @@ from __future__ import annotations
 import json
 import os
 import platform
+import re
 import secrets
 import shutil
 from dataclasses import dataclass
@@ -25,6 +26,12 @@ LIBRARIES = (
     "scikit-learn", "scipy", "opacus", "jinja2",
 )
 FORMAT_VERSION = 1
+# A published page must open offline and contact no one: an absolute or protocol-relative URL
+# to another host, a script or a CSS import refuses the Data Docs (GX's own site loaded its CSS
+# and JavaScript from CDNs).
+_EXTERNAL = re.compile(rb"(?i)(?:https?:)?//[a-z0-9-]+(?:\.[a-z0-9-]+)+|<script|@import")
+# The card names at most this many categories of a column (all of them held by >= k rows).
+CARD_CATEGORIES = 12
 
 
 @dataclass(frozen=True)
@@ -78,8 +85,10 @@ def _write_parquet(table: pd.DataFrame, path: Path, loaded: LoadedSpec, ws: Work
     pq.write_table(arrow.cast(schema), path, compression="zstd")
 
 
-def _card(loaded: LoadedSpec, manifest: dict, data_file: str) -> str:
+def _card(loaded: LoadedSpec, manifest: dict, data_file: str, profile: dict | None = None) -> str:
     spec, facts = loaded.spec, manifest
+    columns = {c["name"]: c for c in (profile or {}).get("columns", [])}
+    protection = (profile or {}).get("protection", 1)
     lines = [
         f"# {spec.dataset.title}", "",
         f"`{spec.dataset.name}` version {spec.dataset.version} · domain {spec.dataset.domain.value} · "
@@ -90,12 +99,67 @@ def _card(loaded: LoadedSpec, manifest: dict, data_file: str) -> str:
         f"{facts['validation']['evaluated']} quality and privacy expectations (see `data_docs/index.html`).", "",
         "## Load it", "",
         "```python", "import pandas as pd", f'df = pd.read_parquet("{data_file}")', "```", "",
-        "## Columns", "", "| column | kind |", "| --- | --- |",
-        *[f"| {name} | {kind} |" for name, kind in facts["columns"].items()], "",
+        "## Columns", "", "| column | kind | values checked |", "| --- | --- | --- |",
+        *[f"| {name} | {kind} | {_checked_values(columns.get(name))} |" for name, kind in facts["columns"].items()], "",
         f"Rows: {facts['rows']['synthetic']}. Identifier columns hold fresh random identifiers that "
         "link to nothing. Integrity: `manifest.json` lists the sha256 of every file.", "",
+        _protection_note(profile, protection), "",
     ]
     return "\n".join(lines)
+
+
+def _checked_values(column: dict | None) -> str:
+    """The categories or range the validation checked, as the (protected) profile states them."""
+    if not column:
+        return "—"
+    categories = column.get("categories")
+    if categories is not None:
+        if not categories:
+            return "none named"
+        shown = ", ".join(_cell(c) for c in categories[:CARD_CATEGORIES])
+        more = f" and {len(categories) - CARD_CATEGORIES} more" if len(categories) > CARD_CATEGORIES else ""
+        return f"{shown}{more}"
+    if column.get("minimum") is not None and column.get("maximum") is not None:
+        return f"{_number(column['minimum'])} to {_number(column['maximum'])}"
+    return "—"
+
+
+def _protection_note(profile: dict | None, protection: int) -> str:
+    if profile is None:
+        return ""
+    if profile.get("private"):
+        return ("The generator was trained with differential privacy: the categories and ranges above are the "
+                "declared public domains; columns without one show none, and nothing in them was read from the data.")
+    if protection > 1:
+        return (f"Categories and ranges come from the training table with value protection k={protection}: a "
+                f"category held by fewer than {protection} rows is not named (the generator may show it as its "
+                f"placeholder), and a range starts from the {protection}th smallest and largest values, rounded "
+                f"outward past any value fewer than {protection} rows hold. A few synthetic values may lie "
+                "slightly outside; the Data Docs say how many may.")
+    return "Ranges are the training ranges rounded outward to 2 significant figures."
+
+
+def _number(value: object) -> str:
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+def _cell(text: object) -> str:
+    return str(text).replace("|", "\\|").replace("\n", " ")
+
+
+def _copy_data_docs(source: Path, target: Path) -> None:
+    """Copy the Data Docs, refusing any file that would fetch from another host or run a script.
+
+    Raises:
+        ReportFailed: a Data Docs file refers to an external address (nothing is published).
+    """
+    shutil.copytree(source, target)
+    for path in sorted(target.rglob("*")):
+        if path.is_file() and _EXTERNAL.search(path.read_bytes()):
+            raise ReportFailed(f"{ReleaseLayout.DATA_DOCS}/{path.relative_to(target)} would load from another "
+                               "host or run a script; only self-contained Data Docs are published")
 
 
 def _risk_facts(risk: dict | None) -> dict | None:
@@ -233,11 +297,13 @@ def publish_release(loaded: LoadedSpec, ws: Workspace, *, flow_run_id: str | Non
     try:
         synthetic = pd.read_parquet(ws.synthetic_table)
         _write_parquet(synthetic, staging / layout.data_file_name, loaded, ws)
-        shutil.copytree(ws.data_docs_dir, staging / layout.DATA_DOCS)
+        _copy_data_docs(ws.data_docs_dir, staging / layout.DATA_DOCS)
         shutil.copyfile(ws.validation_summary, staging / layout.VALIDATION)
         shutil.copyfile(ws.evaluation, staging / layout.EVALUATION)
         manifest = _manifest(loaded, ws, flow_run_id)
-        (staging / layout.CARD).write_text(_card(loaded, manifest, layout.data_file_name), encoding="utf-8")
+        profile = read_json(ws.profile) if ws.profile.is_file() else None
+        card = _card(loaded, manifest, layout.data_file_name, profile)
+        (staging / layout.CARD).write_text(card, encoding="utf-8")
         # The report shows every file's hash but its own: hash, render, then hash again.
         manifest["files"] = _file_hashes(staging)
         write_report(staging, manifest, evaluation=read_json(ws.evaluation),
