@@ -1,7 +1,7 @@
 """Real people's values in the synthetic table: rare real values carried over, and reproduced records."""
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from itertools import combinations
 from typing import Any
@@ -150,10 +150,11 @@ def rare_value_shares(
 ) -> dict[str, RareValues]:
     """Count synthetic cells that hold a value held by at least 1 and fewer than ``k`` training rows.
 
-    Values compare as text after Unicode NFKC normalisation, trimming and case folding ("Anna",
-    " anna" and "ANNA" are one value: a reader recognises the same name in each, and the
-    generator's own categories are exact, so folding can only add catches); 3 and 3.0 are one
-    value. Nulls and empty strings never count, in either table.
+    Strings compare after Unicode NFKC normalisation, trimming and case folding ("Anna", " anna"
+    and "ANNA" are one value: a reader recognises the same name in each, and the generator's own
+    categories are exact, so folding can only add catches); 3, 3.0 and "3" are one value; columns
+    numeric in every table compare as numbers (``_matching.value_codes``). Nulls and empty
+    strings never count, in either table.
 
     Args:
         train: The training rows.
@@ -200,7 +201,7 @@ def rare_values_line(results: Mapping[str, RareValues]) -> str | None:
 
 def reproduced_records(
     train: pd.DataFrame, synthetic: pd.DataFrame, holdout: pd.DataFrame, column_sets: Sequence[Sequence[str]],
-    *, k: int = 5, seed: int = 0, max_rows: int = 200_000,
+    *, k: int = 5, categorical: Collection[str] = (), seed: int = 0, max_rows: int = 200_000,
 ) -> ReproducedRecords:
     """Share of synthetic rows repeating a combination held by exactly one training row, against the holdout's.
 
@@ -214,6 +215,9 @@ def reproduced_records(
         holdout: Unseen real rows: how often a real person repeats such a combination by chance.
         column_sets: The column sets (``identifying_column_sets``).
         k: The generator's value protection, as in ``rare_value_shares``.
+        categorical: Columns that are categories whatever their dtype (a ZIP code stored as an
+            integer): restricted to common values like text. Other numbers and dates never are:
+            a generator's bins make values no training row holds.
         seed: Seeds the samples when a table has more than ``max_rows`` rows.
         max_rows: Most synthetic and holdout rows compared.
 
@@ -234,7 +238,7 @@ def reproduced_records(
     codes, common = {}, {}
     for column in dict.fromkeys(c for s in column_sets for c in s):
         codes[column], is_text = value_codes([t[column] for t in tables])
-        if is_text:  # numbers and dates are never restricted: a generator's bins make new ones
+        if is_text or column in categorical:
             held = counts(codes[column])
             common[column] = [(c < 0) | (held[np.maximum(c, 0)] >= k) for c in codes[column]]
     sets = []
@@ -272,8 +276,9 @@ def identifying_column_sets(
     Returns the quasi-identifiers (those among ``kinds``: a column the generator did not learn
     cannot carry a value) plus every high-cardinality column; the high-cardinality columns on
     their own, so a copied first+last is not hidden behind an independent age; and with three or
-    more of them, every pair, so a third one (a ZIP code) does not hide it either. A single column
-    alone is the rare-value check's job. Sets are deduplicated; empty ones are skipped.
+    more of them, every pair, so a third one (a ZIP code) does not hide it either. Sets are
+    deduplicated; empty ones are skipped. (A lone text column is a set too, but its rows of common
+    values can repeat no single person unless k is 1: there the rare-value check does the work.)
 
     Args:
         kinds: Learned column -> kind.

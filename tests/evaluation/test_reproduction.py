@@ -192,8 +192,38 @@ def test_reproduced_records_numbers_compare_across_int_and_float():
     # Run
     only = reproduced_records(train, synthetic, train.iloc[:2], [("age",)], k=5).sets[0]
 
-    # Assert: numbers are never restricted to common values; 30 and 60 are held once, 30.0 repeats one
+    # Assert: numbers are not restricted to common values; 30 and 60 are held once, 30.0 repeats one
     assert (only.synthetic_reproduced, only.synthetic_rows, only.unique_in_training) == (1, 4, 2)
+
+
+def test_integer_categories_are_restricted_to_common_values_when_named():
+    # Setup: ZIP codes stored as integers; 10001 held by 4 rows, 10002 by 1
+    train = pd.DataFrame({"zip": [10001] * 4 + [10002]})
+    synthetic = pd.DataFrame({"zip": [10002, 10001]})
+
+    # Run
+    as_numbers = reproduced_records(train, synthetic, synthetic, [("zip",)], k=2).sets[0]
+    as_categories = reproduced_records(train, synthetic, synthetic, [("zip",)], k=2, categorical=["zip"]).sets[0]
+
+    # Assert: as a category, 10002 is rare (the rare-value check's), so only 10001's row is compared
+    assert (as_numbers.synthetic_reproduced, as_numbers.synthetic_rows) == (1, 2)
+    assert (as_categories.synthetic_reproduced, as_categories.synthetic_rows) == (0, 1)
+
+
+def test_reproduced_records_sample_big_tables_reproducibly_but_count_every_training_row(people):
+    # Setup
+    train, holdout = people
+    synthetic = _leaky(train, ["first", "last"], seed=3)
+
+    # Run
+    first = reproduced_records(train, synthetic, holdout, [("first", "last")], k=1, max_rows=500, seed=7)
+    again = reproduced_records(train, synthetic, holdout, [("first", "last")], k=1, max_rows=500, seed=7)
+    other = reproduced_records(train, synthetic, holdout, [("first", "last")], k=1, max_rows=500, seed=8)
+
+    # Assert: k=1 compares every row seen in training; 500 drawn from each of synthetic and holdout
+    assert first == again and first != other
+    assert first.training_rows == len(train) and first.sets[0].holdout_rows <= 500
+    assert first.sets[0].synthetic_rows <= 500 < len(synthetic)
 
 
 def test_newcombe_interval_matches_the_published_example():
