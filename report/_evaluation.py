@@ -6,27 +6,60 @@ from collections.abc import Mapping
 from typing import Any
 
 from synthgate.report import _svg
-from synthgate.report._format import dig, is_number, mapping, number, operator, percent, plural, score, sequence
-from synthgate.report._words import FIDELITY, PRIVACY, UTILITY
+from synthgate.report._format import (dig, is_number, mapping, number, operator, percent, plural, score, sequence,
+                                      signed)
+from synthgate.report._words import FIDELITY, PRIVACY, SHORT, UTILITY, VERDICTS
 
 MAX_PAIRS = 10  # the least similar column pairs listed; the rest are in evaluation.json
+MAX_COLUMNS = 5  # the least similar columns in the main part; every column is in the appendix
 MAX_DIFFERENCES = 5
+CHART_WIDTH = 520  # two bar charts to a row
 SIDE_BY_SIDE = 10  # columns up to which the two heatmaps fit beside each other
-_LOW = "_low"  # suffix of the attack risks' gated figure: the lower end of the 95% interval
+NOT_PRIVACY = ("quality_score", "utility_ratio")  # gates shown with fidelity and utility
+_INCONCLUSIVE = ("inconclusive", "accepted")
+
+
+def _verdict_of(raw: Mapping) -> str:
+    """The gate's verdict key; a gate that did not pass is never shown as a pass."""
+    given = raw.get("verdict")
+    if given not in ("pass", "fail", "inconclusive", "unmeasured"):
+        given = "pass" if raw.get("passed") is True else "unmeasured" if raw.get("value") is None else "fail"
+    if given == "pass" and raw.get("passed") is not True:
+        given = "fail"
+    return "accepted" if given == "inconclusive" and raw.get("accepted") is True else given
+
+
+def _subject(raw: Mapping) -> str:
+    """The column (or column set) a per-column figure comes from, in words."""
+    column, columns = raw.get("column"), sequence(raw.get("columns"))
+    if isinstance(column, str) and column:
+        return f"column {column}"
+    return f"columns {', '.join(map(str, columns))}" if columns else ""
 
 
 def gate(raw: Mapping) -> dict:
-    """One publish gate in words: the figure, the bound it must meet, and whether it did."""
-    metric = str(raw.get("metric", "—"))
+    """One publish gate in words: estimate, 95% interval, bound, verdict, and the column it comes from.
+
+    The estimate, the interval and the column are read from the same gate dict, so they always
+    describe one figure (evaluation.json format 2).
+    """
+    metric = str(raw.get("metric") or "—")
     known = PRIVACY.get(metric) or FIDELITY.get(metric)
-    label = known.label if known else metric.replace("_", " ")
-    base = PRIVACY.get(metric.removesuffix(_LOW)) if metric.endswith(_LOW) else None
-    if base is not None:  # the attack risks are gated on the lower end of their interval
-        known, label = base, f"{base.label} (lower end of its 95% interval)"
+    title = str(raw.get("title") or (known.label if known else metric.replace("_", " ")))
+    key = _verdict_of(raw)
+    low, high, needed = raw.get("low"), raw.get("high"), raw.get("holdout_rows_needed")
+    shown = VERDICTS[key]
     return {
-        "metric": metric, "label": label,
-        "value": number(raw.get("value")), "bound": f"{operator(raw.get('operator'))} {number(raw.get('bound'))}",
-        "passed": raw.get("passed") is True, "description": raw.get("description") or (known.meaning if known else ""),
+        "metric": metric, "title": title, "label": title, "short": SHORT.get(metric, title),
+        "description": str(raw.get("description") or (known.meaning if known else "")),
+        "subject": _subject(raw),
+        "value": signed(raw.get("value")) if raw.get("value") is not None else "not measured",
+        "interval": f"{signed(low)} – {signed(high)}" if is_number(low) and is_number(high) else "",
+        "bound": f"{operator(raw.get('operator'))} {signed(raw.get('bound'))}",
+        "verdict": key, "mark": shown.mark, "word": shown.word,
+        "passed": raw.get("passed") is True and key in ("pass", "accepted"),
+        "needed": (f"about {number(needed)} real holdout rows would settle it"
+                   if is_number(needed) and key in _INCONCLUSIVE else ""),
     }
 
 
@@ -38,38 +71,65 @@ def gates_by_metric(evaluation: Mapping) -> dict[str, dict]:
     return found
 
 
+def _count(gates: list[dict], what: str) -> str:
+    return f"{plural(len(gates), 'gate', 'gates')} {what} ({'; '.join(g['short'] for g in gates)})"
+
+
+def _not_applicable(evaluation: Mapping) -> list[tuple[str, str]]:
+    return [(SHORT.get(str(key), str(key).replace("_", " ")), str(reason).rstrip(". "))
+            for key, reason in mapping(evaluation.get("not_applicable")).items() if reason]
+
+
 def verdict(evaluation: Mapping, validation: Mapping, manifest: Mapping) -> dict:
-    """Released or blocked, and why, in plain words."""
+    """May this be released, and why: one word, one line of reasons, and every gate for the first screen."""
     gates = [gate(raw) for raw in map(mapping, sequence(evaluation.get("gates")))]
-    failed = [g for g in gates if not g["passed"]]
+    by = {key: [g for g in gates if g["verdict"] == key] for key in VERDICTS}
     checks_failed = validation.get("failed") if is_number(validation.get("failed")) else 0
-    released = evaluation.get("passed") is True and validation.get("success") is True and not failed
+    evaluated = number(validation.get("evaluated"))
+    released = (evaluation.get("passed") is True and validation.get("success") is True
+                and all(g["passed"] for g in gates))
+    reasons = []
+    if by["fail"]:
+        reasons.append(_count(by["fail"], "failed"))
+    if by["unmeasured"]:
+        reasons.append(_count(by["unmeasured"], "not measured"))
+    if by["inconclusive"]:
+        # "1 gate inconclusive" alone, "…, 1 inconclusive" after a count of gates that failed
+        reasons.append(_count(by["inconclusive"], "inconclusive") if not reasons else
+                       f"{len(by['inconclusive'])} inconclusive ({'; '.join(g['short'] for g in by['inconclusive'])})")
+    if checks_failed:
+        reasons.append(f"{number(checks_failed)} of {evaluated} validation checks failed")
+    if released:
+        met = (f"{len(by['pass'])} of {len(gates)} publish gates met" if by["accepted"] else
+               f"all {len(gates)} publish gates met" if gates else "no publish gates were recorded")
+        accepted = (f", {len(by['accepted'])} inconclusive and accepted by the release spec "
+                    f"({'; '.join(g['short'] for g in by['accepted'])})" if by["accepted"] else "")
+        checks = f"all {evaluated} validation checks passed" if validation.get("evaluated") else "no validation checks were recorded"
+        word, reason, advice = "Released", f"{met}{accepted}; {checks}", "This data may be published."
+    else:
+        word, reason = "Blocked", ", ".join(reasons or ["the evaluation did not pass"])
+        advice = "This data must not be published."
+        if by["inconclusive"] and not (by["fail"] or by["unmeasured"] or checks_failed):
+            needed = [raw.get("holdout_rows_needed") for raw in map(mapping, sequence(evaluation.get("gates")))
+                      if is_number(raw.get("holdout_rows_needed"))]
+            advice = ("Nothing failed, but the inconclusive figures cannot vouch for the data: evaluate it again "
+                      "with more real holdout rows" + (f" (about {number(max(needed))})" if needed else "") + ".")
     rows = mapping(evaluation.get("rows"))
     dp = mapping(dig(manifest, "generator", "differential_privacy"))
-    if released:
-        met = f"met all {len(gates)} publish gates" if gates else "passed its evaluation (no publish gates were recorded)"
-        checks = (f"passed all {number(validation.get('evaluated'))} validation checks" if validation.get("evaluated")
-                  else "no validation checks were recorded")
-        headline = f"The synthetic data {met} and {checks}."
-    else:
-        reasons = []
-        if failed:
-            reasons.append(f"{len(failed)} of {len(gates)} publish gates failed")
-        if checks_failed:
-            reasons.append(f"{number(checks_failed)} of {number(validation.get('evaluated'))} validation checks failed")
-        if not reasons:
-            reasons.append("the evaluation did not pass")
-        reason = " and ".join(reasons)
-        headline = f"{reason[0].upper()}{reason[1:]}; this data must not be published."
+    quality = dig(gates_by_metric(evaluation), "quality_score", "value") or number(evaluation.get("quality_score"))
     return {
-        "released": released, "headline": headline, "gates": gates, "failed": failed,
+        "released": released, "kind": "released" if released else "inconclusive" if not (
+            by["fail"] or by["unmeasured"] or checks_failed) and by["inconclusive"] else "blocked",
+        "word": word, "reason": f"{reason[0].upper()}{reason[1:]}.", "headline": f"{word}: {reason}.", "advice": advice, "gates": gates, "failed": [g for g in gates if not g["passed"]],
+        "not_applicable": _not_applicable(evaluation),
+        "legend": [(v.mark, v.word, v.meaning) for key, v in VERDICTS.items() if by[key]],
         "figures": [
             ("synthetic rows", number(rows.get("synthetic", dig(manifest, "rows", "synthetic")))),
             ("real training rows", number(rows.get("training", dig(manifest, "rows", "training")))),
             ("real holdout rows", number(rows.get("holdout", dig(manifest, "holdout", "rows")))),
             ("generator", str(dig(manifest, "generator", "kind") or "—")),
             ("differential privacy", f"ε = {number(dp.get('epsilon_spent', dp.get('epsilon')))}" if dp else "not used"),
-            ("fidelity score (1 is a perfect match)", number(evaluation.get("quality_score"))),
+            ("fidelity score (1 is a perfect match)", quality),
         ],
     }
 
@@ -104,7 +164,7 @@ def _distribution_chart(dist: Mapping) -> dict:
         title=f"Distribution of {column}: real against synthetic",
         desc=f"Share of rows in each of {plural(len(labels), 'group', 'groups')} of {column}, "
              "real data beside synthetic data.",
-        labels=labels, real=sequence(dist.get("real")), synthetic=sequence(dist.get("synthetic")))
+        labels=labels, real=sequence(dist.get("real")), synthetic=sequence(dist.get("synthetic")), width=CHART_WIDTH)
     return {"column": column, "kind": dist.get("kind") or "", "chart": chart, "notes": notes}
 
 
@@ -116,7 +176,7 @@ def _associations(assoc: Mapping) -> dict | None:
     charts = [_svg.heatmap(title=f"Associations between columns, {name} data",
                            desc=f"Strength of association between each pair of {len(labels)} columns in the {name} data; "
                                 "−1 and 1 are the strongest, 0 is none.", labels=labels, matrix=matrix,
-                           grid=300.0 if len(labels) <= SIDE_BY_SIDE else 600.0)
+                           grid=240.0 if len(labels) <= SIDE_BY_SIDE else 600.0)
               for name, matrix in (("real", real), ("synthetic", synthetic))]
     differences = []
     for i in range(len(labels)):
@@ -144,23 +204,40 @@ def _reason(value: Any, reason: Any) -> str | None:
     return str(reason).rstrip(". ") if reason else "not recorded in evaluation.json"
 
 
+def _lowest(items: list) -> tuple[list[Mapping], int]:
+    """Scored items, lowest score first (ties by name); and how many had no score."""
+    items = list(map(mapping, items))
+    scored = [item for item in items if is_number(item.get("score"))]
+    scored.sort(key=lambda item: (item["score"], str(item.get("columns") or item.get("column"))))
+    return scored, len(items) - len(scored)
+
+
 def fidelity(evaluation: Mapping) -> dict:
-    """Overall scores, per-column scores, distribution charts and association heatmaps."""
+    """Overall scores, the least similar columns and pairs, distribution charts and association heatmaps."""
     fid = mapping(evaluation.get("fidelity"))
     gates = gates_by_metric(evaluation)
     na = mapping(evaluation.get("not_applicable"))
     columns = mapping(evaluation.get("columns"))
     kinds = mapping(columns.get("evaluated"))
-    pairs = sorted(map(mapping, sequence(fid.get("pairs"))),
-                   key=lambda pair: pair["score"] if is_number(pair.get("score")) else -1)
+    pairs, unscored_pairs = _lowest(sequence(fid.get("pairs")))
+    worst_columns, _ = _lowest(sequence(fid.get("columns")))
     diagnostic = mapping(fid.get("diagnostic"))
+    scores = []
+    for key, m in FIDELITY.items():
+        g = gates.get(key)
+        if key not in evaluation and g is None:
+            continue
+        value = evaluation.get(key) if evaluation.get(key) is not None else None
+        shown = g["value"] if g else number(value)
+        missing = None if (g and g["verdict"] != "unmeasured") else _reason(value, na.get(key))
+        scores.append({"label": g["title"] if g else m.label, "meaning": m.meaning, "value": shown,
+                       "gate": g, "na": missing})
     return {
-        "scores": [{"label": m.label, "meaning": m.meaning, "value": number(evaluation.get(key)),
-                    "gate": gates.get(key), "na": _reason(evaluation.get(key), na.get(key))} for key, m in FIDELITY.items()
-                   if key in evaluation or key in gates],
+        "scores": scores,
         "diagnostic": [(name.replace("_", " "), number(value)) for name, value in diagnostic.items()],
         "columns": _score_rows(sequence(fid.get("columns")), kinds),
-        "pairs": _score_rows(pairs[:MAX_PAIRS], kinds), "pairs_total": len(pairs),
+        "worst_columns": _score_rows(worst_columns[:MAX_COLUMNS], kinds),
+        "pairs": _score_rows(pairs[:MAX_PAIRS], kinds), "pairs_total": len(pairs), "pairs_unscored": unscored_pairs,
         "skipped": [(str(name), str(reason)) for name, reason in mapping(columns.get("skipped")).items()],
         "distributions": [_distribution_chart(d) for d in map(mapping, sequence(fid.get("distributions")))],
         "associations": _associations(mapping(fid.get("associations"))),
@@ -181,7 +258,7 @@ def utility(evaluation: Mapping) -> dict:
         rows.append({"label": label, "direction": direction, "synthetic": score(s), "real": score(r),
                      "difference": f"{s - r:+.3f}".replace("-", "−") if is_number(s) and is_number(r) else "—"})
     counts = mapping(util.get("rows"))
-    return {"applicable": True, "target": util.get("target") or "—", "task": util.get("task") or "—",
+    return {"applicable": True, "gate": gates_by_metric(evaluation).get("utility_ratio"), "target": util.get("target") or "—", "task": util.get("task") or "—",
             "model": util.get("model") or "—", "rows": rows,
             "counts": [("trained on synthetic", number(counts.get("fit_synthetic"))),
                        ("trained on real", number(counts.get("fit_real"))),
@@ -190,10 +267,9 @@ def utility(evaluation: Mapping) -> dict:
 
 
 def _attack_details(block: Mapping) -> str:
+    # The interval is the gate's (same figure, same column); the block's own interval is not
+    # repeated here, since for the inference attack it may belong to another column.
     parts = []
-    ci = sequence(block.get("ci"))
-    if len(ci) == 2:
-        parts.append(f"95% interval {number(ci[0])} – {number(ci[1])}")
     if is_number(block.get("attack_rate")) and is_number(block.get("control_rate")):
         parts.append(f"attack succeeded {percent(block['attack_rate'])} vs "
                      f"{percent(block['control_rate'])} on the control group")
@@ -208,38 +284,35 @@ def _privacy_details(key: str, privacy: Mapping) -> str:
         return f"{number(block.get('rows_compared'))} rows compared; ties {percent(block.get('ties'))}"
     if key == "mia_auc" and block:
         return f"{number(block.get('members'))} training rows against {number(block.get('non_members'))} holdout rows"
-    if key in ("singling_out_risk", "linkability_risk", "inference_risk"):
+    if key in ("singling_out_risk", "linkability_risk"):
         return _attack_details(block)
+    if key == "inference_risk":
+        # Only the counts of the whole attack: its rates may be of another column than the gate's.
+        return f"{number(block['n_attacks'])} attacks per column" if is_number(block.get("n_attacks")) else ""
     return ""
 
 
 def privacy(evaluation: Mapping) -> dict:
-    """Each privacy-risk figure beside its bound, with what it means and a pass or fail mark."""
-    gates = gates_by_metric(evaluation)
-    na = mapping(evaluation.get("not_applicable"))
+    """Each privacy gate with what it means, its interval and its verdict; figures measured but not gated."""
+    gates = [gate(raw) for raw in map(mapping, sequence(evaluation.get("gates")))]
     details = mapping(evaluation.get("privacy"))
-    keys = [k for k in PRIVACY if k in evaluation or k in gates]
-    keys += [k for k in gates if k not in PRIVACY and k not in FIDELITY and k not in keys
-             and not (k.endswith(_LOW) and k.removesuffix(_LOW) in keys)]
-    rows = []
-    for key in keys:
-        known = PRIVACY.get(key)
-        value, g = evaluation.get(key), gates.get(key) or _interval_gate(gates.get(key + _LOW))
-        rows.append({"label": known.label if known else key.replace("_", " "),
-                     "meaning": known.meaning if known else (g or {}).get("description", ""),
-                     "value": score(value), "gate": g, "details": _privacy_details(key, details),
-                     "na": _reason(value, na.get(key) or (na.get(known.block) if known and known.block else None))})
+    rows = [{**g, "details": _privacy_details(g["metric"], details)}
+            for g in gates if g["metric"] not in NOT_PRIVACY]
+    gated = {g["metric"] for g in gates}
+    na = mapping(evaluation.get("not_applicable"))
+    others = [(PRIVACY[key].label, PRIVACY[key].meaning, score(evaluation.get(key)))
+              for key in PRIVACY if key not in gated and is_number(evaluation.get(key))]
+    missing = [(PRIVACY[key].label, str(na.get(key) or na.get(PRIVACY[key].block)).rstrip(". "))
+               for key in PRIVACY if key not in gated and (na.get(key) or (PRIVACY[key].block and na.get(PRIVACY[key].block)))]
+    inference = next((g for g in gates if g["metric"] == "inference_risk"), None)
+    worst = next((str(raw.get("column")) for raw in map(mapping, sequence(evaluation.get("gates")))
+                  if raw.get("metric") == "inference_risk" and raw.get("column")), None)
     per_column = mapping(dig(details, "inference", "details", "per_column"))
-    return {"rows": rows, "inference_columns": [
-        (str(name), number(mapping(v).get("risk")), " – ".join(number(c) for c in sequence(mapping(v).get("ci"))))
-        for name, v in per_column.items()]}
-
-
-def _interval_gate(low: dict | None) -> dict | None:
-    """An attack risk's gate, which bounds the lower end of its interval: say so beside the bound."""
-    if low is None:
-        return None
-    return {**low, "bound": f"{low['bound']} (lower end of its 95% interval: {low['value']})"}
+    return {"rows": rows, "others": others, "missing": missing, "inference": inference,
+            "inference_columns": [
+                (str(name), number(mapping(v).get("risk")),
+                 " – ".join(number(c) for c in sequence(mapping(v).get("ci"))), str(name) == worst)
+                for name, v in per_column.items()]}
 
 
 def validation(summary: Mapping, data_docs_href: str | None) -> dict:

@@ -41,6 +41,12 @@ def number(value: Any) -> str:
     return f"{value:,.0f}"
 
 
+def signed(value: Any) -> str:
+    """A figure as :func:`number` writes it, with a true minus sign (−0.002, not -0.002)."""
+    text = number(value)
+    return "−" + text[1:] if is_number(value) and text.startswith("-") else text
+
+
 def score(value: Any) -> str:
     """A score or share in a column of them: always three decimals, so the column lines up."""
     return f"{value:.3f}" if isinstance(value, float) and math.isfinite(value) and abs(value) < 10 else number(value)

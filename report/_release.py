@@ -1,6 +1,7 @@
 """The manifest's side of the report: pseudonymisation, k-anonymity, generator and reproducibility."""
 from __future__ import annotations
 
+import hashlib
 from collections import Counter
 from collections.abc import Mapping
 from typing import Any
@@ -11,6 +12,7 @@ from synthgate.report._words import ACTIONS, ACTIONS_DONE, SAFE_RULE_PARAMS, STO
 
 # The report cannot list its own hash: it is written after the manifest.
 SELF_FILES = ("report.html", "report.pdf")
+DATA_DOCS = "data_docs/"  # summarised as one line: a count and one hash over the folder
 
 
 _TARGETS = {"k": "every group holds at least {} rows (k)", "l": "at least {} sensitive values per group (l)",
@@ -43,25 +45,37 @@ def _outcome_notes(outcome: Mapping) -> list[str]:
     return notes
 
 
+def _released_as(name: str, action: str, outcome: Mapping, released: Mapping | None, excluded: set[str]) -> str:
+    """What the published table holds for a column; "not released" when it is not in it.
+
+    The manifest's ``columns`` lists the published table's columns; a dropped column and a
+    free-text column (redacted, but neither learned nor sampled) are not among them.
+    """
+    if action == "drop" or name in excluded or (released is not None and name not in released):
+        return "not released"
+    return str(outcome.get("output_kind") or (released or {}).get(name) or "—")
+
+
 def pseudonymisation(manifest: Mapping) -> dict:
     """Column → kind → action (→ rule) with counts of changed cells; never a value."""
     privacy = mapping(manifest.get("privacy"))
     plan = mapping(privacy.get("plan"))
     outcomes = {str(o.get("column")): o for o in sequence(privacy.get("columns")) if isinstance(o, Mapping)}
     excluded = {str(name) for name in sequence(privacy.get("excluded_text_columns"))}
+    released = manifest.get("columns") if isinstance(manifest.get("columns"), Mapping) and manifest["columns"] else None
     rows = []
     for name in [*outcomes, *(str(n) for n in plan if str(n) not in outcomes)]:
         step, outcome = mapping(plan.get(name)), mapping(outcomes.get(name))
         action = str(step.get("action") or outcome.get("action") or "—")
         notes = _outcome_notes(outcome)
         if name in excluded:
-            notes.append("free text: not used to train the generator")
+            notes.append("free text: redacted, not learned by the generator, not released")
         rows.append({
             "column": name, "kind": step.get("entity") or step.get("kind") or "—", "action": action,
             "action_words": ACTIONS.get(action, action), "rule": _rule_text(step.get("rule") or outcome.get("rule")),
             "changed": number(outcome.get("changed_cells")) if outcome else "—",
             "of": number(outcome.get("non_null_cells")) if outcome else "—",
-            "released_as": outcome.get("output_kind") or ("not released" if action == "drop" else "—"),
+            "released_as": _released_as(name, action, outcome, released, excluded),
             "notes": notes,
         })
     counts = Counter(row["action"] for row in rows)
@@ -151,6 +165,23 @@ def generator(manifest: Mapping) -> dict:
     }
 
 
+def data_docs(manifest: Mapping) -> dict | None:
+    """The Data Docs folder as one line: its file count, bytes and one SHA-256 over the folder.
+
+    The folder hash is the SHA-256 of the lines ``"<sha256>  <path>\n"``, one per file, sorted by
+    the path relative to ``data_docs/`` — what ``sha256sum`` prints for the sorted file list, so
+    an auditor can recompute it with standard tools. None when the manifest lists no Data Docs.
+    """
+    files = {name[len(DATA_DOCS):]: mapping(info) for name, info in mapping(manifest.get("files")).items()
+             if str(name).startswith(DATA_DOCS)}
+    if not files:
+        return None
+    listing = "".join(f"{files[name].get('sha256')}  {name}\n" for name in sorted(files))
+    sizes = [info.get("bytes") for info in files.values()]
+    return {"files": len(files), "bytes": number(sum(sizes)) if all(is_number(b) for b in sizes) else "—",
+            "sha256": hashlib.sha256(listing.encode("utf-8")).hexdigest()}
+
+
 def reproducibility(manifest: Mapping, evaluation: Mapping) -> dict:
     """Hashes, sizes and versions an auditor needs to rebuild and compare the release."""
     source, holdout = mapping(manifest.get("source")), mapping(manifest.get("holdout"))
@@ -168,7 +199,8 @@ def reproducibility(manifest: Mapping, evaluation: Mapping) -> dict:
                     ("SHA-256", holdout.get("sha256") or "—")] if holdout else [],
         "model_sha256": dig(manifest, "generator", "model_sha256"),
         "files": [(name, number(dig(info, "bytes")), dig(info, "sha256") or "—")
-                  for name, info in files.items() if name not in SELF_FILES],
+                  for name, info in files.items() if name not in SELF_FILES and not str(name).startswith(DATA_DOCS)],
+        "data_docs": data_docs(manifest),
         "libraries": [(str(name), str(version)) for name, version in mapping(manifest.get("libraries")).items()],
         "evaluation_seed": str(config.get("seed", "—")),
         "thresholds": [(str(name), number(value)) for name, value in mapping(config.get("thresholds")).items()],

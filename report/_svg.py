@@ -95,7 +95,7 @@ def _legend(x: float, y: float, entries: Sequence[tuple[str, str, str]]) -> str:
 
 
 def paired_bars(*, title: str, desc: str, labels: Sequence[object], real: Sequence[float | None],
-                synthetic: Sequence[float | None]) -> Markup:
+                synthetic: Sequence[float | None], width: float = WIDTH) -> Markup:
     """Horizontal bars, real beside synthetic, for each bin or category (values are shares 0 … 1).
 
     Args:
@@ -104,18 +104,19 @@ def paired_bars(*, title: str, desc: str, labels: Sequence[object], real: Sequen
         labels: Bin or category labels (user data: escaped).
         real: Share of real rows per label (None: not available).
         synthetic: Share of synthetic rows per label.
+        width: Drawing width in pixels (the report lays bar charts out two to a row at 520).
 
     Returns:
         The ``<svg>`` element as safe markup.
     """
     values = [v for v in (*real, *synthetic) if isinstance(v, (int, float)) and math.isfinite(v)]
     ticks = nice_ticks(0.0, max(values, default=1.0) or 1.0, 4)
-    left = min(max((_text_width(str(label)) for label in labels), default=40), 190) + 14
-    bar_h, row_h, top = 10, 30, 34
-    plot_w = WIDTH - left - 56
+    left = min(max((_text_width(str(label)) for label in labels), default=40), 0.3 * width) + 14
+    bar_h, row_h, top = 10, 28, 30
+    plot_w = width - left - 56
     height = top + row_h * max(len(labels), 1) + 28
     scale = plot_w / ticks[-1]
-    parts = [_open(WIDTH, height, title, desc, "bars"),
+    parts = [_open(width, height, title, desc, "bars"),
              _legend(left, 16, [("real data", REAL, ""), ("synthetic data", SYNTHETIC, "")])]
     bottom = top + row_h * len(labels)
     for tick in ticks:

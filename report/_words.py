@@ -62,6 +62,44 @@ FIDELITY = {
         "Column pair trends", "How well relationships between pairs of columns are kept (average)."),
 }
 
+# Short names of the known gates, for the one-line verdict ("1 gate failed (copies of real rows)").
+# A gate the report does not know is named by the title its dict carries.
+SHORT = {
+    "raw_copy_share": "real rows copied by the generator",
+    "exact_matches": "copies of real rows in the published table",
+    "rare_value_share": "rare real values carried over",
+    "reproduced_record_excess": "one person's combination of values repeated",
+    "close_records_share": "rows suspiciously close to real rows",
+    "dcr_share": "rows closer to training than to unseen rows",
+    "nndr_ratio": "rows shadowing single real records",
+    "mia_auc": "guessing who was in the training data",
+    "singling_out_risk": "singling out a real person",
+    "linkability_risk": "linking a real person's records",
+    "inference_risk": "inferring a hidden attribute",
+    "quality_score": "similarity to the real data",
+    "utility_ratio": "usefulness for training models",
+}
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """How the report shows one gate's verdict: a mark, a word, and what the word means."""
+
+    mark: str
+    word: str
+    meaning: str
+
+
+VERDICTS = {
+    "pass": Verdict("✓", "pass", "the figure meets its limit"),
+    "fail": Verdict("✗", "fail", "the figure breaks its limit: the data must not be released"),
+    "inconclusive": Verdict("?", "inconclusive", "the 95% interval is too wide to tell whether the limit is met; "
+                            "more real holdout rows would settle it"),
+    "accepted": Verdict("?", "inconclusive, accepted", "inconclusive, and the release spec accepted this figure "
+                        "being inconclusive"),
+    "unmeasured": Verdict("✗", "not measured", "the figure could not be measured, so it cannot vouch for the data"),
+}
+
 UTILITY = {
     "auc": ("AUC", "higher is better; 0.5 is guessing, 1 is perfect"),
     "f1": ("F1 score", "higher is better; 1 is perfect"),

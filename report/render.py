@@ -17,7 +17,7 @@ from synthgate.report.errors import ReportError, ReportInputError
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 REPORT_FILE = "report.html"
-EVALUATION_FORMATS = (1,)
+EVALUATION_FORMATS = (2,)  # the gate format: estimate, interval, verdict per gate
 DEFAULT_DATA_DOCS = "data_docs/index.html"
 # A relative path: no scheme, no host, no absolute path ("../data_docs/index.html" is fine for a
 # report written beside the Data Docs folder, as in a blocked run's workspace).
@@ -44,7 +44,8 @@ def _require(data: Any, file: str, key: str, kind: type | tuple[type, ...], what
 
 def _check_inputs(evaluation: Any, manifest: Any, validation: Any, data_docs_href: str | None) -> None:
     _require(evaluation, "evaluation.json", "passed", bool, "true or false")
-    version = evaluation.get("format_version", 1)
+    _require(evaluation, "evaluation.json", "format_version", int, "a whole number")
+    version = evaluation["format_version"]
     if version not in EVALUATION_FORMATS:
         raise ReportInputError("evaluation.json", "format_version",
                                f"{version!r} is not one this report reads ({', '.join(map(str, EVALUATION_FORMATS))})")
@@ -82,6 +83,7 @@ def build_context(*, evaluation: Mapping, manifest: Mapping, validation: Mapping
         "utility": _evaluation.utility(evaluation),
         "privacy": _evaluation.privacy(evaluation),
         "validation": _evaluation.validation(validation, data_docs_href),
+        "data_docs": _release.data_docs(manifest),
         "reproducibility": _release.reproducibility(manifest, evaluation),
         "glossary": GLOSSARY,
     }

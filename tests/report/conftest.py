@@ -1,5 +1,6 @@
-"""Realistic release files for the report tests: a plain release, a DP release, one without a utility
-target, and a blocked one (shaped like demo-output/catalog/covid-testing/1.0.0 and evaluation.json)."""
+"""Realistic release files for the report tests (evaluation.json format 2): a plain release, a DP release,
+one without a utility target, a blocked one (a gate failed, one inconclusive), an inconclusive one and one
+whose inconclusive figure the spec accepted (shaped like demo-output/catalog/covid-testing/1.0.0)."""
 from __future__ import annotations
 
 import copy
@@ -9,6 +10,12 @@ import pytest
 
 SHA = "9f8d982fbdf4bb2cb21d6e05b5c70e00906d60db47833e1db295bd4090a96d19"
 XSS = "<script>alert(1)</script>"
+# Great Expectations writes ~25 hashed asset files; the report sums them up in one line.
+DATA_DOCS = {"data_docs/index.html": 17114, **{
+    f"data_docs/static/{kind}/{i:02d}{'abcdef0123'[i % 10] * 6}.{ext}": 1000 + 37 * i
+    for i, (kind, ext) in enumerate([("fonts", "woff2")] * 8 + [("images", "png")] * 6 + [("styles", "css")] * 6
+                                    + [("validations", "html")] * 4)}}
+UNSCORED = {(0, 1), (2, 6), (5, 7)}  # pairs SDMetrics gave no score (None)
 MAIN_COLUMNS = ("gender", "age", "clinic_name", "patient_class", "result", "ct_result", "pan_day", "drive_thru_ind")
 KINDS = {"gender": "categorical", "age": "categorical", "clinic_name": "categorical", "patient_class": "categorical",
          "result": "categorical", "ct_result": "numerical", "pan_day": "numerical", "drive_thru_ind": "boolean"}
@@ -29,21 +36,62 @@ def _attack(risk: float, rate: float) -> dict:
             "baseline_rate": None, "n_attacks": 500, "details": {"mode": "multivariate"}}
 
 
-def _gates(dcr: float = 0.512) -> list[dict]:
-    raw = [("exact_matches", 0, "<=", 0, "No synthetic row copies a training row."),
-           ("dcr_share", dcr, "<=", 0.55, "Share of synthetic rows closer to a training row than to a holdout row (0.5 is ideal)."),
-           ("nndr_ratio", 1.01, ">=", 0.9, "Synthetic NNDR over holdout NNDR."),
-           ("mia_auc", 0.503, "<=", 0.6, "AUC of a distance-based membership-inference attack (0.5 is guessing)."),
-           ("singling_out_risk", 0.0, "<=", 0.05, "Anonymeter singling-out risk."),
-           ("linkability_risk", 0.004, "<=", 0.05, "Anonymeter linkability risk."),
-           ("inference_risk", 0.03, "<=", 0.1, "Anonymeter inference risk (worst column)."),
-           ("quality_score", 0.93, ">=", 0.8, "SDMetrics quality score.")]
-    return [{"metric": m, "value": v, "operator": op, "bound": b, "passed": _holds(v, op, b), "description": d}
-            for m, v, op, b, d in raw]
+# Titles and descriptions as evaluation/config.py words them (the report reads them from each gate).
+WORDS = {
+    "raw_copy_share": ("Training rows the generator reproduced exactly (before they were discarded)",
+                       "Share of drawn rows that copied a training row, against the share of unseen real rows that "
+                       "coincide with a training row by chance."),
+    "exact_matches": ("Published rows that copy a real training row", "Synthetic rows that copy a training row."),
+    "rare_value_share": ("Rare real values carried into the synthetic table",
+                         "Share of synthetic cells holding a real value fewer than k training rows hold."),
+    "reproduced_record_excess": ("Synthetic rows that repeat one real person's combination of values",
+                                 "Share of synthetic rows repeating a combination held by one real person, minus "
+                                 "the same share for unseen real people."),
+    "close_records_share": ("Synthetic rows suspiciously close to a real training row",
+                            "Share of synthetic rows nearer to a training row than 95% of unseen real rows are."),
+    "dcr_share": ("Synthetic rows closer to the training rows than to unseen rows",
+                  "Share of synthetic rows closer to a training row than to a holdout row (0.5 is ideal)."),
+    "nndr_ratio": ("Isolation of synthetic rows from single real records", "Synthetic NNDR over holdout NNDR."),
+    "mia_auc": ("Membership guessing from distances", "AUC of a distance-based membership-inference attack."),
+    "singling_out_risk": ("Singling out one real person", "Anonymeter singling-out risk."),
+    "linkability_risk": ("Linking two halves of a real person's record", "Anonymeter linkability risk."),
+    "inference_risk": ("Inferring a hidden attribute of a real person", "Anonymeter inference risk (worst column)."),
+    "quality_score": ("Statistical similarity to the real data", "SDMetrics quality score."),
+    "utility_ratio": ("Usefulness for training models", "Synthetic-trained model against the real-trained one."),
+}
 
 
-def _holds(value: float, op: str, bound: float) -> bool:
-    return value <= bound if op == "<=" else value >= bound
+def gate(metric: str, value, low, high, operator: str, bound: float, verdict: str = "pass", *,
+         accepted: bool = False, column: str | None = None, columns: list | None = None,
+         needed: int | None = None, title: str | None = None, description: str | None = None) -> dict:
+    """One gate of evaluation.json format 2."""
+    words = WORDS.get(metric, (title, description))
+    return {"metric": metric, "title": title or words[0], "description": description or words[1],
+            "value": value, "low": low, "high": high, "operator": operator, "bound": bound, "verdict": verdict,
+            "accepted": accepted, "passed": verdict == "pass" or (verdict == "inconclusive" and accepted),
+            "column": column, "columns": columns, "holdout_rows_needed": needed}
+
+
+def _gates() -> list[dict]:
+    return [
+        gate("raw_copy_share", 0.004, 0.002, 0.007, "<=", 0.006),
+        gate("exact_matches", 0, None, None, "<=", 0),
+        gate("rare_value_share", 0.0, None, None, "<=", 0.0, column="clinic_name"),
+        gate("reproduced_record_excess", 0.001, -0.002, 0.004, "<=", 0.01, columns=["gender", "age", "clinic_name"]),
+        gate("close_records_share", 0.052, 0.045, 0.06, "<=", 0.08),
+        gate("dcr_share", 0.512, 0.494, 0.53, "<=", 0.55),
+        gate("nndr_ratio", 1.01, None, None, ">=", 0.8),
+        gate("mia_auc", 0.503, 0.489, 0.517, "<=", 0.6),
+        gate("singling_out_risk", 0.0, 0.0, 0.012, "<=", 0.05),
+        gate("linkability_risk", 0.004, 0.0, 0.016, "<=", 0.05),
+        gate("inference_risk", 0.03, 0.01, 0.05, "<=", 0.1, column="ct_result"),
+        gate("quality_score", 0.93, None, None, ">=", 0.8),
+        gate("utility_ratio", 0.96, 0.9, 1.02, ">=", 0.8),
+    ]
+
+
+def _replace(gates: list[dict], new: dict) -> list[dict]:
+    return [new if g["metric"] == new["metric"] else g for g in gates]
 
 
 def _distributions() -> list[dict]:
@@ -80,12 +128,12 @@ def _associations() -> dict:
 
 def evaluation_plain() -> dict:
     return {
-        "format_version": 1,
+        "format_version": 2,
         "rows": {"training": 12419, "synthetic": 15524, "holdout": 3105},
         "columns": {"evaluated": dict(KINDS), "skipped": {"subject_id": "identifier-like: every value distinct"}},
         "quality_score": 0.93, "column_shapes": 0.95, "column_pair_trends": 0.91,
         "dcr_share": 0.512, "nndr": 0.71, "nndr_holdout": 0.70, "nndr_ratio": 1.01, "exact_matches": 0, "mia_auc": 0.503,
-        "singling_out_risk": 0.0, "linkability_risk": 0.004, "inference_risk": 0.03,
+        "singling_out_risk": 0.0, "linkability_risk": 0.004, "inference_risk": 0.03, "utility_ratio": 0.96,
         "utility": {"target": "result", "task": "classification", "model": "HistGradientBoostingClassifier",
                     "synthetic": {"auc": 0.95, "f1": 0.71}, "real": {"auc": 0.96, "f1": 0.74},
                     "rows": {"fit_synthetic": 15524, "fit_real": 12419, "test": 3105}, "notes": []},
@@ -93,7 +141,8 @@ def evaluation_plain() -> dict:
             "diagnostic": {"score": 1.0, "data_validity": 1.0, "data_structure": 1.0},
             "columns": [{"column": c, "metric": "KSComplement" if k == "numerical" else "TVComplement",
                          "score": round(0.99 - 0.01 * i, 2)} for i, (c, k) in enumerate(KINDS.items())],
-            "pairs": [{"columns": [a, b], "metric": "ContingencySimilarity", "score": round(0.97 - 0.004 * (i + j), 3),
+            "pairs": [{"columns": [a, b], "metric": "ContingencySimilarity",
+                       "score": None if (i, j) in UNSCORED else round(0.97 - 0.004 * (i + j), 3),
                        "real": None, "synthetic": None}
                       for i, a in enumerate(MAIN_COLUMNS) for j, b in enumerate(MAIN_COLUMNS) if i < j],
             "distributions": _distributions(),
@@ -108,7 +157,7 @@ def evaluation_plain() -> dict:
                 "result": {"risk": 0.01, "ci": [0.0, 0.03]}, "ct_result": {"risk": 0.03, "ci": [0.01, 0.05]}}}},
         },
         "gates": _gates(),
-        "passed": True,
+        "passed": True, "verdict": "pass",
         "not_applicable": {},
         "k_anonymity": None,
         "timings": {"fidelity": 6.1, "utility": 2.0, "distance": 3.2, "singling_out": 2.1, "linkability": 1.2,
@@ -185,13 +234,13 @@ def manifest_plain() -> dict:
             "differential_privacy": None,
         },
         "rows": {"source": 15524, "training": 12419, "synthetic": 15524, "discarded_copies": 56},
-        "columns": dict(KINDS),
+        "columns": {"subject_id": "id", **KINDS},  # the published table's columns
         "validation": {"success": True, "evaluated": 12, "failed": 0},
         "evaluation": {"passed": True, "gates": 8, "failed": 0},
         "libraries": {"python": "3.11.7", "synthgate": "0.1.0", "sdv": "2.0.0", "torch": "2.13.0+cpu", "pandas": "2.3.3"},
         "files": {name: {"sha256": SHA, "bytes": size} for name, size in (
-            ("README.md", 1322), ("covid-testing.parquet", 422034), ("data_docs/index.html", 17114),
-            ("evaluation.json", 20480), ("validation.json", 23026), ("report.html", 1), ("report.pdf", 1))},
+            ("README.md", 1322), ("covid-testing.parquet", 422034), ("evaluation.json", 20480),
+            ("validation.json", 23026), ("report.html", 1), ("report.pdf", 1), *DATA_DOCS.items())},
     }
 
 
@@ -226,20 +275,44 @@ def no_utility_release() -> Release:
 
 
 def blocked_release() -> Release:
+    """One gate failed (the generator copied training rows), one inconclusive, one not applicable."""
     release = Release(evaluation_plain(), manifest_plain(), validation_plain())
     ev = release.evaluation
-    ev["dcr_share"] = ev["privacy"]["dcr"]["share"] = 0.63
-    ev["gates"] = [g for g in _gates(dcr=0.63) if g["metric"] != "linkability_risk"]
-    ev["passed"] = False
-    ev["linkability_risk"] = None
+    gates = _replace(_gates(), gate("raw_copy_share", 0.021, 0.017, 0.026, "<=", 0.006, "fail"))
+    # The case that once read "0 ✓": an estimate of 0.379 whose interval spans 0 to 1.
+    gates = _replace(gates, gate("inference_risk", 0.379, 0.0, 1.0, "<=", 0.1, "inconclusive", column="result",
+                                 needed=12000))
+    ev["gates"] = [g for g in gates if g["metric"] != "linkability_risk"]
+    ev.update(passed=False, verdict="fail", linkability_risk=None, inference_risk=0.379)
     ev["not_applicable"] = {"linkability_risk": "fewer than 2 columns left to link"}
-    failed = {"suite": "privacy_gates", "expectation": "expect_column_values_to_be_in_set", "column": "dcr_share",
-              "success": False, "description": "Privacy gate dcr_share: share of rows closer to training than holdout.",
-              "observed": "unexpected_percent=100%"}
+    ev["privacy"]["inference"]["details"]["per_column"]["result"] = {"risk": 0.379, "ci": [0.0, 1.0]}
+    failed = {"suite": "privacy_gates", "expectation": "expect_evaluation_metric_to_be_between",
+              "column": "raw_copy_share", "success": False,
+              "description": "Training rows the generator reproduced exactly.", "observed": "0.021"}
     release.validation["outcomes"].append(failed)
     release.validation.update(success=False, evaluated=len(release.validation["outcomes"]), failed=1)
     release.manifest["validation"] = {"success": False, "evaluated": release.validation["evaluated"], "failed": 1}
-    release.manifest["evaluation"] = {"passed": False, "gates": 8, "failed": 1}
+    release.manifest["evaluation"] = {"passed": False, "gates": 12, "failed": 2}
+    return release
+
+
+def inconclusive_release() -> Release:
+    """Nothing failed, but the inference risk's interval is too wide to tell: blocked until more rows are held out."""
+    release = Release(evaluation_plain(), manifest_plain(), validation_plain())
+    ev = release.evaluation
+    ev["gates"] = _replace(_gates(), gate("inference_risk", 0.06, 0.0, 0.31, "<=", 0.1, "inconclusive",
+                                          column="ct_result", needed=9400))
+    ev.update(passed=False, verdict="inconclusive", inference_risk=0.06)
+    ev["privacy"]["inference"]["details"]["per_column"]["ct_result"] = {"risk": 0.06, "ci": [0.0, 0.31]}
+    release.manifest["evaluation"] = {"passed": False, "gates": 13, "failed": 1}
+    return release
+
+
+def accepted_release() -> Release:
+    """The DCR share is inconclusive and the spec accepted it: released, and the report says so."""
+    release = Release(evaluation_plain(), manifest_plain(), validation_plain())
+    release.evaluation["gates"] = _replace(_gates(), gate("dcr_share", 0.52, 0.43, 0.61, "<=", 0.55, "inconclusive",
+                                                          accepted=True, needed=8000))
     return release
 
 
@@ -263,6 +336,7 @@ def xss_release() -> Release:
 RELEASES = {
     "plain": lambda: Release(evaluation_plain(), manifest_plain(), validation_plain()),
     "dp": dp_release, "no_utility": no_utility_release, "blocked": blocked_release,
+    "inconclusive": inconclusive_release, "accepted": accepted_release,
 }
 
 
@@ -284,6 +358,28 @@ def no_utility() -> Release:
 @pytest.fixture
 def blocked() -> Release:
     return blocked_release()
+
+
+@pytest.fixture
+def inconclusive() -> Release:
+    return inconclusive_release()
+
+
+@pytest.fixture
+def accepted() -> Release:
+    return accepted_release()
+
+
+@pytest.fixture
+def release_named():
+    """A fresh release by its name in RELEASES."""
+    return lambda name: copy.deepcopy(RELEASES[name]())
+
+
+@pytest.fixture
+def make_gate():
+    """The gate builder, for tests that add a gate of their own."""
+    return gate
 
 
 @pytest.fixture

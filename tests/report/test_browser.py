@@ -11,6 +11,8 @@ from synthgate.report import find_chromium, write_report
 from synthgate.report.pdf import FLAGS
 
 XSS = "<script>alert(1)</script>"
+SCREEN = {"width": 1280, "height": 800}  # the committee's first screen
+MAX_SCREENS = 8  # the report before its appendix
 
 
 @pytest.fixture(scope="module")
@@ -31,10 +33,10 @@ def browser():
 class Visit:
     """One page load with everything the page did recorded."""
 
-    def __init__(self, browser, path: Path) -> None:
+    def __init__(self, browser, path: Path, viewport: dict) -> None:
         self.console, self.errors, self.requests, self.dialogs = [], [], [], []
         self.url = path.resolve().as_uri()
-        self.page = browser.new_page(viewport={"width": 1100, "height": 900})
+        self.page = browser.new_page(viewport=viewport)
         self.page.on("console", lambda m: self.console.append(f"{m.type}: {m.text}"))
         self.page.on("pageerror", lambda e: self.errors.append(str(e)))
         self.page.on("request", lambda r: self.requests.append(r.url))
@@ -42,8 +44,8 @@ class Visit:
         self.page.on("dialog", lambda d: (self.dialogs.append(d.message), d.dismiss()))
         self.page.goto(self.url, wait_until="load")
 
-    def screenshot(self, tmp_path: Path, name: str) -> Path:
-        shot = self.page.screenshot(path=str(tmp_path / f"{name}.png"), full_page=True)
+    def screenshot(self, tmp_path: Path, name: str, *, full_page: bool = True) -> Path:
+        shot = self.page.screenshot(path=str(tmp_path / f"{name}.png"), full_page=full_page)
         assert shot[:8] == b"\x89PNG\r\n\x1a\n"
         target = os.environ.get("SYNTHGATE_SCREENSHOT_DIR")
         if target:
@@ -56,8 +58,8 @@ class Visit:
 def visit(browser, tmp_path):
     visits = []
 
-    def _visit(release) -> Visit:
-        visits.append(Visit(browser, write_report(tmp_path, **release.kwargs())))
+    def _visit(release, viewport: dict = SCREEN) -> Visit:
+        visits.append(Visit(browser, write_report(tmp_path, **release.kwargs()), viewport))
         return visits[-1]
 
     yield _visit
@@ -88,14 +90,39 @@ def test_each_release_loads_offline_without_errors_and_draws_every_chart(visit, 
     assert shot.stat().st_size > 50_000
 
 
-def test_the_verdict_is_the_first_thing_a_reader_sees(visit, blocked):
+@pytest.mark.parametrize(("name", "word", "reason"), [
+    ("plain", "✓ RELEASED", "All 13 publish gates met"),
+    ("blocked", "✗ BLOCKED", "1 gate failed (real rows copied by the generator), 1 inconclusive"),
+    ("inconclusive", "✗ BLOCKED", "1 gate inconclusive (inferring a hidden attribute)"),
+])
+def test_the_first_screen_answers_whether_it_may_be_released_without_scrolling(visit, tmp_path, release_named,
+                                                                               name, word, reason):
     # Run
-    page = visit(blocked)
+    page = visit(release_named(name))
+    page.screenshot(tmp_path, f"first-screen-{name}", full_page=False)
 
-    # Assert: above the fold, in words, not only in colour
+    # Assert: the verdict in words, and the whole gate table with every result, above 800 px
     verdict = page.page.locator(".verdict")
-    assert verdict.is_visible() and verdict.bounding_box()["y"] < 400
-    assert verdict.inner_text().startswith("✗ BLOCKED")
+    assert verdict.inner_text().startswith(word) and reason in verdict.inner_text()
+    box = verdict.bounding_box()
+    assert box["y"] >= 0 and box["y"] + box["height"] <= SCREEN["height"]
+    table = page.page.locator("table.gates").bounding_box()
+    assert table["y"] + table["height"] <= SCREEN["height"]
+    rows = page.page.locator("table.gates tbody tr")
+    assert rows.count() == len(release_named(name).evaluation["gates"])
+    for index in range(rows.count()):
+        assert rows.nth(index).locator(".mark").is_visible()
+    assert page.page.evaluate("window.scrollY") == 0
+
+
+def test_every_release_is_at_most_eight_screens_before_its_appendix(visit, any_release):
+    # Run
+    page = visit(any_release)
+
+    # Assert
+    appendix = page.page.evaluate("document.querySelector('hr.appendix-break').getBoundingClientRect().top + scrollY")
+    assert appendix <= MAX_SCREENS * SCREEN["height"], f"{appendix / SCREEN['height']:.1f} screens"
+    assert page.page.locator("#appendix h2").inner_text().startswith("Appendix")
 
 
 def test_a_script_tag_in_a_column_name_is_shown_not_run(visit, tmp_path, xss):
@@ -126,7 +153,7 @@ def test_print_layout_starts_each_section_on_a_new_page_and_keeps_charts_whole(v
     # Run
     page.page.emulate_media(media="print")
     styles = page.page.evaluate("""() => ({
-        sections: [...document.querySelectorAll('section')].map(s => [s.id, getComputedStyle(s).breakBefore]),
+        sections: [...document.querySelectorAll('main > section')].map(s => [s.id, getComputedStyle(s).breakBefore]),
         figures: [...document.querySelectorAll('figure')].map(f => getComputedStyle(f).breakInside),
         nav: getComputedStyle(document.querySelector('nav.contents')).display })""")
 

@@ -71,7 +71,7 @@ def test_a_fresh_interpreter_with_another_hash_seed_gives_the_same_sha256(tmp_pa
     for name, data in dp.kwargs().items():
         (tmp_path / f"{name}.json").write_text(json.dumps(data), encoding="utf-8")
     loaded = {name: json.loads((tmp_path / f"{name}.json").read_text()) for name in dp.kwargs()}
-    code = ("import json, hashlib, sys; from pathlib import Path; from report import render_report; d = Path(sys.argv[1]); "
+    code = ("import json, hashlib, sys; from pathlib import Path; from synthgate.report import render_report; d = Path(sys.argv[1]); "
             "print(hashlib.sha256(render_report(**{n: json.loads((d / f'{n}.json').read_text()) "
             "for n in ('evaluation', 'manifest', 'validation')}).encode()).hexdigest())")
 
@@ -106,27 +106,120 @@ def test_a_column_named_like_a_script_tag_is_shown_as_text(xss):
     assert html.count("&lt;script&gt;alert(1)&lt;/script&gt;") >= 8
 
 
-# --- summary -----------------------------------------------------------------------------------
+# --- summary: the first screen -------------------------------------------------------------
+
+def _summary(html: str) -> str:
+    return html[html.index('id="summary"'):html.index('id="pseudonymisation"')]
+
 
 def test_a_released_release_says_so_and_lists_every_gate_met(plain):
     # Run
     html = render_report(**plain.kwargs())
 
     # Assert
-    assert "✓ RELEASED" in html and "BLOCKED" not in html
-    assert "met all 8 publish gates and passed all 12 validation checks" in html
-    assert html.count("✓ pass") >= 8 and "✗ fail" not in html
+    summary = _summary(html)
+    assert "✓ RELEASED" in summary and "BLOCKED" not in html
+    assert "All 13 publish gates met; all 12 validation checks passed. This data may be published." in summary
+    assert summary.count('<span class="mark pass">✓ pass</span>') == 13
+    assert "✗ fail" not in html and "inconclusive" not in summary
 
 
-def test_a_blocked_release_names_the_failed_gate_with_figure_and_bound(blocked):
+def test_a_blocked_release_says_which_gate_failed_and_which_is_inconclusive(blocked):
+    # Run
+    html = render_report(**blocked.kwargs())
+
+    # Assert: the verdict in one line, then the failed gate with estimate, interval, bound and verdict
+    summary = _summary(html)
+    assert "✗ BLOCKED" in summary and "RELEASED" not in html
+    assert ("1 gate failed (real rows copied by the generator), 1 inconclusive (inferring a hidden attribute), "
+            "1 of 13 validation checks failed. This data must not be published.") in summary
+    row = _row(summary, "Training rows the generator reproduced exactly")
+    assert ('<td class="num">0.021</td><td class="num">0.017 – 0.026</td><td class="num">≤ 0.006</td>' in row
+            and "✗ fail" in row and 'class="fail"' in row)
+
+
+def test_the_inference_risk_shows_estimate_interval_and_column_of_one_figure(blocked):
+    # Run
+    html = render_report(**blocked.kwargs())
+
+    # Assert: not "0 ✓" (the lower end alone), and not another column's interval (0 – 0.042)
+    for part in (_summary(html), html[html.index('id="privacy"'):html.index('id="validation"')]):
+        row = _row(part, "Inferring a hidden attribute of a real person")
+        assert "(column result)" in row
+        assert '<td class="num">0.379</td><td class="num">0 – 1</td><td class="num">≤ 0.1</td>' in row
+        assert "? inconclusive" in row and "about 12,000 real holdout rows would settle it" in row
+        assert "0.042" not in row and "✓" not in row
+
+
+def test_an_inconclusive_release_is_blocked_and_says_more_holdout_rows_would_settle_it(inconclusive):
+    # Run
+    html = render_report(**inconclusive.kwargs())
+
+    # Assert
+    summary = _summary(html)
+    assert "✗ BLOCKED" in summary and 'class="verdict inconclusive"' in summary
+    assert "1 gate inconclusive (inferring a hidden attribute)." in summary and "gate failed" not in summary
+    assert "evaluate it again with more real holdout rows (about 9,400)" in summary
+    assert "<strong>? inconclusive</strong>: the 95% interval is too wide to tell" in summary
+
+
+def test_an_inconclusive_figure_the_spec_accepted_is_released_and_says_so(accepted):
+    # Run
+    html = render_report(**accepted.kwargs())
+
+    # Assert
+    summary = _summary(html)
+    assert "✓ RELEASED" in summary
+    assert ("12 of 13 publish gates met, 1 inconclusive and accepted by the release spec "
+            "(rows closer to training than to unseen rows); all 12 validation checks passed.") in summary
+    row = _row(summary, "Synthetic rows closer to the training rows than to unseen rows")
+    assert "? inconclusive, accepted" in row and "0.43 – 0.61" in row
+
+
+def test_a_gate_the_report_does_not_know_shows_the_title_and_description_it_carries(plain, make_gate):
+    # Setup
+    plain.evaluation["gates"].append(make_gate("k_map_risk", 0.2, 0.1, 0.3, "<=", 0.1, "fail", column="zip",
+                                          title="People a k-map attack re-identifies",
+                                          description="Share of people matched to one population record."))
+    plain.evaluation.update(passed=False, verdict="fail")
+
+    # Run
+    html = render_report(**plain.kwargs())
+
+    # Assert
+    summary = _summary(html)
+    assert "1 gate failed (People a k-map attack re-identifies)" in summary
+    row = _row(summary, "People a k-map attack re-identifies")
+    assert "(column zip)" in row and "0.1 – 0.3" in row and "✗ fail" in row
+    privacy = html[html.index('id="privacy"'):html.index('id="validation"')]
+    assert "Share of people matched to one population record." in _row(privacy, "People a k-map attack")
+
+
+@pytest.mark.parametrize(("change", "shown"), [
+    ({"verdict": "pass", "passed": False}, "✗ fail"),  # never a pass for a gate that did not pass
+    ({"verdict": "unmeasured", "passed": False, "value": None, "low": None, "high": None}, "✗ not measured"),
+    ({"verdict": None, "passed": False}, "✗ fail"),
+    ({"verdict": "inconclusive", "passed": False}, "? inconclusive"),
+])
+def test_a_gate_that_did_not_pass_blocks_the_release(plain, change, shown):
+    # Setup
+    plain.evaluation["gates"][5].update(change)  # dcr_share
+
+    # Run
+    html = render_report(**plain.kwargs())
+
+    # Assert
+    summary = _summary(html)
+    assert "BLOCKED" in summary and "RELEASED" not in summary
+    assert shown in _row(summary, "Synthetic rows closer to the training rows than to unseen rows")
+
+
+def test_a_figure_that_was_not_applicable_is_named_with_its_reason_on_the_first_screen(blocked):
     # Run
     html = render_report(**blocked.kwargs())
 
     # Assert
-    assert "✗ BLOCKED" in html and "✓ RELEASED" not in html
-    assert "1 of 7 publish gates failed and 1 of 13 validation checks failed" in html
-    assert "<strong>Closer to training than to holdout (DCR share)</strong> is 0.63; it must be ≤ 0.55." in html
-    assert "✗ fail" in _row(html, "Closer to training than to holdout (DCR share)<span")
+    assert "Not applicable: linking a real person&#39;s records (fewer than 2 columns left to link)." in _summary(html)
 
 
 def test_evaluation_failed_alone_still_blocks(plain):
@@ -151,6 +244,7 @@ def test_the_plan_shows_actions_rules_and_counts_but_no_bound_that_may_be_a_valu
     assert "generalised" in age and "age_band (width 5)" in age and "15,524" in age
     assert "12,344 distinct pseudonyms" in _row(html, "subject_id")
     assert "LOCATION 1,480, PERSON 8,708" in _row(html, ">note")
+    assert "15,524 of 15,524" in age
     assert "top_bottom_code" in _row(html, ">ct_result<")
     assert "45.27" not in html  # the top-coding bound is a data value
     assert "other clinic" not in html
@@ -175,6 +269,33 @@ def test_no_k_anonymity_step_is_said_plainly(plain):
 
     # Assert
     assert "No k-anonymity target was set for this release." in html
+
+
+def _released_as(html: str, column: str) -> str:
+    row = _row(html, f"<td>{column}")
+    return re.findall(r"<td>([^<]*)</td></tr>$", row)[0]
+
+
+def test_columns_left_out_of_the_published_table_say_not_released(plain):
+    # Run
+    html = render_report(**plain.kwargs())
+
+    # Assert: the redacted free text is not in the Parquet, nor the dropped name; the others are
+    assert _released_as(html, "note") == "not released" and "released as text" not in html
+    assert "free text: redacted, not learned by the generator, not released" in _row(html, "<td>note")
+    assert _released_as(html, "fake_first_name") == "not released"
+    assert _released_as(html, "subject_id") == "id" and _released_as(html, "age") == "categorical"
+
+
+def test_a_column_missing_from_the_manifests_published_columns_is_not_released(plain):
+    # Setup: gender kept by the plan, yet not in the published table
+    del plain.manifest["columns"]["gender"]
+
+    # Run
+    html = render_report(**plain.kwargs())
+
+    # Assert
+    assert _released_as(html, "gender") == "not released"
 
 
 # --- generator and DP --------------------------------------------------------------------------
@@ -228,8 +349,6 @@ def test_a_dp_release_shows_epsilon_and_delta_and_withholds_the_curve(dp):
     assert '<span class="value">ε = 4.98</span><span class="name">differential privacy</span>' in html
 
 
-# --- fidelity, utility, privacy ----------------------------------------------------------------
-
 def test_fidelity_has_one_bar_chart_per_distribution_and_two_heatmaps(plain):
     # Run
     html = render_report(**plain.kwargs())
@@ -240,7 +359,31 @@ def test_fidelity_has_one_bar_chart_per_distribution_and_two_heatmaps(plain):
     assert html.count('class="chart chart-heatmap"') == 2
     assert "1 sparse bin merged into neighbours" in html and "4 rare categories grouped together" in html
     assert "1.2% of the synthetic rows are missing" in html
-    assert "10 of 28 pairs shown" in html
+
+
+def test_the_lowest_scored_pairs_are_listed_lowest_first_and_unscored_pairs_only_counted(plain):
+    # Run
+    html = render_report(**plain.kwargs())
+
+    # Assert: no "—" score first; the scored pairs ascending; the three unscored ones in one line
+    fidelity = html[html.index('id="fidelity"'):html.index('id="utility"')]
+    table = fidelity[fidelity.index("<th>pair</th>"):]
+    table = table[:table.index("</table>")]
+    scores = [float(x) for x in re.findall(r'<td class="num">([0-9.]+)</td></tr>', table)]
+    assert len(scores) == 10 and scores == sorted(scores) and "—" not in table
+    scored = [p["score"] for p in plain.evaluation["fidelity"]["pairs"] if p["score"] is not None]
+    assert scores == sorted(scored)[:10]
+    assert "The 10 lowest of 25 scored pairs" in fidelity and "3 pairs could not be scored" in fidelity
+
+
+def test_only_the_lowest_columns_are_in_the_main_part_and_every_column_in_the_appendix(plain):
+    # Run
+    html = render_report(**plain.kwargs())
+
+    # Assert
+    main, appendix = html[:html.index('id="appendix"')], html[html.index('id="appendix"'):]
+    assert "5 of 8 columns shown" in main and "<td>gender</td><td>categorical</td><td>TVComplement</td>" not in main
+    assert "<td>gender</td><td>categorical</td><td>TVComplement</td><td class=\"num\">0.990</td>" in appendix
 
 
 def test_a_fidelity_score_that_was_not_applicable_shows_the_reason(plain):
@@ -285,20 +428,22 @@ def test_utility_not_applicable_says_why(no_utility):
     assert "trained on synthetic</th>" not in html
 
 
-@pytest.mark.parametrize(("label", "value", "bound"), [
-    ("Closer to training than to holdout (DCR share)", "0.512", "≤ 0.55"),
-    ("Membership-inference attack (AUC)", "0.503", "≤ 0.6"),
-    ("Singling-out risk", "0.000", "≤ 0.05"),
-    ("Exact copies of real rows", "0", "≤ 0"),
+@pytest.mark.parametrize(("title", "value", "interval", "bound"), [
+    ("Synthetic rows closer to the training rows than to unseen rows", "0.512", "0.494 – 0.53", "≤ 0.55"),
+    ("Membership guessing from distances", "0.503", "0.489 – 0.517", "≤ 0.6"),
+    ("Singling out one real person", "0", "0 – 0.012", "≤ 0.05"),
+    ("Published rows that copy a real training row", "0", "—", "≤ 0"),
+    ("Synthetic rows that repeat one real person&#39;s combination of values", "0.001", "−0.002 – 0.004", "≤ 0.01"),
 ])
-def test_each_privacy_figure_sits_beside_its_bound_with_a_mark_and_a_meaning(plain, label, value, bound):
+def test_each_privacy_gate_sits_beside_its_interval_and_bound_with_a_mark_and_a_meaning(plain, title, value,
+                                                                                       interval, bound):
     # Run
     html = render_report(**plain.kwargs())
 
-    # Assert: the row of the privacy section (the summary's gate rows hold no details)
+    # Assert: the row of the privacy section (the first screen's rows hold no description)
     section = html[html.index('id="privacy"'):html.index('id="validation"')]
-    row = _row(section, f"<strong>{label}</strong>")
-    assert f'<td class="num">{value}</td><td class="num">{bound}</td>' in row
+    row = _row(section, f"<strong>{title}</strong>")
+    assert f'<td class="num">{value}</td><td class="num">{interval}</td><td class="num">{bound}</td>' in row
     assert "✓ pass" in row and 'class="meaning"' in row
 
 
@@ -307,11 +452,10 @@ def test_a_privacy_figure_that_was_not_applicable_shows_the_reason(blocked):
     html = render_report(**blocked.kwargs())
 
     # Assert
-    row = _row(html, "<strong>Linkability risk</strong>")
-    assert "not applicable" in row and "fewer than 2 columns left to link" in row and "✓ pass" not in row
+    section = html[html.index('id="privacy"'):html.index('id="validation"')]
+    assert "Not applicable: Linkability risk (fewer than 2 columns left to link)." in section
+    assert "Linking two halves" not in section
 
-
-# --- validation and reproducibility ------------------------------------------------------------
 
 def test_validation_links_the_data_docs_and_lists_failures(blocked):
     # Run
@@ -320,7 +464,41 @@ def test_validation_links_the_data_docs_and_lists_failures(blocked):
     # Assert
     assert '<a href="data_docs/index.html">Data Docs</a>' in html
     assert "13 checks evaluated, 1 failed." in html
-    assert "unexpected_percent=100%" in _row(html, "Privacy gate dcr_share")
+    assert "0.021" in _row(html, "Training rows the generator reproduced exactly.")
+
+
+def _folder_sha256(files: dict) -> str:
+    """What `sha256sum` prints for the Data Docs files sorted by path, hashed once more."""
+    lines = sorted((name.removeprefix("data_docs/"), info["sha256"]) for name, info in files.items()
+                   if name.startswith("data_docs/"))
+    return hashlib.sha256("".join(f"{digest}  {name}\n" for name, digest in lines).encode()).hexdigest()
+
+
+def test_the_data_docs_assets_are_one_line_with_a_count_and_one_hash_over_the_folder(plain):
+    # Setup
+    files = plain.manifest["files"]
+    expected = _folder_sha256(files)
+
+    # Run
+    html = render_report(**plain.kwargs())
+
+    # Assert: 25 files in one line, in the validation section and the appendix; no asset file listed
+    assert "data_docs/static" not in html and "data_docs/index.html</td>" not in html
+    assert f"(25 files, {sum(i['bytes'] for n, i in files.items() if n.startswith('data_docs/')):,} bytes; " in html
+    assert html.count(expected) == 2 and "<td>data_docs/ (25 files)</td>" in html
+
+
+def test_the_data_docs_hash_changes_with_any_asset(plain):
+    # Setup
+    before = render_report(**plain.kwargs())
+    name = next(n for n in plain.manifest["files"] if n.startswith("data_docs/static/"))
+    plain.manifest["files"][name] = {**plain.manifest["files"][name], "sha256": "0" * 64}
+
+    # Run
+    after = render_report(**plain.kwargs())
+
+    # Assert
+    assert _folder_sha256(plain.manifest["files"]) in after and _folder_sha256(plain.manifest["files"]) not in before
 
 
 def test_no_data_docs_link_when_none_is_given(plain):
@@ -352,13 +530,15 @@ def test_reproducibility_lists_hashes_versions_and_holdout_but_not_the_report_it
     # Run
     html = render_report(**plain.kwargs())
 
-    # Assert
-    section = html[html.index('id="reproducibility"'):html.index('id="glossary"')]
+    # Assert: in the appendix, after the break
+    main, section = html[:html.index('id="appendix"')], html[html.index('id="reproducibility"'):html.index('id="parameters"')]
     assert "<td>covid-testing.parquet</td><td class=\"num\">422,034</td>" in section
     assert "<td>report.html</td>" not in section and "<td>report.pdf</td>" not in section
     assert plain.manifest["spec_sha256"] in section and plain.manifest["source"]["sha256"] in section
     assert "<dt>rows</dt><dd>3,105</dd>" in section and "1" * 64 in section
-    assert "<td>torch</td><td>2.13.0+cpu</td>" in section
+    assert "torch 2.13.0+cpu" in section
+    for late in (plain.manifest["spec_sha256"], "torch 2.13.0+cpu", "<code>hidden</code>", "id=\"glossary\""):
+        assert late not in main
 
 
 # --- bad input ---------------------------------------------------------------------------------
@@ -366,7 +546,9 @@ def test_reproducibility_lists_hashes_versions_and_holdout_but_not_the_report_it
 @pytest.mark.parametrize(("file", "mutate", "message"), [
     ("evaluation", lambda r: r.evaluation.pop("passed"), "evaluation.json: passed is missing"),
     ("evaluation", lambda r: r.evaluation.update(passed="yes"), "evaluation.json: passed must be true or false"),
-    ("evaluation", lambda r: r.evaluation.update(format_version=2), "evaluation.json: format_version 2 is not one"),
+    ("evaluation", lambda r: r.evaluation.update(format_version=1),
+     "evaluation.json: format_version 1 is not one this report reads (2)"),
+    ("evaluation", lambda r: r.evaluation.pop("format_version"), "evaluation.json: format_version is missing"),
     ("manifest", lambda r: r.manifest.pop("dataset"), "manifest.json: dataset is missing"),
     ("manifest", lambda r: r.manifest["dataset"].update(version=1), "manifest.json: version must be text"),
     ("validation", lambda r: r.validation.update(failed=True), "validation.json: failed must be a whole number"),
@@ -389,7 +571,7 @@ def test_a_document_that_is_not_an_object_is_refused(plain):
 
 def test_the_barest_files_still_render_and_say_what_is_missing():
     # Setup: only the required keys
-    evaluation = {"passed": True}
+    evaluation = {"format_version": 2, "passed": True}
     manifest = {"dataset": {"name": "tiny", "version": "0.1.0"}}
     validation = {"success": True, "evaluated": 0, "failed": 0}
 
@@ -399,7 +581,7 @@ def test_the_barest_files_still_render_and_say_what_is_missing():
     # Assert
     for sentence in ("No publish gates were recorded", "The manifest records no pseudonymisation plan",
                      "No training curve was recorded", "Not applicable:</strong> no utility figures were recorded",
-                     "No privacy-risk figures were recorded", "The manifest lists no files"):
+                     "No privacy gates were recorded", "The manifest lists no files"):
         assert sentence in html
     assert "<svg" not in html
 
