@@ -1,26 +1,46 @@
-"""Proposes a pseudonymisation plan from column names and a Presidio scan of sampled values."""
+"""Proposes a pseudonymisation plan from values (Presidio, name lists, column signals), with names as a hint."""
 
 from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Sequence
-from dataclasses import dataclass, field
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field, replace
 
 import pandas as pd
 
+from synthgate.privacy import _value_rules as rules
 from synthgate.privacy._engines import analysis_threshold, entity_threshold, merge_overlaps, presidio_engines
+from synthgate.privacy._proposals import (
+    EVIDENCE_THRESHOLD,
+    FAMILIES,
+    FORMAT_ENTITIES,
+    NOT_SCANNED,
+    Evidence,
+    Facts,
+    Proposal,
+    by_emptiness,
+    by_name,
+    by_strong_content,
+    lower_bound,
+)
 from synthgate.privacy.generalise import AgeBand, DateTruncate, GeneraliseRule
-from synthgate.privacy.hints import NameHint, match_name_hint
+from synthgate.privacy.hints import match_name_hint, match_quasi_identifier, names_a_measurement
 from synthgate.privacy.kinds import infer_kind
+from synthgate.privacy.names import name_shares
 from synthgate.privacy.plan import Action
+from synthgate.privacy.signals import age_signals, basic_signals, date_signals, hangul_share, integer_key_signals
+from synthgate.privacy.signals import shape_signals
 
 __all__ = [
     "DETECT_ENTITIES",
     "EVIDENCE_THRESHOLD",
     "ColumnDetection",
+    "date_shift_subject",
     "detect_columns",
+    "detect_text_language",
     "infer_kind",
+    "quasi_identifier_candidates",
 ]
 
 DETECT_ENTITIES: tuple[str, ...] = (
@@ -30,61 +50,48 @@ DETECT_ENTITIES: tuple[str, ...] = (
     "KR_RRN", "KR_FRN", "KR_BRN", "KR_PASSPORT", "KR_DRIVER_LICENSE", "KR_HEALTH_INSURANCE_NUMBER",
     "KR_VEHICLE_PLATE", "KR_ADDRESS", "KR_MEDICAL_RECORD_NUMBER", "KR_MILITARY_SERVICE_NUMBER",
 )  # fmt: skip
-EVIDENCE_THRESHOLD = 0.5
-"""Share of sampled values an entity must cover before content alone decides. spaCy's
-small model tags stray short words (clinic abbreviations, group labels) as PERSON or
-LOCATION in up to ~15% of values; a majority is needed to count."""
+KOREAN_TEXT_SHARE = 0.3
+"""Hangul share of letters from which text is Korean: Korean notes mix in Latin abbreviations (BP, CT)."""
 _COVERAGE = 0.6  # an entity must span 60% of a value's characters to describe the value
 _SCORE = 0.4  # detection threshold: the lowest score of a pattern recognizer we trust
+_WEAK_SCORE = 0.1  # format-only findings (11 digits: 0.15) count only column-wide, as FORMAT_ENTITIES
 _HINT_WEIGHT = 0.6
 _STRUCTURE_WEIGHT = 0.5
-_Z2 = 1.96**2  # Wilson's 95% lower bound: 8 of 8 values count as 0.68, 200 of 200 as 0.98
+_CONFIDENT = 0.5  # a finding this sure may overrule a column name; phonenumbers' flat 0.4 may not
+_SCAN_DIGITS = 7  # whole numbers this long may be ids stored as numbers (11-digit insurance numbers)
 _HANGUL = re.compile(r"[\uac00-\ud7a3\u3131-\u318e]")
-# Contact details, national ids, addresses and plates: synthetic data never needs them.
-_DROP_ENTITIES = frozenset(
-    {
-        "EMAIL_ADDRESS", "PHONE_NUMBER", "KR_PHONE_NUMBER", "URL", "IP_ADDRESS", "KR_ADDRESS",
-        "US_SSN", "CREDIT_CARD", "IBAN_CODE", "US_DRIVER_LICENSE", "US_PASSPORT", "MEDICAL_LICENSE",
-        "KR_RRN", "KR_FRN", "KR_BRN", "KR_PASSPORT", "KR_DRIVER_LICENSE", "KR_HEALTH_INSURANCE_NUMBER",
-        "KR_VEHICLE_PLATE",
-    }
-)  # fmt: skip
-# Names, chart numbers and service numbers link tables: a keyed pseudonym keeps the link.
-_PSEUDONYMISE_ENTITIES = frozenset({"PERSON", "KR_MEDICAL_RECORD_NUMBER", "KR_MILITARY_SERVICE_NUMBER"})
-# One meaning, two recognizers: evidence is pooled and the commoner member names the column.
-_FAMILIES = {"KR_PHONE_NUMBER": "PHONE_NUMBER", "KR_ADDRESS": "LOCATION"}
-_DROP_HINTS = frozenset({"national_id", "payment", "email", "phone", "ip", "vehicle", "address"})
-_CATEGORY_NOUNS = {
-    "national_id": "a national id",
-    "payment": "a card number",
-    "vehicle": "a vehicle plate",
-    "email": "an e-mail address",
-    "phone": "a phone number",
-    "ip": "an IP address",
-    "address": "an address",
-    "birth": "a date of birth",
-    "person": "a personal name",
-    "age": "an age",
-    "identifier": "an identifier",
-}
+_Span = tuple[str, int, int, float]
+_Findings = dict[str, tuple[list[_Span], list[_Span]]]  # text -> (trusted findings, format-only findings)
+_RULES = (by_emptiness, by_strong_content, by_name, rules.by_names_in_values, rules.by_format, rules.by_dates,
+          rules.by_integer_key, rules.by_age)  # fmt: skip
+_QUASI_KINDS = {"numerical", "categorical", "datetime", "boolean"}
+_AGE_OR_DATE = (AgeBand, DateTruncate)
 
 
 @dataclass(frozen=True)
 class ColumnDetection:
     """A proposal for one column, for a human to review. It holds no values.
 
-    ``evidence_share`` is the share of sampled values in which ``entity`` (or a
-    member of its family: ``PHONE_NUMBER``/``KR_PHONE_NUMBER``,
-    ``LOCATION``/``KR_ADDRESS``) covers at least 60% of the characters (for free
-    text: the share of values containing any entity); 0.0 when ``entity`` is None.
+    ``evidence_share`` is the share of sampled values behind the proposal: the share
+    in which ``entity`` (or a member of its family: ``PHONE_NUMBER``/``KR_PHONE_NUMBER``,
+    ``LOCATION``/``KR_ADDRESS``) covers at least 60% of the characters, for names the
+    larger of that and the name-list share, for free text the share of values
+    containing any entity; 0.0 when ``entity`` is None.
 
     ``confidence`` is ``1 - (1 - e)(1 - h)(1 - s)``, the chance that at least one
     signal is right if they were independent: ``e`` is the 95% Wilson lower bound
     of ``evidence_share`` over ``sampled`` values (so 3 of 3 counts as 0.44, 200 of
     200 as 0.98: a tiny sample of a mostly empty column proves little), ``h`` is
     0.6 when the name hint shaped the proposal (else 0) and ``s`` is 0.5 when the
-    proposal rests on structure alone (unique short strings). It is 0.0 when
-    nothing marks the column as personal data.
+    proposal rests on structure alone (unique numbers or short strings). It is 0.0
+    when nothing marks the column as personal data.
+
+    ``needs_review`` is True when the column could hold personal data but the
+    evidence is weak or conflicting; the proposal is then the protective action.
+    ``evidence`` holds value-free lines (the decisive ones first) whose figures are
+    those of ``reason`` and ``signals``; ``signals`` holds the raw shares and counts
+    (``null_share``, ``unique_share``, ``given_name_share``, ``hangul_share``,
+    ``birth_like`` ...), JSON-ready floats.
     """
 
     column: str
@@ -97,36 +104,9 @@ class ColumnDetection:
     proposed_action: Action
     proposed_rule: GeneraliseRule | None
     reason: str
-
-
-@dataclass(frozen=True)
-class _Evidence:
-    """Per entity family: the share of sampled values it covers (``full``) or appears in (``anywhere``)."""
-
-    full: dict[str, float]
-    anywhere: dict[str, float]
-    any_entity: float
-    members: dict[str, str]  # family -> its commonest entity in this column
-    confident: dict[str, float] = field(default_factory=dict)  # as ``full``, findings scored >= 0.5 only
-    scanned: bool = True
-
-    def best_full(self) -> tuple[str | None, float]:
-        family, share = max(self.full.items(), key=lambda kv: kv[1], default=(None, 0.0))
-        return self.members.get(family, family) if family else None, share
-
-    def best_anywhere(self) -> str | None:
-        family = max(self.anywhere.items(), key=lambda kv: kv[1], default=(None, 0.0))[0]
-        return self.members.get(family, family) if family else None
-
-    def share_of(self, entity: str | None) -> tuple[str | None, float]:
-        """The share of ``entity``'s family and the member that names it."""
-        family = _FAMILIES.get(entity or "", entity)
-        return self.members.get(family or "", entity), self.full.get(family or "", 0.0)
-
-
-_NOT_SCANNED = _Evidence({}, {}, 0.0, {}, scanned=False)
-_CONFIDENT = 0.5  # a finding this sure may overrule a column name; phonenumbers' flat 0.4 may not
-_Findings = dict[str, list[tuple[str, int, int, float]]]
+    needs_review: bool = False
+    evidence: tuple[str, ...] = ()
+    signals: Mapping[str, float] = field(default_factory=dict, hash=False)
 
 
 def detect_columns(
@@ -137,28 +117,29 @@ def detect_columns(
     language: str | None = None,
     medical_record_patterns: Sequence[str] = (),
 ) -> list[ColumnDetection]:
-    """Proposes an action for every column of ``data``.
+    """Proposes an action for every column of ``data``, from its values first and its name second.
 
-    Up to ``sample_size`` non-null values per column are sampled (seeded); a mostly
-    empty column is sampled among its non-null values and its detection says how
-    few there were. The distinct sampled strings of all text-like columns go
-    through Presidio in one batch per language: values with Hangul through the
-    Korean engine, others through the English one. Content evidence (an entity
-    covering most of a value in at least half the sampled values) is combined
-    with column-name hints in English and Korean. National ids, contact details,
-    addresses, plates and card numbers are dropped; names, chart and service
-    numbers and other identifiers are pseudonymised (they link tables); free text
-    with entities is redacted; dates of birth are truncated to the year; ages are
-    banded; everything else is kept.
+    Up to ``sample_size`` non-null values per column are sampled (seeded). The
+    distinct sampled strings of text-like columns, and of whole numbers of 7 or more
+    digits (ids stored as numbers), go through Presidio in one batch per language:
+    values with Hangul through the Korean engine, others through the English one.
+    Column-level signals add what single values cannot show: nulls and constants,
+    uniqueness and order (row and record numbers), one shape across values (format-only
+    ids such as 11-digit insurance numbers), given names and surnames from name lists
+    (English and Korean), birth-like and event-like dates, age-like numbers. Direct
+    identifiers are dropped or pseudonymised, birth dates truncated to the year, event
+    dates shifted per subject (or truncated to the month without a subject column),
+    ages banded, free text with entities redacted, all-null and constant columns
+    dropped. Weak evidence sets ``needs_review`` and proposes the protective action.
 
     Args:
-        data: The raw table; only a sample is read.
+        data: The raw table; only a sample is read for Presidio, whole columns for signals.
         sample_size: Values per column to scan.
         seed: Sampling seed, for reproducible proposals.
         language: ``"en"`` or ``"ko"`` to scan every value with that engine; None
             (the default) chooses per value by script.
-        medical_record_patterns: Regular expressions of the hospital's chart
-            numbers, found as ``KR_MEDICAL_RECORD_NUMBER``.
+        medical_record_patterns: Regular expressions of the hospital's chart numbers,
+            found as ``KR_MEDICAL_RECORD_NUMBER``.
 
     Returns:
         One detection per column, in column order.
@@ -167,29 +148,173 @@ def detect_columns(
         UnsupportedLanguageError: ``language`` has no engine.
     """
     samples = {str(c): _sample(data[c], sample_size, seed) for c in data.columns}
-    textual = [str(c) for c in data.columns if _is_textual(data[c])]
-    texts = sorted({t for c in textual for t in samples[c]})
+    scanned = [str(c) for c in data.columns if _is_textual(data[c]) or _long_whole_numbers(data[c])]
+    texts = sorted({t for c in scanned for t in samples[c]})
     findings = _scan(texts, language, tuple(medical_record_patterns)) if texts else {}
     detections = []
     for column in data.columns:
         name = str(column)
-        evidence = _evidence(samples[name], findings) if name in textual else _NOT_SCANNED
         kind = infer_kind(data[column])
-        detections.append(_propose(name, kind, match_name_hint(name), evidence, len(samples[name])))
-    return detections
+        evidence = _evidence(samples[name], findings) if name in scanned else NOT_SCANNED
+        signals = _signals(data[column], samples[name], kind)
+        if signals.get("age_like"):
+            signals["measurement_name"] = float(names_a_measurement(name))
+        facts = Facts(kind, match_name_hint(name), evidence, signals, len(samples[name]))
+        detections.append(_propose(name, facts))
+    return _settle_event_dates(detections)
+
+
+def detect_text_language(values: Iterable[str]) -> tuple[str, float]:
+    """The language of free text from its letters: ``("ko", share)`` or ``("en", share)``.
+
+    Args:
+        values: Text cells; None and NaN are skipped.
+
+    Returns:
+        ``"ko"`` when at least ``KOREAN_TEXT_SHARE`` of the letters are Hangul, else
+        ``"en"``, with the Hangul share of letters (0.0 without letters).
+    """
+    share = hangul_share(str(v) for v in values if isinstance(v, str))
+    return ("ko" if share >= KOREAN_TEXT_SHARE else "en"), round(share, 4)
+
+
+def quasi_identifier_candidates(detections: Iterable[ColumnDetection]) -> list[str]:
+    """Columns that single people out in combination (for a ``risk`` block, k >= 5); no value read.
+
+    A candidate stays in the released table (kept or generalised) and is named or
+    shaped like an age, sex or gender, birth date, postcode or region, race or
+    ethnicity, nationality, occupation or rank, marital status or education, or its
+    values are age-like numbers, birth-like dates, or a LOCATION or NRP entity.
+
+    Args:
+        detections: The output of ``detect_columns``.
+
+    Returns:
+        The candidate column names, in the given order.
+    """
+    found = []
+    for d in detections:
+        if d.proposed_action not in (Action.KEEP, Action.GENERALISE) or d.inferred_kind not in _QUASI_KINDS:
+            continue
+        by_values = bool(d.signals.get("age_like") or d.signals.get("birth_like")) or d.entity in ("LOCATION", "NRP")
+        if by_values or match_quasi_identifier(d.column) or isinstance(d.proposed_rule, _AGE_OR_DATE):
+            found.append(d.column)
+    return found
+
+
+def date_shift_subject(detections: Iterable[ColumnDetection]) -> str | None:
+    """The column whose keyed pseudonym names the subject for ``date_shift``, or None.
+
+    A pseudonymised identifier column that is not a personal name (names are shared
+    and spelt several ways); one named like an identifier is preferred, then one whose
+    values repeat (a person with several rows), then the first.
+    """
+    ids = [d for d in detections
+           if d.proposed_action is Action.PSEUDONYMISE and d.inferred_kind == "id" and d.entity != "PERSON"]
+    ids.sort(key=lambda d: (d.name_hint is None, d.signals.get("unique_share", 1.0) >= 1.0))
+    return ids[0].column if ids else None
+
+
+def _propose(column: str, f: Facts) -> ColumnDetection:
+    p = next((p for rule in _RULES if (p := rule(f)) is not None), None) or rules.by_content(f)
+    e = lower_bound(p.share, f.sampled)
+    doubt = (1 - e) * (1 - _HINT_WEIGHT * p.hinted) * (1 - _STRUCTURE_WEIGHT * p.structural)
+    signals = dict(f.signals)
+    signals["event_dates"] = float(p.event_dates)
+    return ColumnDetection(
+        column=column,
+        inferred_kind=f.kind,
+        entity=p.entity,
+        confidence=round(1 - doubt, 3),
+        evidence_share=round(p.share, 3),
+        sampled=f.sampled,
+        name_hint=f.hint.keyword if f.hint else None,
+        proposed_action=p.action,
+        proposed_rule=p.rule,
+        reason=p.reason,
+        needs_review=p.review,
+        evidence=_lines(p, f),
+        signals=signals,
+    )
+
+
+def _lines(p: Proposal, f: Facts) -> tuple[str, ...]:
+    """The proposal's lines, then context: nulls, uniqueness, names, script; each figure once."""
+    s, lines = f.signals, list(p.lines)
+    if f.hint is not None:
+        lines.append(f"column name suggests {f.hint.category} ({f.hint.keyword!r})")
+    if 0 < s.get("null_share", 0) < 1:
+        lines.append(f"{s['null_share']:.0%} of {s['rows']:.0f} rows null")
+    if s.get("distinct", 0) > 1 and not any("unique in" in line for line in lines):
+        lines.append(f"{s['distinct']:.0f} distinct values, unique in {s['unique_share']:.0%} of non-null rows")
+    lines += [line for line in rules.name_lines(f) if line not in lines]
+    if s.get("hangul_share", 0) > 0:
+        lines.append(f"{s['hangul_share']:.0%} of letters are Hangul")
+    return tuple(lines)
+
+
+def _settle_event_dates(detections: list[ColumnDetection]) -> list[ColumnDetection]:
+    """Exact event dates move by one keyed offset per subject when a subject column exists."""
+    subject = date_shift_subject(detections)
+    if subject is None:
+        return detections
+    settled = []
+    for d in detections:
+        if d.signals.get("event_dates"):
+            line = f"subject column {subject!r} is pseudonymised: dates shift by one keyed offset per subject"
+            why = d.reason.split("; truncated")[0] + f"; shifted per subject ({subject!r}), intervals kept"
+            d = replace(d, proposed_action=Action.DATE_SHIFT, proposed_rule=None, reason=why,
+                        evidence=(*d.evidence, line))
+        settled.append(d)
+    return settled
+
+
+def _signals(series: pd.Series, sample: list[str], kind: str) -> dict[str, float]:
+    signals = basic_signals(series)
+    if kind in ("categorical", "id", "text"):
+        signals.update(shape_signals(sample))
+    if kind in ("categorical", "id"):
+        names = name_shares(sample)
+        signals.update(given_name_share=round(names.given, 4), surname_share=round(names.surname, 4),
+                       full_name_share=round(names.full, 4), person_share=round(names.person, 4),
+                       name_distinct_share=round(names.distinct_share, 4))  # fmt: skip
+    if kind in ("id", "numerical"):
+        signals.update(integer_key_signals(series))
+        signals.update(age_signals(series))
+        if kind == "id" and _long_whole_numbers(series):
+            signals.update(shape_signals(sample))
+    if kind == "datetime":
+        signals.update(date_signals(series))
+    return signals
 
 
 def _sample(series: pd.Series, size: int, seed: int) -> list[str]:
     values = series.dropna()
     if len(values) > size:
         values = values.sample(n=size, random_state=seed)
+    if _whole_floats(values):
+        values = values.astype("int64")  # 12345678901.0 (a NaN made it float) is read as 12345678901
     return [str(v).strip() for v in values]
+
+
+def _whole_floats(values: pd.Series) -> bool:
+    return pd.api.types.is_float_dtype(values) and len(values) > 0 and bool((values % 1 == 0).all())
 
 
 def _is_textual(series: pd.Series) -> bool:
     return pd.api.types.is_object_dtype(series) or pd.api.types.is_string_dtype(series) or isinstance(
         series.dtype, pd.CategoricalDtype
     )
+
+
+def _long_whole_numbers(series: pd.Series) -> bool:
+    """Whole numbers of 7+ digits (median): identifiers stored as numbers, worth a scan."""
+    if pd.api.types.is_bool_dtype(series) or not pd.api.types.is_numeric_dtype(series):
+        return False
+    values = series.dropna()
+    if values.empty or not (pd.api.types.is_integer_dtype(values) or _whole_floats(values)):
+        return False
+    return float(values.abs().median()) >= 10 ** (_SCAN_DIGITS - 1)
 
 
 def _scan(texts: list[str], language: str | None, mrn_patterns: tuple[str, ...]) -> _Findings:
@@ -205,24 +330,28 @@ def _scan(texts: list[str], language: str | None, mrn_patterns: tuple[str, ...])
             language=lang,
             batch_size=256,
             entities=[e for e in DETECT_ENTITIES if e in supported],
-            score_threshold=analysis_threshold(_SCORE),
+            score_threshold=min(_WEAK_SCORE, analysis_threshold(_SCORE)),
         )
         for text, results in zip(batch, analysed):
-            findings[text] = merge_overlaps([r for r in results if r.score >= entity_threshold(r.entity_type, _SCORE)])
+            trusted = [r for r in results if r.score >= entity_threshold(r.entity_type, _SCORE)]
+            weak = [r for r in results if r not in trusted and r.entity_type in FORMAT_ENTITIES]
+            findings[text] = (merge_overlaps(trusted), merge_overlaps(weak))
     return findings
 
 
-def _evidence(sample: list[str], findings: _Findings) -> _Evidence:
+def _evidence(sample: list[str], findings: _Findings) -> Evidence:
     full: Counter[str] = Counter()
     confident: Counter[str] = Counter()
     anywhere: Counter[str] = Counter()
+    weak: Counter[str] = Counter()
     named: Counter[tuple[str, str]] = Counter()
     with_entity = 0
     for text in sample:
+        trusted, formats = findings.get(text, ([], []))
         families: Counter[str] = Counter()
         sure: set[str] = set()
-        for entity, start, end, score in findings.get(text, []):
-            family = _FAMILIES.get(entity, entity)
+        for entity, start, end, score in trusted:
+            family = FAMILIES.get(entity, entity)
             families[family] += end - start
             named[(family, entity)] += 1
             if score >= _CONFIDENT:
@@ -232,132 +361,17 @@ def _evidence(sample: list[str], findings: _Findings) -> _Evidence:
         covering = [f for f, n in families.items() if n >= _COVERAGE * max(len(text), 1)]
         full.update(covering)
         confident.update(f for f in covering if f in sure)
+        # A format alone (11 digits) counts column-wide even where a phone reading also fits a value.
+        weak.update({e for e, start, end, _ in formats if end - start >= _COVERAGE * max(len(text), 1)})
     n = max(len(sample), 1)
     members: dict[str, str] = {}
     for (family, entity), _ in sorted(named.items(), key=lambda kv: (-kv[1], -kv[0][1].startswith("KR_"))):
         members.setdefault(family, entity)
-    return _Evidence(
+    return Evidence(
         {e: c / n for e, c in full.items()},
         {e: c / n for e, c in anywhere.items()},
         with_entity / n,
         members,
         {e: c / n for e, c in confident.items()},
+        {e: c / n for e, c in weak.items()},
     )
-
-
-def _lower_bound(share: float, n: int) -> float:
-    """Wilson's 95% lower bound of a proportion observed in ``n`` values."""
-    if n == 0 or share <= 0:
-        return 0.0
-    centre = share + _Z2 / (2 * n)
-    spread = (_Z2 * (share * (1 - share) / n + _Z2 / (4 * n * n))) ** 0.5
-    return max(0.0, (centre - spread) / (1 + _Z2 / n))
-
-
-@dataclass(frozen=True)
-class _Proposal:
-    action: Action
-    reason: str
-    entity: str | None = None
-    share: float = 0.0
-    hinted: bool = False
-    structural: bool = False
-    rule: GeneraliseRule | None = None
-
-
-def _propose(column: str, kind: str, hint: NameHint | None, ev: _Evidence, sampled: int) -> ColumnDetection:
-    p = _by_strong_content(kind, hint, ev) or _by_name(kind, hint, ev) or _by_content(kind, hint, ev)
-    e = _lower_bound(p.share, sampled)
-    doubt = (1 - e) * (1 - _HINT_WEIGHT * p.hinted) * (1 - _STRUCTURE_WEIGHT * p.structural)
-    return ColumnDetection(
-        column=column,
-        inferred_kind=kind,
-        entity=p.entity,
-        confidence=round(1 - doubt, 3),
-        evidence_share=round(p.share, 3),
-        sampled=sampled,
-        name_hint=hint.keyword if hint else None,
-        proposed_action=p.action,
-        proposed_rule=p.rule,
-        reason=p.reason,
-    )
-
-
-def _action_of(entity: str | None) -> Action | None:
-    if entity in _DROP_ENTITIES:
-        return Action.DROP
-    return Action.PSEUDONYMISE if entity in _PSEUDONYMISE_ENTITIES else None
-
-
-def _by_strong_content(kind: str, hint: NameHint | None, ev: _Evidence) -> _Proposal | None:
-    """Content that surely names a direct identifier outvotes a name hint of another family."""
-    entity, share = ev.best_full()
-    action = _action_of(entity)
-    if kind == "text" or action is None or share < EVIDENCE_THRESHOLD:
-        return None
-    if hint is not None and ev.confident.get(_FAMILIES.get(entity or "", entity) or "", 0.0) < EVIDENCE_THRESHOLD:
-        return None  # weak findings (a 10-digit service number read as a phone) leave the name in charge
-    if hint is not None and _FAMILIES.get(hint.entity or "", hint.entity) == _FAMILIES.get(entity or "", entity):
-        return None  # the name agrees: _by_name explains it with both signals
-    why = f"{entity} covers {share:.0%} of sampled values"
-    if hint is not None:
-        why += f" although named like {_CATEGORY_NOUNS[hint.category]} ({hint.keyword!r})"
-    why += ": " + ("contact details and ids are never needed" if action is Action.DROP else "pseudonymised, it links tables")
-    return _Proposal(action, why, entity, share)
-
-
-def _by_name(kind: str, hint: NameHint | None, ev: _Evidence) -> _Proposal | None:
-    """The proposal a name hint makes, or None when the name says nothing that fits the kind."""
-    if hint is None:
-        return None
-    named = f"named like {_CATEGORY_NOUNS[hint.category]} ({hint.keyword!r})"
-    entity, share = ev.share_of(hint.entity)
-    if hint.category in _DROP_HINTS:
-        why = f"{named}; synthetic data never needs contact details, national ids or addresses"
-        return _Proposal(Action.DROP, why, entity, share, hinted=True)
-    if hint.category == "identifier" and (kind == "id" or share >= EVIDENCE_THRESHOLD):
-        why = f"{named}: pseudonymised so that it still links tables"
-        return _Proposal(Action.PSEUDONYMISE, why, entity, share, hinted=True)
-    if hint.category == "person":
-        why = f"{named}; PERSON covers {share:.0%} of sampled values; drop it instead if no table links by name"
-        return _Proposal(Action.PSEUDONYMISE, why, "PERSON", share, hinted=True)
-    if hint.category == "birth" and kind == "datetime":
-        why = f"{named}: truncated to the year"
-        return _Proposal(Action.GENERALISE, why, "DATE_TIME", share, hinted=True, rule=DateTruncate(unit="year"))
-    if hint.category == "birth":
-        action = Action.KEEP if kind == "numerical" else Action.DROP
-        why = f"{named}, kind {kind!r}: a number (a year) is kept; text is dropped unless converted to dates"
-        return _Proposal(action, why, "DATE_TIME", hinted=True)
-    if hint.category == "age" and kind == "numerical":
-        return _Proposal(Action.GENERALISE, f"{named}: 10-year bands, top band 90+", hinted=True, rule=AgeBand())
-    return None
-
-
-def _by_content(kind: str, hint: NameHint | None, ev: _Evidence) -> _Proposal:
-    """The proposal from the Presidio evidence and the column's structure alone."""
-    entity, share = ev.best_full()
-    if not ev.scanned:
-        seen = f"{kind} values are not scanned"
-    elif entity:
-        seen = f"{entity} covers {share:.0%} of sampled values"
-    else:
-        seen = "no entity covers sampled values"
-    if kind == "text":
-        text_entity = ev.best_anywhere()
-        if text_entity is None:
-            return _Proposal(Action.KEEP, "free text without entities in the sample; read a few rows to confirm")
-        why = f"free text: {ev.any_entity:.0%} of sampled values contain entities, most often {text_entity}"
-        return _Proposal(Action.REDACT_TEXT, why, text_entity, ev.any_entity)
-    if share >= EVIDENCE_THRESHOLD:
-        why = f"{seen}: a quasi-identifier, kept; consider merge_rare or date_truncate"
-        return _Proposal(Action.KEEP, why, entity, share)
-    if kind == "id":
-        return _Proposal(Action.PSEUDONYMISE, "unique short strings: an identifier", structural=True)
-    why = f"nothing personal detected ({seen}"
-    why += f", below the {EVIDENCE_THRESHOLD:.0%} threshold)" if entity else ")"
-    if hint is not None and hint.category == "identifier":
-        why += f"; named like an identifier ({hint.keyword!r}) but its few values repeat: a category"
-    elif hint is not None:
-        why += f"; name hint {hint.keyword!r} does not fit kind {kind!r}"
-    return _Proposal(Action.KEEP, why)
-

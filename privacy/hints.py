@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-__all__ = ["CATEGORIES", "NameHint", "match_name_hint", "split_name"]
+__all__ = ["CATEGORIES", "QUASI_IDENTIFIERS", "NameHint", "match_name_hint", "match_quasi_identifier", "names_a_measurement", "split_name"]
 
 CATEGORIES = frozenset(
     {"national_id", "payment", "email", "phone", "ip", "vehicle", "address", "birth", "person", "age", "identifier"}
@@ -130,3 +130,49 @@ def _matches(keyword: str, tokens: tuple[str, ...], joined: str) -> bool:
     if keyword in _ALONE:
         return tokens == (keyword,)
     return f"_{keyword}_" in joined
+
+
+# Attributes that single a person out in combination (k-anonymity's quasi-identifiers), as
+# (category, English tokens, Korean substrings). They are kept or generalised, never dropped:
+# the risk block, not the plan, protects them.
+QUASI_IDENTIFIERS: tuple[tuple[str, tuple[str, ...], tuple[str, ...]], ...] = (
+    ("sex", ("sex", "gender"), ("성별",)),
+    ("age", ("age", "age_group", "age_band"), ("나이", "연령")),
+    ("birth", ("dob", "birth_date", "birthdate", "birthday", "date_of_birth", "birth_year", "yob"), ("생년월일", "출생")),
+    ("region", ("postcode", "postal_code", "zip", "zipcode", "zip_code", "region", "state", "county", "city",
+                "district", "neighborhood", "neighbourhood", "province", "residence"),
+     ("지역", "시도", "시군구", "거주지", "우편번호", "주소")),
+    ("race", ("race", "ethnicity", "ethnic", "hisp", "hispanic", "nationality", "citizenship"), ("국적", "인종", "민족")),
+    ("occupation", ("occupation", "job", "job_title", "profession", "employer", "industry", "rank", "grade"),
+     ("직업", "직종", "직위", "계급", "직급")),
+    ("marital", ("marital", "marital_status", "married"), ("혼인", "결혼")),
+    ("education", ("education", "educ", "degree", "school"), ("학력", "교육")),
+)
+
+
+def match_quasi_identifier(column: str) -> str | None:
+    """The quasi-identifier category a column name suggests (``"sex"``, ``"region"`` ...), or None.
+
+    English tokens match whole tokens (``"patient_sex"``, not ``"sextant"``); Korean
+    substrings match anywhere.
+    """
+    tokens = split_name(column)
+    joined = "_" + "_".join(tokens) + "_"
+    folded = column.casefold()
+    for category, keywords, korean in QUASI_IDENTIFIERS:
+        if any(k in folded for k in korean) or any(f"_{k}_" in joined for k in keywords):
+            return category
+    return None
+
+
+# Units and measures: a whole number 0-110 under such a name is a count or a reading, not an age.
+_MEASURES = frozenset(
+    "day days count counts n num number score rate pulse hr bpm bp sbp dbp weight height kg cm mm min mins "
+    "minutes hour hours sec seconds pct percent tat level dose mg ml temp temperature saturation spo2 "
+    "glucose visits times".split()
+)
+
+
+def names_a_measurement(column: str) -> bool:
+    """True when a token of the name is a unit or measure (``pan_day``, ``heart_rate``, ``weight_kg``)."""
+    return any(token in _MEASURES for token in split_name(column))

@@ -7,6 +7,7 @@ import re
 import pandas as pd
 
 from synthgate.privacy.hints import match_name_hint
+from synthgate.privacy.signals import is_integer_key
 
 __all__ = ["KINDS", "infer_kind", "is_low_cardinality"]
 
@@ -46,7 +47,9 @@ def infer_kind(series: pd.Series) -> str:
       {yes, no} or {y, n} (case-insensitive) -> ``"boolean"``;
     * datetime64 dtype, or strings of which at least 90% are ISO dates -> ``"datetime"``;
     * numbers -> ``"numerical"``, except whole numbers in a column named like an
-      identifier (``subject_id``, ``mrn``) that is not a repeating code -> ``"id"``;
+      identifier (``subject_id``, ``mrn``) that is not a repeating code, and whole
+      numbers that key rows (``signals.is_integer_key``: row numbers, distinct and
+      increasing with row order, or distinct record numbers of one width) -> ``"id"``;
     * strings with a mean length over 30 characters or four or more words -> ``"text"``;
     * strings named like an identifier (and not a repeating code), or, in columns of
       20 or more values, over 90% distinct with no spaces and at most 40
@@ -70,7 +73,8 @@ def infer_kind(series: pd.Series) -> str:
         if distinct == 2 and set(values.unique()) <= {0, 1}:
             return "boolean"
         whole = pd.api.types.is_integer_dtype(series) or bool((values % 1 == 0).all())
-        return "id" if named_id and whole else "numerical"
+        # Row and record numbers key rows whatever their name: learned as numbers they leak.
+        return "id" if whole and (named_id or is_integer_key(series)) else "numerical"
     texts = values.astype(str)
     if frozenset(texts.str.strip().str.casefold().unique()) in _BOOLEAN_PAIRS:
         return "boolean"
