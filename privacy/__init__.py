@@ -14,7 +14,13 @@ from synthgate.privacy.anonymity import (
     parse_steps,
 )
 from synthgate.privacy.dateshift import DateShift
-from synthgate.privacy.detect import ColumnDetection, detect_columns
+from synthgate.privacy.detect import (
+    ColumnDetection,
+    date_shift_subject,
+    detect_columns,
+    detect_text_language,
+    quasi_identifier_candidates,
+)
 from synthgate.privacy.errors import (
     ColumnActionError,
     ColumnNotFoundError,
@@ -134,6 +140,9 @@ __all__ = [
     # detection
     "ColumnDetection",
     "detect_columns",
+    "detect_text_language",
+    "quasi_identifier_candidates",
+    "date_shift_subject",
     "infer_kind",
     # errors
     "PrivacyError",
