@@ -97,7 +97,8 @@ def detection_table(detections: list[privacy.ColumnDetection], *, title: str):
         )
     # The evidence goes below as whole lines, word for word the `--json` "evidence" lists: a
     # folded table cell would split them.
-    lines = [Text("evidence:")] + [Text(f"  {d.column}: {line}") for d in detections for line in evidence_lines(d)]
+    lines = [Text("evidence:")] + [Text(f"  {d.column}: {line}", no_wrap=True, overflow="ignore")
+                                   for d in detections for line in evidence_lines(d)]
     return Group(table, *lines)
 
 

@@ -69,7 +69,8 @@ def propose_columns(detections: list[privacy.ColumnDetection], frame: pd.DataFra
     """Each detection as the draft writes it, with the table's own facts applied.
 
     All-null and constant columns are dropped and row numbers become ``kind: id`` (kept: they
-    identify no one); otherwise detection's kind, action and rule stand. Columns detection
+    identify no one) where detection did not already say so; otherwise detection's kind,
+    action and rule stand. Columns detection
     marks ``needs_review`` carry their evidence as REVIEW lines. A ``date_shift`` proposal
     without any identifier column to shift by falls back to truncating to the month.
 
@@ -86,6 +87,10 @@ def propose_columns(detections: list[privacy.ColumnDetection], frame: pd.DataFra
         p = Proposal(d.column, d.inferred_kind, d.proposed_action, d.proposed_rule,
                      () if needs_review(d) else lines, lines if needs_review(d) else ())
         profiled = _profile_note(frame[d.column]) if frame is not None and d.column in frame else None
+        # Detection that already drops the column, or already calls it an id, said so in its evidence.
+        if profiled is not None and (profiled[0] == "drop" and d.proposed_action is A.DROP
+                                     or profiled[0] == "id" and d.inferred_kind == "id"):
+            profiled = None
         if profiled is not None:
             outcome, why = profiled
             kind = "id" if outcome == "id" else d.inferred_kind
@@ -101,8 +106,12 @@ def propose_columns(detections: list[privacy.ColumnDetection], frame: pd.DataFra
 
 
 def date_shift_subject(proposals: list[Proposal], detections: list[privacy.ColumnDetection]) -> str | None:
-    """The column whose value names the person for date shifting: the first pseudonymised id, else name."""
+    """The column whose value names the person for date shifting: detection's choice, else the first keyed id."""
     keyed = [p for p in proposals if p.action in (A.PSEUDONYMISE, A.SURROGATE)]
+    chosen = getattr(privacy, "date_shift_subject", None)
+    subject = chosen(detections) if chosen is not None else None
+    if subject in {p.column for p in keyed}:
+        return subject
     ranked = [p for p in keyed if p.kind == "id"] + [p for p in keyed if p.kind != "id"]
     return ranked[0].column if ranked else None
 

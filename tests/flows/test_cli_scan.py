@@ -128,3 +128,62 @@ def test_bad_input_is_one_error_line_and_exit_code_2(tmp_path, make):
     assert len(lines) == 1 and lines[0].startswith("error: ") and fragment in lines[0], lines
     assert result.stdout == ""
     assert_no_value(result.stderr)
+
+
+def _people_csv(path):
+    """First and last names (real given names and surnames), a ward and a score: no value may be printed."""
+    firsts = ["James", "Mary", "Robert", "Linda", "Michael", "Susan", "David", "Karen", "Joseph", "Nancy"]
+    lasts = ["Smith", "Johnson", "Williams", "Brown", "Jones", "Garcia", "Miller", "Davis", "Wilson", "Moore"]
+    frame = pd.DataFrame({
+        "first": [firsts[i % 10] for i in range(40)],
+        "last": [lasts[(i * 3) % 10] for i in range(40)],
+        "ward": [["A", "B", "C"][i % 3] for i in range(40)],
+        "score": [i * 0.5 for i in range(40)],
+    })
+    frame.to_csv(path, index=False)
+    return frame
+
+
+def test_the_table_and_the_json_show_the_same_evidence_and_shares(tmp_path):
+    # Setup
+    import re
+
+    frame = _people_csv(tmp_path / "people.csv")
+
+    # Run
+    as_json = scan(tmp_path / "people.csv", "--json")
+    as_table = scan(tmp_path / "people.csv")
+
+    # Assert: every JSON evidence line is a whole line of the table's evidence, and the shares agree
+    assert as_json.exit_code == 0 and as_table.exit_code == 0, as_table.output
+    records = json.loads(as_json.stdout)
+    table_lines = [line.strip() for line in as_table.stdout.splitlines()]
+    for record in records:
+        assert record["evidence"], record["column"]
+        for line in record["evidence"]:
+            assert f"{record['column']}: {line}" in table_lines
+        share = f"{record['evidence_share']:.0%}"
+        row = re.compile(rf"^\s*{record['column']}\s+\S+\s+{record['confidence']:.2f}\s+{share}\s+{record['sampled']}\s")
+        assert any(row.match(line) for line in as_table.stdout.splitlines()), (record, as_table.stdout)
+        marked = any(re.match(rf"^\s*{record['column']}\s.*\sREVIEW\s", line) for line in as_table.stdout.splitlines())
+        assert marked == record["needs_review"]
+    leaked = {v for column in ("first", "last") for v in frame[column]}
+    assert not any(v in as_json.stdout + as_table.stdout for v in leaked)
+
+
+def test_duplicate_headers_are_refused_or_deduplicated_on_request(tmp_path):
+    # Setup
+    data = tmp_path / "raw.csv"
+    data.write_text("id,amount,amount,\n" + "".join(f"{i},{i * 2},{i * 3},{i % 2}\n" for i in range(12)))
+
+    # Run
+    refused = scan(data)
+    deduped = scan(data, "--dedupe-headers", "--json")
+
+    # Assert
+    lines = [line for line in refused.stderr.splitlines() if line.strip()]
+    assert refused.exit_code == 2 and len(lines) == 1
+    assert "'amount' at positions 2 and 3" in lines[0] and "blank header at position 4" in lines[0]
+    assert "--dedupe-headers" in lines[0]
+    assert deduped.exit_code == 0, deduped.output
+    assert [r["column"] for r in json.loads(deduped.stdout)] == ["id", "amount", "amount__2", "column_4"]
