@@ -86,3 +86,120 @@ def test_split_name():
     # Run / Assert
     assert split_name("patientID") == ("patient", "id")
     assert split_name("Fake First-Name") == ("fake", "first", "name")
+
+
+# ---------------------------------------------------------------- row keys, signals, quasi-identifiers
+def test_whole_numbers_that_key_rows_are_ids():
+    # Setup
+    rng = np.random.default_rng(0)
+    row_numbers = pd.Series(np.arange(1, 41), name="n")
+    increasing = pd.Series(np.sort(rng.choice(np.arange(1000, 90_000), 40, replace=False)), name="rec")
+    fixed_width = pd.Series(rng.choice(np.arange(10_000_000, 99_999_999), 40, replace=False), name="order")
+
+    # Run / Assert
+    assert [infer_kind(s) for s in (row_numbers, increasing, fixed_width)] == ["id", "id", "id"]
+
+
+@pytest.mark.parametrize(
+    "values",
+    [
+        list(range(1, 10)),  # too few rows to tell
+        [int(x) for x in np.random.default_rng(1).integers(18, 90, 60)],  # ages repeat
+        [int(x) for x in np.random.default_rng(2).choice(np.arange(18, 100), 40, replace=False)],  # 40 distinct ages
+        [int(x) for x in np.random.default_rng(3).choice(np.arange(500, 200_000), 40, replace=False)],  # incomes: widths vary
+        [float(x) + 0.5 for x in range(40)],  # not whole
+    ],
+)
+def test_numbers_that_do_not_key_rows_stay_numerical(values):
+    # Run / Assert
+    assert infer_kind(pd.Series(values, name="x")) == "numerical"
+
+
+def test_date_signals_tell_birth_dates_from_events():
+    # Setup
+    from synthgate.privacy.signals import date_signals
+
+    today = pd.Timestamp("2026-01-01")
+    births = pd.Series(pd.date_range("1940-03-07", "2012-11-23", periods=200))
+    events = pd.Series(pd.date_range("2023-01-02 08:15", "2025-06-30 17:40", periods=200))
+    future = pd.Series(pd.date_range("1990-01-02", "2060-01-02", periods=200))
+
+    # Run
+    b, e, f = (date_signals(s, today=today) for s in (births, events, future))
+
+    # Assert
+    assert (b["birth_like"], b["event_like"], b["age_fit_share"]) == (1.0, 0.0, 1.0) and b["span_years"] > 60
+    assert (e["birth_like"], e["event_like"]) == (0.0, 1.0) and e["time_share"] > 0.9 and e["span_years"] < 3
+    assert (f["birth_like"], f["event_like"]) == (0.0, 0.0)  # a third lies in the future: neither
+
+
+def test_date_signals_read_strings_and_see_month_precision():
+    # Setup
+    from synthgate.privacy.signals import date_signals
+
+    months = pd.Series([f"2024-{m:02d}-01" for m in range(1, 13)] * 3)
+
+    # Run
+    s = date_signals(months, today=pd.Timestamp("2026-01-01"))
+
+    # Assert
+    assert (s["exact_share"], s["time_share"], s["event_like"]) == (0.0, 0.0, 1.0)
+
+
+def test_age_signals_need_whole_numbers_spread_over_decades():
+    # Setup
+    from synthgate.privacy.signals import age_signals
+
+    rng = np.random.default_rng(4)
+    ages = pd.Series(rng.integers(18, 95, 200))
+    narrow = pd.Series(rng.integers(60, 70, 200))  # IQR below 10
+    floats = pd.Series(rng.uniform(18, 95, 200))
+
+    # Run / Assert
+    assert age_signals(ages) == {"age_like": 1.0}
+    assert age_signals(narrow) == {"age_like": 0.0}
+    assert age_signals(floats) == {}
+
+
+def test_shape_signals_and_hangul_share():
+    # Setup
+    from synthgate.privacy.signals import hangul_share, shape_signals
+
+    # Run
+    shapes = shape_signals(["010-1234-5678", "010-9876-5432", "02-123-4567"])
+
+    # Assert
+    assert shapes["same_shape_share"] == pytest.approx(2 / 3, abs=1e-4) and shapes["letter_share"] == 0.0
+    assert hangul_share(["환자 BP"]) == pytest.approx(0.5) and hangul_share(["123"]) == 0.0
+
+
+@pytest.mark.parametrize(
+    ("column", "category"),
+    [("sex", "sex"), ("patient_gender", "sex"), ("성별", "sex"), ("age_group", "age"), ("zip_code", "region"),
+     ("neighborhood", "region"), ("race", "race"), ("occupation", "occupation"), ("계급", "occupation"),
+     ("marital_status", "marital"), ("dob", "birth")],
+)  # fmt: skip
+def test_quasi_identifier_names(column, category):
+    # Setup
+    from synthgate.privacy.hints import match_quasi_identifier
+
+    # Run / Assert
+    assert match_quasi_identifier(column) == category
+
+
+@pytest.mark.parametrize("column", ["sextant", "hba1c", "stage", "ward", "icd10", "c05"])
+def test_names_that_are_no_quasi_identifiers(column):
+    # Setup
+    from synthgate.privacy.hints import match_quasi_identifier
+
+    # Run / Assert
+    assert match_quasi_identifier(column) is None
+
+
+def test_measurement_names():
+    # Setup
+    from synthgate.privacy.hints import names_a_measurement
+
+    # Run / Assert
+    assert names_a_measurement("pan_day") and names_a_measurement("heartRate") and names_a_measurement("weight_kg")
+    assert not names_a_measurement("c05") and not names_a_measurement("age")
