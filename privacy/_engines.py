@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import os
+import re
 import threading
 from dataclasses import dataclass
 from typing import Any
@@ -37,13 +38,14 @@ _NER_CONFIGURATION: dict[str, Any] = {
         "GPE": "LOCATION",
         "LOC": "LOCATION",
         "FAC": "LOCATION",
-        "DATE": "DATE_TIME",
-        "TIME": "DATE_TIME",
     },
     # Labels that name no person; unmapped labels are otherwise kept and logged on every call.
+    # DATE and TIME too: the small model tags durations ("for 3 years"), lab values ("HbA1c 6.5")
+    # and times of day; whole dates come from the pattern recognizers (recognizers/birth_date.py,
+    # Presidio's DateRecognizer), which measured precision 0.56 -> see docs/privacy.md.
     "labels_to_ignore": [
         "ORG", "CARDINAL", "ORDINAL", "QUANTITY", "MONEY", "PERCENT",
-        "WORK_OF_ART", "PRODUCT", "EVENT", "LAW", "LANGUAGE",
+        "WORK_OF_ART", "PRODUCT", "EVENT", "LAW", "LANGUAGE", "DATE", "TIME",
     ],
 }
 
@@ -53,6 +55,25 @@ _NER_CONFIGURATION: dict[str, Any] = {
 _SCORE_FLOOR: dict[str, float] = {"PHONE_NUMBER": 0.4}
 
 _NER_ENTITIES = frozenset({"PERSON", "LOCATION", "NRP", "DATE_TIME"})
+
+# Eponymous diseases: spaCy reads "Parkinson's" or "Hodgkin" as a person.
+_DISEASE_AFTER = re.compile(
+    r"(?:['’]s?)?\s*(?:disease|syndrome|lymphoma|sarcoma|palsy|dementia|chorea|encephalopathy|thyroiditis|"
+    r"phenomenon|disorder|ulcer|tumou?r|anomaly|sign|reflex)\b",
+    re.IGNORECASE,
+)
+_LAB_VALUE_AFTER = re.compile(
+    r"\s?:?\s?[0-9]+(?:\.[0-9]+)?\s?(?:%|mg|g/dl|g/l|mmol|mol|meq|u/l|iu|ng|pg|µg|mcg|ml|mmhg|kg|cm|bpm|x10)",
+    re.IGNORECASE,
+)
+EPONYMS = frozenset(
+    """Parkinson Alzheimer Crohn Hodgkin Huntington Asperger Tourette Hashimoto Kawasaki Guillain Creutzfeldt
+    Wernicke Korsakoff Duchenne Raynaud Sjogren Sjögren Meniere Ménière Kaposi Burkitt Hirschsprung Klinefelter
+    Marfan Cushing Addison Gaucher Pompe Fabry Tay Sachs Apgar Babinski""".split()
+)
+"""Surnames known mostly as diseases: a PERSON span made only of these is a diagnosis. Common
+surnames that also name a disease (Down, Wilson, Graves, Bell) count only before "syndrome",
+"disease" and the like."""
 
 _ENGINES: dict[tuple[str, tuple[str, ...]], Engines] = {}
 _LOCK = threading.Lock()
@@ -163,10 +184,41 @@ def _build(language: str, medical_record_patterns: tuple[str, ...]) -> Engines:
     registry = RecognizerRegistry(recognizers=recognizers, supported_languages=[language])
     if language == "en":
         registry.add_recognizer(
-            SpacyRecognizer(supported_language=language, supported_entities=nlp_engine.get_supported_entities())
+            _clinical_spacy_recognizer(SpacyRecognizer)(
+                supported_language=language, supported_entities=nlp_engine.get_supported_entities()
+            )
         )
     analyzer = AnalyzerEngine(nlp_engine=nlp_engine, registry=registry, supported_languages=[language])
     return Engines(analyzer=analyzer, batch=BatchAnalyzerEngine(analyzer), anonymizer=AnonymizerEngine())
+
+
+def _clinical_spacy_recognizer(base: type) -> type:
+    """Presidio's spaCy recognizer without PERSON findings that are diseases, analytes or numbers."""
+
+    def analyze(self: Any, text: str, entities: list[str], nlp_artifacts: Any = None) -> list:
+        results = base.analyze(self, text, entities, nlp_artifacts)
+        return [r for r in results if not _not_a_person(r.entity_type, text[r.start : r.end])
+                and not (r.entity_type == "PERSON" and is_clinical_term(text, r.start, r.end))]
+
+    return type("ClinicalSpacyRecognizer", (base,), {"analyze": analyze, "__module__": __name__})
+
+
+def _not_a_person(entity: str, span: str) -> bool:
+    # spaCy's small model tags "Hemoglobin 10.8", "HbA1c 7.9" and the unit "dL" as PERSON or NRP;
+    # names and nationalities hold no digit and start with a capital.
+    return entity in ("PERSON", "NRP") and (any(c.isdigit() for c in span) or not span[:1].isupper())
+
+
+def is_clinical_term(text: str, start: int, end: int) -> bool:
+    """Whether ``text[start:end]`` names a disease (``Parkinson's``, ``Down`` syndrome) or a lab analyte, not a person."""
+    words = [re.sub(r"['’]s?$", "", w) for w in re.findall(r"[^\W\d_]+(?:['’]s?)?", text[start:end])]
+    if not words:
+        return False
+    if all(w in EPONYMS for w in words):
+        return True
+    if len(words) == 1 and _LAB_VALUE_AFTER.match(text, end):
+        return True  # "Glucose 5.4 mmol/L": an analyte followed by its value, not a person
+    return len(words) <= 2 and _DISEASE_AFTER.match(text, end) is not None
 
 
 def _nlp_engine(language: str) -> Any:

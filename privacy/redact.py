@@ -26,6 +26,9 @@ PARALLEL_MIN_TEXTS = 2_000
 
 DEFAULT_ENTITIES: tuple[str, ...] = (
     "PERSON",
+    "MEDICAL_RECORD_NUMBER",
+    "ADDRESS",
+    "DATE_OF_BIRTH",
     "EMAIL_ADDRESS",
     "PHONE_NUMBER",
     "US_SSN",
@@ -164,31 +167,46 @@ class TextRedactor:
         cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
         return 2 if self.language == "en" and texts >= PARALLEL_MIN_TEXTS and cores >= 2 else 1
 
-    def _redact_texts(self, texts: list[str]) -> tuple[list[str], list[Counter[str]]]:
-        OperatorConfig, RecognizerResult = anonymizer_types()
+    def find_spans(self, texts: Sequence[str]) -> list[list[tuple[str, int, int, float]]]:
+        """The spans ``redact_series`` would replace in each text, without replacing them.
+
+        Args:
+            texts: Distinct texts, analysed in spaCy batches.
+
+        Returns:
+            Per text, ``(entity_type, start, end, score)`` tuples sorted by start and not
+            overlapping (overlapping findings merged, as when redacting).
+        """
         engines = presidio_engines(self.language, medical_record_patterns=self.medical_record_patterns)
         # Only the entities this language's engine recognises: Presidio warns once per text for each
         # other one (thousands of lines on the Korean demo), and finds nothing for them anyway.
         supported = set(engines.analyzer.get_supported_entities(self.language))
         analysed = engines.batch.analyze_iterator(
-            texts,
+            list(texts),
             language=self.language,
             batch_size=self.batch_size,
             n_process=self._processes(len(texts)),
             entities=[e for e in self.entities if e in supported],
             score_threshold=analysis_threshold(self.score_threshold),
         )
+        return [
+            merge_overlaps([r for r in results if r.score >= entity_threshold(r.entity_type, self.score_threshold)])
+            for results in analysed
+        ]
+
+    def _redact_texts(self, texts: list[str]) -> tuple[list[str], list[Counter[str]]]:
+        OperatorConfig, RecognizerResult = anonymizer_types()
+        engines = presidio_engines(self.language, medical_record_patterns=self.medical_record_patterns)
         # "replace" without new_value writes <ENTITY_TYPE>.
         operators = {"DEFAULT": OperatorConfig("replace")}
         redacted: list[str] = []
         found: list[Counter[str]] = []
-        for text, results in zip(texts, analysed):
-            kept = [r for r in results if r.score >= entity_threshold(r.entity_type, self.score_threshold)]
-            spans = [RecognizerResult(e, s, t, score) for e, s, t, score in merge_overlaps(kept)]
-            if not spans:
+        for text, merged in zip(texts, self.find_spans(texts)):
+            if not merged:
                 redacted.append(text)
                 found.append(Counter())
                 continue
+            spans = [RecognizerResult(e, s, t, score) for e, s, t, score in merged]
             result = engines.anonymizer.anonymize(text=text, analyzer_results=spans, operators=operators)
             redacted.append(result.text)
             found.append(Counter(item.entity_type for item in result.items))

@@ -1,4 +1,4 @@
-"""Presidio recognizers for Korean identifiers, names, dates and addresses, and the list per language.
+"""Presidio recognizers for Korean and common identifiers, names, dates and addresses, and the list per language.
 
 Importing this package loads no Presidio: the recognizer classes are imported on
 first attribute access, and ``kr_address.split_address`` is pure Python.
@@ -18,6 +18,8 @@ __all__ = [
     "build_recognizers",
     "split_address",
     "SIDO",
+    "BirthDateRecognizer",
+    "EnglishTitleNameRecognizer",
     "KrAddressRecognizer",
     "KrDateRecognizer",
     "KrFrnDateRecognizer",
@@ -28,7 +30,9 @@ __all__ = [
     "KrPhoneRecognizer",
     "KrRrnDateRecognizer",
     "KrVehiclePlateRecognizer",
+    "MedicalRecordRecognizer",
     "NonKoreanPhoneRecognizer",
+    "UsAddressRecognizer",
 ]
 
 KOREAN_ENTITIES: tuple[str, ...] = (
@@ -39,6 +43,8 @@ KOREAN_ENTITIES: tuple[str, ...] = (
 """Entity types that only these recognizers produce (PERSON and DATE_TIME are shared)."""
 
 _CLASSES = {
+    "BirthDateRecognizer": "birth_date",
+    "EnglishTitleNameRecognizer": "en_name",
     "KrAddressRecognizer": "kr_address",
     "KrDateRecognizer": "kr_date",
     "KrFrnDateRecognizer": "kr_rrn",
@@ -49,7 +55,9 @@ _CLASSES = {
     "KrPhoneRecognizer": "kr_phone",
     "KrRrnDateRecognizer": "kr_rrn",
     "KrVehiclePlateRecognizer": "kr_vehicle_plate",
+    "MedicalRecordRecognizer": "medical_record",
     "NonKoreanPhoneRecognizer": "phone",
+    "UsAddressRecognizer": "us_address",
 }
 
 # Presidio's language-neutral pattern recognizers, registered for every language.

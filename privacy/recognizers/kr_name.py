@@ -24,11 +24,13 @@ syllable (이메일, 고혈압, 정보를) fail the shape; two-syllable words (�
 
 from __future__ import annotations
 
+from typing import Any
+
 from presidio_analyzer import Pattern
 
 from synthgate.privacy.recognizers._base import FoldingPatternRecognizer
 
-__all__ = ["GIVEN_SYLLABLES", "NAME_STOPLIST", "SURNAMES", "KrNameRecognizer"]
+__all__ = ["CLINICAL_WORDS", "GIVEN_SYLLABLES", "NAME_STOPLIST", "SURNAMES", "KrNameRecognizer"]
 
 SURNAMES: tuple[str, ...] = (
     "남궁", "황보", "제갈", "선우", "독고", "사공", "서문", "동방", "망절", "어금",
@@ -46,8 +48,25 @@ GIVEN_SYLLABLES = (
     "가건겸경광규균근기길나난남늘다담대덕도동란람래려련렬령례록룡륜률름리린명미민범병보복봉빈빛산상"
     "새샘서석선설섭성세소솔송수숙순슬승시식신아애연열엽영예옥완용우욱운웅원유윤율은익인일자재정종주"
     "준중지진찬창채천철춘충태택평필하학한해향헌혁현형혜호홍화환효후훈휘흠흥희"
+    "갑결귀금끝녀단달돌두막만말배분삼쌍월웅율점칠판팔"
 )
-"""Syllables found in Korean given names (old and new)."""
+"""Syllables found in Korean given names (old and new, incl. 말순, 점례, 끝순, 갑돌, 칠성)."""
+
+CLINICAL_WORDS = frozenset(
+    """
+    이상 정상 임상 신장 안구 한방 유방 배뇨 조직 정맥 고혈압 정보 상태 이후 이전 이번 이미 이하 이내 이동
+    이식 이완 이명 이석 이유 이용 이원 이수 이주 이중 이진 정도 정밀 정신 정지 정기 정리 정수 정원 정하
+    조기 조영 조절 조사 조정 조치 조용 신경 신체 신생 신규 신고 신청 신호 신선 신속 이해 안정 안전 안면
+    안내 안과 안성 장기 장애 장시 장염 장용 하지 하기 하복 하루 하순 하향 한번 한국 한의 유지 유전 유산
+    유두 유아 유연 유용 전신 전이 전원 전해 전진 전문 전기 전후 진단 진료 진찰 진통 진행 진정 진해 지속
+    지연 지방 지혈 지난 지금 지원 지도 주사 주기 주의 주입 주간 주요 주치 심장 심전 심박 심부 간염 간호
+    간경 소장 소변 소아 소견 소화 대장 대변 구강 구토 기도 기관 기침 기능 기록 기준 방광 위장 위치 성장
+    성인 성기 양성 음성 경과 경련 경구 경부 경증 감염 공복 공기 두통 손상 용량 인지 인후 인두 노인 노화
+    마비 모발 부위 사지 서맥 설사 수면 수술 수액 시력 시야 연하 염증 오한 요통 우울 원인 원내 원외 혈압
+    혈당 혈액 혈관 혈뇨 호흡 홍조 화상 황반 황달 홍반 현기 반응 변화 변비 문진 명치 민감 배꼽 백혈
+    """.split()
+)
+"""Clinical words that start with a surname syllable: never a name, even after 환자 or before a title."""
 
 NAME_STOPLIST = frozenset(
     """
@@ -74,7 +93,8 @@ NAME_STOPLIST = frozenset(
 )
 """Common words that have a name's shape (surname + name syllables)."""
 
-_SURNAME = "(?:" + "|".join(SURNAMES) + ")"
+_SURNAME = "(?:(?:" + "|".join(s for s in SURNAMES if len(s) == 2) + r")\s?|" + "|".join(s for s in SURNAMES if len(s) == 1) + ")"
+_SURNAME_SPACED = "(?:" + "|".join(SURNAMES) + r")\s?"  # 김 민, 이 현: only with a title, 님/씨 or context
 _GIVEN = f"[{GIVEN_SYLLABLES}]"
 # Name syllables that are also particles: 정상은 and 정상도 read as a word plus a particle.
 _PARTICLE_LIKE = "은도가나"
@@ -93,8 +113,18 @@ _TITLE = (
     "환자|보호자|선생님|선생|교수|의사|간호사|약사|원장|고객|회원|학생|대리|과장|차장|부장|팀장|실장|사원|주임|이사|대표|"
     "주무관|사무관|서기관|기자|변호사|작가|군|양"
 )
+_INTRO = (
+    "성명|이름|성함|환자명|보호자명|담당의|주치의|담당\\s?간호사|간호사|작성자|신청인|환자|보호자|할머니|할아버지|"
+    "자녀|아들|딸|남편|아내|부인|어머니|아버지|배우자|동생|형|언니|누나|오빠"
+)
+_FAMILY = "할머니|할아버지|어르신|여사|부인|어머님|아버님"
 _RANK = "병장|상병|일병|이병|훈련병|하사|중사|상사|원사|준위|소위|중위|대위|소령|중령|대령|준장|소장|중장|대장"
 _AFTER_RANK = "(?:[은는이가을를의도께와과]|에게|께서|님)?(?![가-힣])"
+# After an introducing word a name ends at a non-Hangul character or a particle (환자 이현은, 성명: 김 민 /).
+_AFTER_INTRO = (
+    rf"(?=\s?[^가-힣\s]|\s*$|(?:{_PARTICLE})(?![가-힣])|\s(?:님|씨|{_TITLE}|{_FAMILY})"
+    r"|\s(?:연락처|전화|휴대폰|주소|생년월일|생일|나이|연령|환자번호|등록번호|[0-9]))"
+)
 
 
 class KrNameRecognizer(FoldingPatternRecognizer):
@@ -102,6 +132,13 @@ class KrNameRecognizer(FoldingPatternRecognizer):
 
     PATTERNS = [
         Pattern("KR name + honorific", rf"{_NAME}{_HONORIFIC_3}", 0.85),
+        Pattern("KR spaced or short name + honorific", rf"{_B}{_SURNAME_SPACED}{_GIVEN}{{1,2}}{_HONORIFIC_3}", 0.75),
+        Pattern("KR spaced or short name + title", rf"{_B}{_SURNAME_SPACED}{_GIVEN}{{1,2}}(?=\s(?:{_TITLE}|{_RANK}){_AFTER_RANK})", 0.75),
+        Pattern("KR name after 성명/환자/보호자 ...", rf"(?<=(?<![가-힣])(?:{_INTRO})\s?[:：]?\s?){_SURNAME_SPACED}{_GIVEN}{{1,2}}{_AFTER_INTRO}", 0.75),
+        Pattern("KR spaced or short name + elder", rf"{_B}{_SURNAME_SPACED}{_GIVEN}{{1,2}}(?=\s?(?:{_FAMILY}){_AFTER_RANK})", 0.75),
+        # A name glued to a bracketed date or phone: 김영진(010-...), 윤웅(1968-05-13), 오분이(1970. 12. 11.).
+        Pattern("KR name + (number)", rf"{_B}{_SURNAME}{_GIVEN}(?:{_GIVEN}|이)?(?=\(\s?[0-9+])", 0.6),
+        Pattern("KR compound surname + spaced name", rf"{_B}(?:남궁|황보|제갈|선우|독고|사공|서문)\s{_GIVEN}{{1,2}}(?![가-힣])", 0.6),
         Pattern("KR short name + honorific", rf"{_B}{_SURNAME}{_GIVEN}{_HONORIFIC_2}", 0.75),
         # Any syllables before 님/씨: rare given names (김카나님) are still names; titles are stoplisted.
         Pattern("KR any name + honorific", rf"{_B}{_SURNAME}[가-힣]{{1,2}}{_HONORIFIC_3}", 0.6),
@@ -123,6 +160,22 @@ class KrNameRecognizer(FoldingPatternRecognizer):
         kwargs.setdefault("context", self.CONTEXT)
         super().__init__(supported_entity="PERSON", supported_language=supported_language, **kwargs)
 
+    def analyze(self, text: str, entities: list[str], nlp_artifacts: Any = None, regex_flags: Any = None) -> list:
+        """The patterns' findings; one inside a longer one (김지 in 김지은) lends it its score and goes."""
+        results = super().analyze(text, entities, nlp_artifacts, regex_flags)
+        kept = []
+        for r in sorted(results, key=lambda r: (r.start, -r.end)):
+            if kept and r.start >= kept[-1].start and r.end <= kept[-1].end:
+                kept[-1].score = max(kept[-1].score, r.score)
+                continue
+            kept.append(r)
+        return kept
+
     def validate_result(self, pattern_text: str) -> bool | None:
-        """False for a stoplisted word; else None (the pattern score holds)."""
-        return False if pattern_text in NAME_STOPLIST else None
+        """False for a stoplisted or clinical word (with or without a particle); else None."""
+        compact = pattern_text.replace(" ", "")
+        # 이해도, 이상은, 정상이: a clinical word plus a particle-like syllable is still that word.
+        stems = {compact, compact[:-1]} if len(compact) == 3 and compact[-1] in "은는이가도나을를의" else {compact}
+        if pattern_text in NAME_STOPLIST or stems & (CLINICAL_WORDS | NAME_STOPLIST):
+            return False
+        return None

@@ -118,7 +118,7 @@ def test_presidio_log_arguments_are_redacted(caplog):
 
 def test_repr_names_settings_only():
     # Run / Assert
-    assert repr(TextRedactor()) == "TextRedactor(language='en', entities=26 types, score_threshold=0.5)"
+    assert repr(TextRedactor()) == "TextRedactor(language='en', entities=29 types, score_threshold=0.5)"
 
 
 def test_overlapping_findings_merge_into_one_span_typed_by_the_most_trusted_finding():
@@ -176,7 +176,7 @@ def test_korean_text_is_redacted(korean_redacted):
 
     # Assert
     assert out[0] == "환자 <PERSON>님의 주민등록번호는 <KR_RRN>이고 휴대폰은 <KR_PHONE_NUMBER>입니다."
-    assert out[1] == "보호자 <PERSON> 씨, 주소 <KR_ADDRESS>, 생년월일 <DATE_TIME>."
+    assert out[1] == "보호자 <PERSON> 씨, 주소 <KR_ADDRESS>, 생년월일 <DATE_OF_BIRTH>."
     assert out[2] == KOREAN_NOTES[2]
     assert out[3] == "군번 <KR_MILITARY_SERVICE_NUMBER>, 차량 <KR_VEHICLE_PLATE>, 이메일 <EMAIL_ADDRESS>"
     assert counts["PERSON"] == 2 and sum(counts.values()) == 9
