@@ -60,6 +60,7 @@ def gate(raw: Mapping) -> dict:
         "passed": raw.get("passed") is True and key in ("pass", "accepted"),
         "needed": (f"about {number(needed)} real holdout rows would settle it"
                    if is_number(needed) and key in _INCONCLUSIVE else ""),
+        "remedy": str(raw.get("remedy") or "") if key == "fail" else "",
     }
 
 

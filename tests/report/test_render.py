@@ -629,3 +629,19 @@ def test_write_report_needs_an_existing_folder(tmp_path, plain):
     # Run / Assert
     with pytest.raises(ReportError, match="is not a folder"):
         write_report(tmp_path / "missing", **plain.kwargs())
+
+
+def test_a_failed_gate_says_what_to_do_when_its_dict_carries_a_remedy(plain, make_gate):
+    # Setup
+    plain.evaluation["gates"][2] = make_gate("rare_value_share", 0.004, None, None, "<=", 0.0, "fail",
+                                             column="clinic_name")
+    plain.evaluation["gates"][2]["remedy"] = "protect this column (pseudonymise, drop, or generalise with merge_rare)"
+    plain.evaluation["passed"] = False
+
+    # Run
+    html = render_report(**plain.kwargs())
+
+    # Assert: beside the failed gate, on the first screen and in the privacy section
+    todo = "to do: protect this column (pseudonymise, drop, or generalise with merge_rare)"
+    assert todo in _row(_summary(html), "Rare real values carried into the synthetic table")
+    assert todo in _row(html[html.index('id="privacy"'):], "Rare real values carried into the synthetic table")
