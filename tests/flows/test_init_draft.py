@@ -270,3 +270,35 @@ def test_event_dates_of_identified_people_draft_a_date_shift_block_that_checks(t
     assert spec["columns"]["birth_date"]["action"] == "generalise"
     assert spec["privacy"]["date_shift"] == {"subject": "patient_id", "max_days": 180}
     assert checked.exit_code == 0, checked.output
+
+
+def test_review_marks_are_the_comments_directly_above_a_column_key():
+    # Setup: marks above 'b' (after a's values) and 'd' (a flow mapping); others are not marks
+    from synthgate.flows.draft import review_marks
+
+    text = """# REVIEW: above the top-level key, not a column
+columns:
+  a:
+    kind: categorical
+    action: keep
+  # PERSON covers 40% of 60 sampled values
+  # REVIEW: PERSON covers 40% of 60 sampled values
+  b:
+    kind: categorical
+    action: pseudonymise
+  # REVIEWED by the ward manager
+  c: {kind: categorical, action: keep}
+  # REVIEW: 1 of 2
+
+  e: {kind: categorical, action: keep}
+  #  REVIEW: spaced
+  d: {kind: categorical, action: keep}
+privacy: {}
+"""
+
+    # Run
+    marked = review_marks(text)
+
+    # Assert: a blank line ends a column's comment block; 'REVIEWED' is not the mark
+    assert marked == ["b", "d"]
+    assert review_marks("columns: [unclosed") == [] and review_marks("- a\n") == []
