@@ -136,7 +136,7 @@ def init(
 ) -> None:
     """Draft a release spec: kinds inferred and privacy actions proposed by the same detection as `scan`."""
     settings.configure()
-    from synthgate.flows.draft import needs_review, relative_source, render_draft
+    from synthgate.flows.draft import relative_source, render_draft
 
     if output.exists() and not force:
         fail(InputError(f"{output} already exists; pass --force to overwrite it"))
@@ -152,7 +152,7 @@ def init(
     output.parent.mkdir(parents=True, exist_ok=True)
     output.write_text(text, encoding="utf-8")
     flagged = sum(1 for d in detections if d.entity)
-    marked = sum(1 for d in detections if needs_review(d))
+    marked = sum(1 for d in detections if d.needs_review)
     out.print(f"Draft written to {output}: {len(detections)} columns, {flagged} with personal entities detected, "
               f"{marked} marked REVIEW.", markup=False, highlight=False, soft_wrap=True)
     out.print("Review every column's kind and action, set reviewed: true on each REVIEW column, fill in "

@@ -14,7 +14,6 @@ from synthgate.flows.draft_rules import (
     Proposal,
     date_shift_subject,
     evidence_lines,
-    needs_review,
     propose_columns,
     risk_candidates,
     text_language,
@@ -26,7 +25,6 @@ __all__ = [
     "detection_record",
     "detection_table",
     "evidence_lines",
-    "needs_review",
     "relative_source",
     "render_draft",
     "review_marks",
@@ -65,9 +63,9 @@ def detection_record(d: privacy.ColumnDetection) -> dict:
         "proposed_action": d.proposed_action.value,
         "proposed_rule": rule,
         "reason": d.reason,
-        "needs_review": needs_review(d),
+        "needs_review": d.needs_review,
         "evidence": list(evidence_lines(d)),
-        "signals": {k: float(v) for k, v in dict(getattr(d, "signals", {}) or {}).items()},
+        "signals": {k: float(v) for k, v in d.signals.items()},
     }
 
 
@@ -90,7 +88,7 @@ def detection_table(detections: list[privacy.ColumnDetection], *, title: str):
     table.add_column("action", no_wrap=True)
     table.add_column("hint", overflow="fold")
     for d in detections:
-        action = d.proposed_action.value + (" REVIEW" if needs_review(d) else "")
+        action = d.proposed_action.value + (" REVIEW" if d.needs_review else "")
         table.add_row(
             Text(d.column), Text(d.entity or "—"), f"{d.confidence:.2f}", f"{d.evidence_share:.0%}",
             str(d.sampled), Text(action), Text(d.name_hint or "—"),
@@ -134,8 +132,8 @@ def render_draft(
         source_path: the source as the spec names it.
         facts: the source's facts (its row count sizes the sample).
         name: the dataset's title; its slug names the dataset.
-        frame: the table detection ran on; with it, constant and all-null columns are dropped,
-            row numbers become ids and ``text_language`` comes from the text values.
+        frame: the table detection ran on: ``text_language`` comes from its text values
+            (without it, ``en``).
         encoding: the CSV encoding (written when not UTF-8).
         delimiter: the CSV delimiter (written when not a comma).
         dedupe_headers: write ``source.dedupe_headers: true``.
@@ -145,7 +143,7 @@ def render_draft(
         The draft's text; every column that needs review carries ``# REVIEW:`` lines and
         ``reviewed: false``.
     """
-    proposals = propose_columns(detections, frame)
+    proposals = propose_columns(detections)
     lines = [
         "# Draft release spec written by `synthgate init`. It is a PROPOSAL: review every column's",
         "# kind and action before running it. Detection ran on a sample of values; no value was copied here.",
@@ -207,7 +205,7 @@ def _language_lines(detections: list[privacy.ColumnDetection], frame: pd.DataFra
 def _date_shift_lines(proposals: list[Proposal], detections: list[privacy.ColumnDetection]) -> list[str]:
     if not any(p.action is privacy.Action.DATE_SHIFT for p in proposals):
         return []
-    subject = date_shift_subject(proposals, detections)
+    subject = date_shift_subject(detections)
     return [f"  date_shift: {{subject: {_scalar(subject)}, max_days: 180}}   "
             "# every date of one subject moves by the same keyed offset; check the subject column"]
 
