@@ -251,3 +251,19 @@ def test_rename_or_dedupe_lets_the_original_file_pass(small_release, key_env, ho
     assert report.source.sha256 == original == file_sha256(small_release.source)[0]
     renamed = {r["position"]: r["name"] for r in report.source.to_dict()["renamed_headers"]}
     assert renamed == ({1: "patient_id", 8: "note"} if how == "rename" else {1: "column_1", 8: "score__2"})
+
+
+@pytest.mark.parametrize(
+    "rename, fragments",
+    [
+        ({9: "extra"}, ("source.rename: position 9 is not a column", "from 1 to 8")),
+        ({"notes": "remark"}, ("source.rename: 'notes' is not a header of the file",)),
+        ({"score": "points"}, ("'score' is the header of columns 7 and 8", "rename them by position")),
+        ({8: "note"}, ("blank header at position 1", "after source.rename")),
+        ({1: " "}, ("source.rename", "the new name for 1 is blank")),
+    ],
+)
+def test_renames_that_do_not_resolve_the_headers(small_release, key_env, rename, fragments):
+    _messy_headers(small_release)
+    spec = small_release(**{"source.rename": rename})
+    _assert_refused(_run("check", str(spec)), small_release.tmp_path, *fragments)
