@@ -102,6 +102,7 @@ class Facts:
     ev: Evidence
     signals: Mapping[str, float]
     sampled: int
+    quasi: str | None = None  # the quasi-identifier the name suggests (region, occupation ...)
 
 
 def action_of(entity: str | None) -> Action | None:

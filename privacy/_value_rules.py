@@ -42,6 +42,8 @@ def by_names_in_values(f: Facts) -> Proposal | None:
     share = max(listed, presidio)
     if share < WEAK_THRESHOLD or (share < EVIDENCE_THRESHOLD and s.get("distinct", 0) < _MIN_NAME_VALUES):
         return None  # spaCy reading one of four clinic names as a person is noise
+    if share < EVIDENCE_THRESHOLD and f.quasi is not None:
+        return None  # a neighbourhood or a job title named after people ("Jordan", "Marshall Terrace")
     lines = name_lines(f) if listed else ()
     if presidio:
         lines += (f"PERSON covers {presidio:.0%} of {f.sampled} sampled values",)

@@ -2,19 +2,15 @@
 
 from __future__ import annotations
 
-import re
-from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 
 import pandas as pd
 
 from synthgate.privacy import _value_rules as rules
-from synthgate.privacy._engines import analysis_threshold, entity_threshold, merge_overlaps, presidio_engines
+from synthgate.privacy._scan import DETECT_ENTITIES, evidence_of, is_textual, long_whole_numbers, sample_values, scan
 from synthgate.privacy._proposals import (
     EVIDENCE_THRESHOLD,
-    FAMILIES,
-    FORMAT_ENTITIES,
     NOT_SCANNED,
     Evidence,
     Facts,
@@ -43,25 +39,10 @@ __all__ = [
     "quasi_identifier_candidates",
 ]
 
-DETECT_ENTITIES: tuple[str, ...] = (
-    "PERSON", "LOCATION", "NRP", "DATE_TIME",  # NER (English spaCy, Korean rules)
-    "EMAIL_ADDRESS", "PHONE_NUMBER", "KR_PHONE_NUMBER", "URL", "IP_ADDRESS",  # contact details
-    "US_SSN", "CREDIT_CARD", "IBAN_CODE", "US_DRIVER_LICENSE", "US_PASSPORT", "MEDICAL_LICENSE",  # ids
-    "KR_RRN", "KR_FRN", "KR_BRN", "KR_PASSPORT", "KR_DRIVER_LICENSE", "KR_HEALTH_INSURANCE_NUMBER",
-    "KR_VEHICLE_PLATE", "KR_ADDRESS", "KR_MEDICAL_RECORD_NUMBER", "KR_MILITARY_SERVICE_NUMBER",
-)  # fmt: skip
 KOREAN_TEXT_SHARE = 0.3
 """Hangul share of letters from which text is Korean: Korean notes mix in Latin abbreviations (BP, CT)."""
-_COVERAGE = 0.6  # an entity must span 60% of a value's characters to describe the value
-_SCORE = 0.4  # detection threshold: the lowest score of a pattern recognizer we trust
-_WEAK_SCORE = 0.1  # format-only findings (11 digits: 0.15) count only column-wide, as FORMAT_ENTITIES
 _HINT_WEIGHT = 0.6
 _STRUCTURE_WEIGHT = 0.5
-_CONFIDENT = 0.5  # a finding this sure may overrule a column name; phonenumbers' flat 0.4 may not
-_SCAN_DIGITS = 7  # whole numbers this long may be ids stored as numbers (11-digit insurance numbers)
-_HANGUL = re.compile(r"[\uac00-\ud7a3\u3131-\u318e]")
-_Span = tuple[str, int, int, float]
-_Findings = dict[str, tuple[list[_Span], list[_Span]]]  # text -> (trusted findings, format-only findings)
 _RULES = (by_emptiness, by_strong_content, by_name, rules.by_names_in_values, rules.by_format, rules.by_dates,
           rules.by_integer_key, rules.by_age)  # fmt: skip
 _QUASI_KINDS = {"numerical", "categorical", "datetime", "boolean"}
@@ -147,19 +128,19 @@ def detect_columns(
     Raises:
         UnsupportedLanguageError: ``language`` has no engine.
     """
-    samples = {str(c): _sample(data[c], sample_size, seed) for c in data.columns}
-    scanned = [str(c) for c in data.columns if _is_textual(data[c]) or _long_whole_numbers(data[c])]
+    samples = {str(c): sample_values(data[c], sample_size, seed) for c in data.columns}
+    scanned = [str(c) for c in data.columns if is_textual(data[c]) or long_whole_numbers(data[c])]
     texts = sorted({t for c in scanned for t in samples[c]})
-    findings = _scan(texts, language, tuple(medical_record_patterns)) if texts else {}
+    findings = scan(texts, language, tuple(medical_record_patterns)) if texts else {}
     detections = []
     for column in data.columns:
         name = str(column)
         kind = infer_kind(data[column])
-        evidence = _evidence(samples[name], findings) if name in scanned else NOT_SCANNED
+        evidence = evidence_of(samples[name], findings) if name in scanned else NOT_SCANNED
         signals = _signals(data[column], samples[name], kind)
         if signals.get("age_like"):
             signals["measurement_name"] = float(names_a_measurement(name))
-        facts = Facts(kind, match_name_hint(name), evidence, signals, len(samples[name]))
+        facts = Facts(kind, match_name_hint(name), evidence, signals, len(samples[name]), match_quasi_identifier(name))
         detections.append(_propose(name, facts))
     return _settle_event_dates(detections)
 
@@ -281,97 +262,8 @@ def _signals(series: pd.Series, sample: list[str], kind: str) -> dict[str, float
     if kind in ("id", "numerical"):
         signals.update(integer_key_signals(series))
         signals.update(age_signals(series))
-        if kind == "id" and _long_whole_numbers(series):
+        if kind == "id" and long_whole_numbers(series):
             signals.update(shape_signals(sample))
     if kind == "datetime":
         signals.update(date_signals(series))
     return signals
-
-
-def _sample(series: pd.Series, size: int, seed: int) -> list[str]:
-    values = series.dropna()
-    if len(values) > size:
-        values = values.sample(n=size, random_state=seed)
-    if _whole_floats(values):
-        values = values.astype("int64")  # 12345678901.0 (a NaN made it float) is read as 12345678901
-    return [str(v).strip() for v in values]
-
-
-def _whole_floats(values: pd.Series) -> bool:
-    return pd.api.types.is_float_dtype(values) and len(values) > 0 and bool((values % 1 == 0).all())
-
-
-def _is_textual(series: pd.Series) -> bool:
-    return pd.api.types.is_object_dtype(series) or pd.api.types.is_string_dtype(series) or isinstance(
-        series.dtype, pd.CategoricalDtype
-    )
-
-
-def _long_whole_numbers(series: pd.Series) -> bool:
-    """Whole numbers of 7+ digits (median): identifiers stored as numbers, worth a scan."""
-    if pd.api.types.is_bool_dtype(series) or not pd.api.types.is_numeric_dtype(series):
-        return False
-    values = series.dropna()
-    if values.empty or not (pd.api.types.is_integer_dtype(values) or _whole_floats(values)):
-        return False
-    return float(values.abs().median()) >= 10 ** (_SCAN_DIGITS - 1)
-
-
-def _scan(texts: list[str], language: str | None, mrn_patterns: tuple[str, ...]) -> _Findings:
-    by_language: dict[str, list[str]] = {}
-    for text in texts:
-        by_language.setdefault(language or ("ko" if _HANGUL.search(text) else "en"), []).append(text)
-    findings: _Findings = {}
-    for lang, batch in sorted(by_language.items()):
-        engines = presidio_engines(lang, medical_record_patterns=mrn_patterns)
-        supported = set(engines.analyzer.get_supported_entities(language=lang))
-        analysed = engines.batch.analyze_iterator(
-            batch,
-            language=lang,
-            batch_size=256,
-            entities=[e for e in DETECT_ENTITIES if e in supported],
-            score_threshold=min(_WEAK_SCORE, analysis_threshold(_SCORE)),
-        )
-        for text, results in zip(batch, analysed):
-            trusted = [r for r in results if r.score >= entity_threshold(r.entity_type, _SCORE)]
-            weak = [r for r in results if r not in trusted and r.entity_type in FORMAT_ENTITIES]
-            findings[text] = (merge_overlaps(trusted), merge_overlaps(weak))
-    return findings
-
-
-def _evidence(sample: list[str], findings: _Findings) -> Evidence:
-    full: Counter[str] = Counter()
-    confident: Counter[str] = Counter()
-    anywhere: Counter[str] = Counter()
-    weak: Counter[str] = Counter()
-    named: Counter[tuple[str, str]] = Counter()
-    with_entity = 0
-    for text in sample:
-        trusted, formats = findings.get(text, ([], []))
-        families: Counter[str] = Counter()
-        sure: set[str] = set()
-        for entity, start, end, score in trusted:
-            family = FAMILIES.get(entity, entity)
-            families[family] += end - start
-            named[(family, entity)] += 1
-            if score >= _CONFIDENT:
-                sure.add(family)
-        with_entity += bool(families)
-        anywhere.update(families.keys())
-        covering = [f for f, n in families.items() if n >= _COVERAGE * max(len(text), 1)]
-        full.update(covering)
-        confident.update(f for f in covering if f in sure)
-        # A format alone (11 digits) counts column-wide even where a phone reading also fits a value.
-        weak.update({e for e, start, end, _ in formats if end - start >= _COVERAGE * max(len(text), 1)})
-    n = max(len(sample), 1)
-    members: dict[str, str] = {}
-    for (family, entity), _ in sorted(named.items(), key=lambda kv: (-kv[1], -kv[0][1].startswith("KR_"))):
-        members.setdefault(family, entity)
-    return Evidence(
-        {e: c / n for e, c in full.items()},
-        {e: c / n for e, c in anywhere.items()},
-        with_entity / n,
-        members,
-        {e: c / n for e, c in confident.items()},
-        {e: c / n for e, c in weak.items()},
-    )

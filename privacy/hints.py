@@ -169,7 +169,7 @@ def match_quasi_identifier(column: str) -> str | None:
 _MEASURES = frozenset(
     "day days count counts n num number score rate pulse hr bpm bp sbp dbp weight height kg cm mm min mins "
     "minutes hour hours sec seconds pct percent tat level dose mg ml temp temperature saturation spo2 "
-    "glucose visits times".split()
+    "glucose visits times month months week weeks since total lines amount balance income prestige".split()
 )
 
 

