@@ -11,6 +11,8 @@ from synthgate.report._format import (dig, is_number, mapping, number, operator,
 from synthgate.report._words import FIDELITY, PRIVACY, SHORT, UTILITY, VERDICTS
 
 MAX_PAIRS = 10  # the least similar column pairs listed; the rest are in evaluation.json
+MAX_CHARTS = 4  # distribution charts in the main part (two rows of two); the rest in the appendix
+MAX_FAILURES = 5  # failed validation checks listed in the main part; all in the appendix
 MAX_COLUMNS = 5  # the least similar columns in the main part; every column is in the appendix
 MAX_DIFFERENCES = 5
 CHART_WIDTH = 520  # two bar charts to a row
@@ -188,7 +190,7 @@ def _associations(assoc: Mapping) -> dict | None:
     differences.sort(key=lambda d: (-d[0], d[1], d[2]))
     method = mapping(assoc.get("method"))
     words = ", ".join(f"{kind}: {name.replace('_', ' ')}" for kind, name in method.items() if isinstance(name, str))
-    return {"charts": charts, "method": words, "stacked": len(labels) > SIDE_BY_SIDE,
+    return {"charts": charts, "method": words, "stacked": len(labels) > SIDE_BY_SIDE, "count": len(labels),
             "largest": [(f"{x} × {y}", score(a), score(b), score(d)) for d, x, y, a, b in differences[:MAX_DIFFERENCES]]}
 
 
@@ -223,6 +225,7 @@ def fidelity(evaluation: Mapping) -> dict:
     pairs, unscored_pairs = _lowest(sequence(fid.get("pairs")))
     worst_columns, _ = _lowest(sequence(fid.get("columns")))
     diagnostic = mapping(fid.get("diagnostic"))
+    charts = [_distribution_chart(d) for d in map(mapping, sequence(fid.get("distributions")))]
     scores = []
     for key, m in FIDELITY.items():
         g = gates.get(key)
@@ -240,7 +243,7 @@ def fidelity(evaluation: Mapping) -> dict:
         "worst_columns": _score_rows(worst_columns[:MAX_COLUMNS], kinds),
         "pairs": _score_rows(pairs[:MAX_PAIRS], kinds), "pairs_total": len(pairs), "pairs_unscored": unscored_pairs,
         "skipped": [(str(name), str(reason)) for name, reason in mapping(columns.get("skipped")).items()],
-        "distributions": [_distribution_chart(d) for d in map(mapping, sequence(fid.get("distributions")))],
+        "distributions": charts[:MAX_CHARTS], "more_distributions": charts[MAX_CHARTS:],
         "associations": _associations(mapping(fid.get("associations"))),
     }
 
@@ -321,12 +324,13 @@ def validation(summary: Mapping, data_docs_href: str | None) -> dict:
     outcomes = [mapping(o) for o in sequence(summary.get("outcomes"))]
     total, failed = Counter(str(o.get("suite", "—")) for o in outcomes), Counter(
         str(o.get("suite", "—")) for o in outcomes if o.get("success") is not True)
+    failures = [{"suite": str(o.get("suite", "—")).replace("_", " "), "expectation": o.get("expectation") or "—",
+                 "column": o.get("column") or "whole table", "description": o.get("description") or "",
+                 "observed": o.get("observed") or ""} for o in outcomes if o.get("success") is not True]
     return {
         "success": summary.get("success") is True, "evaluated": number(summary.get("evaluated")),
         "failed_count": number(summary.get("failed")),
         "suites": [(suite.replace("_", " "), number(n), number(failed[suite])) for suite, n in total.items()],
-        "failures": [{"suite": str(o.get("suite", "—")).replace("_", " "), "expectation": o.get("expectation") or "—",
-                      "column": o.get("column") or "whole table", "description": o.get("description") or "",
-                      "observed": o.get("observed") or ""} for o in outcomes if o.get("success") is not True],
+        "failures": failures[:MAX_FAILURES], "more_failures": failures[MAX_FAILURES:],
         "href": data_docs_href,
     }

@@ -12,7 +12,8 @@ from synthgate.report._words import ACTIONS, ACTIONS_DONE, SAFE_RULE_PARAMS, STO
 
 # The report cannot list its own hash: it is written after the manifest.
 SELF_FILES = ("report.html", "report.pdf")
-DATA_DOCS = "data_docs/"  # summarised as one line: a count and one hash over the folder
+DATA_DOCS = "data_docs/"
+MAX_PLAN_ROWS = 12  # plan rows in the main part; a longer plan lists its changed columns there, all in the appendix  # summarised as one line: a count and one hash over the folder
 
 
 _TARGETS = {"k": "every group holds at least {} rows (k)", "l": "at least {} sensitive values per group (l)",
@@ -81,8 +82,13 @@ def pseudonymisation(manifest: Mapping) -> dict:
     counts = Counter(row["action"] for row in rows)
     date_shift = mapping(privacy.get("date_shift"))
     extra = mapping(privacy.get("additional_information"))
+    changed = [row for row in rows if row["action"] != "keep"]
+    shown = rows if len(rows) <= MAX_PLAN_ROWS else changed[:MAX_PLAN_ROWS]
+    more = "" if shown is rows else (
+        f"{'The first' if len(shown) < len(changed) else 'The'} {len(shown)} of the {len(changed)} columns the plan "
+        f"changed; the whole plan of {len(rows)} columns is in the appendix.")
     return {
-        "rows": rows,
+        "rows": rows, "shown": shown, "more": more,
         "counts": [(ACTIONS_DONE.get(a, a), n) for a, n in sorted(counts.items(), key=lambda c: (-c[1], c[0]))],
         "key_id": privacy.get("key_id"),
         "date_shift": {"subject": date_shift.get("subject"),

@@ -316,6 +316,42 @@ def accepted_release() -> Release:
     return release
 
 
+def wide_release() -> Release:
+    """A 40-column table: 12 charts, a 20-column association matrix, 190 pairs and 14 failed checks."""
+    release = Release(evaluation_plain(), manifest_plain(), validation_plain())
+    ev, man = release.evaluation, release.manifest
+    names = [f"measure_{i:02d}" for i in range(40)]
+    kinds = {name: "numerical" if i % 3 else "categorical" for i, name in enumerate(names)}
+    ev["columns"]["evaluated"] = kinds
+    ev["fidelity"]["columns"] = [{"column": name, "metric": "KSComplement", "score": round(0.8 + 0.004 * i, 3)}
+                                 for i, name in enumerate(names)]
+    ev["fidelity"]["pairs"] = [{"columns": [a, b], "metric": "CorrelationSimilarity",
+                                "score": None if (i + j) % 17 == 0 else round(0.99 - 0.001 * (i + j), 3)}
+                               for i, a in enumerate(names[:20]) for j, b in enumerate(names[:20]) if i < j]
+    ev["fidelity"]["distributions"] = [
+        {"column": name, "kind": kinds[name], "bins": ["< 10", "10 to < 20", "20 to < 30", "30 to < 40", ">= 40"],
+         "real": [0.2] * 5, "synthetic": [0.18, 0.22, 0.2, 0.19, 0.21], "min_count": 10, "merged_bins": 0,
+         "other_categories": 0, "notes": [], "skipped": None} for name in names[:12]]
+    n = 20
+    matrix = [[1.0 if i == j else round(0.5 / (1 + abs(i - j)), 3) for j in range(n)] for i in range(n)]
+    ev["fidelity"]["associations"] = {"columns": names[:n], "real": matrix,
+                                      "synthetic": [[v * 0.9 if v != 1.0 else v for v in row] for row in matrix],
+                                      "method": {"numerical": "spearman"}}
+    actions = ["pseudonymise", "generalise", "drop", "generalise", "date_shift", "generalise", "suppress", "drop",
+               "generalise", "generalise", "generalise", "generalise", "generalise", "generalise"]
+    man["privacy"]["plan"] = {name: {"action": actions[i] if i < len(actions) else "keep", "kind": kinds[name],
+                                     "rule": None} for i, name in enumerate(names)}
+    man["privacy"]["columns"] = [_outcome(name, step["action"], 100, kinds[name]) for name, step in
+                                 man["privacy"]["plan"].items()]
+    man["columns"] = {name: kinds[name] for name, step in man["privacy"]["plan"].items() if step["action"] != "drop"}
+    failed = [{"suite": "synthetic_table", "expectation": "expect_column_values_to_be_between", "column": name,
+               "success": False, "description": f"Values of {name} lie in the training range.",
+               "observed": "unexpected_percent=2%"} for name in names[:14]]
+    release.validation["outcomes"] += failed
+    release.validation.update(success=False, evaluated=len(release.validation["outcomes"]), failed=len(failed))
+    return release
+
+
 def xss_release() -> Release:
     """Every place a user-chosen name reaches the page holds a script tag."""
     release = Release(evaluation_plain(), manifest_plain(), validation_plain())
@@ -336,7 +372,7 @@ def xss_release() -> Release:
 RELEASES = {
     "plain": lambda: Release(evaluation_plain(), manifest_plain(), validation_plain()),
     "dp": dp_release, "no_utility": no_utility_release, "blocked": blocked_release,
-    "inconclusive": inconclusive_release, "accepted": accepted_release,
+    "inconclusive": inconclusive_release, "accepted": accepted_release, "wide": wide_release,
 }
 
 
