@@ -1,6 +1,6 @@
 """Fidelity, utility and privacy risk of a synthetic table against its training rows and a holdout."""
 
-from synthgate.evaluation.config import GATES, EvaluationConfig, GateRule, Task, Thresholds
+from synthgate.evaluation.config import GATES, INTERVAL_GATES, EvaluationConfig, GateRule, Task, Thresholds
 from synthgate.evaluation.errors import (
     EmptyTableError,
     EvaluationError,
@@ -10,12 +10,13 @@ from synthgate.evaluation.errors import (
 )
 from synthgate.evaluation.evaluate import evaluate
 from synthgate.evaluation.holdout import HoldoutSplit, split_holdout, table_sha256
-from synthgate.evaluation.result import FIGURES, Evaluation, Gate
+from synthgate.evaluation.result import FIGURES, VERDICTS, Evaluation, Gate
 from synthgate.evaluation.tables import KINDS, AlignedTables, align_tables, infer_kind
 
 __all__ = [
     "FIGURES",
     "GATES",
+    "INTERVAL_GATES",
     "KINDS",
     "AlignedTables",
     "EmptyTableError",
@@ -28,6 +29,7 @@ __all__ = [
     "NotApplicable",
     "TableMismatchError",
     "TargetError",
+    "VERDICTS",
     "Task",
     "Thresholds",
     "align_tables",

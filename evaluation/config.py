@@ -6,7 +6,7 @@ from enum import Enum
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-__all__ = ["GATES", "EvaluationConfig", "GateRule", "Task", "Thresholds"]
+__all__ = ["GATES", "INTERVAL_GATES", "EvaluationConfig", "GateRule", "Task", "Thresholds"]
 
 
 class Task(str, Enum):
@@ -22,23 +22,42 @@ class _Strict(BaseModel):
 class Thresholds(_Strict):
     """The bound on every figure; a figure outside its bound blocks publishing.
 
-    Defaults follow practice: no synthetic row may copy a training row; synthetic rows may lie
-    closer to training than to holdout rows at most a little more often than chance (0.5); a
-    nearest-neighbour membership attack may do at most a little better than a coin; no
-    anonymeter-style attack may be shown to gain more than 10% over the same attack on the
-    holdout. Figures measured on samples (DCR share, membership-inference AUC, the attack
-    risks) are gated on the lower end of their 95% interval, so a gate fails when the figure is
-    shown to be beyond its bound: on a 100-row release the DCR share of a generator that
-    memorised nothing read 0.59. For the attack risks it matters most: anonymeter's
-    risk divides by (1 - control rate), so for a well-predicted column a few points of sampling
-    noise read as a large risk (on the demo, 0.26 with an interval of 0.01-0.51 for a generator
-    that memorised nothing), and the worst of many columns is the worst of many noisy draws.
-    A bound set to null turns its gate off (the figure is still measured and reported).
+    Defaults follow practice: the generator may copy training rows no more often than unseen
+    real rows coincide with them by chance, and the published table holds no copy at all; no
+    synthetic cell may carry a real value that fewer than k training rows hold, and no more
+    synthetic rows than unseen real rows may repeat a combination held by one real person; no
+    more synthetic rows than expected may lie closer to a training row than unseen real rows do
+    (5% by construction); a nearest-neighbour membership attack may do at most a little better
+    than a coin; no anonymeter-style attack may gain more than 10% over the same attack on the
+    holdout.
+
+    Figures measured on samples carry a 95% interval and get one of three verdicts: **fail**
+    when the whole interval lies beyond the bound, or when the interval is narrow enough to
+    decide and the estimate lies beyond it; **pass** when the estimate lies within the bound and
+    the interval is narrow enough to decide; **inconclusive** when the interval is wider than the
+    distance between the figure's ideal value and its bound, so the measurement cannot tell a
+    pass from a fail (more holdout rows narrow it). An inconclusive figure blocks publishing
+    unless the spec accepts it by name (``accept_inconclusive``). A bound set to null turns its
+    gate off (the figure is still measured and reported).
     """
 
-    exact_matches_max: int | None = Field(default=0, ge=0, description="Synthetic rows that equal a training row.")
+    raw_copy_margin: float | None = Field(default=0.0, ge=0.0, le=1.0, description="How much more often than "
+                                          "chance the generator may draw exact copies of training rows, before "
+                                          "they are discarded (the bound is the chance rate plus this margin).")
+    exact_matches_max: int | None = Field(default=0, ge=0, description="Published synthetic rows that equal a "
+                                          "training row.")
+    rare_value_share_max: float | None = Field(default=0.0, ge=0.0, le=1.0, description="Share of synthetic "
+                                               "cells of a category or text column holding a real value that "
+                                               "fewer than k training rows hold (k: value_protection).")
+    reproduced_record_excess_max: float | None = Field(default=0.01, ge=0.0, le=1.0, description="Share of "
+                                                       "synthetic rows repeating a combination held by one real "
+                                                       "person, beyond the same share for unseen real people.")
+    close_records_share_max: float | None = Field(default=0.08, ge=0.05, le=1.0, description="Share of synthetic "
+                                                  "rows nearer their nearest training row than 95% of unseen real "
+                                                  "rows are (0.05 is ideal).")
     dcr_share_max: float | None = Field(default=0.55, ge=0.5, le=1.0, description="Share of synthetic rows closer "
-                                        "to a training row than to a holdout row (0.5 is ideal).")
+                                        "to a training row than to a holdout row, balanced for the tables' sizes "
+                                        "(0.5 is ideal).")
     nndr_ratio_min: float | None = Field(default=0.8, ge=0.0, le=2.0, description="Synthetic rows' 10th-percentile "
                                          "nearest-neighbour distance ratio over the holdout rows' (1 is ideal).")
     mia_auc_max: float | None = Field(default=0.6, ge=0.5, le=1.0, description="AUC of a distance-based "
@@ -54,44 +73,91 @@ class Thresholds(_Strict):
 
 @dataclass(frozen=True)
 class GateRule:
-    """How one threshold reads: the figure it bounds, the direction, and a sentence for reviewers."""
+    """How one threshold reads: the figure it bounds, the direction, and words for reviewers.
+
+    ``ideal`` is the figure's value when nothing is wrong (None: no fixed ideal); a figure with
+    an interval whose width exceeds ``|bound - ideal|`` is inconclusive. ``shown_beyond``: the
+    gate fails only when the whole interval lies beyond the bound (for a figure whose interval
+    stays wider than its bound at any realistic holdout size, where the estimate alone would
+    block honest releases at random and "inconclusive" would block them always).
+    """
 
     metric: str
     threshold: str
     operator: str  # "<=" or ">="
+    title: str
     description: str
+    ideal: float | None = None
+    shown_beyond: bool = False
+    remedy: str = ""  # what a failure asks the release's owner to do, in a few words
 
 
-#: Every gate, in report order. Descriptions are plain words for a review committee.
+#: Every gate, in report order. Titles and descriptions are plain words for a review committee.
 GATES: tuple[GateRule, ...] = (
+    GateRule("raw_copy_share", "raw_copy_margin", "<=",
+             "Training rows the generator reproduced exactly (before they were discarded)",
+             "Share of the rows the generator drew that were exact copies of a real training row, "
+             "before copies were thrown away; the bound is the share of unseen real rows that coincide "
+             "with a training row by chance. More than chance means the generator memorised rows."),
     GateRule("exact_matches", "exact_matches_max", "<=",
-             "Synthetic rows that are an exact copy of a real training row."),
-    GateRule("dcr_share_low", "dcr_share_max", "<=",
-             "Share of synthetic rows lying closer to a training row than to a held-out real row "
-             "(0.5 means the generator did not memorise its training rows): the lower end of its "
-             "95% interval, so the gate fails when the share is shown to exceed the bound."),
+             "Published rows that copy a real training row",
+             "Synthetic rows in the published table that are an exact copy of a real training row."),
+    GateRule("rare_value_share", "rare_value_share_max", "<=",
+             "Rare real values carried into the synthetic table",
+             "Share of synthetic cells, in the worst category or text column, holding a real value that "
+             "fewer than k training rows hold: such a value points at a few real people.",
+             remedy="protect this column (pseudonymise, drop, or generalise with merge_rare)"),
+    GateRule("reproduced_record_excess", "reproduced_record_excess_max", "<=",
+             "Synthetic rows that repeat one real person's combination of values",
+             "Share of synthetic rows repeating a combination of identifying values held by exactly one "
+             "real training row, minus the same share for unseen real people (what chance gives). It "
+             "fails when the whole 95% interval of that excess lies above the bound.",
+             shown_beyond=True, remedy="protect these columns (pseudonymise, drop or generalise them)"),
+    GateRule("close_records_share", "close_records_share_max", "<=",
+             "Synthetic rows suspiciously close to a real training row",
+             "Share of synthetic rows lying nearer to their nearest training row than 95% of unseen real "
+             "rows do. About 5% when nothing was memorised; more means near-copies of real records.",
+             ideal=0.05),
+    GateRule("dcr_share", "dcr_share_max", "<=",
+             "Synthetic rows closer to the training rows than to unseen rows",
+             "Share of synthetic rows nearer to a training row than to a held-out real row, balanced for "
+             "the two tables' sizes (0.5 means the generator did not memorise its training rows).",
+             ideal=0.5),
     GateRule("nndr_ratio", "nndr_ratio_min", ">=",
-             "How isolated synthetic rows are from their nearest training row, relative to real "
-             "held-out rows (1 is ideal; small values mean near-copies of individual records)."),
-    GateRule("mia_auc_low", "mia_auc_max", "<=",
+             "Isolation of synthetic rows from single real records",
+             "How isolated synthetic rows are from their nearest training row, relative to real held-out "
+             "rows (1 is ideal; small values mean near-copies of individual records)."),
+    GateRule("mia_auc", "mia_auc_max", "<=",
+             "Membership guessing from distances",
              "Success (AUC) of an attacker guessing who was in the training data from distances to "
-             "synthetic rows (0.5 is a coin toss): the lower end of its 95% interval."),
-    GateRule("singling_out_risk_low", "singling_out_risk_max", "<=",
+             "synthetic rows (0.5 is a coin toss).",
+             ideal=0.5),
+    GateRule("singling_out_risk", "singling_out_risk_max", "<=",
+             "Singling out one real person",
              "Risk that the synthetic data lets an attacker single out one real person, beyond what "
-             "held-out data allows: the lower end of its 95% interval, so the gate fails when the "
-             "attack is shown to beat the bound."),
-    GateRule("linkability_risk_low", "linkability_risk_max", "<=",
-             "Risk that the synthetic data lets an attacker link two halves of a real person's record: "
-             "the lower end of its 95% interval."),
-    GateRule("inference_risk_low", "inference_risk_max", "<=",
+             "held-out data allows.",
+             ideal=0.0),
+    GateRule("linkability_risk", "linkability_risk_max", "<=",
+             "Linking two halves of a real person's record",
+             "Risk that the synthetic data lets an attacker link two halves of a real person's record, "
+             "beyond what held-out data allows.",
+             ideal=0.0),
+    GateRule("inference_risk", "inference_risk_max", "<=",
+             "Inferring a hidden attribute of a real person",
              "Risk that the synthetic data lets an attacker infer a hidden attribute of a real person, "
-             "for the worst column: the lower end of its 95% interval."),
+             "beyond what held-out data allows, for the column where it is highest.",
+             ideal=0.0),
     GateRule("quality_score", "quality_score_min", ">=",
+             "Statistical similarity to the real data",
              "Overall statistical similarity of synthetic to real data (SDMetrics quality score, 0 to 1)."),
     GateRule("utility_ratio", "utility_ratio_min", ">=",
+             "Usefulness for training models",
              "Model trained on synthetic data, scored on held-out real rows, relative to the same model "
              "trained on real data (1 means equally useful)."),
 )
+
+#: The gates whose inconclusive figures a spec may accept by name.
+INTERVAL_GATES = tuple(rule.metric for rule in GATES if rule.ideal is not None)
 
 
 class EvaluationConfig(_Strict):
@@ -112,7 +178,22 @@ class EvaluationConfig(_Strict):
         default=None, description="The two column sets an attacker links (default: the columns split in two)."
     )
     chart_min_count: int = Field(default=10, ge=1, le=10_000, description="Fewest real rows a chart bin may show.")
+    value_protection: int = Field(default=5, ge=1, le=1_000, description="k: a real value held by fewer training "
+                                  "rows must not appear in the synthetic table (the generator's own value "
+                                  "protection).")
+    quasi_identifiers: tuple[str, ...] = Field(default=(), description="Columns that identify people together "
+                                               "(the spec's risk block); with the high-cardinality text columns "
+                                               "they are the column sets of the reproduced-record figure.")
+    accept_inconclusive: tuple[str, ...] = Field(default=(), description="Gates whose inconclusive figures "
+                                                 "may pass (recorded in the manifest and the report).")
     chart_columns: int = Field(default=12, ge=1, le=100)
+
+    @model_validator(mode="after")
+    def _accepted_gates_exist(self) -> "EvaluationConfig":
+        unknown = sorted(set(self.accept_inconclusive) - set(INTERVAL_GATES))
+        if unknown:
+            raise ValueError(f"accept_inconclusive names {', '.join(unknown)}; allowed: {', '.join(INTERVAL_GATES)}")
+        return self
 
     @model_validator(mode="after")
     def _linkability_disjoint(self) -> "EvaluationConfig":

@@ -1,21 +1,25 @@
 """One call measures everything: fidelity, utility, distances and attacks, then judges each figure."""
 from __future__ import annotations
 
+import math
 import time
 from collections.abc import Callable, Mapping
 from typing import Any
 
 import pandas as pd
 
-from synthgate.evaluation.config import EvaluationConfig, Task
+from synthgate.evaluation.config import EvaluationConfig, Task, Thresholds
 from synthgate.evaluation.errors import NotApplicable, TargetError
-from synthgate.evaluation.result import Evaluation, judge
-from synthgate.evaluation.tables import AlignedTables, align_tables
+from synthgate.evaluation.result import VERDICTS, Evaluation, judge, verdict_of
+from synthgate.evaluation.tables import AlignedTables, align_tables, infer_kind
 
 __all__ = ["evaluate"]
 
 Progress = Callable[[str, float], None]
-_DISTANCE_FIGURES = ("dcr_share", "dcr_share_low", "nndr", "nndr_holdout", "nndr_ratio", "mia_auc", "mia_auc_low")
+_DISTANCE_FIGURES = ("close_records_share", "close_records_share_low", "close_records_share_high",
+                     "dcr_share", "dcr_share_low", "dcr_share_high", "nndr", "nndr_holdout", "nndr_ratio",
+                     "mia_auc", "mia_auc_low", "mia_auc_high")
+_Z = 1.959963984540054  # two-sided 95%
 
 
 def evaluate(
@@ -26,6 +30,7 @@ def evaluate(
     *,
     kinds: Mapping[str, str] | None = None,
     progress: Progress | None = None,
+    generator_copies: tuple[int, int] | None = None,
 ) -> Evaluation:
     """Measure a synthetic table against the real rows it came from and real rows it never saw.
 
@@ -37,6 +42,9 @@ def evaluate(
         kinds: Column -> kind ("numerical", "categorical", "datetime", "boolean"); columns not
             named are inferred from the real table's dtypes.
         progress: Called with (step, seconds) after each step, e.g. to log it.
+        generator_copies: (copies, drawn): how many of the rows the generator drew were exact
+            training copies before they were discarded. None (a table from elsewhere): the
+            synthetic table's own exact copies are its raw copies.
 
     Returns:
         The evaluation; ``passed`` tells whether every gate holds.
@@ -66,30 +74,40 @@ def evaluate(
 
     distances = run("distance", lambda: _distances(tables, config))
     if distances is not None:
-        figures.update({k: distances[k] for k in _DISTANCE_FIGURES})
+        figures.update({k: distances.get(k) for k in _DISTANCE_FIGURES})
     figures["exact_matches"] = run("exact_matches", lambda: _exact(tables))
+    figures.update(run("copies", lambda: _copies(tables, generator_copies, figures["exact_matches"])) or {})
+    details: dict[str, Any] = {}
+    for step, measure in (("rare_values", _rare_values), ("reproduced_records", _reproduced)):
+        measured = run(step, lambda: measure(real, synthetic, holdout, kinds, config))
+        if measured is not None:
+            details[step] = measured.pop("details")
+            figures.update(measured)
     attacks = {name: run(name, fn) for name, fn in _attacks(tables, config).items()}
     for name, result in attacks.items():
-        figures[f"{name}_risk"] = None if result is None else result["risk"]
-        figures[f"{name}_risk_low"] = None if result is None else _risk_low(result)
-        if result is None and name in run.not_applicable:
-            run.not_applicable[f"{name}_risk"] = run.not_applicable[f"{name}_risk_low"] = run.not_applicable[name]
+        if result is None:
+            if name in run.not_applicable:
+                for suffix in ("", "_low", "_high"):
+                    run.not_applicable[f"{name}_risk{suffix}"] = run.not_applicable[name]
+            continue
+        figures.update(_risk_figures(name, result, config.thresholds))
     if distances is None:
         for key in _DISTANCE_FIGURES:
             run.not_applicable.setdefault(key, run.not_applicable.get("distance", "not measured"))
-    elif distances["nndr_ratio"] is None:
+    elif distances.get("nndr_ratio") is None:
         run.not_applicable["nndr_ratio"] = "the holdout rows' own ratio is 0 while the synthetic rows' is not"
 
     run.timings["total"] = time.perf_counter() - started
     return Evaluation(
         figures=figures,
-        gates=judge(figures, config.thresholds, run.not_applicable),
+        gates=judge(figures, config.thresholds, run.not_applicable, accept_inconclusive=config.accept_inconclusive,
+                    holdout_rows=len(tables.holdout)),
         not_applicable=dict(run.not_applicable),
         rows={"training": len(tables.train), "synthetic": len(tables.synthetic), "holdout": len(tables.holdout)},
         columns={"evaluated": dict(tables.kinds), "skipped": dict(tables.skipped)},
         fidelity={**(fidelity or {}), **charts},
         utility=utility,
-        privacy={"distance": distances, **attacks},
+        privacy={"distance": distances, **details, **attacks},
         timings=run.timings,
         config=config.model_dump(mode="json"),
     )
@@ -183,12 +201,90 @@ def _exact(tables: AlignedTables) -> int:
     return count_exact_matches(tables.train, tables.synthetic)
 
 
-def _risk_low(result: Mapping[str, Any]) -> float:
-    """The lower end of the risk's 95% interval; for per-column attacks, the worst column's."""
+def _wilson(count: int, n: int) -> tuple[float, float, float]:
+    """A proportion with its 95% Wilson interval."""
+    if n <= 0:
+        return 0.0, 0.0, 1.0
+    share = count / n
+    centre = share + _Z**2 / (2 * n)
+    spread = _Z * math.sqrt(share * (1 - share) / n + _Z**2 / (4 * n**2))
+    low, high = (centre - spread) / (1 + _Z**2 / n), (centre + spread) / (1 + _Z**2 / n)
+    return share, max(0.0, low), min(1.0, high)
+
+
+def _copies(tables: AlignedTables, generator_copies: tuple[int, int] | None, published: int) -> dict:
+    """The generator's raw copy rate beside chance: how often unseen real rows equal a training row."""
+    from synthgate.evaluation.distance import count_exact_matches
+
+    copies, drawn = generator_copies if generator_copies is not None else (published, len(tables.synthetic))
+    raw, raw_low, raw_high = _wilson(int(copies), int(drawn))
+    chance, _, chance_high = _wilson(count_exact_matches(tables.train, tables.holdout), len(tables.holdout))
+    return {"raw_copy_share": raw, "raw_copy_share_low": raw_low, "raw_copy_share_high": raw_high,
+            "raw_copies": int(copies), "raw_drawn": int(drawn), "chance_copy_share": chance,
+            "chance_copy_share_high": chance_high}
+
+
+def _text_columns(frame: pd.DataFrame, kinds: Mapping[str, str] | None, config: EvaluationConfig) -> dict[str, str]:
+    """Every learned column with its kind, identifier-like ones included (the tables' alignment skips those)."""
+    declared = dict(kinds or {})
+    return {c: declared.get(c) or infer_kind(frame[c]) for c in frame.columns if c not in config.ignore}
+
+
+def _rare_values(real: pd.DataFrame, synthetic: pd.DataFrame, holdout: pd.DataFrame,
+                 kinds: Mapping[str, str] | None, config: EvaluationConfig) -> dict:
+    """The worst column's share of synthetic cells holding a real value fewer than k training rows hold."""
+    from synthgate.evaluation.reproduction import rare_value_shares
+
+    columns = [c for c, kind in _text_columns(real, kinds, config).items() if kind in ("categorical", "text")]
+    if not columns:
+        raise NotApplicable("no category or text column is learned")
+    shares = rare_value_shares(real, synthetic[columns], columns, k=config.value_protection, holdout=holdout)
+    worst = max(sorted(shares), key=lambda c: shares[c].synthetic_share)
+    return {"rare_value_share": shares[worst].synthetic_share, "rare_value_share_column": worst,
+            "rare_value_share_holdout": shares[worst].holdout_share,
+            "details": {c: s.to_dict() for c, s in shares.items()}}
+
+
+def _reproduced(real: pd.DataFrame, synthetic: pd.DataFrame, holdout: pd.DataFrame,
+                kinds: Mapping[str, str] | None, config: EvaluationConfig) -> dict:
+    """The worst column set's excess of synthetic rows repeating a combination held by one real person."""
+    from synthgate.evaluation.reproduction import identifying_column_sets, reproduced_records
+
+    learned = _text_columns(real, kinds, config)
+    sets = identifying_column_sets(learned, real, [q for q in config.quasi_identifiers if q in learned])
+    categorical = [c for c, kind in learned.items() if kind in ("categorical", "text")]
+    result = reproduced_records(real, synthetic, holdout, sets, k=config.value_protection, categorical=categorical,
+                                seed=config.seed)
+    worst = result.worst
+    return {"reproduced_record_excess": worst.excess, "reproduced_record_excess_low": worst.excess_ci[0],
+            "reproduced_record_excess_high": worst.excess_ci[1],
+            "reproduced_record_excess_columns": list(worst.columns),
+            "reproduced_record_share": worst.synthetic_share, "reproduced_record_share_holdout": worst.holdout_share,
+            "details": result.to_dict()}
+
+
+def _risk_figures(name: str, result: Mapping[str, Any], thresholds: Thresholds) -> dict:
+    """Estimate, interval (and column) of an attack as one triple from one place.
+
+    For per-column attacks (inference) the headline is the column that decides the gate: the
+    worst verdict first (fail, then inconclusive), then the highest estimate.
+    """
     per_column = (result.get("details") or {}).get("per_column")
-    if per_column:
-        return max(float(entry["ci"][0]) for entry in per_column.values())
-    return float(result["ci"][0])
+    bound = getattr(thresholds, f"{name}_risk_max")
+    if not per_column:
+        low, high = result["ci"]
+        return {f"{name}_risk": result["risk"], f"{name}_risk_low": low, f"{name}_risk_high": high}
+
+    def severity(column: str) -> tuple[int, float]:
+        entry = per_column[column]
+        verdict = ("pass" if bound is None else
+                   verdict_of(entry["risk"], entry["ci"][0], entry["ci"][1], "<=", bound, 0.0))
+        return -VERDICTS.index(verdict), float(entry["risk"])
+
+    column = max(sorted(per_column), key=severity)
+    entry = per_column[column]
+    return {f"{name}_risk": entry["risk"], f"{name}_risk_low": entry["ci"][0], f"{name}_risk_high": entry["ci"][1],
+            f"{name}_risk_column": column}
 
 
 def _attacks(tables: AlignedTables, config: EvaluationConfig) -> dict[str, Callable[[], dict]]:

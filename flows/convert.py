@@ -125,4 +125,16 @@ def evaluation_config(spec: ReleaseSpec) -> evaluation.EvaluationConfig:
         secrets=tuple(block.secrets) if block.secrets is not None else None,
         linkability=tuple(tuple(side) for side in block.linkability) if block.linkability is not None else None,
         chart_min_count=block.chart_min_count,
+        value_protection=value_protection(spec),
+        quasi_identifiers=tuple(spec.risk.quasi_identifiers) if spec.risk is not None else (),
+        accept_inconclusive=tuple(block.accept_inconclusive),
     )
+
+
+def value_protection(spec: ReleaseSpec) -> int:
+    """k: the fewest training rows a value needs before it may appear anywhere derived from the data.
+
+    The generator's own ``value_protection`` where it has one (ours); otherwise the default 5, so
+    generators that do not protect values themselves (SDV's) are held to the same rule.
+    """
+    return int(spec.generator.params.get("value_protection", 5))

@@ -61,16 +61,18 @@ def print_evaluation(console: Console, result: evaluation.Evaluation, *, as_json
         sys.stdout.write(json.dumps(result.to_dict(), indent=2, sort_keys=True, allow_nan=False, default=str) + "\n")
         return
     table = Table(title="synthgate evaluation", show_lines=False)
-    for name in ("figure", "value", "bound", "verdict"):
+    for name in ("gate", "estimate", "95% interval", "bound", "verdict"):
         table.add_column(name)
-    gates = {gate.metric: gate for gate in result.gates}
-    for name in evaluation.FIGURES:
-        value = result.figures.get(name)
-        gate = gates.get(name)
-        shown = "n/a: " + result.not_applicable[name] if value is None and name in result.not_applicable else _fmt(value)
-        bound = f"{gate.operator} {_fmt(gate.bound)}" if gate else ""
-        verdict = "" if gate is None else ("ok" if gate.passed else "[bold red]FAILED[/]")
-        table.add_row(name, shown, bound, verdict)
+    styles = {"pass": "ok", "fail": "[bold red]FAILED[/]", "unmeasured": "[bold red]NOT MEASURED[/]",
+              "inconclusive": "[bold yellow]INCONCLUSIVE[/]"}
+    for gate in result.gates:
+        where = f" ({gate.column})" if gate.column else (f" ({', '.join(gate.columns)})" if gate.columns else "")
+        interval = "" if gate.low is None or gate.high is None else f"[{_fmt(gate.low)}, {_fmt(gate.high)}]"
+        verdict = styles[gate.verdict] + (" (accepted)" if gate.verdict == "inconclusive" and gate.accepted else "")
+        table.add_row(gate.metric + where, _fmt(gate.value), interval, f"{gate.operator} {_fmt(gate.bound)}", verdict)
+    for name, reason in result.not_applicable.items():
+        if any(rule.metric == name for rule in evaluation.GATES):
+            table.add_row(name, "n/a: " + reason, "", "", "")
     console.print(table)
     if result.utility is not None:
         u = result.utility
@@ -78,7 +80,14 @@ def print_evaluation(console: Console, result: evaluation.Evaluation, *, as_json
                       f"real-trained {u['real']}", markup=False, highlight=False, soft_wrap=True)
     for column, reason in result.columns["skipped"].items():
         console.print(f"skipped column {column!r}: {reason}", markup=False, highlight=False, soft_wrap=True)
-    verdict = "every bound holds" if result.passed else f"{len(result.failures())} figure(s) outside their bound"
+    for gate in result.gates:
+        if gate.verdict == "inconclusive" and gate.holdout_rows_needed and not gate.accepted:
+            console.print(f"{gate.metric}: about {gate.holdout_rows_needed} holdout rows would make it conclusive",
+                          markup=False, highlight=False, soft_wrap=True)
+    counts = {v: sum(g.verdict == v for g in result.gates) for v in ("fail", "unmeasured", "inconclusive")}
+    verdict = {"pass": "every bound holds",
+               "fail": f"{counts['fail'] + counts['unmeasured']} gate(s) failed",
+               "inconclusive": f"{counts['inconclusive']} gate(s) inconclusive"}[result.verdict]
     console.print(f"{verdict} ({result.timings.get('total', 0):.1f} s)", highlight=False)
 
 

@@ -214,7 +214,7 @@ def _manifest(loaded: LoadedSpec, ws: Workspace, flow_run_id: str | None) -> dic
             "differential_privacy": model.get("dp"),
         },
         "rows": {"source": ingest["rows"], "training": model.get("rows"), "synthetic": sample["rows"],
-                 "discarded_copies": sample["discarded_copies"]},
+                 "discarded_copies": sample["discarded_copies"], "drawn": sample.get("drawn_rows")},
         "columns": convert.released_kinds(spec, steps_applied(ws)),
         "holdout": read_json(ws.holdout_facts),
         "evaluation": _evaluation_facts(read_json(ws.evaluation)),
@@ -226,7 +226,10 @@ def _manifest(loaded: LoadedSpec, ws: Workspace, flow_run_id: str | None) -> dic
 
 def _evaluation_facts(figures: dict) -> dict:
     gates = figures.get("gates", [])
-    return {"passed": figures.get("passed"), "gates": len(gates), "failed": sum(not g["passed"] for g in gates),
+    return {"passed": figures.get("passed"), "verdict": figures.get("verdict"), "gates": len(gates),
+            "failed": sum(not g["passed"] for g in gates),
+            "inconclusive": sorted(g["metric"] for g in gates if g.get("verdict") == "inconclusive"),
+            "accepted_inconclusive": sorted(g["metric"] for g in gates if g.get("accepted")),
             "file": ReleaseLayout.EVALUATION}
 
 

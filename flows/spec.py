@@ -185,6 +185,18 @@ class EvaluationSpec(StrictModel):
         default=None, description="The two column sets the linkability attack joins (default: the columns split in two).")
     chart_min_count: int = Field(default=10, ge=1, le=10_000, description="Fewest real rows behind any chart bin.")
     pdf: bool = Field(default=True, description="Print report.pdf with headless Chromium (needs Debian's chromium).")
+    accept_inconclusive: list[str] = Field(
+        default_factory=list, description="Gates whose inconclusive figures (intervals too wide to decide) may "
+        f"pass; recorded in the manifest and the report. Allowed: {', '.join(evaluation.INTERVAL_GATES)}.")
+
+    @field_validator("accept_inconclusive")
+    @classmethod
+    def _known_gates(cls, names: list[str]) -> list[str]:
+        unknown = [name for name in names if name not in evaluation.INTERVAL_GATES]
+        if unknown:
+            raise ValueError(f"{', '.join(map(repr, unknown))} is not a gate with an interval; "
+                             f"allowed: {', '.join(evaluation.INTERVAL_GATES)}")
+        return names
 
 
 class RiskSpec(StrictModel):

@@ -32,16 +32,23 @@ def print_summary(console: Console, loaded: LoadedSpec, result: dict, elapsed: f
     model = facts["model"]
     table.add_row("generator", f"{model.get('kind')} on {model.get('device')}, trained in "
                   f"{model.get('train_seconds', 0):.1f} s on {model.get('rows')} rows")
-    table.add_row("rows", f"{facts['ingest']['rows']} source -> {facts['sample']['rows']} synthetic "
-                  f"({facts['sample']['discarded_copies']} copies of training rows discarded)")
+    sample = facts["sample"]
+    table.add_row("rows", f"{facts['ingest']['rows']} source -> {sample['rows']} synthetic "
+                  f"({sample['discarded_copies']} of {sample.get('drawn_rows', '?')} drawn rows were copies of "
+                  "training rows, discarded)")
     figures = facts.get("evaluation") or {}
     if figures:
-        shown = [f"{name} {figures[name]:.3g}" + (f" (95% interval from {figures[name + '_low']:.2g})"
-                                                   if isinstance(figures.get(name + "_low"), (int, float)) else "")
-                 for name in ("quality_score", "dcr_share", "mia_auc", "singling_out_risk", "linkability_risk",
-                              "inference_risk")
+        def interval(name: str) -> str:
+            low, high = figures.get(name + "_low"), figures.get(name + "_high")
+            return f" [{low:.2g}, {high:.2g}]" if isinstance(low, (int, float)) and isinstance(high, (int, float)) else ""
+
+        shown = [f"{name} {figures[name]:.3g}{interval(name)}"
+                 for name in ("quality_score", "raw_copy_share", "rare_value_share", "reproduced_record_excess",
+                              "close_records_share", "dcr_share", "mia_auc", "singling_out_risk",
+                              "linkability_risk", "inference_risk")
                  if isinstance(figures.get(name), (int, float))]
-        table.add_row("evaluation", f"{'; '.join(shown)}; exact copies {figures.get('exact_matches')}")
+        table.add_row("evaluation", f"{figures.get('verdict')}: {'; '.join(shown)}; published copies "
+                      f"{figures.get('exact_matches')}")
     validation = facts["validation"]
     table.add_row("gates", f"{validation['evaluated'] - validation['failed']}/{validation['evaluated']} "
                   "expectations passed")

@@ -210,7 +210,7 @@ def sample(loaded: LoadedSpec, ws: Workspace) -> dict:
             frame = privacy.coarsen_synthetic(frame, rules)
         return frame
 
-    synthetic, discarded = generators.sample_without_copies(
+    synthetic, discarded, drawn = generators.sample_without_copies(
         model, spec.sample.rows, seed=spec.generator.seed, training=training, transform=coarsen,
     )
     pseudonymised = pd.read_parquet(ws.pseudonymised_table, columns=convert.identifier_columns(spec))
@@ -221,10 +221,11 @@ def sample(loaded: LoadedSpec, ws: Workspace) -> dict:
         )
     synthetic = synthetic[convert.released_columns(spec)]
     synthetic.to_parquet(ws.synthetic_table, index=False)
-    facts = {"rows": len(synthetic), "seed": spec.generator.seed, "discarded_copies": discarded,
+    facts = {"rows": len(synthetic), "seed": spec.generator.seed, "discarded_copies": discarded, "drawn_rows": drawn,
              "excluded_text_columns": convert.text_columns(spec)}
     write_json(ws.sample_report, facts)
-    get_run_logger().info("sample: %d rows (%d exact copies of training rows discarded)", len(synthetic), discarded)
+    get_run_logger().info("sample: %d rows (%d of %d drawn rows were exact copies of training rows, discarded)",
+                          len(synthetic), discarded, drawn)
     return facts
 
 
@@ -269,11 +270,10 @@ def validate(loaded: LoadedSpec, ws: Workspace) -> dict:
     write_json(ws.validation_summary, summary.to_dict())
     log = get_run_logger()
     log.info("validate: %d of %d expectations passed", summary.evaluated - summary.failed, summary.evaluated)
-    # A bounded figure that could not be measured has no expectation to fail in GX; it blocks all the same.
-    unmeasured = [f"release_evaluation: {g['metric']} could not be measured, and its bound applies"
-                  for g in judged if g["value"] is None and not g["passed"]]
-    if not summary.success or unmeasured:
-        lines = expectations.render_failures(summary) + unmeasured
+    # An unmeasured or inconclusive figure has no GX expectation to fail; it blocks all the same.
+    blocking = _blocking_lines(judged)
+    if not summary.success or blocking:
+        lines = expectations.render_failures(summary) + blocking
         for line in lines:
             log.error("validate: %s", line)
         report = write_blocked_report(loaded, ws)
@@ -283,14 +283,41 @@ def validate(loaded: LoadedSpec, ws: Workspace) -> dict:
 
 
 def _metric_gates(gates: list[dict]) -> list:
-    """The evaluation's gates as GX metric gates: every measured figure becomes an expectation."""
-    return [
-        expectations.MetricGate(
-            metric=gate["metric"], value=gate["value"], description=gate["description"],
-            **({"max_value": gate["bound"]} if gate["operator"] == "<=" else {"min_value": gate["bound"]}),
-        )
-        for gate in gates
-    ]
+    """The evaluation's gates as GX metric gates: every measured figure becomes an expectation.
+
+    GX checks the estimate against the bound, which agrees with the evaluation's pass and fail.
+    An inconclusive figure's interval straddles the bound: GX checks the end of the interval on
+    the bound's good side (it holds), and `validate` blocks the release unless the spec accepted
+    the figure, with a line of its own.
+    """
+    metric_gates = []
+    for gate in gates:
+        value, description = gate["value"], gate["description"]
+        if gate["verdict"] == "inconclusive":
+            value = gate["low"] if gate["operator"] == "<=" else gate["high"]
+            description += (f" Inconclusive: the 95% interval [{gate['low']:.3g}, {gate['high']:.3g}] is too wide "
+                            "to decide; its end nearest the bound is checked here"
+                            + ("; the spec accepted it." if gate["accepted"] else "; it blocks publishing."))
+        bound = {"max_value": gate["bound"]} if gate["operator"] == "<=" else {"min_value": gate["bound"]}
+        metric_gates.append(expectations.MetricGate(metric=gate["metric"], value=value, description=description,
+                                                    **bound))
+    return metric_gates
+
+
+def _blocking_lines(gates: list[dict]) -> list[str]:
+    """Gates that block without a GX expectation to fail: unmeasured, and inconclusive ones not accepted."""
+    lines = []
+    for gate in gates:
+        if gate["verdict"] == "unmeasured":
+            lines.append(f"release_evaluation: {gate['metric']} could not be measured, and its bound applies")
+        elif gate["verdict"] == "inconclusive" and not gate["accepted"]:
+            needed = gate.get("holdout_rows_needed")
+            more = f"; about {needed} holdout rows would make it conclusive" if needed else ""
+            lines.append(f"release_evaluation: {gate['metric']} is inconclusive: its 95% interval "
+                         f"[{gate['low']:.3g}, {gate['high']:.3g}] is too wide to tell a pass from a fail against "
+                         f"{gate['operator']} {gate['bound']:.3g}{more}, or accept it with "
+                         f"evaluation.accept_inconclusive: [{gate['metric']}]")
+    return lines
 
 
 @task(name="evaluate", **TASK_OPTIONS)
@@ -302,9 +329,11 @@ def evaluate(loaded: LoadedSpec, ws: Workspace) -> dict:
     training, holdout = pd.read_parquet(ws.training_table), pd.read_parquet(ws.holdout_table)
     synthetic = pd.read_parquet(ws.synthetic_table, columns=list(kinds))
     log = get_run_logger()
+    sampled = read_json(ws.sample_report)
     result = evaluation.evaluate(
         training, synthetic, holdout, convert.evaluation_config(spec), kinds=kinds,
         progress=lambda step, seconds: log.info("evaluate: %s %.1f s", step, seconds),
+        generator_copies=(sampled["discarded_copies"], sampled["drawn_rows"]),
     )
     privacy_facts = read_json(ws.privacy_report)
     write_json(ws.evaluation, {**result.to_dict(), "holdout": read_json(ws.holdout_facts),
@@ -347,4 +376,6 @@ def read_stage_facts(ws: Workspace) -> dict:
 
 def _evaluation_facts(ws: Workspace) -> dict:
     figures = read_json(ws.evaluation)
-    return {key: figures.get(key) for key in (*evaluation.FIGURES, "passed", "not_applicable")}
+    facts = {key: figures.get(key) for key in (*evaluation.FIGURES, "passed", "verdict", "not_applicable")}
+    facts["accept_inconclusive"] = list(figures.get("config", {}).get("accept_inconclusive", []))
+    return facts

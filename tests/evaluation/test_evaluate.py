@@ -46,10 +46,14 @@ def test_every_figure_is_measured_and_json_ready(independent):
 
     # Assert
     figures = json.loads(payload)
-    assert all(figures[name] is not None for name in FIGURES), figures["not_applicable"]
+    # No quasi-identifier and no high-cardinality text column: no column set identifies people.
+    assert set(result.not_applicable) == {"reproduced_records", *(f for f in FIGURES if f.startswith("reproduced"))}
+    assert all(figures[name] is not None for name in FIGURES if name not in result.not_applicable)
+    assert figures["verdict"] == "pass" and figures["format_version"] == 2
     assert figures["rows"] == {"training": 1200, "synthetic": 1200, "holdout": 400}
     assert figures["utility"]["real"]["auc"] > 0.6
-    assert {"fidelity", "distance", "singling_out", "linkability", "inference", "utility"} <= set(steps)
+    assert {"fidelity", "distance", "copies", "rare_values", "singling_out", "linkability", "inference",
+            "utility"} <= set(steps)
     assert set(figures["timings"]) >= set(steps) | {"total"}
 
 
@@ -67,8 +71,9 @@ def test_copied_rows_fail_the_privacy_gates():
 
     # Assert
     failed = {gate.metric for gate in result.failures()}
-    assert {"exact_matches", "dcr_share_low", "mia_auc_low", "nndr_ratio"} <= failed
-    assert not result.passed
+    assert {"raw_copy_share", "exact_matches", "close_records_share", "dcr_share", "mia_auc", "nndr_ratio"} <= failed
+    assert not result.passed and result.verdict == "fail"
+    assert result.figures["raw_copy_share"] == 1.0 and result.figures["close_records_share"] > 0.9
 
 
 def test_gates_follow_the_thresholds_given():
@@ -104,6 +109,47 @@ def test_a_one_class_target_makes_utility_not_applicable_and_the_rest_is_measure
     assert result.utility is None
     assert result.not_applicable["utility"] == "the target column is left out: constant in the real table"
     assert result.figures["dcr_share"] is not None
+
+
+def test_a_rare_real_value_carried_into_the_synthetic_table_fails_and_names_its_column():
+    # Setup: one synthetic cell holds a diagnosis only two training rows hold
+    real, holdout = _population(600, 1), _population(200, 2)
+    real.loc[[7, 9], "diagnosis"] = "Q87.1"
+    synthetic = _population(600, 3)
+    synthetic.loc[11, "diagnosis"] = "Q87.1"
+
+    # Run
+    result = evaluate(real, synthetic, holdout)
+
+    # Assert
+    gate = {g.metric: g for g in result.gates}["rare_value_share"]
+    assert gate.verdict == "fail" and gate.column == "diagnosis"
+    assert "Q87.1" not in json.dumps(result.to_dict())
+
+
+def test_kept_names_that_repeat_real_people_fail_the_reproduced_record_gate():
+    # Setup: first and last names whose pairs are mostly unique to one real person
+    rng = np.random.default_rng(4)
+    firsts, lasts = [f"F{i:03d}" for i in range(60)], [f"L{i:03d}" for i in range(300)]
+
+    def people(n, seed):
+        r = np.random.default_rng(seed)
+        return _population(n, seed).assign(first=r.choice(firsts, n), last=r.choice(lasts, n))
+
+    real, holdout = people(2000, 1), people(500, 2)
+    honest = people(2000, 3)
+    leaky = honest.copy()
+    copied = rng.choice(len(real), 300, replace=False)
+    leaky.loc[:299, ["first", "last"]] = real.loc[copied, ["first", "last"]].to_numpy()
+
+    # Run
+    passed = evaluate(real, honest, holdout, EvaluationConfig(quasi_identifiers=("sex",)))
+    failed = evaluate(real, leaky, holdout, EvaluationConfig(quasi_identifiers=("sex",)))
+
+    # Assert
+    ok, bad = ({g.metric: g for g in r.gates}["reproduced_record_excess"] for r in (passed, failed))
+    assert ok.verdict == "pass"
+    assert bad.verdict == "fail" and set(bad.columns) >= {"first", "last"}
 
 
 def test_constant_and_all_null_columns_are_skipped_not_fatal():
