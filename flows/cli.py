@@ -187,6 +187,8 @@ def run_release(spec: Path, prefect_home: Optional[str], *, title: str = "run") 
         report = preflight(loaded)
     except SynthgateError as exc:
         fail(exc)
+    for warning in report.warnings:
+        err.print(f"warning: {warning}", markup=False, highlight=False, soft_wrap=True)
     mode = f"server {os.environ['PREFECT_API_URL']}" if os.environ.get("PREFECT_API_URL") else f"ephemeral, home {home}"
     out.print(f"[bold]synthgate {title}[/]: {loaded.spec.dataset.name} {loaded.spec.dataset.version} "
               f"({report.source.rows} rows); Prefect {mode}", highlight=False, soft_wrap=True)

@@ -192,7 +192,7 @@ def _manifest(loaded: LoadedSpec, ws: Workspace, flow_run_id: str | None) -> dic
         "run": {"workspace_run_id": ws.root.name, "prefect_flow_run_id": flow_run_id},
         "spec_sha256": loaded.sha256,
         "source": {"sha256": ingest["sha256"], "rows": ingest["rows"], "columns": ingest["columns"],
-                   "files": len(ingest["files"])},
+                   "files": len(ingest["files"]), "renamed_headers": ingest.get("renamed_headers", [])},
         "privacy": {
             "key_id": privacy_report.get("key_id"),
             "plan": {

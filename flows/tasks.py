@@ -74,6 +74,7 @@ def ingest(loaded: LoadedSpec, ws: Workspace) -> SourceFacts:
     frame, facts = read_source(
         loaded.source_pattern, fmt=spec.source.format,
         delimiter=spec.source.delimiter, encoding=spec.source.encoding,
+        rename=spec.source.rename, dedupe_headers=spec.source.dedupe_headers,
     )
     check_columns(list(frame.columns), list(spec.columns))
     typed = coerce_kinds(frame, {name: col.kind.value for name, col in spec.columns.items()})

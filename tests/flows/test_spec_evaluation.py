@@ -47,9 +47,11 @@ def test_the_block_converts_into_the_evaluation_config(small_release):
     ({"holdout": 0}, "evaluation.holdout", "greater than 0"),
     ({"holdout": 1.0}, "evaluation.holdout", "less than 1"),
     ({"thresholds": {"dcr_share_mx": 0.6}}, "evaluation.thresholds",
-     "unknown key 'dcr_share_mx' (did you mean 'dcr_share_max'?); allowed: dcr_share_max"),
+     "unknown key 'dcr_share_mx' (did you mean 'dcr_share_max'?); allowed: close_records_share_max, dcr_share_max"),
     ({"thresholds": {"mia_auc_max": 0.3}}, "evaluation.thresholds.mia_auc_max", "greater than or equal to 0.5"),
     ({"pdfs": True}, "evaluation", "unknown key 'pdfs' (did you mean 'pdf'?)"),
+    ({"accept_inconclusive": ["exact_matches"]}, "evaluation.accept_inconclusive",
+     "'exact_matches' is not a gate with an interval; allowed: close_records_share, dcr_share, mia_auc"),
 ])
 def test_evaluation_mistakes_name_the_place_and_what_is_allowed(small_release, block, location, fragment):
     with pytest.raises(SpecError) as caught:
