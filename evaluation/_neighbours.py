@@ -210,6 +210,44 @@ def nearest(queries: Encoded, candidates: Encoded, k: int = 1) -> tuple[np.ndarr
     return dists, index
 
 
+def nearest_tied(queries: Encoded, candidates: Encoded, k: int = 1,
+                 atol: float = 1e-6) -> tuple[np.ndarray, np.ndarray]:
+    """Find each query's ``k`` nearest distances and how many candidates tie for the nearest.
+
+    Categorical columns make exact ties common (many rows at distance 0 or 1); a figure that
+    splits credit between tied rows needs their number, which ``nearest`` does not give.
+
+    Args:
+        queries: Rows to look up, from the same :class:`MixedSpace` as ``candidates``.
+        candidates: Rows to search.
+        k: Distances per query; capped at the number of candidates.
+        atol: Candidates within this of the nearest distance tie with it (float32 rounding).
+
+    Returns:
+        (distances float64 n x k ascending, ties int64 (n,): candidates within ``atol`` of the first).
+
+    Raises:
+        ValueError: ``k`` < 1 or there are no candidates.
+    """
+    import torch
+
+    if k < 1:
+        raise ValueError("k must be at least 1")
+    prepared = _Candidates(candidates)
+    k = min(k, len(candidates))
+    dists = np.empty((len(queries), k), dtype=np.float64)
+    ties = np.empty(len(queries), dtype=np.int64)
+    for rows in prepared.chunks(len(queries)):
+        block = prepared.block(queries, rows)
+        if k == 1:
+            values = torch.amin(block, dim=1, keepdim=True)
+        else:
+            values = torch.topk(block, k, dim=1, largest=False, sorted=True).values
+        ties[rows] = torch.count_nonzero(block <= values[:, :1] + atol, dim=1).numpy()
+        dists[rows] = values.numpy()
+    return dists, ties
+
+
 def nearest_without(queries: Encoded, candidates: Encoded,
                     columns: Sequence[str]) -> dict[str, tuple[np.ndarray, np.ndarray]]:
     """For each of ``columns``, each query's nearest candidate over all the other columns.

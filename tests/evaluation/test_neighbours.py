@@ -5,7 +5,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from synthgate.evaluation._neighbours import MixedSpace, nearest, nearest_without, pairwise
+from synthgate.evaluation._neighbours import MixedSpace, nearest, nearest_tied, nearest_without, pairwise
 
 KINDS = {"age": "numerical", "sex": "categorical", "smoker": "boolean"}
 
@@ -245,3 +245,35 @@ def test_nearest_without_leaves_out_each_column_in_turn():
         dists, index = result[col]
         np.testing.assert_allclose(dists, expected.min(axis=1), atol=1e-5)
         np.testing.assert_allclose(expected[np.arange(len(left)), index], dists, atol=1e-5)
+
+
+def test_nearest_tied_counts_every_candidate_at_the_nearest_distance():
+    # Setup: query "a"/1.0; candidates: two exact twins, one at 0.5, one in another category
+    frame = pd.DataFrame({"x": [1.0, 1.0, 1.0, 0.0, 1.0], "c": ["a", "a", "a", "a", "b"]})
+    kinds = {"x": "numerical", "c": "categorical"}
+    space = MixedSpace.fit([frame], kinds)
+    query, candidates = space.transform(frame.iloc[[0, 3]]), space.transform(frame.iloc[1:])
+
+    # Run
+    dists, ties = nearest_tied(query, candidates, k=2)
+
+    # Assert: row 0 ties with the two twins at 0; row 3 (x = 0) sits 1.0 from the three "a" rows at 1.0
+    np.testing.assert_allclose(dists, [[0.0, 0.0], [0.0, 1.0]], atol=1e-6)
+    assert ties.tolist() == [2, 1]
+
+
+@pytest.mark.parametrize("seed", [0, 1])
+def test_nearest_tied_matches_brute_force(seed):
+    # Setup: small integer-valued columns make many exact ties
+    rng = np.random.default_rng(seed)
+    left, right = _random_frame(rng, 50), _random_frame(rng, 200)
+    kinds = {"b": "numerical", "low": "categorical"}
+    space = MixedSpace.fit([left, right], kinds)
+    expected = _brute_force(left, right, kinds)
+
+    # Run
+    dists, ties = nearest_tied(space.transform(left), space.transform(right), k=2)
+
+    # Assert
+    np.testing.assert_allclose(dists, np.sort(expected, axis=1)[:, :2], atol=1e-5)
+    assert ties.tolist() == (expected <= expected.min(axis=1, keepdims=True) + 1e-6).sum(axis=1).tolist()
