@@ -1,4 +1,4 @@
-"""Distance-based privacy figures against the holdout: DCR share, NNDR, exact copies, membership inference."""
+"""Distance-based privacy figures against the whole training and holdout tables: DCR, close records, NNDR, MIA, copies."""
 from __future__ import annotations
 
 from collections.abc import Mapping
@@ -7,44 +7,82 @@ from dataclasses import asdict, dataclass
 import numpy as np
 import pandas as pd
 
-from synthgate.evaluation._neighbours import MixedSpace, nearest
+from synthgate.evaluation._neighbours import MixedSpace, nearest, nearest_tied
 from synthgate.evaluation.errors import NotApplicable
 
-__all__ = ["DistanceResult", "count_exact_matches", "measure_distances"]
+__all__ = ["DistanceResult", "count_exact_matches", "exact_match_share", "measure_distances"]
 
 _PERCENTILE = 10  # NNDR is compared at the 10th percentile: the rows most at risk, not the typical one
+CLOSE_QUANTILE = 0.05  # a close record sits nearer a training row than 95% of unseen real rows do
+_TIE = 1e-6  # distances this close are equal (float32 sums of up to a few dozen terms)
+_Z = 1.959963984540054  # two-sided 95%
 
 
 @dataclass(frozen=True)
 class DistanceResult:
     """What the distances between synthetic, training and holdout rows say about memorisation.
 
+    Every real row counts: each synthetic row is compared with the whole training table and the
+    whole holdout (only the synthetic side is sampled, to ``max_rows``).
+
     Attributes:
-        dcr_share: Share of synthetic rows closer to a training row than to a holdout row
-            (ties count half); training rows are subsampled to the holdout's size, so 0.5 is ideal.
-        dcr_share_low: The lower end of its 95% Wilson interval over the synthetic rows compared.
-        dcr_ties: Share of synthetic rows exactly as close to both.
+        dcr_share: Share of synthetic rows nearer a training row than a holdout row, put on the
+            scale where 0.5 is ideal whatever the two tables' sizes (``dcr_share_raw`` through the
+            odds map ``s(1-p0) / (s(1-p0) + (1-s)p0)``; 1 stays 1).
+        dcr_share_low: Lower end of its 95% interval (Wilson on the raw share, mapped the same way).
+        dcr_share_high: Upper end of that interval.
+        dcr_share_raw: The unmapped share: a row whose nearest real rows tie across both tables
+            counts the training rows' fraction of those tied rows.
+        dcr_expected_raw: p0 = N_T / (N_T + N_H), what the raw share is expected to be for rows
+            drawn from the real population (exactly, by exchangeability, ties included).
+        dcr_ties: Share of synthetic rows whose nearest training and holdout rows are equally near.
+        close_records_share: Share of synthetic rows nearer their nearest training row than the
+            5th percentile of the holdout rows' distances to their nearest training row; rows tied
+            with that percentile count fractionally, so it is 0.05 when nothing is memorised.
+        close_records_share_low: Lower end of its 95% interval: Wilson over the synthetic rows, widened
+            in quadrature by the holdout percentile's own error (Beta quantiles of the population share
+            below the k-th of N_H distances; about the binomial variance 0.05 * 0.95 / N_H).
+        close_records_share_high: Upper end of that interval.
+        close_records_expected: 0.05, its value for rows drawn from the real population.
         nndr: 10th percentile of the synthetic rows' nearest/second-nearest distance ratio to training rows.
         nndr_holdout: The same for holdout rows: what real, unseen rows look like.
         nndr_ratio: nndr / nndr_holdout (1 when both are 0); below 1, synthetic rows sit unusually
             close to single training rows.
-        mia_auc: AUC of the attack that calls a real row a member when a synthetic row lies near it,
-            over equal numbers of training (members) and holdout (non-members) rows.
-        mia_auc_low: The lower end of its 95% interval (Hanley and McNeil's standard error).
-        rows_compared: Rows of each real table used (the smaller table's size, capped).
-        synthetic_rows: Synthetic rows used.
+        mia_auc: AUC of the attack that calls a real row a member when a row of the whole synthetic
+            table lies near it, over a sample of training rows (members) and as many holdout rows.
+        mia_auc_low: Lower end of its 95% interval (Hanley and McNeil's standard error).
+        mia_auc_high: Upper end of that interval.
+        copy_share: Share of all synthetic rows equal to some training row over every column.
+        chance_copy_share: Share of holdout rows equal to some training row: how often real, unseen
+            rows coincide with a training row by chance (the yardstick for ``copy_share``).
+        rows_compared: Real rows on each side of the membership attack (min(N_T, N_H, max_rows)).
+        synthetic_rows: Synthetic rows compared with the real tables (all, up to ``max_rows``).
+        train_rows: Training rows compared (all of them).
+        holdout_rows: Holdout rows compared (all of them).
     """
 
     dcr_share: float
     dcr_share_low: float
+    dcr_share_high: float
+    dcr_share_raw: float
+    dcr_expected_raw: float
     dcr_ties: float
+    close_records_share: float
+    close_records_share_low: float
+    close_records_share_high: float
+    close_records_expected: float
     nndr: float
     nndr_holdout: float
     nndr_ratio: float | None
     mia_auc: float
     mia_auc_low: float
+    mia_auc_high: float
+    copy_share: float
+    chance_copy_share: float
     rows_compared: int
     synthetic_rows: int
+    train_rows: int
+    holdout_rows: int
 
     def to_dict(self) -> dict:
         return asdict(self)
@@ -54,51 +92,69 @@ def measure_distances(
     train: pd.DataFrame, synthetic: pd.DataFrame, holdout: pd.DataFrame, kinds: Mapping[str, str],
     *, max_rows: int = 10_000, seed: int = 0,
 ) -> DistanceResult:
-    """Measure DCR share, NNDR and membership-inference AUC on seeded samples of equal size.
+    """Measure DCR share, close records, NNDR and membership-inference AUC against whole real tables.
 
     Args:
         train, synthetic, holdout: Aligned tables (``evaluation.tables.align_tables``).
         kinds: Column -> kind.
-        max_rows: Most rows drawn from each table.
+        max_rows: Most synthetic rows compared with the real tables, and most real rows on each
+            side of the membership attack; the real tables are searched whole.
         seed: Seeds the samples.
 
     Returns:
         The figures.
 
     Raises:
-        NotApplicable: The holdout or training table has fewer than 2 rows.
+        NotApplicable: The holdout or training table has fewer than 2 rows, or there is no synthetic row.
     """
-    n = min(len(train), len(holdout), max_rows)
-    if n < 2:
-        raise NotApplicable("the distance figures need at least 2 training and 2 holdout rows")
+    n_train, n_holdout = len(train), len(holdout)
+    if min(n_train, n_holdout) < 2 or len(synthetic) == 0:
+        raise NotApplicable("the distance figures need at least 2 training and 2 holdout rows and a synthetic row")
     rng = np.random.default_rng(seed)
-    train_s, holdout_s = _sample(train, n, rng), _sample(holdout, n, rng)
-    synthetic_s = _sample(synthetic, min(len(synthetic), max_rows), rng)
-    space = MixedSpace.fit([train_s, holdout_s, synthetic_s], kinds)
-    tr, ho, sy = space.transform(train_s), space.transform(holdout_s), space.transform(synthetic_s)
+    space = MixedSpace.fit([train, holdout, synthetic], kinds)
+    tr, ho, sy_all = space.transform(train), space.transform(holdout), space.transform(synthetic)
+    sy = sy_all.take(_rows(len(synthetic), max_rows, rng))
 
-    to_train, _ = nearest(sy, tr, k=2)
-    to_holdout, _ = nearest(sy, ho, k=1)
-    closer = to_train[:, 0] < to_holdout[:, 0]
-    ties = to_train[:, 0] == to_holdout[:, 0]
-    holdout_to_train, _ = nearest(ho, tr, k=2)
-    nndr, nndr_holdout = _nndr_percentile(to_train), _nndr_percentile(holdout_to_train)
+    syn_train, syn_train_ties = nearest_tied(sy, tr, k=2)
+    syn_holdout, syn_holdout_ties = nearest_tied(sy, ho, k=1)
+    holdout_train, _ = nearest(ho, tr, k=2)
 
-    # Membership inference: a training row with a synthetic row nearby is called a member.
-    members, non_members = nearest(tr, sy, k=1)[0][:, 0], nearest(ho, sy, k=1)[0][:, 0]
-    share = float(closer.mean() + 0.5 * ties.mean())
+    p0 = n_train / (n_train + n_holdout)
+    raw, ties = _dcr_credit(syn_train[:, 0], syn_train_ties, syn_holdout[:, 0], syn_holdout_ties)
+    low, high = _wilson(raw, len(sy))
+    close, close_low, close_high = _close_records(syn_train[:, 0], holdout_train[:, 0])
+    nndr, nndr_holdout = _nndr_percentile(syn_train), _nndr_percentile(holdout_train)
+
+    # Membership inference: a real row with a synthetic row nearby is called a member. Members are a
+    # sample of training rows as large as the non-members, so the AUC does not depend on N_T / N_H.
+    n = min(n_train, n_holdout, max_rows)
+    members = nearest(tr.take(_rows(n_train, n, rng)), sy_all)[0][:, 0]
+    non_members = nearest(ho.take(_rows(n_holdout, n, rng)), sy_all)[0][:, 0]
     auc = _auc(-members, -non_members)
+    auc_low, auc_high = _auc_interval(auc, n, n)
     return DistanceResult(
-        dcr_share=share,
-        dcr_share_low=_wilson_low(share, len(synthetic_s)),
-        dcr_ties=float(ties.mean()),
+        dcr_share=_to_even_odds(raw, p0),
+        dcr_share_low=_to_even_odds(low, p0),
+        dcr_share_high=_to_even_odds(high, p0),
+        dcr_share_raw=raw,
+        dcr_expected_raw=p0,
+        dcr_ties=ties,
+        close_records_share=close,
+        close_records_share_low=close_low,
+        close_records_share_high=close_high,
+        close_records_expected=CLOSE_QUANTILE,
         nndr=nndr,
         nndr_holdout=nndr_holdout,
         nndr_ratio=_ratio(nndr, nndr_holdout),
         mia_auc=auc,
-        mia_auc_low=_auc_low(auc, len(members), len(non_members)),
+        mia_auc_low=auc_low,
+        mia_auc_high=auc_high,
+        copy_share=exact_match_share(train, synthetic),
+        chance_copy_share=exact_match_share(train, holdout),
         rows_compared=n,
-        synthetic_rows=len(synthetic_s),
+        synthetic_rows=len(sy),
+        train_rows=n_train,
+        holdout_rows=n_holdout,
     )
 
 
@@ -109,14 +165,94 @@ def count_exact_matches(train: pd.DataFrame, synthetic: pd.DataFrame) -> int:
     """
     if train.empty or synthetic.empty:
         return 0
+    return int(_in_train(train, synthetic).sum())
+
+
+def exact_match_share(train: pd.DataFrame, table: pd.DataFrame) -> float:
+    """Share of ``table``'s rows equal to some training row over every column (null equals null).
+
+    For the synthetic table it is the generator's copy rate; for the holdout, the rate at which
+    real, unseen rows coincide with a training row by chance.
+
+    Args:
+        train: Aligned training rows.
+        table: Aligned rows to look up (same columns and dtypes).
+
+    Returns:
+        The share, 0.0 for an empty ``table``.
+    """
+    if table.empty or train.empty:
+        return 0.0
+    return float(_in_train(train, table).mean())
+
+
+def _in_train(train: pd.DataFrame, table: pd.DataFrame) -> np.ndarray:
     keys = pd.util.hash_pandas_object(train, index=False).to_numpy()
-    return int(np.isin(pd.util.hash_pandas_object(synthetic, index=False).to_numpy(), keys).sum())
+    return np.isin(pd.util.hash_pandas_object(table, index=False).to_numpy(), keys)
 
 
-def _sample(frame: pd.DataFrame, n: int, rng: np.random.Generator) -> pd.DataFrame:
-    if n >= len(frame):
-        return frame.reset_index(drop=True)
-    return frame.iloc[np.sort(rng.choice(len(frame), size=n, replace=False))].reset_index(drop=True)
+def _rows(n: int, size: int, rng: np.random.Generator) -> np.ndarray:
+    """Sorted positions of a seeded sample of ``size`` of ``n`` rows (all of them if size >= n)."""
+    if size >= n:
+        return np.arange(n)
+    return np.sort(rng.choice(n, size=size, replace=False))
+
+
+def _dcr_credit(to_train: np.ndarray, train_ties: np.ndarray,
+                to_holdout: np.ndarray, holdout_ties: np.ndarray) -> tuple[float, float]:
+    """Raw DCR share and tie share: 1 nearer training, 0 nearer holdout, a tie the training rows' fraction.
+
+    For rows exchangeable with the real ones, the nearest of the N_T + N_H real rows (ties broken at
+    random) is a training row with probability exactly p0; crediting a tie with the training rows'
+    fraction of the tied rows is that random tie-break's expectation. (Crediting every tie with p0
+    is not: two tied rows are both training rows with probability ~p0², which biases it upward.)
+    """
+    tied = np.abs(to_train - to_holdout) <= _TIE
+    fraction = train_ties / (train_ties + holdout_ties)
+    credit = np.where(tied, fraction, (to_train < to_holdout).astype(float))
+    return float(credit.mean()), float(tied.mean())
+
+
+def _close_records(synthetic: np.ndarray, holdout: np.ndarray) -> tuple[float, float, float]:
+    """Share of synthetic distances below the holdout distances' 5th percentile, with its 95% interval.
+
+    Ties at the percentile (many zeros on categorical data) get the fraction that makes the
+    holdout's own share exactly 0.05 (a mid-quantile), so rows from the real population read ~0.05.
+    """
+    ordered = np.sort(holdout)
+    threshold = ordered[int(np.ceil(CLOSE_QUANTILE * len(ordered))) - 1]
+    below = np.mean(ordered < threshold - _TIE)
+    at = np.mean(np.abs(ordered - threshold) <= _TIE)  # >= 1/N_H: the threshold is one of them
+    credit = np.where(synthetic < threshold - _TIE, 1.0,
+                      np.where(np.abs(synthetic - threshold) <= _TIE, (CLOSE_QUANTILE - below) / at, 0.0))
+    share = float(credit.mean())
+    low, high = _wilson(share, len(synthetic))
+    under, over = _threshold_error(len(holdout))
+    # Two independent errors, added in quadrature: the synthetic sample's (Wilson) and the
+    # threshold's; a threshold that fell high inflates the share, so its upper error widens the low end.
+    return (share, float(max(0.0, share - np.hypot(share - low, over))),
+            float(min(1.0, share + np.hypot(high - share, under))))
+
+
+def _threshold_error(n_holdout: int) -> tuple[float, float]:
+    """How far the population share below the estimated percentile may fall under and over 0.05 (95%).
+
+    The k-th smallest of N_H distances (k = ceil(0.05 N_H)) leaves a Beta(k, N_H - k + 1) share of
+    the population below it: about 0.05 * 0.95 / N_H in variance, but skewed right for small N_H,
+    which the normal approximation would miss.
+    """
+    from scipy.stats import beta
+
+    k = int(np.ceil(CLOSE_QUANTILE * n_holdout))
+    lower, upper = beta.ppf([0.025, 0.975], k, n_holdout - k + 1)
+    return float(CLOSE_QUANTILE - lower), float(upper - CLOSE_QUANTILE)
+
+
+def _to_even_odds(share: float, p0: float) -> float:
+    """Map a share expected at p0 onto the scale where 0.5 is expected (monotone; 0 and 1 stay)."""
+    num = share * (1 - p0)
+    den = num + (1 - share) * p0
+    return float(num / den) if den > 0 else 0.5
 
 
 def _nndr_percentile(distances: np.ndarray) -> float:
@@ -133,21 +269,33 @@ def _ratio(synthetic: float, holdout: float) -> float | None:
     return 1.0 if synthetic == 0 else None
 
 
-_Z = 1.959963984540054  # two-sided 95%
+def _wilson(share: float, n: int) -> tuple[float, float]:
+    """The Wilson score interval (95%) of a proportion observed over n trials."""
+    centre = share + _Z**2 / (2 * n)
+    spread = _Z * np.sqrt(max(share * (1 - share), 0.0) / n + _Z**2 / (4 * n**2))
+    scale = 1 + _Z**2 / n
+    # At 0 and 1 the interval touches the end exactly; the formula reaches it only up to rounding.
+    low = 0.0 if share <= 0 else max(0.0, (centre - spread) / scale)
+    high = 1.0 if share >= 1 else min(1.0, (centre + spread) / scale)
+    return float(low), float(high)
 
 
 def _wilson_low(share: float, n: int) -> float:
     """Lower end of the Wilson score interval of a proportion observed over n trials."""
-    centre = share + _Z**2 / (2 * n)
-    spread = _Z * np.sqrt(share * (1 - share) / n + _Z**2 / (4 * n**2))
-    return float(max(0.0, (centre - spread) / (1 + _Z**2 / n)))
+    return _wilson(share, n)[0]
+
+
+def _auc_interval(auc: float, n_pos: int, n_neg: int) -> tuple[float, float]:
+    """The AUC's 95% interval, by Hanley and McNeil's (1982) standard error."""
+    q1, q2 = auc / (2 - auc), 2 * auc**2 / (1 + auc)
+    variance = (auc * (1 - auc) + (n_pos - 1) * (q1 - auc**2) + (n_neg - 1) * (q2 - auc**2)) / (n_pos * n_neg)
+    half = _Z * np.sqrt(max(variance, 0.0))
+    return float(max(0.0, auc - half)), float(min(1.0, auc + half))
 
 
 def _auc_low(auc: float, n_pos: int, n_neg: int) -> float:
     """Lower end of the AUC's 95% interval, by Hanley and McNeil's (1982) standard error."""
-    q1, q2 = auc / (2 - auc), 2 * auc**2 / (1 + auc)
-    variance = (auc * (1 - auc) + (n_pos - 1) * (q1 - auc**2) + (n_neg - 1) * (q2 - auc**2)) / (n_pos * n_neg)
-    return float(max(0.0, auc - _Z * np.sqrt(max(variance, 0.0))))
+    return _auc_interval(auc, n_pos, n_neg)[0]
 
 
 def _auc(positive: np.ndarray, negative: np.ndarray) -> float:
