@@ -1,4 +1,4 @@
-"""The evaluation's side of the report: verdict, fidelity, utility, privacy risk and validation."""
+"""The evaluation's side of the report: fidelity, utility, privacy risk and validation."""
 from __future__ import annotations
 
 from collections import Counter
@@ -6,9 +6,9 @@ from collections.abc import Mapping
 from typing import Any
 
 from synthgate.report import _svg
-from synthgate.report._format import (dig, is_number, mapping, number, operator, percent, plural, score, sequence,
-                                      signed)
-from synthgate.report._words import FIDELITY, PRIVACY, SHORT, UTILITY, VERDICTS
+from synthgate.report._format import dig, is_number, mapping, number, percent, plural, score, sequence
+from synthgate.report._gates import gate, gates_by_metric
+from synthgate.report._words import FIDELITY, PRIVACY, UTILITY
 
 MAX_PAIRS = 10  # the least similar column pairs listed; the rest are in evaluation.json
 MAX_CHARTS = 4  # distribution charts in the main part (two rows of two); the rest in the appendix
@@ -18,123 +18,6 @@ MAX_DIFFERENCES = 5
 CHART_WIDTH = 520  # two bar charts to a row
 SIDE_BY_SIDE = 10  # columns up to which the two heatmaps fit beside each other
 NOT_PRIVACY = ("quality_score", "utility_ratio")  # gates shown with fidelity and utility
-_INCONCLUSIVE = ("inconclusive", "accepted")
-
-
-def _verdict_of(raw: Mapping) -> str:
-    """The gate's verdict key; a gate that did not pass is never shown as a pass."""
-    given = raw.get("verdict")
-    if given not in ("pass", "fail", "inconclusive", "unmeasured"):
-        given = "pass" if raw.get("passed") is True else "unmeasured" if raw.get("value") is None else "fail"
-    if given == "pass" and raw.get("passed") is not True:
-        given = "fail"
-    return "accepted" if given == "inconclusive" and raw.get("accepted") is True else given
-
-
-def _subject(raw: Mapping) -> str:
-    """The column (or column set) a per-column figure comes from, in words."""
-    column, columns = raw.get("column"), sequence(raw.get("columns"))
-    if isinstance(column, str) and column:
-        return f"column {column}"
-    return f"columns {', '.join(map(str, columns))}" if columns else ""
-
-
-def gate(raw: Mapping) -> dict:
-    """One publish gate in words: estimate, 95% interval, bound, verdict, and the column it comes from.
-
-    The estimate, the interval and the column are read from the same gate dict, so they always
-    describe one figure (evaluation.json format 2).
-    """
-    metric = str(raw.get("metric") or "—")
-    known = PRIVACY.get(metric) or FIDELITY.get(metric)
-    title = str(raw.get("title") or (known.label if known else metric.replace("_", " ")))
-    key = _verdict_of(raw)
-    low, high, needed = raw.get("low"), raw.get("high"), raw.get("holdout_rows_needed")
-    shown = VERDICTS[key]
-    return {
-        "metric": metric, "title": title, "label": title, "short": SHORT.get(metric, title),
-        "description": str(raw.get("description") or (known.meaning if known else "")),
-        "subject": _subject(raw),
-        "value": signed(raw.get("value")) if raw.get("value") is not None else "not measured",
-        "interval": f"{signed(low)} – {signed(high)}" if is_number(low) and is_number(high) else "",
-        "bound": f"{operator(raw.get('operator'))} {signed(raw.get('bound'))}",
-        "verdict": key, "mark": shown.mark, "word": shown.word,
-        "passed": raw.get("passed") is True and key in ("pass", "accepted"),
-        "needed": (f"about {number(needed)} real holdout rows would settle it"
-                   if is_number(needed) and key in _INCONCLUSIVE else ""),
-        "remedy": str(raw.get("remedy") or "") if key == "fail" else "",
-    }
-
-
-def gates_by_metric(evaluation: Mapping) -> dict[str, dict]:
-    """The first gate of each metric (a metric gated twice shows its first bound beside the figure)."""
-    found: dict[str, dict] = {}
-    for raw in map(mapping, sequence(evaluation.get("gates"))):
-        found.setdefault(str(raw.get("metric")), gate(raw))
-    return found
-
-
-def _count(gates: list[dict], what: str) -> str:
-    return f"{plural(len(gates), 'gate', 'gates')} {what} ({'; '.join(g['short'] for g in gates)})"
-
-
-def _not_applicable(evaluation: Mapping) -> list[tuple[str, str]]:
-    return [(SHORT.get(str(key), str(key).replace("_", " ")), str(reason).rstrip(". "))
-            for key, reason in mapping(evaluation.get("not_applicable")).items() if reason]
-
-
-def verdict(evaluation: Mapping, validation: Mapping, manifest: Mapping) -> dict:
-    """May this be released, and why: one word, one line of reasons, and every gate for the first screen."""
-    gates = [gate(raw) for raw in map(mapping, sequence(evaluation.get("gates")))]
-    by = {key: [g for g in gates if g["verdict"] == key] for key in VERDICTS}
-    checks_failed = validation.get("failed") if is_number(validation.get("failed")) else 0
-    evaluated = number(validation.get("evaluated"))
-    released = (evaluation.get("passed") is True and validation.get("success") is True
-                and all(g["passed"] for g in gates))
-    reasons = []
-    if by["fail"]:
-        reasons.append(_count(by["fail"], "failed"))
-    if by["unmeasured"]:
-        reasons.append(_count(by["unmeasured"], "not measured"))
-    if by["inconclusive"]:
-        # "1 gate inconclusive" alone, "…, 1 inconclusive" after a count of gates that failed
-        reasons.append(_count(by["inconclusive"], "inconclusive") if not reasons else
-                       f"{len(by['inconclusive'])} inconclusive ({'; '.join(g['short'] for g in by['inconclusive'])})")
-    if checks_failed:
-        reasons.append(f"{number(checks_failed)} of {evaluated} validation checks failed")
-    if released:
-        met = (f"{len(by['pass'])} of {len(gates)} publish gates met" if by["accepted"] else
-               f"all {len(gates)} publish gates met" if gates else "no publish gates were recorded")
-        accepted = (f", {len(by['accepted'])} inconclusive and accepted by the release spec "
-                    f"({'; '.join(g['short'] for g in by['accepted'])})" if by["accepted"] else "")
-        checks = f"all {evaluated} validation checks passed" if validation.get("evaluated") else "no validation checks were recorded"
-        word, reason, advice = "Released", f"{met}{accepted}; {checks}", "This data may be published."
-    else:
-        word, reason = "Blocked", ", ".join(reasons or ["the evaluation did not pass"])
-        advice = "This data must not be published."
-        if by["inconclusive"] and not (by["fail"] or by["unmeasured"] or checks_failed):
-            needed = [raw.get("holdout_rows_needed") for raw in map(mapping, sequence(evaluation.get("gates")))
-                      if is_number(raw.get("holdout_rows_needed"))]
-            advice = ("Nothing failed, but the inconclusive figures cannot vouch for the data: evaluate it again "
-                      "with more real holdout rows" + (f" (about {number(max(needed))})" if needed else "") + ".")
-    rows = mapping(evaluation.get("rows"))
-    dp = mapping(dig(manifest, "generator", "differential_privacy"))
-    quality = dig(gates_by_metric(evaluation), "quality_score", "value") or number(evaluation.get("quality_score"))
-    return {
-        "released": released, "kind": "released" if released else "inconclusive" if not (
-            by["fail"] or by["unmeasured"] or checks_failed) and by["inconclusive"] else "blocked",
-        "word": word, "reason": f"{reason[0].upper()}{reason[1:]}.", "headline": f"{word}: {reason}.", "advice": advice, "gates": gates, "failed": [g for g in gates if not g["passed"]],
-        "not_applicable": _not_applicable(evaluation),
-        "legend": [(v.mark, v.word, v.meaning) for key, v in VERDICTS.items() if by[key]],
-        "figures": [
-            ("synthetic rows", number(rows.get("synthetic", dig(manifest, "rows", "synthetic")))),
-            ("real training rows", number(rows.get("training", dig(manifest, "rows", "training")))),
-            ("real holdout rows", number(rows.get("holdout", dig(manifest, "holdout", "rows")))),
-            ("generator", str(dig(manifest, "generator", "kind") or "—")),
-            ("differential privacy", f"ε = {number(dp.get('epsilon_spent', dp.get('epsilon')))}" if dp else "not used"),
-            ("fidelity score (1 is a perfect match)", quality),
-        ],
-    }
 
 
 def _score_rows(items: list, kinds: Mapping) -> list[dict]:
@@ -262,7 +145,8 @@ def utility(evaluation: Mapping) -> dict:
         rows.append({"label": label, "direction": direction, "synthetic": score(s), "real": score(r),
                      "difference": f"{s - r:+.3f}".replace("-", "−") if is_number(s) and is_number(r) else "—"})
     counts = mapping(util.get("rows"))
-    return {"applicable": True, "gate": gates_by_metric(evaluation).get("utility_ratio"), "target": util.get("target") or "—", "task": util.get("task") or "—",
+    return {"applicable": True, "gate": gates_by_metric(evaluation).get("utility_ratio"),
+            "target": util.get("target") or "—", "task": util.get("task") or "—",
             "model": util.get("model") or "—", "rows": rows,
             "counts": [("trained on synthetic", number(counts.get("fit_synthetic"))),
                        ("trained on real", number(counts.get("fit_real"))),
@@ -306,8 +190,8 @@ def privacy(evaluation: Mapping) -> dict:
     na = mapping(evaluation.get("not_applicable"))
     others = [(PRIVACY[key].label, PRIVACY[key].meaning, score(evaluation.get(key)))
               for key in PRIVACY if key not in gated and is_number(evaluation.get(key))]
-    missing = [(PRIVACY[key].label, str(na.get(key) or na.get(PRIVACY[key].block)).rstrip(". "))
-               for key in PRIVACY if key not in gated and (na.get(key) or (PRIVACY[key].block and na.get(PRIVACY[key].block)))]
+    why = {key: na.get(key) or (na.get(m.block) if m.block else None) for key, m in PRIVACY.items()}
+    missing = [(PRIVACY[key].label, str(why[key]).rstrip(". ")) for key in PRIVACY if key not in gated and why[key]]
     inference = next((g for g in gates if g["metric"] == "inference_risk"), None)
     worst = next((str(raw.get("column")) for raw in map(mapping, sequence(evaluation.get("gates")))
                   if raw.get("metric") == "inference_risk" and raw.get("column")), None)

@@ -12,8 +12,9 @@ from synthgate.report._words import ACTIONS, ACTIONS_DONE, SAFE_RULE_PARAMS, STO
 
 # The report cannot list its own hash: it is written after the manifest.
 SELF_FILES = ("report.html", "report.pdf")
-DATA_DOCS = "data_docs/"
-MAX_PLAN_ROWS = 12  # plan rows in the main part; a longer plan lists its changed columns there, all in the appendix  # summarised as one line: a count and one hash over the folder
+DATA_DOCS = "data_docs/"  # summarised as one line: a count and one hash over the folder
+# Plan rows in the main part; a longer plan lists its changed columns there, and all in the appendix.
+MAX_PLAN_ROWS = 12
 
 
 _TARGETS = {"k": "every group holds at least {} rows (k)", "l": "at least {} sensitive values per group (l)",

@@ -11,7 +11,7 @@ from typing import Any
 
 import jinja2
 
-from synthgate.report import _evaluation, _release
+from synthgate.report import _evaluation, _gates, _release
 from synthgate.report._words import GLOSSARY
 from synthgate.report.errors import ReportError, ReportInputError
 
@@ -75,7 +75,7 @@ def build_context(*, evaluation: Mapping, manifest: Mapping, validation: Mapping
                     "title": dataset.get("title") or dataset["name"], "description": dataset.get("description") or "",
                     "licence": dataset.get("licence"), "domain": dataset.get("domain")},
         "created_at": manifest.get("created_at"),
-        "verdict": _evaluation.verdict(evaluation, validation, manifest),
+        "verdict": _gates.verdict(evaluation, validation, manifest),
         "pseudonymisation": _release.pseudonymisation(manifest),
         "k_anonymity": _release.k_anonymity(manifest),
         "generator": _release.generator(manifest),
