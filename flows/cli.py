@@ -233,6 +233,13 @@ def evaluate(
     task: TaskChoice = typer.Option(TaskChoice.AUTO, help="Utility task; auto: categories classify, numbers regress."),
     thresholds: Optional[Path] = typer.Option(None, help="YAML file of bounds (the keys of a spec's "
                                               "evaluation.thresholds); default: synthgate's defaults."),
+    quasi_identifiers: Optional[str] = typer.Option(
+        None, "--quasi-identifiers", help="Comma-separated columns that identify people together (a spec's "
+        "risk.quasi_identifiers): with the high-cardinality text columns they make the reproduced-record sets."),
+    value_protection: int = typer.Option(5, "--value-protection", min=1, max=1000, help="k: a real value fewer "
+                                         "training rows hold must not appear in the synthetic table."),
+    accept_inconclusive: Optional[str] = typer.Option(
+        None, "--accept-inconclusive", help="Comma-separated gates whose inconclusive figures may pass."),
     seed: int = Seed,
     encoding: str = Encoding,
     delimiter: str = Delimiter,
@@ -240,18 +247,24 @@ def evaluate(
 ) -> None:
     """Measure fidelity, utility and privacy risk of any synthetic table against its real and holdout rows.
 
-    Exit codes: 0 every bound holds; 1 a figure is outside its bound; 2 bad input.
+    Exit codes: 0 every gate passes; 1 a gate failed or is inconclusive (not accepted); 2 bad input.
     """
     settings.configure()
     from synthgate.flows.evaluate_cli import print_evaluation, run_evaluation
 
     try:
         result = run_evaluation(real, synthetic, holdout, target=target, task=task.value, thresholds=thresholds,
-                                seed=seed, encoding=encoding, delimiter=delimiter)
+                                seed=seed, encoding=encoding, delimiter=delimiter,
+                                quasi_identifiers=_names(quasi_identifiers), value_protection=value_protection,
+                                accept_inconclusive=_names(accept_inconclusive))
     except SynthgateError as exc:
         fail(exc)
     print_evaluation(out, result, as_json=as_json)
     raise typer.Exit(0 if result.passed else 1)
+
+
+def _names(option: str | None) -> tuple[str, ...]:
+    return tuple(name.strip() for name in (option or "").split(",") if name.strip())
 
 
 @app.command()

@@ -20,7 +20,9 @@ from synthgate.flows.workspace import ReleaseLayout, read_json
 
 
 def run_evaluation(real: Path, synthetic: Path, holdout: Path, *, target: str | None, task: str,
-                   thresholds: Path | None, seed: int, encoding: str, delimiter: str) -> evaluation.Evaluation:
+                   thresholds: Path | None, seed: int, encoding: str, delimiter: str,
+                   quasi_identifiers: tuple[str, ...] = (), value_protection: int = 5,
+                   accept_inconclusive: tuple[str, ...] = ()) -> evaluation.Evaluation:
     """Read the three tables and evaluate; every problem with the input is one InputError line.
 
     Raises:
@@ -32,8 +34,18 @@ def run_evaluation(real: Path, synthetic: Path, holdout: Path, *, target: str | 
     frames = {}
     for role, path in (("real", real), ("synthetic", synthetic), ("holdout", holdout)):
         frames[role], _ = read_source(str(path.resolve()), delimiter=delimiter, encoding=encoding)
+    unknown = [name for name in quasi_identifiers if name not in frames["real"].columns]
+    if unknown:
+        raise InputError(f"--quasi-identifiers: {', '.join(map(repr, unknown))} is not a column of the real table; "
+                         f"allowed: {', '.join(map(str, frames['real'].columns))}")
     try:
-        config = evaluation.EvaluationConfig(target=target, task=task, thresholds=bounds, seed=seed)
+        config = evaluation.EvaluationConfig(target=target, task=task, thresholds=bounds, seed=seed,
+                                             quasi_identifiers=quasi_identifiers, value_protection=value_protection,
+                                             accept_inconclusive=accept_inconclusive)
+    except ValidationError as exc:
+        first = exc.errors(include_url=False, include_input=False)[0]
+        raise InputError(f"--accept-inconclusive: {first['msg'].removeprefix('Value error, ')}") from None
+    try:
         return evaluation.evaluate(frames["real"], frames["synthetic"], frames["holdout"], config)
     except evaluation.EvaluationError as exc:
         raise InputError(str(exc)) from None

@@ -12,8 +12,9 @@ from synthgate.flows.cli import app
 
 runner = CliRunner()
 OUTLIER = 987654.321
-KEYS = ("quality_score", "column_shapes", "column_pair_trends", "dcr_share", "nndr", "exact_matches", "mia_auc",
-        "singling_out_risk", "linkability_risk", "inference_risk", "utility")
+KEYS = ("quality_score", "column_shapes", "column_pair_trends", "raw_copy_share", "chance_copy_share",
+        "rare_value_share", "close_records_share", "dcr_share", "nndr", "exact_matches", "mia_auc",
+        "singling_out_risk", "linkability_risk", "inference_risk", "utility", "verdict", "gates")
 
 
 def _population(n: int, seed: int) -> pd.DataFrame:
@@ -102,6 +103,18 @@ def test_an_empty_holdout_stops_with_exit_2(tables, tmp_path):
     result = runner.invoke(app, ["evaluate", str(tables["real"]), str(tables["synthetic"]), "--holdout", str(empty)])
     assert result.exit_code == 2
     assert "has no rows" in result.output
+
+
+@pytest.mark.parametrize(("option", "value", "line"), [
+    ("--accept-inconclusive", "exact_matches", "error: --accept-inconclusive: accept_inconclusive names exact_matches; "
+                                               "allowed: close_records_share, dcr_share, mia_auc"),
+    ("--quasi-identifiers", "age,postcode", "error: --quasi-identifiers: 'postcode' is not a column of the real "
+                                            "table; allowed: age, bmi, sex, smoker, outcome"),
+])
+def test_a_bad_gate_option_stops_in_one_line_with_exit_2(tables, option, value, line):
+    result = _evaluate(tables, "synthetic", option, value)
+    assert result.exit_code == 2
+    assert result.output.strip().startswith(line)
 
 
 def test_a_target_that_is_not_a_column_names_the_allowed_ones(tables):
