@@ -12,7 +12,6 @@ from synthgate.privacy._scan import DETECT_ENTITIES, evidence_of, is_textual, lo
 from synthgate.privacy._proposals import (
     EVIDENCE_THRESHOLD,
     NOT_SCANNED,
-    Evidence,
     Facts,
     Proposal,
     by_emptiness,

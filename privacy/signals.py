@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import warnings
 from collections import Counter
 from collections.abc import Iterable
 
@@ -12,6 +13,7 @@ import pandas as pd
 __all__ = [
     "MIN_ROWS",
     "age_signals",
+    "as_dates",
     "basic_signals",
     "date_signals",
     "hangul_share",
@@ -134,9 +136,13 @@ def as_dates(series: pd.Series) -> pd.Series:
         parsed = series.dropna()
     else:
         text = series.dropna().astype(str).str.strip().str.rstrip(".")
-        parsed = pd.to_datetime(text, errors="coerce", format="mixed").dropna()
-    if getattr(parsed.dt, "tz", None) is not None:
-        parsed = parsed.dt.tz_localize(None)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # pandas warns about mixed offsets; UTC is asked for below
+            parsed = pd.to_datetime(text, errors="coerce", format="mixed", utc=True).dropna()
+    if not pd.api.types.is_datetime64_any_dtype(parsed):
+        return pd.Series([], dtype="datetime64[ns]")
+    if parsed.dt.tz is not None:
+        parsed = parsed.dt.tz_localize(None)  # local wall-clock times: ages and spans need no zone
     return parsed
 
 
