@@ -7,8 +7,9 @@ every other date finding, so the merged span is typed DATE_OF_BIRTH. Any other w
 written with a month name (``March 3, 2024``, ``3 Mar 2024``) is DATE_TIME at 0.6, since the
 English engine no longer takes spaCy's DATE label (it also tags durations such as "3 years"
 and lab values such as "HbA1c 6.5"); numeric dates without birth context are left to
-Presidio's ``DateRecognizer`` and ``KrDateRecognizer``. A birth year alone (``1985년생``) is
-not a date: only the year is left, as HIPAA's Safe Harbor allows.
+Presidio's ``DateRecognizer`` and ``KrDateRecognizer``. A month and year (``born March 1985``,
+``1985년 3월생``) count only with birth context; a birth year alone (``1985년생``) is not a
+date: only the year is left, as HIPAA's Safe Harbor allows.
 """
 
 from __future__ import annotations
@@ -35,6 +36,9 @@ _DATE = re.compile(
             rf"{_MON}\s(?P<d3>[0-9]{{1,2}})(?:st|nd|rd|th)?,?\s(?P<y3>(?:18|19|20)[0-9]{{2}})",
             rf"(?P<d4>[0-9]{{1,2}})(?:st|nd|rd|th)?\s(?:of\s)?(?P<mon4>(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?),?\s(?P<y4>(?:18|19|20)[0-9]{{2}})",
             rf"(?P<d5>[0-9]{{1,2}})-(?P<mon5>jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)-(?P<y5>(?:18|19|20)?[0-9]{{2}})",
+            rf"(?P<mon6>(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?),?\s(?P<y6>(?:18|19|20)[0-9]{{2}})",
+            rf"(?P<y7>(?:19|20)[0-9]{{2}})\s?년\s?(?P<m7>[0-9]{{1,2}})\s?월(?!\s?[0-9])",
+            rf"(?P<y8>[0-9]{{2}})\s?년\s?(?P<m8>[0-9]{{1,2}})\s?월\s?(?P<d8>[0-9]{{1,2}})\s?일",
         )
     ),
     re.IGNORECASE,
@@ -42,7 +46,7 @@ _DATE = re.compile(
 _BOUNDED = re.compile(rf"(?<![0-9A-Za-z])(?:{_DATE.pattern})(?![0-9]|[-./][0-9])", re.IGNORECASE)
 _BEFORE = re.compile(
     r"(?:\bDOB|\bD\.O\.B\.?|\bborn(?:\s+(?:on|in))?|date\s+of\s+birth|birth\s?date|\bbirthday|\bb\."
-    r"|생년월일|출생일?|생일|태어난\s?날)(?:\s*(?:is|was|:|=|-|\(|,|은|는|이|가|이다)\s*)*\s*$",
+    r"|생년월일|출생일?|생일|태어난\s?날)(?:\s*(?:is|was|on|in|the|:|=|-|\(|,|은|는|이|가|이다)\s*)*\s*$",
     re.IGNORECASE,
 )
 _AFTER = re.compile(r"^(?:\s?생(?![가-힣])|\s?생으로|\s?생이|\s?생의|\s?출생|\s?\(?(?:DOB|date of birth)\)?)", re.IGNORECASE)
@@ -63,6 +67,11 @@ def parse_date(text: str) -> dt.date | None:
             first, second = int(g["a"]), int(g["b"])
             month, day = (first, second) if first <= 12 else (second, first)
             return dt.date(year, month, day)
+        if g["y8"]:  # 85년 3월 12일: a two-digit year, a birth date only with birth context
+            return dt.date(1900 + int(g["y8"]), int(g["m8"]), int(g["d8"]))
+        if g["mon6"] or g["y7"]:
+            month = _MONTHS[g["mon6"][:3].lower()] if g["mon6"] else int(g["m7"])
+            return dt.date(int(g["y6"] or g["y7"]), month, 1)  # a month: valid if the month is
         mon, day, year = next((g[m], g[d], g[y]) for m, d, y in (("mon", "d3", "y3"), ("mon4", "d4", "y4"), ("mon5", "d5", "y5")) if g[m])
         year = int(year) if len(year) == 4 else 1900 + int(year)
         return dt.date(year, _MONTHS[mon[:3].lower()], int(day))
@@ -95,8 +104,11 @@ class BirthDateRecognizer(EntityRecognizer):
                 continue
             before = folded[max(0, start - self.WINDOW) : start]
             birth = _BEFORE.search(before) is not None or _AFTER.match(folded[end : end + 16]) is not None
+            whole_day = not (match.group("mon6") or match.group("y7") or match.group("y8"))
             if birth:
                 entity, score = "DATE_OF_BIRTH", 1.0
+            elif not whole_day:
+                continue  # "March 2024" without birth context: a month, left readable
             elif re.search("[A-Za-z]", folded[start:end]):
                 entity, score = "DATE_TIME", 0.6
             else:

@@ -17,7 +17,7 @@ from synthgate.privacy.recognizers._base import FoldingPatternRecognizer
 
 __all__ = ["EnglishTitleNameRecognizer"]
 
-_CAP = r"[A-Z][a-z]+(?:['\-][A-Z]?[a-z]+)?"
+_CAP = r"(?:[A-Z]['’][A-Z][a-z]+|[A-Z][a-z]+(?:['’][a-z]+)?)(?:-[A-Z][a-z]+)?"  # O'Brien, Garcia-Lopez
 _TITLE = r"(?<![A-Za-z])(?:Mr|Mrs|Ms|Miss|Dr|Prof|Mx)\.?\s"
 _ROLE = (
     r"(?<![A-Za-z])(?:[Pp]atient|[Gg]uardian|[Mm]other|[Ff]ather|[Ww]ife|[Hh]usband|[Ss]on|[Dd]aughter|[Ss]ister|"

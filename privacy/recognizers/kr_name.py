@@ -54,11 +54,11 @@ GIVEN_SYLLABLES = (
 
 CLINICAL_WORDS = frozenset(
     """
-    이상 정상 임상 신장 안구 한방 유방 배뇨 조직 정맥 고혈압 정보 상태 이후 이전 이번 이미 이하 이내 이동
-    이식 이완 이명 이석 이유 이용 이원 이수 이주 이중 이진 정도 정밀 정신 정지 정기 정리 정수 정원 정하
-    조기 조영 조절 조사 조정 조치 조용 신경 신체 신생 신규 신고 신청 신호 신선 신속 이해 안정 안전 안면
-    안내 안과 안성 장기 장애 장시 장염 장용 하지 하기 하복 하루 하순 하향 한번 한국 한의 유지 유전 유산
-    유두 유아 유연 유용 전신 전이 전원 전해 전진 전문 전기 전후 진단 진료 진찰 진통 진행 진정 진해 지속
+    이상 정상 임상 신장 안구 한방 유방 배뇨 조직 정맥 고혈압 정보 상태 이후 이전 이번 이미 이내 이동
+    이식 이완 이명 이용 이중 정도 정밀 정신 정지 정기 정리
+    조기 조영 조절 조사 조정 조치 신경 신체 신생 신규 신고 신청 신속 이해 안정 안전 안면
+    안내 안과 장기 장애 장염 장용 하지 하기 하복 하루 하향 한번 한국 한의 유지 유전 유산
+    유두 유용 전신 전이 전원 전해 전문 전기 전후 진단 진료 진찰 진통 진행 진정 진해 지속
     지연 지방 지혈 지난 지금 지원 지도 주사 주기 주의 주입 주간 주요 주치 심장 심전 심박 심부 간염 간호
     간경 소장 소변 소아 소견 소화 대장 대변 구강 구토 기도 기관 기침 기능 기록 기준 방광 위장 위치 성장
     성인 성기 양성 음성 경과 경련 경구 경부 경증 감염 공복 공기 두통 손상 용량 인지 인후 인두 노인 노화
@@ -138,7 +138,8 @@ class KrNameRecognizer(FoldingPatternRecognizer):
         Pattern("KR spaced or short name + elder", rf"{_B}{_SURNAME_SPACED}{_GIVEN}{{1,2}}(?=\s?(?:{_FAMILY}){_AFTER_RANK})", 0.75),
         # A name glued to a bracketed date or phone: 김영진(010-...), 윤웅(1968-05-13), 오분이(1970. 12. 11.).
         Pattern("KR name + (number)", rf"{_B}{_SURNAME}{_GIVEN}(?:{_GIVEN}|이)?(?=\(\s?[0-9+])", 0.6),
-        Pattern("KR compound surname + spaced name", rf"{_B}(?:남궁|황보|제갈|선우|독고|사공|서문)\s{_GIVEN}{{1,2}}(?![가-힣])", 0.6),
+        # 남궁, 황보, 제갈, 선우, 독고 start few words: with or without a space, before a particle too.
+        Pattern("KR compound surname + name", rf"{_B}(?:남궁|황보|제갈|선우|독고)\s?{_GIVEN}{{1,2}}(?=(?:{_PARTICLE})?(?![가-힣]))", 0.6),
         Pattern("KR short name + honorific", rf"{_B}{_SURNAME}{_GIVEN}{_HONORIFIC_2}", 0.75),
         # Any syllables before 님/씨: rare given names (김카나님) are still names; titles are stoplisted.
         Pattern("KR any name + honorific", rf"{_B}{_SURNAME}[가-힣]{{1,2}}{_HONORIFIC_3}", 0.6),

@@ -32,7 +32,7 @@ _CONTEXT = (
     r"(?:record|chart|hospital|patient|case)\s+(?:number|no\.?|num\.?|id|#)|chart)"
     r"|(?<![가-힣])(?:환자|등록|차트|병록|진료|의무기록|병원)\s?번호"
 )
-_LINK = r"(?:\s*(?:is|was|of|=|:|\.|#|no\.?|는|은|가|이|:)\s*|\s+)?"
+_LINK = r"(?:\s*(?:is|was|of|=|:|\.|#|no\.?|는|은|가|이)\s*|\s+){0,3}"
 _SELF_MARKED = re.compile(rf"(?<![0-9A-Za-z])MRN[-#]?[0-9]{{5,10}}{_END}")
 _AFTER_CONTEXT = re.compile(rf"(?:{_CONTEXT}){_LINK}(?P<id>{_ID})", re.IGNORECASE)
 _LETTER_DIGITS = re.compile(rf"(?<![0-9A-Za-z\-])[A-Z][0-9]{{7,9}}{_END}")

@@ -3,10 +3,10 @@
 spaCy's small English model tags street and city names as separate LOCATION fragments and
 leaves house numbers and ZIP codes readable. Two patterns cover the whole address instead:
 
-- ``1234 Oak Street Apt 5, Springfield, IL 62704`` (also ``ZIP+4``, a full state name, a unit
-  such as ``Suite 200`` or ``#4B``, ``P.O. Box 17, ...``): a house number, up to six words that
-  start with a capital, a digit (``5th``) or are a direction, then ``City, ST 12345``: 0.85.
-  Any street type counts, since the state and ZIP end the span;
+- ``1234 Oak Street Apt 5, Springfield, IL 62704`` (also ``ZIP+4``, a full state name, no ZIP,
+  a unit such as ``Suite 200`` or ``#4B``, ``... Street in Springfield, IL``, ``P.O. Box 17, ...``):
+  a house number, up to six words that start with a capital, a digit (``5th``) or are a
+  direction, then ``City, ST 12345``: 0.85. Any street type counts, since the state ends the span;
 - ``1234 Oak Street`` or ``77 N. Main St. Apt 5`` without city: a house number, capitalised
   words and a known street type (USPS suffixes), then an optional unit: 0.6.
 
@@ -52,7 +52,7 @@ _UNIT = r"(?:,?\s(?:Apt\.?|Apartment|Suite|Ste\.?|Unit|Rm\.?|Room|Fl\.?|Floor|Bl
 _STATE = "(?:" + "|".join(STATES) + "|" + _STATE_NAMES + ")"
 _ZIP = r"[0-9]{5}(?:-[0-9]{4})?(?![0-9])"
 _TYPE = r"(?:" + "|".join(sorted(STREET_TYPES, key=len, reverse=True)) + r")\.?"
-WITH_ZIP = rf"{_HOUSE}{_UNIT}?,?(?:\s{_WORD}){{1,4}},\s?{_STATE},?\s{_ZIP}"
+WITH_ZIP = rf"{_HOUSE}{_UNIT}?(?:,|\s(?:in|at))?(?:\s{_WORD}){{1,4}},\s?{_STATE}(?:,?\s{_ZIP}|(?![A-Za-z0-9]))"
 STREET_ONLY = rf"(?<![0-9A-Za-z\-/.])[0-9]{{1,6}}[A-Z]?(?:\s{_WORD}){{0,4}}\s{_TYPE}(?![A-Za-z]){_UNIT}?"
 
 
@@ -60,7 +60,7 @@ class UsAddressRecognizer(FoldingPatternRecognizer):
     """Finds US street addresses as one span, house number to ZIP code."""
 
     PATTERNS = [
-        Pattern("US address (to ZIP)", WITH_ZIP, 0.85),
+        Pattern("US address (to state and ZIP)", WITH_ZIP, 0.85),
         Pattern("US street address", STREET_ONLY, 0.6),
     ]
     CONTEXT = ["address", "lives", "live", "resides", "residence", "home", "mailing", "street", "주소"]

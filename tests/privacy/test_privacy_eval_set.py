@@ -159,3 +159,88 @@ def test_column_detection_meets_the_targets():
     for kind, (min_recall, min_precision) in bench.COLUMN_TARGETS.items():
         assert scores.recall(kind) >= min_recall, (kind, misses)
         assert (scores.precision(kind) or 0.0) >= min_precision, (kind, misses)
+
+
+# ---------------------------------------------------------------- free-text redaction quality
+QUALITY_TARGETS = {"PERSON": 0.97, "MEDICAL_RECORD_NUMBER": 0.98, "ADDRESS": 0.98, "KR_ADDRESS": 0.98,
+                   "DATE_OF_BIRTH": 0.98, "PHONE_NUMBER": 0.98, "EMAIL_ADDRESS": 0.98, "KR_RRN": 0.98, "US_SSN": 0.98}
+
+
+@pytest.fixture(scope="module")
+def quality():
+    return load_module(ROOT / "benchmarks" / "redaction_quality.py", "redaction_quality")
+
+
+def one_record(text, spans):
+    return [{"id": "x", "lang": "en", "text": text, "spans": [{"start": s, "end": e, "entity": k} for s, e, k in spans]}]
+
+
+def test_partial_redaction_of_an_address_is_a_miss(quality):
+    # Setup: the ZIP code is left readable
+    text = "lives at 12 Oak Street, Springfield, IL 62704 now"
+    records = one_record(text, [(9, 45, "ADDRESS")])
+    partial = [[("ADDRESS", 9, 39, 0.6)]]
+    whole = [[("LOCATION", 9, 22, 0.85), ("ADDRESS", 24, 45, 0.6)]]  # only ", " between the pieces
+
+    # Run
+    missed = quality.score(records, partial)
+    covered = quality.score(records, whole)
+
+    # Assert
+    assert missed["tally"][("all", "ADDRESS")]["found"] == 0
+    assert covered["tally"][("all", "ADDRESS")]["found"] == 1
+    assert covered["confused"] == {}  # one covering span is of the true type
+
+
+def test_type_confusion_is_a_hit_but_reported_and_a_stray_span_is_a_false_positive(quality):
+    # Setup
+    text = "MRN 12345678 and Glucose 5.4"
+    records = one_record(text, [(4, 12, "MEDICAL_RECORD_NUMBER")])
+    found = [[("US_DRIVER_LICENSE", 4, 12, 0.5), ("PERSON", 17, 24, 0.85)]]
+
+    # Run
+    result = quality.score(records, found)
+
+    # Assert
+    assert result["tally"][("all", "MEDICAL_RECORD_NUMBER")]["found"] == 1
+    assert result["confused"] == {"MEDICAL_RECORD_NUMBER as US_DRIVER_LICENSE": 1}
+    assert result["tally"][("all", "PERSON")]["fp"] == 1 and result["tally"][("all", "*")]["tp"] == 1
+
+
+def test_only_whole_calendar_dates_count_as_policy_dates(quality):
+    # Setup: a visit date is redacted by policy; a duration tagged DATE_TIME is a false positive
+    text = "Admitted on 2023-03-14 for 3 years"
+    found = [[("DATE_TIME", 12, 22, 0.6), ("DATE_TIME", 27, 34, 0.85)]]
+
+    # Run
+    result = quality.score(one_record(text, []), found)
+
+    # Assert
+    assert result["tally"][("all", "DATE_TIME")]["policy"] == 1 and result["tally"][("all", "DATE_TIME")]["fp"] == 1
+    assert [quality.is_calendar_date(t) for t in ("March 3, 2024", "2023년 3월 14일", "3 years", "12/80", "6.5")] == [
+        True, True, False, False, False]
+
+
+def test_redaction_tuning_set_regenerates_byte_identical(tmp_path):
+    # Setup
+    maker = load_module(EVAL / "make_redaction_set.py", "make_redaction_set")
+
+    # Run
+    path = maker.write(tmp_path)
+
+    # Assert
+    assert path.read_bytes() == (EVAL / "redaction_sentences.jsonl").read_bytes()
+
+
+def test_redaction_meets_the_targets_on_the_tuning_set(quality):
+    # Setup
+    records = quality.load_set(quality.TUNING_SET)
+
+    # Run
+    rows = {(r["lang"], r["entity"]): r for r in quality.table(quality.score(records, quality.predict(records)))}
+
+    # Assert: every labelled entity's recall in each language, and precision over every redacted span
+    for (lang, entity), row in rows.items():
+        if entity in QUALITY_TARGETS and row["true"]:
+            assert row["recall"] >= QUALITY_TARGETS[entity], (lang, entity, row)
+    assert rows[("all", "*")]["precision"] >= 0.9

@@ -210,3 +210,40 @@ def test_agency_medical_record_pattern_is_redacted():
     # Assert
     assert out[0] == "등록번호 <KR_MEDICAL_RECORD_NUMBER> 외래 방문"
     assert counts == {"KR_MEDICAL_RECORD_NUMBER": 1}
+
+
+CLINICAL_NOTES = pd.Series(
+    [
+        "Family history of Parkinson's disease, Crohn's disease, Hodgkin lymphoma and Down syndrome; Alzheimer's.",
+        "Glucose 5.4 mmol/L, Hemoglobin 10.8 g/dL, HbA1c 6.5, BP 120/80 mmHg; symptoms for 3 years.",
+        "Mr. Lewis, DOB 04/12/1961, MRN-1234567, lives at 1234 Oak Street Apt 5, Springfield, IL 62704.",
+    ],
+    name="note",
+)
+
+
+def test_eponyms_lab_values_and_durations_are_kept_and_identifiers_go_whole():
+    # Run
+    out, counts = TextRedactor().redact_series(CLINICAL_NOTES)
+
+    # Assert: diseases and values stay readable; the third note keeps no digit of any identifier
+    assert out[0] == CLINICAL_NOTES[0]
+    assert out[1] == CLINICAL_NOTES[1]
+    assert out[2] == "Mr. <PERSON>, DOB <DATE_OF_BIRTH>, <MEDICAL_RECORD_NUMBER>, lives at <ADDRESS>."
+    assert counts == {"ADDRESS": 1, "DATE_OF_BIRTH": 1, "MEDICAL_RECORD_NUMBER": 1, "PERSON": 1}
+
+
+def test_find_spans_returns_what_redact_series_replaces():
+    # Setup
+    redactor = TextRedactor()
+    texts = list(CLINICAL_NOTES)
+
+    # Run
+    spans = redactor.find_spans(texts)
+    out, _ = redactor.redact_series(CLINICAL_NOTES)
+
+    # Assert: replacing the spans from the end gives the redacted text
+    for text, found, redacted in zip(texts, spans, out):
+        for entity, start, end, _ in reversed(found):
+            text = text[:start] + f"<{entity}>" + text[end:]
+        assert text == redacted

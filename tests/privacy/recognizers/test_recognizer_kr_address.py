@@ -77,3 +77,21 @@ def test_split_address_needs_no_presidio():
 
     # Assert
     assert loaded.stdout.strip() == "False"
+
+
+@pytest.mark.parametrize(
+    "address",
+    [
+        "(06236) 서울특별시 강남구 테헤란로 123 (역삼동) 101동 1203호 (우 06236)",
+        "서울 강남구 테헤란로 152 강남파이낸스센터 20층, 우편번호 06236",
+        "서울특별시 송파구 올림픽로 300 롯데월드타워 101동 1203호",
+        "우편번호 12345 부산광역시 해운대구 우동 123-4번지",
+        "경상남도 원주시 삼성880거리 170-87 (성훈최홍면) 117동 186호 (우 37972)",
+    ],
+)
+def test_postal_codes_buildings_and_units_are_inside_the_address(found, address):
+    # Setup
+    text = f"주소: {address}에 거주"
+
+    # Run / Assert
+    assert [s for s, _ in found(KrAddressRecognizer(), text, 0.5)] == [address]

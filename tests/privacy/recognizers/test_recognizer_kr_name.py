@@ -83,3 +83,49 @@ def test_context_before_a_weak_name_lifts_it():
 
     # Assert
     assert [(text[r.start : r.end], r.entity_type) for r in results] == [("김지은", "PERSON")]
+
+
+@pytest.mark.parametrize(
+    ("text", "name"),
+    [
+        ("성명: 김 민 / 등록번호 12345678", "김 민"),
+        ("환자 이현은 내원함", "이현"),
+        ("보호자 박 린 연락처 02-7491-6610", "박 린"),
+        ("환자 김민(남/45세)", "김민"),
+        ("윤웅(1968-05-13) 님 주소는", "윤웅"),
+        ("장 찬 할머니는 출생으로", "장 찬"),
+        ("남궁 민 님, 잘 부탁드립니다", "남궁 민"),
+        ("남궁민이 내원함", "남궁민"),
+        ("제갈 윤과 함께 옴", "제갈 윤"),
+        ("황보 영수 씨가 왔다", "황보 영수"),
+        ("제갈 병철 교수", "제갈 병철"),
+        ("김말순 할머니와 함께", "김말순"),
+        ("박점례 씨, 어서 오세요", "박점례"),
+        ("이칠성 환자는 3년간 고혈압", "이칠성"),
+    ],
+)
+def test_one_syllable_given_names_compound_surnames_and_older_names_are_found(text, name):
+    # Run: through the Korean engine, so context words and the particle tokenizer take part
+    results = presidio_engines("ko").analyzer.analyze(text, language="ko", score_threshold=0.5)
+
+    # Assert: one span covering the name; a particle-like syllable after it (이현은) may go with it
+    spans = [text[r.start : r.end] for r in results if r.entity_type == "PERSON"]
+    assert len(spans) == 1 and spans[0].startswith(name) and len(spans[0]) <= len(name) + 1, spans
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "환자 이송 후 보호자 이해도 양호, 신장(170cm), 정맥(IV) 확보.",
+        "신장이 나쁘고 정맥이 약하며 안구가 건조하다. 유방에 멍울. 조직이 손상됨. 이상은 없다.",
+        "이상 소견 없음. 정상 범위. 임상적으로 안정. 한방병원 전원. 유방암 검진. 배뇨장애.",
+        "환자 정보 확인. 환자 상태 양호. 보호자 동의 받음. 환자 이상 없음.",
+        "고혈압 약을 5년간 복용. 한 달 전부터 배뇨 시 통증. 조직검사 예정.",
+    ],
+)
+def test_clinical_words_that_start_with_a_surname_stay(text):
+    # Run
+    results = presidio_engines("ko").analyzer.analyze(text, language="ko", score_threshold=0.5)
+
+    # Assert
+    assert [text[r.start : r.end] for r in results if r.entity_type == "PERSON"] == []
