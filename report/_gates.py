@@ -8,6 +8,7 @@ from synthgate.report._format import dig, is_number, mapping, number, operator, 
 from synthgate.report._words import FIDELITY, PRIVACY, SHORT, VERDICTS
 
 _INCONCLUSIVE = ("inconclusive", "accepted")
+MAX_NAMED = 3  # gates named in the verdict line per verdict; the table below lists every one
 
 
 def _verdict_of(raw: Mapping) -> str:
@@ -63,8 +64,15 @@ def gates_by_metric(evaluation: Mapping) -> dict[str, dict]:
     return found
 
 
+def _names(gates: list[dict]) -> str:
+    """The gates' short names, at most MAX_NAMED of them, so the verdict stays one or two lines."""
+    named = [g["short"] for g in gates[:MAX_NAMED]]
+    more = f" and {len(gates) - MAX_NAMED} more" if len(gates) > MAX_NAMED else ""
+    return f"({'; '.join(named)}{more})"
+
+
 def _count(gates: list[dict], what: str) -> str:
-    return f"{plural(len(gates), 'gate', 'gates')} {what} ({'; '.join(g['short'] for g in gates)})"
+    return f"{plural(len(gates), 'gate', 'gates')} {what} {_names(gates)}"
 
 
 def _not_applicable(evaluation: Mapping) -> list[tuple[str, str]]:
@@ -82,7 +90,7 @@ def _reasons(by: Mapping[str, list], checks_failed: Any, evaluated: str) -> list
     if by["inconclusive"]:
         # "1 gate inconclusive" alone, "…, 1 inconclusive" after a count of gates that failed
         reasons.append(_count(by["inconclusive"], "inconclusive") if not reasons else
-                       f"{len(by['inconclusive'])} inconclusive ({'; '.join(g['short'] for g in by['inconclusive'])})")
+                       f"{len(by['inconclusive'])} inconclusive {_names(by['inconclusive'])}")
     if checks_failed:
         reasons.append(f"{number(checks_failed)} of {evaluated} validation checks failed")
     return reasons
@@ -92,7 +100,7 @@ def _released_words(by: Mapping[str, list], gates: list, validation: Mapping, ev
     met = (f"{len(by['pass'])} of {len(gates)} publish gates met" if by["accepted"] else
            f"all {len(gates)} publish gates met" if gates else "no publish gates were recorded")
     accepted = (f", {len(by['accepted'])} inconclusive and accepted by the release spec "
-                f"({'; '.join(g['short'] for g in by['accepted'])})" if by["accepted"] else "")
+                f"{_names(by['accepted'])}" if by["accepted"] else "")
     checks = f"all {evaluated} validation checks passed" if validation.get("evaluated") else "no validation checks were recorded"
     return f"{met}{accepted}; {checks}"
 

@@ -75,3 +75,16 @@ def test_the_release_verdict_names_what_blocked_it(verdicts, failed_checks, word
     # Assert
     assert shown["word"] == word and shown["reason"] == reason
     assert shown["released"] is (word == "Released")
+
+
+def test_many_failed_gates_are_counted_and_the_first_three_named():
+    # Setup
+    metrics = ["raw_copy_share", "exact_matches", "close_records_share", "dcr_share", "mia_auc"]
+    evaluation = {"gates": [_raw(metric=m, verdict="fail", passed=False) for m in metrics], "passed": False}
+
+    # Run
+    shown = verdict(evaluation, {"success": True, "evaluated": 5, "failed": 0}, {})
+
+    # Assert
+    assert shown["reason"] == ("5 gates failed (real rows copied by the generator; copies of real rows in the "
+                               "published table; rows suspiciously close to real rows and 2 more).")
