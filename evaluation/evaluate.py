@@ -10,7 +10,7 @@ import pandas as pd
 
 from synthgate.evaluation.config import EvaluationConfig, Task, Thresholds
 from synthgate.evaluation.errors import NotApplicable, TargetError
-from synthgate.evaluation.result import VERDICTS, Evaluation, judge, verdict_of
+from synthgate.evaluation.result import FIGURES, VERDICTS, Evaluation, judge, verdict_of
 from synthgate.evaluation.tables import AlignedTables, align_tables, infer_kind
 
 __all__ = ["evaluate"]
@@ -78,11 +78,16 @@ def evaluate(
     figures["exact_matches"] = run("exact_matches", lambda: _exact(tables))
     figures.update(run("copies", lambda: _copies(tables, generator_copies, figures["exact_matches"])) or {})
     details: dict[str, Any] = {}
-    for step, measure in (("rare_values", _rare_values), ("reproduced_records", _reproduced)):
+    for step, prefix, measure in (("rare_values", "rare_value_share", _rare_values),
+                                  ("reproduced_records", "reproduced_record", _reproduced)):
         measured = run(step, lambda: measure(real, synthetic, holdout, kinds, config))
         if measured is not None:
             details[step] = measured.pop("details")
             figures.update(measured)
+        elif step in run.not_applicable:  # every figure of the step says why it is missing
+            for name in FIGURES:
+                if name.startswith(prefix):
+                    run.not_applicable[name] = run.not_applicable[step]
     attacks = {name: run(name, fn) for name, fn in _attacks(tables, config).items()}
     for name, result in attacks.items():
         if result is None:

@@ -15,7 +15,7 @@ from pathlib import Path
 import pandas as pd
 
 from synthgate.flows import convert
-from synthgate.flows.errors import ReportFailed, VersionExistsError
+from synthgate.flows.errors import InputError, ReportFailed, VersionExistsError
 from synthgate.flows.sources import file_sha256
 from synthgate.flows.spec import LoadedSpec
 from synthgate.flows.workspace import ReleaseLayout, Workspace, read_json, steps_applied, write_json
@@ -257,6 +257,7 @@ def write_report(folder: Path, manifest: dict, *, evaluation: dict, validation: 
     """Write report.html (and report.pdf) into ``folder``; the report lists the files already there.
 
     Raises:
+        InputError: the release's files are not ones this report reads (e.g. an older format).
         ReportFailed: the PDF could not be printed (chromium missing or failing).
     """
     from synthgate import report
@@ -264,8 +265,11 @@ def write_report(folder: Path, manifest: dict, *, evaluation: dict, validation: 
     # As the manifest will read back from its file (sorted keys, JSON types): a rebuild from the
     # published files then gives the same bytes.
     manifest = json.loads(json.dumps(manifest, sort_keys=True, default=str))
-    html = report.write_report(folder, evaluation=evaluation, manifest=manifest, validation=validation,
-                               data_docs_href=data_docs_href)
+    try:
+        html = report.write_report(folder, evaluation=evaluation, manifest=manifest, validation=validation,
+                                   data_docs_href=data_docs_href)
+    except report.ReportInputError as exc:  # e.g. evaluation.json of an older format: one line, exit 2
+        raise InputError(str(exc)) from None
     written = [html.name]
     if pdf:
         try:
