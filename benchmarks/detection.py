@@ -3,11 +3,14 @@
 Run: .venv/bin/python benchmarks/detection.py [--sample-size N]
 (a) every table of the evaluation set through ``privacy.detect_columns`` (the detection behind
     ``synthgate scan`` and ``init``), each column's entity against its label;
+(a') the same tables with every header replaced by c00, c01, ... (values alone must decide), the
+    entity and action scored against the same labels, and the columns marked needs_review;
 (b) every sentence through its language's Presidio analyzer as redaction runs it (threshold 0.5,
     the per-entity floors, overlaps merged), spans against the labelled spans.
 A found span matches a labelled one when their types are of one family and they overlap by at
 least half of the longer span. Families: PHONE_NUMBER = KR_PHONE_NUMBER and LOCATION = KR_ADDRESS
-(both "a phone", "an address"); every other type must be equal. Found spans of types that no
+and ADDRESS (US) = LOCATION, MEDICAL_RECORD_NUMBER = KR_MEDICAL_RECORD_NUMBER, DATE_OF_BIRTH = DATE_TIME
+(one meaning each); every other type must be equal. Found spans of types that no
 label uses (NRP, URL, ...) are not counted. Prints PASS/MISS per target of the issue.
 """
 from __future__ import annotations
@@ -30,7 +33,8 @@ import pandas as pd  # noqa: E402
 
 EVAL_DIR = Path(__file__).resolve().parents[1] / "tests" / "data" / "pii_eval"
 MRN_PATTERN = r"(?<![A-Za-z0-9])H\d{8}(?!\d)"  # the chart-number format of the evaluation set
-FAMILIES = {"KR_PHONE_NUMBER": "PHONE_NUMBER", "KR_ADDRESS": "LOCATION"}
+FAMILIES = {"KR_PHONE_NUMBER": "PHONE_NUMBER", "KR_ADDRESS": "LOCATION", "ADDRESS": "LOCATION",
+            "MEDICAL_RECORD_NUMBER": "KR_MEDICAL_RECORD_NUMBER", "DATE_OF_BIRTH": "DATE_TIME"}
 COLUMN_TARGETS = {  # the issue: checksummed identifiers, phones and e-mails
     "KR_RRN": (0.99, 0.95), "KR_FRN": (0.99, 0.95), "KR_BRN": (0.99, 0.95), "US_SSN": (0.99, 0.95),
     "CREDIT_CARD": (0.99, 0.95), "PHONE_NUMBER": (0.99, 0.95), "EMAIL_ADDRESS": (0.99, 0.95),
@@ -101,13 +105,21 @@ def score_columns(detections_by_table: dict[str, list], labels: dict[str, list[d
     return scores, actions, misses
 
 
-def detect_tables(labels: dict[str, list[dict]], sample_size: int) -> dict[str, list]:
+def detect_tables(labels: dict[str, list[dict]], sample_size: int, *, neutral: bool = False) -> dict[str, list]:
+    """Detections per table; with ``neutral`` the headers become c00, c01, ... and back after detection."""
+    from dataclasses import replace
+
     from synthgate.privacy import detect_columns
 
-    return {
-        table: detect_columns(load_table(table), sample_size=sample_size, medical_record_patterns=(MRN_PATTERN,))
-        for table in labels
-    }
+    found = {}
+    for table in labels:
+        frame = load_table(table)
+        names = list(frame.columns)
+        if neutral:
+            frame.columns = [f"c{i:02d}" for i in range(len(names))]
+        detections = detect_columns(frame, sample_size=sample_size, medical_record_patterns=(MRN_PATTERN,))
+        found[table] = [replace(d, column=name) for d, name in zip(detections, names)]
+    return found
 
 
 def load_sentences() -> list[dict]:
@@ -157,6 +169,21 @@ def analyse_sentences(sentences: list[dict]) -> list[list[tuple[str, int, int]]]
         kept = [r for r in results if r.score >= entity_threshold(r.entity_type, 0.5)]
         found.append([(e, s, t) for e, s, t, _ in merge_overlaps(kept)])
     return found
+
+
+def print_actions(detections_by_table: dict[str, list], labels: dict[str, list[dict]]) -> None:
+    """Columns whose action differs from the label, and the columns marked for review (no values)."""
+    review = 0
+    for table, rows in labels.items():
+        found = {d.column: d for d in detections_by_table[table]}
+        for row in rows:
+            d = found[row["column"]]
+            review += d.needs_review
+            if d.proposed_action.value != row["action"] or d.needs_review:
+                rule = f" {d.proposed_rule.rule}" if d.proposed_rule is not None else ""
+                print(f"  {table}.{row['column']}: labelled {row['action']}, proposed {d.proposed_action.value}{rule}"
+                      f"{' (needs review)' if d.needs_review else ''}: {d.reason}")
+    print(f"  needs_review: {review} columns")
 
 
 def _fmt(value: float | None) -> str:
@@ -209,6 +236,18 @@ def main() -> int:
     print(f"  proposed action equals the labelled action: {actions}/{n_columns}")
     for miss in misses:
         print(f"  miss: {miss}")
+    print_actions(detections, labels)
+
+    start = time.perf_counter()
+    neutral = detect_tables(labels, args.sample_size, neutral=True)
+    neutral_s = time.perf_counter() - start
+    neutral_scores, neutral_actions, neutral_misses = score_columns(neutral, labels)
+    print(f"\n(a') the same {n_columns} columns under neutral headers (c00, c01, ...), {neutral_s:.1f} s")
+    print_scores("column entity per type (family), values alone", neutral_scores)
+    print(f"  proposed action equals the labelled action: {neutral_actions}/{n_columns}")
+    for miss in neutral_misses:
+        print(f"  miss: {miss}")
+    print_actions(neutral, labels)
 
     sentences = load_sentences()
     start = time.perf_counter()

@@ -23,15 +23,22 @@ DROP_ENTITIES = frozenset(
         "EMAIL_ADDRESS", "PHONE_NUMBER", "KR_PHONE_NUMBER", "URL", "IP_ADDRESS", "KR_ADDRESS",
         "US_SSN", "CREDIT_CARD", "IBAN_CODE", "US_DRIVER_LICENSE", "US_PASSPORT", "MEDICAL_LICENSE",
         "KR_RRN", "KR_FRN", "KR_BRN", "KR_PASSPORT", "KR_DRIVER_LICENSE", "KR_HEALTH_INSURANCE_NUMBER",
-        "KR_VEHICLE_PLATE",
+        "KR_VEHICLE_PLATE", "ADDRESS",
     }
 )  # fmt: skip
 # Names, chart numbers and service numbers link tables: a keyed pseudonym keeps the link.
-PSEUDONYMISE_ENTITIES = frozenset({"PERSON", "KR_MEDICAL_RECORD_NUMBER", "KR_MILITARY_SERVICE_NUMBER"})
+PSEUDONYMISE_ENTITIES = frozenset(
+    {"PERSON", "KR_MEDICAL_RECORD_NUMBER", "MEDICAL_RECORD_NUMBER", "KR_MILITARY_SERVICE_NUMBER"}
+)
 # Formats that a column of one shape shows even when each value alone scores low (11 digits).
-FORMAT_ENTITIES = frozenset({"KR_HEALTH_INSURANCE_NUMBER", "KR_MEDICAL_RECORD_NUMBER", "KR_RRN", "KR_FRN"})
+FORMAT_ENTITIES = frozenset(
+    {"KR_HEALTH_INSURANCE_NUMBER", "KR_MEDICAL_RECORD_NUMBER", "KR_MILITARY_SERVICE_NUMBER", "KR_RRN", "KR_FRN"}
+)
 # One meaning, two recognizers: evidence is pooled and the commoner member names the column.
-FAMILIES = {"KR_PHONE_NUMBER": "PHONE_NUMBER", "KR_ADDRESS": "LOCATION"}
+FAMILIES = {
+    "KR_PHONE_NUMBER": "PHONE_NUMBER", "KR_ADDRESS": "LOCATION", "ADDRESS": "LOCATION",
+    "MEDICAL_RECORD_NUMBER": "KR_MEDICAL_RECORD_NUMBER", "DATE_OF_BIRTH": "DATE_TIME",
+}  # fmt: skip
 _DROP_HINTS = frozenset({"national_id", "payment", "email", "phone", "ip", "vehicle", "address"})
 CATEGORY_NOUNS = {
     "national_id": "a national id",
@@ -126,12 +133,20 @@ def by_strong_content(f: Facts) -> Proposal | None:
     """Content that surely names a direct identifier outvotes a name hint of another family."""
     kind, hint, ev = f.kind, f.hint, f.ev
     entity, share = ev.best_full()
-    action = action_of(entity)
-    if kind == "text" or action is None or share < EVIDENCE_THRESHOLD:
+    family = FAMILIES.get(entity or "", entity)
+    if kind == "text" and family == "LOCATION" and share >= EVIDENCE_THRESHOLD:
+        entity = ev.members.get("LOCATION", entity)  # long values that are wholly places: addresses
+        action = Action.DROP
+    else:
+        action = action_of(entity)
+    if action is None or share < EVIDENCE_THRESHOLD or (kind == "text" and family != "LOCATION"):
         return None
+    sure = ev.confident.get(family or "", 0.0) >= EVIDENCE_THRESHOLD
+    if not sure and max(ev.weak.values(), default=0.0) >= FORMAT_THRESHOLD:
+        return None  # phonenumbers' flat 0.4 on 16-76533673; the service-number format fits better
     if entity == "PERSON" and hint is None:
         return None  # by_names_in_values weighs spaCy's PERSON together with the name lists
-    if hint is not None and ev.confident.get(FAMILIES.get(entity or "", entity) or "", 0.0) < EVIDENCE_THRESHOLD:
+    if hint is not None and not sure:
         return None  # weak findings (a 10-digit service number read as a phone) leave the name in charge
     if hint is not None and FAMILIES.get(hint.entity or "", hint.entity) == FAMILIES.get(entity or "", entity):
         return None  # the name agrees: by_name explains it with both signals

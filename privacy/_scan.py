@@ -16,6 +16,7 @@ DETECT_ENTITIES: tuple[str, ...] = (
     "US_SSN", "CREDIT_CARD", "IBAN_CODE", "US_DRIVER_LICENSE", "US_PASSPORT", "MEDICAL_LICENSE",  # ids
     "KR_RRN", "KR_FRN", "KR_BRN", "KR_PASSPORT", "KR_DRIVER_LICENSE", "KR_HEALTH_INSURANCE_NUMBER",
     "KR_VEHICLE_PLATE", "KR_ADDRESS", "KR_MEDICAL_RECORD_NUMBER", "KR_MILITARY_SERVICE_NUMBER",
+    "ADDRESS", "MEDICAL_RECORD_NUMBER", "DATE_OF_BIRTH",  # whole US addresses, labelled chart numbers, birth dates
 )  # fmt: skip
 _COVERAGE = 0.6  # an entity must span 60% of a value's characters to describe the value
 _SCORE = 0.4  # detection threshold: the lowest score of a pattern recognizer we trust
