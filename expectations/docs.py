@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from synthgate.expectations.validate import ExpectationOutcome
+    from synthgate.expectations._outcomes import ExpectationOutcome
 
 __all__ = ["DOCS_INDEX", "render_data_docs", "write_data_docs"]
 
