@@ -24,6 +24,9 @@ _WEAK_SCORE = 0.1  # format-only findings (11 digits: 0.15) count only column-wi
 _CONFIDENT = 0.5  # a finding this sure may overrule a column name; phonenumbers' flat 0.4 may not
 _SCAN_DIGITS = 7  # whole numbers this long may be ids stored as numbers (11-digit insurance numbers)
 _HANGUL = re.compile(r"[\uac00-\ud7a3\u3131-\u318e]")
+# A column of chart numbers is KR_MEDICAL_RECORD_NUMBER, the name specs and --mrn-pattern use,
+# whichever recognizer (the generic one or the hospital's pattern) scored its values higher.
+_COLUMN_NAMES = {"MEDICAL_RECORD_NUMBER": "KR_MEDICAL_RECORD_NUMBER"}
 _Span = tuple[str, int, int, float]
 Findings = dict[str, tuple[list[_Span], list[_Span]]]  # text -> (trusted findings, format-only findings)
 
@@ -95,6 +98,7 @@ def evidence_of(sample: list[str], findings: Findings) -> Evidence:
         families: Counter[str] = Counter()
         sure: set[str] = set()
         for entity, start, end, score in trusted:
+            entity = _COLUMN_NAMES.get(entity, entity)
             family = FAMILIES.get(entity, entity)
             families[family] += end - start
             named[(family, entity)] += 1

@@ -208,10 +208,8 @@ def test_korean_table_proposals(korean, column, entity, action, hint):
     # Setup
     d = korean[column]
 
-    # Assert: the generic chart-number recognizer (MEDICAL_RECORD_NUMBER) and the hospital's pattern
-    # (KR_MEDICAL_RECORD_NUMBER) are one family; whichever scores higher names the column
-    family = {"MEDICAL_RECORD_NUMBER": "KR_MEDICAL_RECORD_NUMBER"}
-    assert (family.get(d.entity, d.entity), d.proposed_action, d.name_hint) == (entity, action, hint), d.reason
+    # Assert
+    assert (d.entity, d.proposed_action, d.name_hint) == (entity, action, hint), d.reason
     assert d.sampled == 6
 
 
@@ -225,9 +223,9 @@ def test_chart_numbers_in_a_common_format_need_no_hospital_pattern():
     # Run
     found = {d.column: d for d in detect_columns(korean_table()[["코드"]])}
 
-    # Assert: H and 8 digits is one of the generic recognizer's formats; without the hospital's
-    # pattern the column is still a chart number, pseudonymised
-    assert (found["코드"].entity, found["코드"].proposed_action) == ("MEDICAL_RECORD_NUMBER", Action.PSEUDONYMISE)
+    # Assert: H and 8 digits is one of the generic MEDICAL_RECORD_NUMBER recognizer's formats; without
+    # the hospital's pattern the column is still a chart number, named as specs name it
+    assert (found["코드"].entity, found["코드"].proposed_action) == ("KR_MEDICAL_RECORD_NUMBER", Action.PSEUDONYMISE)
 
 
 def test_language_override_scans_every_value_with_one_engine():
