@@ -25,7 +25,7 @@ from synthgate.privacy.kinds import infer_kind
 from synthgate.privacy.names import name_shares
 from synthgate.privacy.plan import Action
 from synthgate.privacy.signals import age_signals, basic_signals, date_signals, hangul_share, integer_key_signals
-from synthgate.privacy.signals import shape_signals
+from synthgate.privacy.signals import sex_signals, shape_signals
 
 __all__ = [
     "DETECT_ENTITIES",
@@ -164,7 +164,8 @@ def quasi_identifier_candidates(detections: Iterable[ColumnDetection]) -> list[s
     A candidate stays in the released table (kept or generalised) and is named or
     shaped like an age, sex or gender, birth date, postcode or region, race or
     ethnicity, nationality, occupation or rank, marital status or education, or its
-    values are age-like numbers, birth-like dates, or a LOCATION or NRP entity.
+    values are age-like numbers, birth-like dates, sex codes (M/F, 남/여), or a
+    LOCATION or NRP entity.
 
     Args:
         detections: The output of ``detect_columns``.
@@ -176,7 +177,7 @@ def quasi_identifier_candidates(detections: Iterable[ColumnDetection]) -> list[s
     for d in detections:
         if d.proposed_action not in (Action.KEEP, Action.GENERALISE) or d.inferred_kind not in _QUASI_KINDS:
             continue
-        by_values = bool(d.signals.get("age_like") or d.signals.get("birth_like")) or d.entity in ("LOCATION", "NRP")
+        by_values = any(d.signals.get(k) for k in ("age_like", "birth_like", "sex_like")) or d.entity in ("LOCATION", "NRP")
         if by_values or match_quasi_identifier(d.column) or isinstance(d.proposed_rule, _AGE_OR_DATE):
             found.append(d.column)
     return found
@@ -253,6 +254,8 @@ def _signals(series: pd.Series, sample: list[str], kind: str) -> dict[str, float
     signals = basic_signals(series)
     if kind in ("categorical", "id", "text"):
         signals.update(shape_signals(sample))
+    if kind in ("categorical", "boolean"):
+        signals.update(sex_signals(sample))
     if kind in ("categorical", "id"):
         names = name_shares(sample)
         signals.update(given_name_share=round(names.given, 4), surname_share=round(names.surname, 4),

@@ -19,6 +19,7 @@ __all__ = [
     "hangul_share",
     "integer_key_signals",
     "is_integer_key",
+    "sex_signals",
     "shape_signals",
 ]
 
@@ -26,6 +27,9 @@ MIN_ROWS = 20  # below this, "every value distinct" or "increasing" happens by c
 _HANGUL = re.compile(r"[\uac00-\ud7a3\u3131-\u318e]")
 _DAYS_PER_YEAR = 365.2425
 _MAX_AGE = 110
+_SEX_WORDS = frozenset(
+    "m f male female man woman men women boy girl 남 여 남자 여자 남성 여성 x u unknown other".split()
+)
 
 
 def hangul_share(values: Iterable[str]) -> float:
@@ -174,3 +178,12 @@ def date_signals(series: pd.Series, today: pd.Timestamp | None = None) -> dict[s
         "time_share": round(float((time_of_day > pd.Timedelta(0)).mean()), 4),
         "exact_share": round(float((dates.dt.day != 1).mean()), 4),
     }
+
+
+def sex_signals(sample: list[str]) -> dict[str, float]:
+    """``sex_like`` 1.0 when at most 4 distinct values, 90%+ of them words for a sex (M/F, 남/여)."""
+    if not sample:
+        return {}
+    folded = [v.strip().casefold() for v in sample]
+    share = sum(v in _SEX_WORDS for v in folded) / len(folded)
+    return {"sex_like": float(len(set(folded)) <= 4 and share >= 0.9)}

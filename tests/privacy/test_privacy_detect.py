@@ -361,8 +361,8 @@ def test_quasi_identifiers_of_the_neutral_table(neutral):
     # Run
     found = quasi_identifier_candidates(neutral.values())
 
-    # Assert: birth dates and ages from their values; dropped and pseudonymised columns are no candidates
-    assert {"c04", "c05"} <= set(found)
+    # Assert: birth dates, ages and sex (남/여) from their values; dropped and pseudonymised columns are no candidates
+    assert {"c04", "c05", "c06"} <= set(found)
     assert not {"c00", "c01", "c02", "c03", "c07", "c08"} & set(found)
 
 

@@ -203,3 +203,14 @@ def test_measurement_names():
     # Run / Assert
     assert names_a_measurement("pan_day") and names_a_measurement("heartRate") and names_a_measurement("weight_kg")
     assert not names_a_measurement("c05") and not names_a_measurement("age")
+
+
+def test_sex_signals():
+    # Setup
+    from synthgate.privacy.signals import sex_signals
+
+    # Run / Assert
+    assert sex_signals(["M", "F", "f", "M"]) == {"sex_like": 1.0}
+    assert sex_signals(["남", "여", "여"]) == {"sex_like": 1.0}
+    assert sex_signals(["A", "B", "O", "AB"]) == {"sex_like": 0.0}  # blood groups
+    assert sex_signals(["M", "F", "S", "L", "XL"]) == {"sex_like": 0.0}  # sizes: five values
