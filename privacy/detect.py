@@ -177,7 +177,8 @@ def quasi_identifier_candidates(detections: Iterable[ColumnDetection]) -> list[s
     for d in detections:
         if d.proposed_action not in (Action.KEEP, Action.GENERALISE) or d.inferred_kind not in _QUASI_KINDS:
             continue
-        by_values = any(d.signals.get(k) for k in ("age_like", "birth_like", "sex_like")) or d.entity in ("LOCATION", "NRP")
+        ages = d.signals.get("age_like") and not d.signals.get("measurement_name")  # not pan_day
+        by_values = ages or any(d.signals.get(k) for k in ("birth_like", "sex_like")) or d.entity in ("LOCATION", "NRP")
         if by_values or match_quasi_identifier(d.column) or isinstance(d.proposed_rule, _AGE_OR_DATE):
             found.append(d.column)
     return found

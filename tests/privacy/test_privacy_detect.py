@@ -128,6 +128,7 @@ def test_covid_testing_demo_table():
     assert found["test_id"].evidence[0] == "one distinct value in all 500 non-null rows"
     # pan_day (days since the pandemic began, 0-107) is no age: its name says it is a count of days
     assert (found["pan_day"].proposed_action, found["pan_day"].needs_review) == (Action.KEEP, False)
+    assert quasi_identifier_candidates(found.values()) == ["gender", "age"]
     assert found["drive_thru_ind"].inferred_kind == "boolean"
 
 
