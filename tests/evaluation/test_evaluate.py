@@ -49,7 +49,12 @@ def test_every_figure_is_measured_and_json_ready(independent):
     # No quasi-identifier and no high-cardinality text column: no column set identifies people.
     assert set(result.not_applicable) == {"reproduced_records", *(f for f in FIGURES if f.startswith("reproduced"))}
     assert all(figures[name] is not None for name in FIGURES if name not in result.not_applicable)
-    assert figures["verdict"] == "pass" and figures["format_version"] == 2
+    assert figures["format_version"] == 2
+    # Independent rows pass every gate that 400 holdout rows can decide; an attack risk may be
+    # inconclusive at this size (its interval is wider than its bound), never a fail.
+    verdicts = {gate["metric"]: gate["verdict"] for gate in figures["gates"]}
+    assert {m for m, v in verdicts.items() if v != "pass"} <= {"singling_out_risk", "linkability_risk", "inference_risk"}
+    assert "fail" not in verdicts.values() and figures["verdict"] in ("pass", "inconclusive")
     assert figures["rows"] == {"training": 1200, "synthetic": 1200, "holdout": 400}
     assert figures["utility"]["real"]["auc"] > 0.6
     assert {"fidelity", "distance", "copies", "rare_values", "singling_out", "linkability", "inference",
