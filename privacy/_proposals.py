@@ -16,7 +16,7 @@ LOCATION in up to ~15% of values; a majority is needed to count."""
 WEAK_THRESHOLD = 0.25
 """Above spaCy's ~15% noise and below a majority: a person must look (``needs_review``)."""
 FORMAT_THRESHOLD = 0.8  # a format-only entity (no checksum, no context word) must fit most values
-_MIN_NAME_VALUES = 5  # distinct values needed before name lists speak: 4 categories prove nothing
+MIN_NAME_VALUES = 5  # distinct values needed before name lists speak: 4 categories prove nothing
 # Contact details, national ids, addresses and plates: synthetic data never needs them.
 DROP_ENTITIES = frozenset(
     {

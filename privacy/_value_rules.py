@@ -8,7 +8,7 @@ from synthgate.privacy._proposals import (
     FORMAT_ENTITIES,
     FORMAT_THRESHOLD,
     WEAK_THRESHOLD,
-    _MIN_NAME_VALUES,
+    MIN_NAME_VALUES,
     Facts,
     Proposal,
     action_of,
@@ -23,7 +23,7 @@ _LINK = "pseudonymised so that it still links tables (drop it if nothing links b
 def name_lines(f: Facts) -> tuple[str, ...]:
     """Value-free lines for the name-list shares that are not zero, in columns of 5+ distinct values."""
     s, n = f.signals, f.sampled
-    if s.get("distinct", 0) < _MIN_NAME_VALUES:
+    if s.get("distinct", 0) < MIN_NAME_VALUES:
         return ()  # "male" is a given name too; in a two-value column that says nothing
     parts = (("given_name_share", "known given names"), ("surname_share", "known surnames"),
              ("full_name_share", "given name plus surname"))  # fmt: skip
@@ -37,10 +37,10 @@ def by_names_in_values(f: Facts) -> Proposal | None:
     s = f.signals
     listed, presidio = s.get("person_share", 0.0), f.ev.full.get("PERSON", 0.0)
     distinct_names = s.get("distinct", 0) * s.get("name_distinct_share", 0.0)
-    if distinct_names < _MIN_NAME_VALUES or s.get("name_distinct_share", 0.0) < _MIN_NAME_DISTINCT_SHARE:
+    if distinct_names < MIN_NAME_VALUES or s.get("name_distinct_share", 0.0) < _MIN_NAME_DISTINCT_SHARE:
         listed = 0.0  # a few categories, one of them "Hope" or "정상", are no names
     share = max(listed, presidio)
-    if share < WEAK_THRESHOLD or (share < EVIDENCE_THRESHOLD and s.get("distinct", 0) < _MIN_NAME_VALUES):
+    if share < WEAK_THRESHOLD or (share < EVIDENCE_THRESHOLD and s.get("distinct", 0) < MIN_NAME_VALUES):
         return None  # spaCy reading one of four clinic names as a person is noise
     if share < EVIDENCE_THRESHOLD and f.quasi is not None:
         return None  # a neighbourhood or a job title named after people ("Jordan", "Marshall Terrace")
