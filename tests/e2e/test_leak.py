@@ -2,13 +2,14 @@
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
 
-from synthgate import privacy
+from synthgate import evaluation, privacy
 
 pytestmark = pytest.mark.slow
 
@@ -23,6 +24,15 @@ NEEDLES = ["CANARYID7731", "Qwertanary", "Zxcanarius", "Vexcanary", "Plumbottom"
 # extreme value must appear in none of them (value protection, chart bins of >= 10 rows, open outer bins).
 RARE_CATEGORY, EXTREME = "Canaryclinic Xq", 987654
 LEARNED_NEEDLES = [RARE_CATEGORY, str(EXTREME)]
+# Columns no generalisation rule touches, so only value protection stands between these and the
+# published files: one row's ct_result of 470 (the others lie in 14-45; 2 significant figures,
+# so rounding a bound to 2 figures cannot hide it, and no count or percentage of a 400-row table
+# reads 470) and a payor group held by 3 rows. Searched as a token: 1470 or 4.70 do not count.
+SINGLE_ROW_EXTREME, THREE_ROW_CATEGORY = 470, "Canarypayor Zq"
+EXTREME_TOKEN = re.compile(rb"(?<![\w.])%d(?:\.0+)?(?![\w]|\.\d)" % SINGLE_ROW_EXTREME)
+# Every published file derived from the training table (the Parquet file's cells too).
+PUBLISHED = ("validation.json", "data_docs", "evaluation.json", "report.html", "report.pdf", "README.md",
+             ".parquet")
 
 
 def _files(root: Path):
@@ -50,6 +60,20 @@ def _hits(root: Path, needles) -> list[str]:
     return found
 
 
+def _token_hits(root: Path) -> list[str]:
+    """Published files in which the single-row extreme appears as a number of its own.
+
+    A PDF is searched in its extracted text only: its raw bytes number their objects ("470 0 obj").
+    """
+    chosen = [p for p in _files(root) if any(part in str(p.relative_to(root)) for part in PUBLISHED)]
+    return [str(p.relative_to(root)) for p in chosen
+            if EXTREME_TOKEN.search(_pdf_text(p) if p.suffix == ".pdf" else _content(p))]
+
+
+def _pdf_text(path: Path) -> bytes:
+    return subprocess.run(["pdftotext", str(path), "-"], capture_output=True, check=True).stdout
+
+
 def test_canaries_appear_nowhere_outside_the_private_workspace(covid_release, covid_rows, key_env, tmp_path):
     # Setup: plant each canary in many rows, so a leak is not a matter of luck
     frame = covid_rows.copy().astype({"subject_id": "object"})
@@ -58,7 +82,11 @@ def test_canaries_appear_nowhere_outside_the_private_workspace(covid_release, co
         frame.loc[rows, column] = canary
     frame.loc[frame.index[[1, 5, 9]], "clinic_name"] = RARE_CATEGORY
     frame.loc[frame.index[2], "pan_day"] = EXTREME
-    spec = covid_release(frame)
+    frame.loc[frame.index[3], "ct_result"] = SINGLE_ROW_EXTREME
+    frame.loc[frame.index[[6, 10, 14]], "payor_group"] = THREE_ROW_CATEGORY
+    # 400 rows leave the attack risks' intervals too wide to decide; this test is about leaks, so
+    # it accepts inconclusive figures (a figure that fails still blocks) and reaches publishing.
+    spec = covid_release(frame, evaluation={"accept_inconclusive": list(evaluation.INTERVAL_GATES)})
     prefect_home = tmp_path / "prefect-home"
     env = {**os.environ, "PREFECT_HOME": str(prefect_home), "SYNTHGATE_PSEUDONYM_KEY": key_env,
            "PYTHONUNBUFFERED": "1"}
@@ -75,7 +103,11 @@ def test_canaries_appear_nowhere_outside_the_private_workspace(covid_release, co
     assert prefect_home.joinpath("prefect.db").exists()
     logs = done.stdout + done.stderr
     assert [n for n in NEEDLES if n in logs] == []
-    assert _hits(covid_release.tmp_path / "catalog", NEEDLES + LEARNED_NEEDLES) == []
+    catalog = covid_release.tmp_path / "catalog"
+    assert _hits(catalog, NEEDLES + LEARNED_NEEDLES + [THREE_ROW_CATEGORY]) == []
+    assert _token_hits(catalog) == []
+    published = {p.name for p in _files(catalog)}
+    assert {"validation.json", "index.html", "README.md", "report.pdf"} <= published
     assert {"report.html", "report.pdf", "evaluation.json"} <= {p.name for p in _files(covid_release.tmp_path / "catalog")}
     assert _hits(workspace / "model", NEEDLES) == []
     assert _hits(prefect_home, NEEDLES) == []
@@ -88,3 +120,5 @@ def test_canaries_appear_nowhere_outside_the_private_workspace(covid_release, co
     # The check itself can fail: the canaries are in the private raw table
     assert _hits(workspace, ["Zxcanarius"]) != []
     assert _hits(workspace, [RARE_CATEGORY]) != []
+    assert _hits(workspace, [THREE_ROW_CATEGORY]) != []
+    assert "training.parquet" in _token_hits(workspace)
