@@ -9,7 +9,7 @@ import functools
 import os
 import sys
 import traceback
-from dataclasses import asdict, dataclass, replace
+from dataclasses import asdict, dataclass
 
 import pandas as pd
 from prefect import get_run_logger, task
@@ -245,13 +245,15 @@ def validate(loaded: LoadedSpec, ws: Workspace) -> dict:
     held_out = pd.read_parquet(ws.holdout_mask)["holdout"].to_numpy()
     training_ids = pseudonymised[ids][~held_out].reset_index(drop=True)  # the identifiers of the training rows
     reference = pd.concat([training, training_ids], axis=1)[convert.released_columns(spec)]
-    profile = expectations.profile_training(reference, convert.released_kinds(spec, steps_applied(ws)))
-    placeholder = generators.get_generator(spec.generator.kind).rare_placeholder
-    if placeholder is not None:  # the generator's stand-in for categories too rare to learn is allowed
-        profile = replace(profile, columns=tuple(
-            column if column.categories is None or column.kind != "categorical"
-            else replace(column, categories=tuple(sorted({*column.categories, placeholder})))
-            for column in profile.columns))
+    gen_spec = spec.generator
+    # Bounds and categories obey the same protection as the data (k-th values, categories of >= k
+    # rows, the generator's placeholder); under differential privacy only the declared domains.
+    profile = expectations.profile_training(
+        reference, convert.released_kinds(spec, steps_applied(ws)),
+        protection=convert.value_protection(spec),
+        rare_placeholder=generators.get_generator(gen_spec.kind).rare_placeholder,
+        dp_domains=dict(gen_spec.dp.get("domains") or {}) if gen_spec.dp is not None else None,
+    )
     write_json(ws.profile, profile.to_dict())
     gates = expectations.privacy_gate_frame(
         synthetic, training=training, learned_columns=list(training.columns), identifier_columns=ids,
