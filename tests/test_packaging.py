@@ -70,6 +70,7 @@ def test_the_wheel_adds_only_synthgate_to_site_packages(wheel_venv):
     assert {p.name for p in package.iterdir() if p.is_dir()} >= {*STAGES, "examples"}
     assert (package / "report" / "templates" / "report.html.j2").is_file()
     assert (package / "examples" / "covid_testing.yaml").is_file()
+    assert len(list((package / "privacy" / "data").glob("*.txt"))) >= 4  # detection's name lists
 
 
 def test_a_users_report_or_evaluation_module_does_not_shadow_ours(wheel_venv, tmp_path):
@@ -77,8 +78,10 @@ def test_a_users_report_or_evaluation_module_does_not_shadow_ours(wheel_venv, tm
     for name in ("report", "evaluation", "privacy", "flows"):
         (tmp_path / f"{name}.py").write_text("raise SystemExit('the user module was imported')\n", encoding="utf-8")
     code = ("import synthgate.privacy, synthgate.report, synthgate.evaluation, synthgate.flows.demo as demo; "
+            "from synthgate.privacy import names; "
             "print(synthgate.report.__file__); print(synthgate.evaluation.__file__); "
-            "print(demo.default_spec().is_file()); import report")
+            "print(demo.default_spec().is_file() and names.is_surname('Smith') and names.is_given_name('민준')); "
+            "import report")
 
     # Run
     ran = subprocess.run([str(wheel_venv["python"]), "-c", code], cwd=tmp_path, capture_output=True, text=True)
