@@ -62,6 +62,10 @@ _CLASSES = {
     "UsAddressRecognizer": "us_address",
 }
 
+# US street addresses, titles before English names and labelled SSNs are written in English;
+# left out of Korean text, where they found nothing and cost ~10% of the time (measured).
+_ENGLISH_ONLY = frozenset({"UsAddressRecognizer", "EnglishTitleNameRecognizer", "LabelledSsnRecognizer"})
+
 # Presidio's language-neutral pattern recognizers, registered for every language.
 _GLOBAL = (
     "CreditCardRecognizer", "CryptoRecognizer", "DateRecognizer", "EmailRecognizer", "IbanRecognizer",
@@ -116,7 +120,11 @@ def build_recognizers(language: str, *, medical_record_patterns: tuple[str, ...]
     from synthgate.privacy.recognizers._base import hangul_blind
 
     mine = [getattr(importlib.import_module(f"{__name__}.{module}"), name) for name, module in _CLASSES.items()]
-    recognizers = [cls(supported_language=language) for cls in mine if cls.__name__ != "KrMedicalRecordRecognizer"]
+    recognizers = [
+        cls(supported_language=language)
+        for cls in mine
+        if cls.__name__ != "KrMedicalRecordRecognizer" and (language != "ko" or cls.__name__ not in _ENGLISH_ONLY)
+    ]
     recognizers.append(
         __getattr__("KrMedicalRecordRecognizer")(patterns=medical_record_patterns, supported_language=language)
     )
