@@ -32,13 +32,15 @@ _DATE = re.compile(
         (
             rf"{_Y4}\s?(?:년\s?(?P<m1>[0-9]{{1,2}})\s?월\s?(?P<d1>[0-9]{{1,2}})\s?일"
             rf"|(?P<s1>[-./])\s?(?P<m2>[0-9]{{1,2}})\s?(?P=s1)\s?(?P<d2>[0-9]{{1,2}})\.?)",
+            # Before d/m/y: a Korean 74.04.26 is year first.
+            rf"(?P<y8>[0-9]{{2}})(?:\s?년\s?(?P<m8>[0-9]{{1,2}})\s?월\s?(?P<d8>[0-9]{{1,2}})\s?일|\.(?P<m8b>[0-9]{{2}})\.(?P<d8b>[0-9]{{2}}))",
             rf"(?P<a>[0-9]{{1,2}})(?P<s2>[-/.])(?P<b>[0-9]{{1,2}})(?P=s2)(?P<y2>(?:18|19|20)?[0-9]{{2}})",
             rf"{_MON}\s(?P<d3>[0-9]{{1,2}})(?:st|nd|rd|th)?,?\s(?P<y3>(?:18|19|20)[0-9]{{2}})",
             rf"(?P<d4>[0-9]{{1,2}})(?:st|nd|rd|th)?\s(?:of\s)?(?P<mon4>(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?),?\s(?P<y4>(?:18|19|20)[0-9]{{2}})",
             rf"(?P<d5>[0-9]{{1,2}})-(?P<mon5>jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)-(?P<y5>(?:18|19|20)?[0-9]{{2}})",
             rf"(?P<mon6>(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?),?\s(?P<y6>(?:18|19|20)[0-9]{{2}})",
             rf"(?P<y7>(?:19|20)[0-9]{{2}})\s?년\s?(?P<m7>[0-9]{{1,2}})\s?월(?!\s?[0-9])",
-            rf"(?P<y8>[0-9]{{2}})\s?년\s?(?P<m8>[0-9]{{1,2}})\s?월\s?(?P<d8>[0-9]{{1,2}})\s?일",
+            rf"(?P<y9>(?:19|20)[0-9]{{2}})(?P<m9>[0-9]{{2}})(?P<d9>[0-9]{{2}})",
         )
     ),
     re.IGNORECASE,
@@ -67,8 +69,10 @@ def parse_date(text: str) -> dt.date | None:
             first, second = int(g["a"]), int(g["b"])
             month, day = (first, second) if first <= 12 else (second, first)
             return dt.date(year, month, day)
-        if g["y8"]:  # 85년 3월 12일: a two-digit year, a birth date only with birth context
-            return dt.date(1900 + int(g["y8"]), int(g["m8"]), int(g["d8"]))
+        if g["y8"]:  # 85년 3월 12일, 74.04.26: a two-digit year, a birth date only with birth context
+            return dt.date(1900 + int(g["y8"]), int(g["m8"] or g["m8b"]), int(g["d8"] or g["d8b"]))
+        if g["y9"]:  # 19491115: eight digits, a birth date only with birth context
+            return dt.date(int(g["y9"]), int(g["m9"]), int(g["d9"]))
         if g["mon6"] or g["y7"]:
             month = _MONTHS[g["mon6"][:3].lower()] if g["mon6"] else int(g["m7"])
             return dt.date(int(g["y6"] or g["y7"]), month, 1)  # a month: valid if the month is
@@ -104,7 +108,7 @@ class BirthDateRecognizer(EntityRecognizer):
                 continue
             before = folded[max(0, start - self.WINDOW) : start]
             birth = _BEFORE.search(before) is not None or _AFTER.match(folded[end : end + 16]) is not None
-            whole_day = not (match.group("mon6") or match.group("y7") or match.group("y8"))
+            whole_day = not (match.group("mon6") or match.group("y7") or match.group("y8") or match.group("y9"))
             if birth:
                 entity, score = "DATE_OF_BIRTH", 1.0
             elif not whole_day:

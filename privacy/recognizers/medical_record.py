@@ -5,7 +5,7 @@ Found by default, in English and Korean text alike:
 - self-marked: ``MRN-1234567``, ``MRN1234567``, ``MRN#1234567`` (the whole token, 0.9);
 - after a context word and an optional link (``is``, ``:``, ``#``, ``no.``, ``는``): ``MRN: 00123456``,
   ``chart #1234567``, ``medical record number 12345678``, ``record no. H12345678``, ``환자번호는
-  12345678``, ``등록번호: 2023-004512``, ``차트번호 H12345678`` (the number only, 0.85);
+  12345678``, ``등록번호: 2023-004512``, ``record no. 6250-78``, ``차트번호 H12345678`` (the number only, 0.85);
 - one capital letter and 7-9 digits standing alone (``H12345678``, 0.55): the shape of many
   hospitals' numbers, and of passports, which are redacted too.
 
@@ -26,7 +26,7 @@ from synthgate.privacy.recognizers._base import fold_width
 __all__ = ["MedicalRecordRecognizer"]
 
 _END = r"(?![0-9A-Za-z]|-[0-9])"
-_ID = rf"(?:#\s?)?(?:[A-Z]{{1,3}}-?)?[0-9]{{5,10}}{_END}|[0-9]{{2,4}}-[0-9]{{4,8}}{_END}"
+_ID = rf"(?:#\s?)?(?:[A-Z]{{1,3}}-?)?[0-9]{{5,10}}{_END}|[0-9]{{2,6}}-[0-9]{{2,8}}{_END}"
 _CONTEXT = (
     r"(?<![A-Za-z])(?:MRN|M\.R\.N\.?|medical\s+record(?:\s+(?:number|no\.?|num\.?|#))?|"
     r"(?:record|chart|hospital|patient|case)\s+(?:number|no\.?|num\.?|id|#)|chart)"

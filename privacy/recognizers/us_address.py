@@ -26,7 +26,7 @@ __all__ = ["STATES", "STREET_TYPES", "UsAddressRecognizer"]
 
 STATES = (
     "AL AK AZ AR CA CO CT DE FL GA HI ID IL IN IA KS KY LA ME MD MA MI MN MS MO MT NE NV NH NJ NM NY NC ND OH OK "
-    "OR PA RI SC SD TN TX UT VT VA WA WV WI WY DC PR GU VI AS MP"
+    "OR PA RI SC SD TN TX UT VT VA WA WV WI WY DC PR GU VI AS MP FM MH PW AA AE AP"
 ).split()
 _STATE_NAMES = (
     "Alabama|Alaska|Arizona|Arkansas|California|Colorado|Connecticut|Delaware|Florida|Georgia|Hawaii|Idaho|"
@@ -52,7 +52,10 @@ _UNIT = r"(?:,?\s(?:Apt\.?|Apartment|Suite|Ste\.?|Unit|Rm\.?|Room|Fl\.?|Floor|Bl
 _STATE = "(?:" + "|".join(STATES) + "|" + _STATE_NAMES + ")"
 _ZIP = r"[0-9]{5}(?:-[0-9]{4})?(?![0-9])"
 _TYPE = r"(?:" + "|".join(sorted(STREET_TYPES, key=len, reverse=True)) + r")\.?"
-WITH_ZIP = rf"{_HOUSE}{_UNIT}?(?:,|\s(?:in|at))?(?:\s{_WORD}){{1,4}},\s?{_STATE}(?:,?\s{_ZIP}|(?![A-Za-z0-9]))"
+WITH_ZIP = (
+    rf"{_HOUSE}{_UNIT}?(?:,|\s(?:in|at))?(?:\s{_WORD}){{1,4}}"
+    rf"(?:,?\s{_STATE},?\s{_ZIP}|,\s?{_STATE}(?![A-Za-z0-9]))"  # no comma before the state only when a ZIP follows
+)
 STREET_ONLY = rf"(?<![0-9A-Za-z\-/.])[0-9]{{1,6}}[A-Z]?(?:\s{_WORD}){{0,4}}\s{_TYPE}(?![A-Za-z]){_UNIT}?"
 
 

@@ -217,8 +217,8 @@ def test_only_whole_calendar_dates_count_as_policy_dates(quality):
 
     # Assert
     assert result["tally"][("all", "DATE_TIME")]["policy"] == 1 and result["tally"][("all", "DATE_TIME")]["fp"] == 1
-    assert [quality.is_calendar_date(t) for t in ("March 3, 2024", "2023년 3월 14일", "3 years", "12/80", "6.5")] == [
-        True, True, False, False, False]
+    assert [quality.is_calendar_date(t) for t in ("March 3, 2024", "2023년 3월 14일", "10-MAY-2021", "3 years", "12/80", "6.5")] == [
+        True, True, True, False, False, False]
 
 
 def test_redaction_tuning_set_regenerates_byte_identical(tmp_path):
