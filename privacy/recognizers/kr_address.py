@@ -45,11 +45,13 @@ _DETAIL = (
     rf"{_BUILDING}{_UNIT}?(?:\s?\([가-힣0-9A-Za-z,.·\s]{{1,30}}\))?{_UNIT}?"
     r"(?:,?\s?\(?(?:우|우편번호)\)?\s?:?\s?[0-9]{5}\)?)?"
 )
-_POSTAL = r"(?:\(?[0-9]{5}\)\s?|(?:우편번호|우)\s?:?\s?[0-9]{5},?\s)?"
+# A postal code written before the address is its own pattern: as an optional start of the address
+# patterns it made every position of every text try it (the address recognizer took 2x as long).
+_POSTAL_BEFORE = rf"(?<![0-9A-Za-z가-힣])(?:\([0-9]{{5}}\)|(?:우편번호|우)\s?:?\s?[0-9]{{5}},?)(?=\s?(?:{_SIDO_RE}|{_SGG}\s))"
 _TAIL = rf"(?:\s{{1,2}}{_SGG}){{0,2}}(?:\s{{1,2}}{_EMD})?\s{{1,2}}(?:{_ROAD}|{_LOT}){_DETAIL}(?![0-9])"
 _BOUNDARY = r"(?<![가-힣A-Za-z0-9])"
-WITH_SIDO = rf"{_BOUNDARY}{_POSTAL}{_SIDO_RE}{_TAIL}"
-WITHOUT_SIDO = rf"{_BOUNDARY}{_POSTAL}{_SGG}(?:\s{{1,2}}{_SGG})?(?:\s{{1,2}}{_EMD})?\s{{1,2}}(?:{_ROAD}|{_LOT}){_DETAIL}(?![0-9])"
+WITH_SIDO = rf"{_BOUNDARY}{_SIDO_RE}{_TAIL}"
+WITHOUT_SIDO = rf"{_BOUNDARY}{_SGG}(?:\s{{1,2}}{_SGG})?(?:\s{{1,2}}{_EMD})?\s{{1,2}}(?:{_ROAD}|{_LOT}){_DETAIL}(?![0-9])"
 
 
 
@@ -88,6 +90,7 @@ def address_recognizer_class() -> type:
         PATTERNS = [
             Pattern("KR address (with 시/도)", WITH_SIDO, 0.85),
             Pattern("KR address (from 시/군/구)", WITHOUT_SIDO, 0.6),
+            Pattern("KR postal code before an address", _POSTAL_BEFORE, 0.85),
         ]
         CONTEXT = ["주소", "거주", "거주지", "주소지", "소재지", "자택", "address", "residence", "lives"]
 

@@ -56,6 +56,7 @@ WITH_ZIP = (
     rf"{_HOUSE}{_UNIT}?(?:,|\s(?:in|at))?(?:\s{_WORD}){{1,4}}"
     rf"(?:,?\s{_STATE},?\s{_ZIP}|,\s?{_STATE}(?![A-Za-z0-9]))"  # no comma before the state only when a ZIP follows
 )
+_QUICK = re.compile(r"[0-9][A-Z]?\s(?:[A-Z]|[0-9]{1,4}(?:st|nd|rd|th))|Box\s[0-9]")
 STREET_ONLY = rf"(?<![0-9A-Za-z\-/.])[0-9]{{1,6}}[A-Z]?(?:\s{_WORD}){{0,4}}\s{_TYPE}(?![A-Za-z]){_UNIT}?"
 
 
@@ -75,4 +76,6 @@ class UsAddressRecognizer(FoldingPatternRecognizer):
 
     def analyze(self, text: str, entities: list[str], nlp_artifacts: Any = None, regex_flags: Any = None) -> list:
         """Matches case-sensitively: Presidio's default IGNORECASE would read "45 years" as a street."""
+        if _QUICK.search(text) is None:
+            return []  # no "12 Oak" and no "Box": most notes, Korean ones above all, skip the patterns
         return super().analyze(text, entities, nlp_artifacts, regex_flags or re.DOTALL | re.MULTILINE)
