@@ -22,6 +22,7 @@ from _people import covid_people, english_people, korean_people
 pytestmark = pytest.mark.slow
 
 REPO = Path(__file__).resolve().parents[2]
+KEY = "names-test-key-" + "0123456789abcdef" * 3  # a throwaway pseudonymisation key
 # A generator that learns who is who: long training without early stopping, a wide network and a
 # high learning rate, as a user chasing fidelity might set it. With the drafted defaults (early
 # stopping on a validation split) the model reproduces first+last pairs at about the chance rate
@@ -70,6 +71,7 @@ def _reviewed(text: str, licence: str = "CC-BY-4.0") -> str:
 def _forced_keep(draft: Path, names: list[str], *, out: Path) -> Path:
     """The drafted spec with the name columns forced to keep and a memorising generator."""
     spec = yaml.safe_load(_reviewed(draft.read_text(encoding="utf-8")))
+    spec["source"]["path"] = str(draft.parent / spec["source"]["path"])  # the draft may live elsewhere
     for column in names:
         spec["columns"][column] = {"kind": "categorical", "action": "keep"}
     spec["generator"].update({"device": "cpu", "params": MEMORISING})
@@ -92,7 +94,7 @@ def _content(path: Path) -> str:
 
 def _vocabulary(*texts: str) -> set[str]:
     """Words the pipeline writes whatever the data (templates, headers, category values): a name that
-    is also such a word (covid_testing has 'page', 'rivers') cannot be told apart from it, so it is
+    is also such a word (covid_testing's 'blue', 'left', 'small', 'the') cannot be told apart from it, so it is
     not searched for."""
     templates = [p.read_text(encoding="utf-8") for p in (REPO / "report" / "templates").glob("*")]
     return {w.casefold() for t in [*templates, *texts] for w in re.findall(r"\w+", t)}
@@ -104,22 +106,26 @@ class Flagged:
 
     names: list[str]  # up to 50 name values of up to 50 flagged training rows
     rare: list[str]   # those of them fewer than CHART_MIN_COUNT training rows hold
-    pairs: list[str]  # the flagged people's names as one string, both orders
+    pairs: list[str]  # the flagged people's names as one string, both orders, spaced and not
 
 
 def _flagged(workspace: Path, names: list[str], vocabulary: set[str], seed: int = 0) -> Flagged:
     """Training rows the gate flagged: a combination of the name columns that one training row holds
     and some synthetic row repeats."""
-    training = pd.read_parquet(workspace / "training.parquet")
-    synthetic = pd.read_parquet(workspace / "synthetic.parquet")
-    key = lambda frame: frame[names].astype(str).agg("\x1f".join, axis=1)  # noqa: E731
+    training = pd.read_parquet(workspace / "training.parquet").dropna(subset=names)
+    synthetic = pd.read_parquet(workspace / "synthetic.parquet").dropna(subset=names)
+
+    def key(frame: pd.DataFrame) -> pd.Series:
+        return frame[names].astype(str).agg("\x1f".join, axis=1)
+
     held = key(training).value_counts()
     rows = training[key(training).isin(held[held == 1].index) & key(training).isin(set(key(synthetic)))]
-    rows = rows.sample(n=min(len(rows), NEEDLES_PER_TABLE), random_state=seed)
+    rows = rows[names].astype(str).sample(n=min(len(rows), NEEDLES_PER_TABLE), random_state=seed)
     counts = pd.concat([training[c].astype(str) for c in names]).value_counts()
-    values = [v for v in pd.unique(rows[names].astype(str).to_numpy().ravel())
+    values = [v for v in pd.unique(rows.to_numpy().ravel())
               if (len(v) >= 2 or not v.isascii()) and v.casefold() not in vocabulary][:NEEDLES_PER_TABLE]
-    pairs = [" ".join(p) for row in rows[names].astype(str).itertuples(index=False) for p in (row, row[::-1])]
+    # Korean full names are written without a space (김민준), English ones with one
+    pairs = [sep.join(p) for row in rows.itertuples(index=False) for p in (row, row[::-1]) for sep in (" ", "")]
     return Flagged(values, [v for v in values if counts[v] < CHART_MIN_COUNT], pairs)
 
 
@@ -184,44 +190,71 @@ def _assert_draft_protects(env: dict[str, str], draft: Path, names: list[str]) -
 
 # ---------------------------------------------------------------- the tests
 
-def test_covid_testing_names_are_drafted_protected_and_a_forced_keep_publishes_nothing(tmp_path, key_env):
-    # Setup: every test of 2,000 covid_testing patients (about 2,500 rows), names under first/last
-    frame = covid_people(patients=2_000, seed=3)
-    env = _env(tmp_path, key_env)
+@pytest.fixture(scope="module")
+def covid_draft(tmp_path_factory):
+    """covid_testing drafted by `synthgate init`: every test of 2,000 patients (about 2,500 rows)."""
+    tmp_path = tmp_path_factory.mktemp("covid")
+    env = _env(tmp_path, KEY)
+    return tmp_path, env, _init(tmp_path, env, covid_people(patients=2_000, seed=3), "covid")
 
-    # Run: init as a new user would, then a spec that keeps both name columns anyway
-    draft = _init(tmp_path, env, frame, "covid")
+
+def test_covid_testing_names_under_bare_headers_are_not_drafted_keep(covid_draft):
+    # Setup
+    _, env, draft = covid_draft
+
+    # Run / Assert: a protective action or a REVIEW mark that check refuses until reviewed
     _assert_draft_protects(env, draft, ["first", "last"])
+
+
+def test_covid_testing_names_forced_to_keep_are_blocked_and_publish_nothing(covid_draft):
+    # Setup: the draft with both name columns forced to keep
+    tmp_path, env, draft = covid_draft
     keep = _forced_keep(draft, ["first", "last"], out=tmp_path / "keep-covid.yaml")
+
+    # Run
     done = _cli(env, "run", str(keep))
 
     # Assert: blocked at a name gate naming first and last; nothing published, no name leaked.
-    # Measured (shared 2 cores, seed 0): FIGURES_COVID
+    # Measured (2,526 rows, seed 0): reproduced_record_excess on (first, last, clinic_name) 0.122
+    # [0.0666, 0.168] (27.1% of synthetic rows vs 14.9% of holdout rows); (first, last) alone 0.092
+    # [0.032, 0.145]. rare_value_share 0: value protection never learns a name fewer than 5 rows
+    # hold. The memorising generator also fails raw_copy_share 0.201, dcr_share 0.672, mia_auc
+    # 0.641 and inference_risk 0.409.
     gate, line = _assert_blocked(done, tmp_path, ["first", "last"])
     assert gate in ("reproduced_record_excess", "rare_value_share"), line
 
 
-def test_english_names_from_frequency_lists_are_blocked_at_the_reproduced_record_gate(tmp_path, key_env):
-    # Setup: 2,500 Faker en_US people, Zipf-like names (most held by >= 5 people, most pairs unique)
+@pytest.fixture(scope="module")
+def people_draft(tmp_path_factory):
+    """2,500 Faker en_US people (Zipf-like names: most held by >= 5 people, most pairs unique), drafted."""
+    tmp_path = tmp_path_factory.mktemp("people")
     frame = english_people(2_500, seed=0)
-    env = _env(tmp_path, key_env)
+    return frame, _init(tmp_path, _env(tmp_path, KEY), frame, "people")
+
+
+def test_english_names_from_frequency_lists_are_blocked_at_the_reproduced_record_gate(tmp_path, people_draft):
+    # Setup
+    _, draft = people_draft
+    env = _env(tmp_path, KEY)
+    _assert_draft_protects(env, draft, ["first", "last"])
 
     # Run
-    draft = _init(tmp_path, env, frame, "people")
-    _assert_draft_protects(env, draft, ["first", "last"])
     done = _cli(env, "run", str(_forced_keep(draft, ["first", "last"], out=tmp_path / "keep-people.yaml")))
 
-    # Assert: the reproduced-record gate fires on the name pair. Measured: FIGURES_EN
+    # Assert: the reproduced-record gate fires on the name pair. Measured (seed 0): (first, last)
+    # 0.297 [0.248, 0.342], 51.7% of synthetic rows vs 22.0% of holdout rows; rare_value_share 0;
+    # raw_copy_share 0.229, close_records_share 0.34, dcr_share 0.747, mia_auc 0.725 and
+    # inference_risk 0.406 fail too
     gate, line = _assert_blocked(done, tmp_path, ["first", "last"])
     assert gate == "reproduced_record_excess", line
 
 
-def test_english_names_released_as_drafted_publish_and_carry_no_real_name(tmp_path, key_env):
+def test_english_names_released_as_drafted_publish_and_carry_no_real_name(tmp_path, people_draft):
     # Setup: the same people; the draft as reviewed (names pseudonymised), an ordinary generator
-    frame = english_people(2_500, seed=0)
-    env = _env(tmp_path, key_env)
-    draft = _init(tmp_path, env, frame, "people")
+    frame, draft = people_draft
+    env = _env(tmp_path, KEY)
     spec = yaml.safe_load(_reviewed(draft.read_text(encoding="utf-8")))
+    spec["source"]["path"] = str(draft.parent / spec["source"]["path"])
     spec["generator"].update({"device": "cpu", "params": {"max_epochs": 10}})
     # Singling out is no name gate, and at 2,500 rows its interval straddles its bound: [0, 0.111]
     # with 500 holdout rows (it asked for 612), [0, 0.122] with 750 (it asked for 1,125)
@@ -232,7 +265,8 @@ def test_english_names_released_as_drafted_publish_and_carry_no_real_name(tmp_pa
     # Run
     done = _cli(env, "run", str(honest))
 
-    # Assert: published, the name gates passed. Measured: FIGURES_EN_HONEST
+    # Assert: published, the name gates passed. Measured (seed 0): rare_value_share 0,
+    # reproduced_record_excess 0 on (sex, age), dcr_share 0.407, mia_auc 0.352, quality 0.971
     logs = done.stdout + done.stderr
     assert done.returncode == 0, logs[-4000:]
     release = tmp_path / "catalog" / spec["dataset"]["name"] / spec["dataset"]["version"]
@@ -255,16 +289,17 @@ def test_english_names_released_as_drafted_publish_and_carry_no_real_name(tmp_pa
     assert _hits(logs, needles + pairs) == []
 
 
-def test_korean_names_under_neutral_headers_are_protected_and_a_forced_keep_is_blocked(tmp_path, key_env):
+def test_korean_names_under_neutral_headers_are_protected_and_a_forced_keep_is_blocked(tmp_path):
     # Setup: 2,500 Faker ko_KR people; c00 surname, c01 given name, headers that say nothing
     frame = korean_people(2_500, seed=0)
-    env = _env(tmp_path, key_env)
+    env = _env(tmp_path, KEY)
 
     # Run
     draft = _init(tmp_path, env, frame, "people-ko")
     _assert_draft_protects(env, draft, ["c00", "c01"])
     done = _cli(env, "run", str(_forced_keep(draft, ["c00", "c01"], out=tmp_path / "keep-people-ko.yaml")))
 
-    # Assert: blocked at the reproduced-record gate on (c00, c01). Measured: FIGURES_KO
+    # Assert: blocked at the reproduced-record gate on (c00, c01). Measured (seed 0): 0.081
+    # [0.040, 0.117], 26.1% of synthetic rows vs 18.0% of holdout rows (44 surnames: chance is high)
     gate, line = _assert_blocked(done, tmp_path, ["c00", "c01"])
     assert gate == "reproduced_record_excess", line
