@@ -27,7 +27,7 @@ class Thresholds(_Strict):
     synthetic cell may carry a real value that fewer than k training rows hold, and no more
     synthetic rows than unseen real rows may repeat a combination held by one real person; no
     more synthetic rows than expected may lie closer to a training row than unseen real rows do
-    (5% by construction); a nearest-neighbour membership attack may do at most a little better
+    (1% by construction); a nearest-neighbour membership attack may do at most a little better
     than a coin; no anonymeter-style attack may gain more than 10% over the same attack on the
     holdout.
 
@@ -52,9 +52,9 @@ class Thresholds(_Strict):
     reproduced_record_excess_max: float | None = Field(default=0.01, ge=0.0, le=1.0, description="Share of "
                                                        "synthetic rows repeating a combination held by one real "
                                                        "person, beyond the same share for unseen real people.")
-    close_records_share_max: float | None = Field(default=0.08, ge=0.05, le=1.0, description="Share of synthetic "
-                                                  "rows nearer their nearest training row than 95% of unseen real "
-                                                  "rows are (0.05 is ideal).")
+    close_records_share_max: float | None = Field(default=0.03, ge=0.01, le=1.0, description="Share of synthetic "
+                                                  "rows nearer their nearest training row than 99% of unseen real "
+                                                  "rows are (0.01 is ideal).")
     dcr_share_max: float | None = Field(default=0.55, ge=0.5, le=1.0, description="Share of synthetic rows closer "
                                         "to a training row than to a holdout row, balanced for the tables' sizes "
                                         "(0.5 is ideal).")
@@ -115,9 +115,9 @@ GATES: tuple[GateRule, ...] = (
              shown_beyond=True, remedy="protect these columns (pseudonymise, drop or generalise them)"),
     GateRule("close_records_share", "close_records_share_max", "<=",
              "Synthetic rows suspiciously close to a real training row",
-             "Share of synthetic rows lying nearer to their nearest training row than 95% of unseen real "
-             "rows do. About 5% when nothing was memorised; more means near-copies of real records.",
-             ideal=0.05),
+             "Share of synthetic rows lying nearer to their nearest training row than 99% of unseen real "
+             "rows do. About 1% when nothing was memorised; more means near-copies of real records.",
+             ideal=0.01),
     GateRule("dcr_share", "dcr_share_max", "<=",
              "Synthetic rows closer to the training rows than to unseen rows",
              "Share of synthetic rows nearer to a training row than to a held-out real row, balanced for "

@@ -245,7 +245,9 @@ def _rare_values(real: pd.DataFrame, synthetic: pd.DataFrame, holdout: pd.DataFr
         raise NotApplicable("no category or text column is learned")
     shares = rare_value_shares(real, synthetic[columns], columns, k=config.value_protection, holdout=holdout)
     worst = max(sorted(shares), key=lambda c: shares[c].synthetic_share)
-    return {"rare_value_share": shares[worst].synthetic_share, "rare_value_share_column": worst,
+    # The column is named only when it holds rare values: with none anywhere, no column is "worst".
+    return {"rare_value_share": shares[worst].synthetic_share,
+            "rare_value_share_column": worst if shares[worst].synthetic_share > 0 else None,
             "rare_value_share_holdout": shares[worst].holdout_share,
             "details": {c: s.to_dict() for c, s in shares.items()}}
 

@@ -8,12 +8,13 @@ import pytest
 from synthgate.evaluation import NotApplicable
 from synthgate.evaluation.distance import (
     _auc, _auc_interval, _auc_low, _close_records, _dcr_credit, _to_even_odds, _wilson, _wilson_low,
-    count_exact_matches, exact_match_share, measure_distances,
+    CLOSE_QUANTILE, count_exact_matches, exact_match_share, measure_distances,
 )
 
 KINDS = {"x": "numerical", "y": "numerical", "c": "categorical"}
 # The bounds proposed as defaults, each gated on its interval's end nearest to passing.
-CLOSE_MAX, DCR_MAX, MIA_MAX, NNDR_MIN = 0.07, 0.55, 0.6, 0.8
+CLOSE_MAX, DCR_MAX, MIA_MAX, NNDR_MIN = 0.03, 0.55, 0.6, 0.8
+Q = CLOSE_QUANTILE  # 0.01: the close-record share of rows from the real population
 
 
 def _population(n: int, seed: int) -> pd.DataFrame:
@@ -74,16 +75,16 @@ def test_dcr_credit_splits_a_tie_by_the_tied_rows_tables():
 
 
 def test_close_records_credit_ties_at_the_percentile_fractionally():
-    # Setup: 100 holdout distances, 20 of them 0, so the 5th percentile is 0 and each 0 earns 0.05 / 0.2
+    # Setup: 100 holdout distances, 20 of them 0, so the 1st percentile is 0 and each 0 earns 0.01 / 0.2
     holdout = np.r_[np.zeros(20), np.linspace(0.1, 1.0, 80)]
     synthetic = np.array([0.0, 0.0, 0.5, 0.9])
 
     # Run
     share, low, high = _close_records(synthetic, holdout)
 
-    # Assert: (0.25 + 0.25 + 0 + 0) / 4; the holdout scored against itself reads exactly 0.05
-    assert share == pytest.approx(0.125)
-    assert _close_records(holdout, holdout)[0] == pytest.approx(0.05)
+    # Assert: (0.05 + 0.05 + 0 + 0) / 4; the holdout scored against itself reads exactly 0.01
+    assert share == pytest.approx(0.025)
+    assert _close_records(holdout, holdout)[0] == pytest.approx(Q)
     assert low < share < high
 
 
@@ -116,7 +117,7 @@ def test_rows_from_the_same_population_sit_at_chance_with_unequal_tables():
     assert result.dcr_expected_raw == pytest.approx(0.8)
     assert abs(result.dcr_share_raw - 0.8) < 0.025
     assert 0.45 < result.dcr_share < 0.55 and result.dcr_share_low < 0.5 < result.dcr_share_high
-    assert result.close_records_share_low < 0.05 < result.close_records_share_high
+    assert result.close_records_share_low < Q < result.close_records_share_high
     assert result.mia_auc_low < 0.5 < result.mia_auc_high
     assert 0.8 < result.nndr_ratio < 1.25
     assert result.copy_share == 0.0 and count_exact_matches(train, synthetic) == 0
@@ -146,13 +147,13 @@ def test_heavy_ties_keep_the_expectations_exact(levels):
         mapped.append(result.dcr_share)
         close.append(result.close_records_share)
 
-    # Assert: most holdout rows equal a training row, so the 5th percentile is 0 and ties decide
+    # Assert: most holdout rows equal a training row, so the 1st percentile is 0 and ties decide
     # both figures; the training rows' fraction of each tie keeps the raw share at p0 and the
-    # mid-quantile credit keeps the close-record share at 0.05
+    # mid-quantile credit keeps the close-record share at 0.01
     assert result.dcr_ties > 0.3 and result.chance_copy_share > 0.5
     assert np.mean(shares) == pytest.approx(0.75, abs=0.01)
     assert np.mean(mapped) == pytest.approx(0.5, abs=0.015)
-    assert np.mean(close) == pytest.approx(0.05, abs=0.005)
+    assert np.mean(close) == pytest.approx(Q, abs=0.002)
 
 
 def test_close_records_interval_covers_its_expectation_on_independent_rows():
@@ -161,9 +162,9 @@ def test_close_records_interval_covers_its_expectation_on_independent_rows():
     for seed in range(20):
         train, holdout = _population(1000, 100 + seed), _population(500, 200 + seed)
         result = measure_distances(train, _population(500, 300 + seed), holdout, KINDS, seed=seed)
-        covered.append(result.close_records_share_low <= 0.05 <= result.close_records_share_high)
+        covered.append(result.close_records_share_low <= Q <= result.close_records_share_high)
 
-    # Assert: a 95% interval (over 150 seeds of 1,000 + 1,000 rows it covered 0.05 in 93%): at least 90%
+    # Assert: a 95% interval covers its expectation on at least 90% of seeds
     assert sum(covered) >= 18
 
 
@@ -289,10 +290,12 @@ def test_real_tables_honest_rows_pass_and_near_copies_fail(item, version, must_f
     if not must_fail:
         assert failed == set()
         assert result.dcr_share_low <= 0.5 <= result.dcr_share_high
-        assert result.close_records_share_low <= 0.05 <= result.close_records_share_high
+        assert Q / 2 <= result.close_records_share <= 2 * Q  # near its expectation (an interval misses 5% of the time)
     assert must_fail <= failed
     if version == "copy":
-        assert min(result.close_records_share, result.dcr_share, result.mia_auc) > 0.95
+        # DCR and MIA read near their maximum; the close-record share fails but, where many unseen
+        # rows already equal a training row (CPS1988: the 1st percentile is 0), credits ties fractionally
+        assert min(result.dcr_share, result.mia_auc) > 0.95 and result.close_records_share > 3 * CLOSE_MAX
 
 
 @pytest.mark.parametrize("item", ["DoctorContacts", "CPS1988"])

@@ -48,7 +48,10 @@ def test_every_figure_is_measured_and_json_ready(independent):
     figures = json.loads(payload)
     # No quasi-identifier and no high-cardinality text column: no column set identifies people.
     assert set(result.not_applicable) == {"reproduced_records", *(f for f in FIGURES if f.startswith("reproduced"))}
-    assert all(figures[name] is not None for name in FIGURES if name not in result.not_applicable)
+    # rare_value_share_column names a column only when one holds rare values (none here).
+    assert figures["rare_value_share"] == 0 and figures["rare_value_share_column"] is None
+    assert all(figures[name] is not None for name in FIGURES
+               if name not in result.not_applicable and name != "rare_value_share_column")
     assert figures["format_version"] == 2
     # Independent rows pass every gate that 400 holdout rows can decide; an attack risk may be
     # inconclusive at this size (its interval is wider than its bound), never a fail.

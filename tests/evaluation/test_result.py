@@ -34,7 +34,7 @@ def test_figures_without_an_interval_are_held_to_their_bound_in_their_direction(
     (0.30, 0.09, 0.51, "fail"),          # wide, but the whole interval lies beyond the bound
 ])
 def test_three_verdicts_for_a_figure_with_an_interval(value, low, high, verdict):
-    # Run / Assert: close_records_share has ideal 0.05 and bound 0.08
+    # Run / Assert: a figure with ideal 0.05 and bound 0.08
     assert verdict_of(value, low, high, "<=", 0.08, 0.05) == verdict
 
 
