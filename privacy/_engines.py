@@ -180,11 +180,17 @@ def _build(language: str, medical_record_patterns: tuple[str, ...]) -> Engines:
     from presidio_anonymizer import AnonymizerEngine
 
     from synthgate.privacy.recognizers import build_recognizers
+    from synthgate.privacy.recognizers.en_known_name import EnglishKnownNameRecognizer
+    from synthgate.privacy.recognizers.kr_spaced_name import KrSpacedNameRecognizer
 
     _keep_values_out_of_presidio_logs()
     recognizers = build_recognizers(language, medical_record_patterns=medical_record_patterns)
     nlp_engine = _nlp_engine(language)
     registry = RecognizerRegistry(recognizers=recognizers, supported_languages=[language])
+    # Names from the shipped lists: Latin names occur in Korean notes too; spaced Korean names in Korean.
+    registry.add_recognizer(EnglishKnownNameRecognizer(supported_language=language))
+    if language == "ko":
+        registry.add_recognizer(KrSpacedNameRecognizer(supported_language=language))
     if language == "en":
         registry.add_recognizer(
             _clinical_spacy_recognizer(SpacyRecognizer)(

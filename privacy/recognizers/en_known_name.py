@@ -1,0 +1,245 @@
+"""PERSON from the shipped name lists: known given names and surnames read by case, order and context.
+
+spaCy's small model misses names written the way records write them. Here a name is a
+sequence of tokens checked against ``privacy.names`` (Faker's English lists):
+
+- ``SHEPHERD, PAIGE`` / ``Lloyd, Patrick J.``: a known surname, a comma, a known given name,
+  both capitalised or both in capitals (0.85);
+- ``AARON D GONZALEZ``, ``Michelle A. Clarke``, ``Heidi van der Berg``, ``Amy Day``: a known
+  given name, an optional initial and particles, a known surname, in one case style (0.85 in
+  capitals, 0.7 capitalised);
+- ``kyle c``, ``kristin shaw``: lower case only when the given name is no common word and an
+  initial or a known surname follows, or after a context word (``call``, ``ask``, ``pt``) (0.6);
+- ``Dr Leblanc``, ``nurse Paige``, ``spoke with Mariah``: one known name after a title or role (0.75);
+- romanised Korean names: a Korean surname beside ``Min-jun``, ``Do yun``, ``Young-ho`` (0.75).
+
+A possessive (``Ana's``) ends the name before the apostrophe. Eponyms and names before
+``disease``/``syndrome``/``sign`` (``is_clinical_term``), place names (``Walter Reed``) and
+words before a place or organisation word (``Grant Hospital``) are no person.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+from typing import Any
+
+from presidio_analyzer import EntityRecognizer, RecognizerResult
+
+from synthgate.privacy import names
+from synthgate.privacy._engines import is_clinical_term
+
+__all__ = ["COMMON_WORDS", "EnglishKnownNameRecognizer"]
+
+COMMON_WORDS = frozenset(
+    """will may mark grant bill rose hope faith joy june april august art pat sue rob dean frank chase lance
+    hunter page ray guy jack miles summer autumn dawn sky rich iris ruby jade amber crystal lily ivy holly daisy
+    violet sandy rusty penny angel christian king don long young green white brown black gray grey day cross
+    small bell wood stone park hall hill lane price rice bush ford sharp short strong case love star sunny
+    precious major rod gene van del de la le di don sun ok per""".split()
+)
+"""Words that are also given names or surnames: never a name on their own or in lower case."""
+
+# Words after which a capitalised or lower-case known name is a person.
+_ROLES = frozenset(
+    """dr mr mrs ms miss mx prof nurse rn np pa patient pt pts father mother dad mom spouse wife husband son
+    daughter sister brother caregiver guardian parent called call calling spoke ask asked tell told text
+    texted page paged msg message per cc by with from contact remind let informed notified visited
+    attending resident""".split()
+)
+_TITLES = frozenset({"dr", "mr", "mrs", "ms", "miss", "mx", "prof"})
+_PARTICLES = frozenset({"van", "von", "der", "den", "de", "del", "della", "la", "le", "di", "du", "st", "da", "dos", "bin"})
+_PLACES = frozenset({"walter reed", "johns hopkins", "mount sinai", "virginia beach", "palm beach", "grant park"})
+_AFTER_PLACE = re.compile(
+    r"\s(?:Hospital|Medical|Center|Centre|Clinic|Army|National|University|College|School|Street|St\b|Avenue|Ave\b|"
+    r"Road|Rd\b|Blvd|Drive|County|Park|Memorial|Health|Institute|Foundation|Pharmacy|Campus|Building|Hall|Ward)",
+    re.IGNORECASE,
+)
+_KR_SURNAMES = frozenset(
+    """kim lee yi rhee park pak choi choe jung jeong chung kang cho jo yoon yun jang chang lim im han oh seo suh shin
+    kwon hwang ahn an song ryu yoo yu jeon jun hong ko go moon mun yang son bae baek paik heo huh nam shim sim noh
+    roh ha kwak sung seong cha joo ju woo koo ku min jin na ji um eom chae won cheon bang gong hyun hyeon""".split()
+)
+_KR_SYLLABLES = frozenset(
+    """min jun joon seo yeon yun yoon do ha eun ji hoon hun young yeong ho soo su ah a woo u jin hyun hyeon bin ye
+    won yu na jae sung seong hee hui jung jeong mi kyung gyeong hye sook suk ja cheol chul gil dong hwa hwan
+    sang tae kyu gyu seok suk yong won il nam ok in sun bo ra rin rim si hyuk hyeok jeon joo ju chan woong ung
+    seul gi ki eon ga da so yi ri mo""".split()
+)
+_TOKEN = re.compile(r"[A-Za-z]+(?:['’][A-Za-z]+)?(?:-[A-Za-z]+)*")
+_CELTIC = re.compile(r"(?:Mac|Mc|O['’])[A-Z][a-z]+$")
+_POSSESSIVE = re.compile(r"['’]s$", re.IGNORECASE)
+
+
+# Notes repeat words; the lists' lookups fold Unicode each time, so answers are cached per word.
+@lru_cache(maxsize=65536)
+def is_given_name(word: str) -> bool:
+    """``privacy.names.is_given_name``, cached."""
+    return names.is_given_name(word)
+
+
+@lru_cache(maxsize=65536)
+def is_surname(word: str) -> bool:
+    """``privacy.names.is_surname``, cached."""
+    return names.is_surname(word)
+
+
+def _style(word: str) -> str:
+    if word.isupper():
+        return "upper"
+    if word[0].isupper():
+        return "title"
+    return "lower"
+
+
+def _surname_shape(word: str) -> bool:
+    # Lowe-Nguyen with one listed part, MacLeod, McKay, O'Neil: surnames the list lacks.
+    parts = word.split("-")
+    return (len(parts) > 1 and any(is_surname(p) for p in parts)) or _CELTIC.match(word) is not None
+
+
+class EnglishKnownNameRecognizer(EntityRecognizer):
+    """Finds names made of listed given names and surnames (see the module docstring)."""
+
+    def __init__(self, supported_language: str = "en", **kwargs: Any) -> None:
+        super().__init__(supported_entities=["PERSON"], supported_language=supported_language,
+                         name="EnglishKnownNameRecognizer", **kwargs)
+
+    def load(self) -> None:
+        """Nothing to load: the name lists are read on first use."""
+
+    def analyze(self, text: str, entities: list[str], nlp_artifacts: Any = None) -> list[RecognizerResult]:
+        """The names in ``text`` with their scores; spans never overlap."""
+        toks = [(m.start(), m.start() + len(_POSSESSIVE.sub("", m.group())), _POSSESSIVE.sub("", m.group()))
+                for m in _TOKEN.finditer(text)]
+        results, i = [], 0
+        while i < len(toks):
+            found = self._match(text, toks, i)
+            if found:
+                end_index, score = found
+                start, end = toks[i][0], toks[end_index][1]
+                if not self._excluded(text, start, end) and not is_clinical_term(text, start, end):
+                    results.append(RecognizerResult("PERSON", start, end, score))
+                    i = end_index + 1
+                    continue
+            i += 1
+        return results
+
+    def _match(self, text: str, toks: list, i: int) -> tuple[int, float] | None:
+        # Each form returns the index of the name's last token and its score, or None.
+        return (self._surname_comma_given(text, toks, i) or self._korean(text, toks, i)
+                or self._given_surname(text, toks, i) or self._after_role(text, toks, i))
+
+    @staticmethod
+    def _gap(text: str, toks: list, i: int, allowed: str = r"[ \t]{1,2}") -> bool:
+        return i + 1 < len(toks) and re.fullmatch(allowed, text[toks[i][1] : toks[i + 1][0]]) is not None
+
+    @staticmethod
+    def _initial(text: str, toks: list, j: int) -> int:
+        # An initial after token j-1 ("D", "A.", lower "c" in notes): returns the index after it, else j.
+        if j < len(toks) and len(toks[j][2]) == 1 and EnglishKnownNameRecognizer._gap(text, toks, j - 1, r"[ \t]{1,2}"):
+            return j + 1
+        return j
+
+    def _surname_comma_given(self, text: str, toks: list, i: int) -> tuple[int, float] | None:
+        if not self._gap(text, toks, i, r"[ \t]?,[ \t]{0,2}"):
+            return None
+        last, first = toks[i][2], toks[i + 1][2]
+        if _style(last) == "lower" or _style(last) != _style(first) or len(first) < 2:
+            return None
+        # The comma is evidence enough for a surname that is also a word ("Grant, Melissa").
+        if not (is_surname(last) and is_given_name(first)) or first.lower() in COMMON_WORDS:
+            return None
+        end = i + 1
+        if self._initial(text, toks, i + 2) == i + 3 and toks[i + 2][2].isupper():
+            end = i + 2
+        return end, 0.85
+
+    def _given_surname(self, text: str, toks: list, i: int) -> tuple[int, float] | None:
+        first = toks[i][2]
+        if len(first) < 2 or not is_given_name(first):
+            return None
+        style, j = _style(first), i + 1
+        if j < len(toks) and len(toks[j][2]) == 1 and self._gap(text, toks, i, r"[ \t]{1,2}") and (
+            toks[j][2].isupper() == (style != "lower")):
+            j += 1  # a middle initial, maybe with its period
+            gap_ok = lambda k: self._gap(text, toks, k, r"\.?[ \t]{1,2}")  # noqa: E731
+        else:
+            gap_ok = lambda k: self._gap(text, toks, k)  # noqa: E731
+        while j < len(toks) and toks[j][2].lower() in _PARTICLES and gap_ok(j - 1) and j - i < 4:
+            j += 1  # van der Berg, St. Clair
+            gap_ok = lambda k: self._gap(text, toks, k, r"\.?[ \t]{1,2}")  # noqa: E731
+        if j >= len(toks) or not gap_ok(j - 1):
+            return self._lower_initial(text, toks, i)
+        last, initial = toks[j][2], j > i + 1 and len(toks[i + 1][2]) == 1
+        # After a middle initial any word in the same case is the surname (TERESA K LUNDGREN).
+        if _style(last) != style or len(last) < 2 or not (
+            is_surname(last) or (initial and style != "lower") or (style != "lower" and _surname_shape(last))
+        ):
+            return self._lower_initial(text, toks, i)
+        if style == "lower":
+            if first.lower() in COMMON_WORDS or last.lower() in COMMON_WORDS:
+                return (j, 0.6) if self._context(text, toks, i) else None
+            return j, 0.6
+        return j, 0.85 if style == "upper" else 0.7
+
+    def _lower_initial(self, text: str, toks: list, i: int) -> tuple[int, float] | None:
+        # "kyle c", "brian j": a lower-case given name and an initial that ends a word.
+        first = toks[i][2]
+        if first.islower() and first not in COMMON_WORDS and len(first) >= 3 and i + 1 < len(toks):
+            initial = toks[i + 1][2]
+            if len(initial) == 1 and initial.islower() and initial not in "ai" and self._gap(text, toks, i):
+                return i + 1, 0.6
+        return None
+
+    def _context(self, text: str, toks: list, i: int) -> bool:
+        return any(toks[k][2].lower() in _ROLES for k in range(max(0, i - 2), i))
+
+    def _after_role(self, text: str, toks: list, i: int) -> tuple[int, float] | None:
+        # One known name right after a title or role word: "nurse Paige", "ask beth", "Dr Leblanc".
+        if i == 0 or toks[i - 1][2].lower() not in _ROLES or not self._gap(text, toks, i - 1, r"\.?[ \t]{1,2}"):
+            return None
+        word = toks[i][2]
+        if len(word) < 3 or word.lower() in COMMON_WORDS or word.isupper():
+            return None
+        titled = toks[i - 1][2].lower() in _TITLES
+        if word[0].isupper() and (is_given_name(word) or is_surname(word) or (titled and word[1:].islower())):
+            # "signed by Jason MacLeod": a capitalised word after a known given name is its surname.
+            nxt = toks[i + 1][2] if i + 1 < len(toks) else ""
+            if nxt[:1].isupper() and nxt[1:].lower() == nxt[1:] or "Mac" in nxt[:3]:
+                if self._gap(text, toks, i) and is_given_name(word) and len(nxt) > 1:
+                    return i + 1, 0.75
+            return i, 0.75
+        if word.islower() and is_given_name(word):
+            return i, 0.6
+        return None
+
+    def _korean(self, text: str, toks: list, i: int) -> tuple[int, float] | None:
+        # Romanised Korean: "Choi Min-jun", "Do yun Jang", "Young-ho Kim", "Ha eun Cho".
+        def given_at(k: int) -> int:  # the index after a romanised given name at k, or k
+            if k >= len(toks) or not toks[k][2][:1].isupper():
+                return k
+            parts = toks[k][2].lower().split("-")
+            if len(parts) == 2 and all(p in _KR_SYLLABLES for p in parts):
+                return k + 1
+            if (parts[0] in _KR_SYLLABLES and k + 1 < len(toks) and toks[k + 1][2].islower()
+                    and toks[k + 1][2] in _KR_SYLLABLES and self._gap(text, toks, k)):
+                return k + 2
+            return k
+
+        word = toks[i][2]
+        if word.lower() in _KR_SURNAMES and word[:1].isupper() and self._gap(text, toks, i):
+            after = given_at(i + 1)
+            if after > i + 1:
+                return after - 1, 0.75
+        after = given_at(i)
+        if after > i and after < len(toks) and self._gap(text, toks, after - 1):
+            last = toks[after][2]
+            if last.lower() in _KR_SURNAMES and last[:1].isupper():
+                return after, 0.75
+        return None
+
+    @staticmethod
+    def _excluded(text: str, start: int, end: int) -> bool:
+        span = " ".join(text[start:end].lower().split())
+        return span in _PLACES or _AFTER_PLACE.match(text, end) is not None
