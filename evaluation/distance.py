@@ -41,7 +41,7 @@ class DistanceResult:
         dcr_ties: Share of synthetic rows whose nearest training and holdout rows are equally near.
         close_records_share: Share of synthetic rows nearer their nearest training row than the
             1st percentile of unseen real rows' distances to their nearest training row (the holdout
-            rows, plus up to ``max_rows`` training rows each left out of the training table); rows
+            rows, plus training rows each left out of the training table, up to ``max_rows`` in all); rows
             tied with that percentile count fractionally, so it is 0.01 when nothing is memorised.
         close_records_share_low: Lower end of its 95% interval: Wilson over the synthetic rows, widened
             in quadrature by the percentile's own error (Beta quantiles of the population share below
@@ -131,7 +131,10 @@ def measure_distances(
     # second neighbour, the first being itself or an exact duplicate). Pooling both narrows the
     # percentile's error several times on small tables, where 400 holdout rows alone leave an
     # honest release inconclusive.
-    left_out = nearest(tr.take(_rows(n_train, max_rows, rng)), tr, k=2)[0][:, 1]
+    # Only as many as bring the reference to max_rows: a 10,000-row holdout needs none (and the
+    # pass over the training table would double the distance step's time).
+    n_left_out = min(n_train, max(0, max_rows - n_holdout))
+    left_out = nearest(tr.take(_rows(n_train, n_left_out, rng)), tr, k=2)[0][:, 1] if n_left_out else np.empty(0)
     reference = np.concatenate([holdout_train[:, 0], left_out])
     close, close_low, close_high = _close_records(syn_train[:, 0], reference)
     nndr, nndr_holdout = _nndr_percentile(syn_train), _nndr_percentile(holdout_train)

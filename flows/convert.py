@@ -131,6 +131,14 @@ def evaluation_config(spec: ReleaseSpec) -> evaluation.EvaluationConfig:
     )
 
 
+def holdout_subject(spec: ReleaseSpec) -> str | None:
+    """The column whose values keep one person's rows on one side of the holdout, or None (rows one by one)."""
+    if spec.evaluation.holdout_by is not None:
+        return spec.evaluation.holdout_by
+    shift = spec.privacy.date_shift
+    return shift.subject if shift is not None else None
+
+
 def value_protection(spec: ReleaseSpec) -> int:
     """k: the fewest training rows a value needs before it may appear anywhere derived from the data.
 

@@ -185,6 +185,10 @@ class EvaluationSpec(StrictModel):
         default=None, description="The two column sets the linkability attack joins (default: the columns split in two).")
     chart_min_count: int = Field(default=10, ge=1, le=10_000, description="Fewest real rows behind any chart bin.")
     pdf: bool = Field(default=True, description="Print report.pdf with headless Chromium (needs Debian's chromium).")
+    holdout_by: str | None = Field(default=None, description="A column naming the person each row belongs to "
+                                   "(a patient or service id): the holdout then takes whole people, so the "
+                                   "privacy figures compare with people the generator never saw. Default: "
+                                   "privacy.date_shift.subject when set, else rows are drawn one by one.")
     accept_inconclusive: list[str] = Field(
         default_factory=list, description="Gates whose inconclusive figures (intervals too wide to decide) may "
         f"pass; recorded in the manifest and the report. Allowed: {', '.join(evaluation.INTERVAL_GATES)}.")
@@ -441,6 +445,12 @@ def _check_evaluation(spec: ReleaseSpec, shown: str) -> None:
         if name not in learned:
             raise SpecError(shown, location, f"{name!r} is not a column the generator learns (dropped, identifier "
                             f"and text columns never reach it); allowed: {allowed}")
+    if block.holdout_by is not None:
+        column = spec.columns.get(block.holdout_by)
+        if column is None or column.action.value in ("drop", "redact_text"):
+            keyed = ", ".join(n for n, c in spec.columns.items() if c.action.value not in ("drop", "redact_text"))
+            raise SpecError(shown, "evaluation.holdout_by", f"{block.holdout_by!r} is not a column kept in the "
+                            f"pseudonymised table (dropped and free-text columns are not); allowed: {keyed}")
     if block.linkability is not None:
         left, right = map(set, block.linkability)
         if not left or not right or left & right:

@@ -123,13 +123,18 @@ def pseudonymise(loaded: LoadedSpec, ws: Workspace) -> PseudonymiseResult:
     learned = result[list(convert.learned_kinds(spec, facts.get("risk", {}).get("steps_applied", 0)))]
     # The holdout is drawn before training and never reaches the generator: it is the control
     # of every privacy figure and the test set of the utility model.
-    split = evaluation.split_holdout(learned, spec.evaluation.holdout, seed=spec.generator.seed)
+    # Whole people go to one side when the spec names whose rows they are (holdout_by, or the
+    # date-shift subject): the holdout then stands for people the generator never saw.
+    subject = convert.holdout_subject(spec)
+    split = evaluation.split_holdout(learned, spec.evaluation.holdout, seed=spec.generator.seed,
+                                     groups=result[subject] if subject else None, group_name=subject)
     split.training.to_parquet(ws.training_table, index=False)
     split.holdout.to_parquet(ws.holdout_table, index=False)
     pd.DataFrame({"holdout": split.mask}).to_parquet(ws.holdout_mask, index=False)
     write_json(ws.holdout_facts, split.facts())
-    log.info("pseudonymise: %d rows held out (%.0f%%) for the evaluation, %d rows for training",
-             len(split.holdout), 100 * split.fraction, len(split.training))
+    log.info("pseudonymise: %d rows held out (%.0f%%%s) for the evaluation, %d rows for training",
+             len(split.holdout), 100 * split.fraction,
+             f" of {split.groups} subjects by {subject}" if subject else "", len(split.training))
     return PseudonymiseResult(report.key_id, actions, len(split.training), split.training.shape[1])
 
 

@@ -25,7 +25,30 @@ def test_the_split_is_seeded_disjoint_and_complete():
 def test_facts_hold_counts_and_a_hash_but_no_value():
     split = split_holdout(pd.DataFrame({"x": range(10)}), 0.3, seed=0)
     facts = split.facts()
-    assert facts == {"fraction": 0.3, "seed": 0, "rows": 3, "training_rows": 7, "sha256": table_sha256(split.holdout)}
+    assert facts == {"fraction": 0.3, "seed": 0, "rows": 3, "training_rows": 7, "sha256": table_sha256(split.holdout),
+                     "grouped_by": None, "groups": None}
+
+
+def test_a_grouped_split_keeps_each_subjects_rows_on_one_side():
+    # Setup: 40 patients with 1-4 tests each, 5 rows without a patient key
+    patients = [f"p{i}" for i in range(40) for _ in range(1 + i % 4)] + [None] * 5
+    frame = pd.DataFrame({"patient": patients, "x": range(len(patients))})
+
+    # Run
+    split = split_holdout(frame, 0.25, seed=3, groups=frame["patient"], group_name="patient")
+
+    # Assert: 11 of 45 subjects (40 patients, 5 keyless rows), none on both sides
+    held = set(split.holdout["patient"].dropna())
+    assert held and not held & set(split.training["patient"].dropna())
+    assert split.groups == 45 and split.facts()["grouped_by"] == "patient"
+    assert len(split.holdout) + len(split.training) == len(frame)
+    subjects = split.holdout["patient"].nunique() + split.holdout["patient"].isna().sum()
+    assert subjects == round(0.25 * 45)
+
+
+def test_a_grouped_split_refuses_keys_of_another_length():
+    with pytest.raises(ValueError, match="one subject key per row"):
+        split_holdout(pd.DataFrame({"x": range(4)}), 0.5, groups=pd.Series(["a", "b"]))
 
 
 def test_the_hash_changes_with_any_cell_and_not_with_the_index():
