@@ -219,7 +219,9 @@ def _risk_lines(detections: list[privacy.ColumnDetection], proposals: list[Propo
         f"risk:   # {why}: every combination of the quasi-identifiers must hold >= k people",
         "  k: 5",
         f"  quasi_identifiers: {_scalar(quasi)}",
-        "  steps: []   # add generalise / suppress_cells / suppress_rows steps if the run reports k is not met",
+        "  steps:      # applied in order, only until k holds; add generalise steps before them to keep more rows",
+        "    - {step: suppress_cells, max_share: 0.02}",
+        "    - {step: suppress_rows, max_share: 0.01}",
     ]
 
 

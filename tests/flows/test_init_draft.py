@@ -139,6 +139,7 @@ def test_init_drops_empty_and_constant_columns_ids_row_numbers_and_drafts_a_vali
     # ... a table about people gets k-anonymity over columns the generator learns
     risk = spec["risk"]
     assert risk["k"] == 5 and risk["quasi_identifiers"]
+    assert [step["step"] for step in risk["steps"]] == ["suppress_cells", "suppress_rows"]
     assert set(risk["quasi_identifiers"]) <= {"age", "sex", "ward"}
     assert "Boston General" not in draft.read_text(encoding="utf-8")
 
