@@ -120,8 +120,15 @@ def generator_params(spec: ReleaseSpec) -> dict[str, Any]:
 def evaluation_config(spec: ReleaseSpec) -> evaluation.EvaluationConfig:
     """The spec's evaluation block as the evaluation package's config; seeded by the generator's seed."""
     block = spec.evaluation
+    thresholds = block.thresholds
+    if spec.generator.dp is not None:
+        # Under differential privacy the categories a generator may emit come from the declared
+        # domains or from a DP release charged to the budget (docs/dp.md): a category fewer than k
+        # training rows hold can appear by design, and ε, not k, bounds what it reveals. The share
+        # is still measured and reported.
+        thresholds = thresholds.model_copy(update={"rare_value_share_max": None})
     return evaluation.EvaluationConfig(
-        target=block.target, task=block.task, thresholds=block.thresholds, seed=spec.generator.seed,
+        target=block.target, task=block.task, thresholds=thresholds, seed=spec.generator.seed,
         secrets=tuple(block.secrets) if block.secrets is not None else None,
         linkability=tuple(tuple(side) for side in block.linkability) if block.linkability is not None else None,
         chart_min_count=block.chart_min_count,
