@@ -191,22 +191,7 @@ def nearest(queries: Encoded, candidates: Encoded, k: int = 1) -> tuple[np.ndarr
     Raises:
         ValueError: ``k`` < 1 or there are no candidates.
     """
-    import torch
-
-    if k < 1:
-        raise ValueError("k must be at least 1")
-    prepared = _Candidates(candidates)
-    k = min(k, len(candidates))
-    dists = np.empty((len(queries), k), dtype=np.float64)
-    index = np.empty((len(queries), k), dtype=np.int64)
-    for rows in prepared.chunks(len(queries)):
-        block = prepared.block(queries, rows)
-        if k == 1:
-            values, where = torch.min(block, dim=1, keepdim=True)
-        else:
-            values, where = torch.topk(block, k, dim=1, largest=False, sorted=True)
-        dists[rows] = values.numpy()
-        index[rows] = where.numpy()
+    dists, index, _ = _search(queries, candidates, k)
     return dists, index
 
 
@@ -229,6 +214,13 @@ def nearest_tied(queries: Encoded, candidates: Encoded, k: int = 1,
     Raises:
         ValueError: ``k`` < 1 or there are no candidates.
     """
+    dists, _, ties = _search(queries, candidates, k, ties_atol=atol)
+    return dists, ties
+
+
+def _search(queries: Encoded, candidates: Encoded, k: int,
+            ties_atol: float | None = None) -> tuple[np.ndarray, np.ndarray, np.ndarray | None]:
+    """The chunked search behind ``nearest`` and ``nearest_tied``: distances, indices, and tie counts if asked."""
     import torch
 
     if k < 1:
@@ -236,16 +228,19 @@ def nearest_tied(queries: Encoded, candidates: Encoded, k: int = 1,
     prepared = _Candidates(candidates)
     k = min(k, len(candidates))
     dists = np.empty((len(queries), k), dtype=np.float64)
-    ties = np.empty(len(queries), dtype=np.int64)
+    index = np.empty((len(queries), k), dtype=np.int64)
+    ties = None if ties_atol is None else np.empty(len(queries), dtype=np.int64)
     for rows in prepared.chunks(len(queries)):
         block = prepared.block(queries, rows)
         if k == 1:
-            values = torch.amin(block, dim=1, keepdim=True)
+            values, where = torch.min(block, dim=1, keepdim=True)
         else:
-            values = torch.topk(block, k, dim=1, largest=False, sorted=True).values
-        ties[rows] = torch.count_nonzero(block <= values[:, :1] + atol, dim=1).numpy()
+            values, where = torch.topk(block, k, dim=1, largest=False, sorted=True)
         dists[rows] = values.numpy()
-    return dists, ties
+        index[rows] = where.numpy()
+        if ties is not None:
+            ties[rows] = torch.count_nonzero(block <= values[:, :1] + ties_atol, dim=1).numpy()
+    return dists, index, ties
 
 
 def nearest_without(queries: Encoded, candidates: Encoded,
