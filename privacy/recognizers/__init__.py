@@ -32,6 +32,7 @@ __all__ = [
     "KrVehiclePlateRecognizer",
     "LabelledSsnRecognizer",
     "MedicalRecordRecognizer",
+    "NanpPhoneRecognizer",
     "NonKoreanPhoneRecognizer",
     "UsAddressRecognizer",
 ]
@@ -58,13 +59,14 @@ _CLASSES = {
     "KrVehiclePlateRecognizer": "kr_vehicle_plate",
     "LabelledSsnRecognizer": "us_ssn",
     "MedicalRecordRecognizer": "medical_record",
+    "NanpPhoneRecognizer": "nanp_phone",
     "NonKoreanPhoneRecognizer": "phone",
     "UsAddressRecognizer": "us_address",
 }
 
-# Titles before English names and labelled SSNs are written in English; left out of Korean text,
-# where they find nothing. US street addresses do occur in Korean notes, so that one stays.
-_ENGLISH_ONLY = frozenset({"EnglishTitleNameRecognizer", "LabelledSsnRecognizer"})
+# Titles before English names, labelled SSNs and North American phone shapes are written in
+# English; left out of Korean text, where they find nothing (or read Korean lot numbers). US street addresses do occur in Korean notes, so that one stays.
+_ENGLISH_ONLY = frozenset({"EnglishTitleNameRecognizer", "LabelledSsnRecognizer", "NanpPhoneRecognizer"})
 
 # Presidio's language-neutral pattern recognizers, registered for every language.
 _GLOBAL = (

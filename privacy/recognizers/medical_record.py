@@ -26,17 +26,29 @@ from synthgate.privacy.recognizers._base import fold_width
 __all__ = ["MedicalRecordRecognizer"]
 
 _END = r"(?![0-9A-Za-z]|-[0-9])"
-_ID = rf"(?:#\s?)?(?:[A-Z]{{1,3}}-?)?[0-9]{{5,10}}{_END}|[0-9]{{2,6}}-[0-9]{{2,8}}{_END}"
+# Plain digits with an optional letter prefix, or dashed groups (2023-004512, 350-44-340, 0045-2231-7);
+# a dashed token must hold a digit, so "MRN pending" or "chart up-to-date" give nothing.
+_ID = (
+    rf"(?:#\s?)?(?:[A-Z]{{1,3}}-?)?[0-9]{{5,10}}{_END}"
+    rf"|(?=[A-Z0-9-]*[0-9])[A-Z0-9]{{1,6}}(?:-[A-Z0-9]{{1,8}}){{1,3}}{_END}"
+)
 _CONTEXT = (
     r"(?<![A-Za-z])(?:MRN|M\.R\.N\.?|medical\s+record(?:\s+(?:number|no\.?|num\.?|#))?|"
-    r"(?:record|chart|hospital|patient|case)\s+(?:number|no\.?|num\.?|id|#)|chart)"
-    r"|(?<![가-힣])(?:환자|등록|차트|병록|진료|의무기록|병원)\s?번호"
+    r"(?:record|chart|hospital|patient|case|unit)\s+(?:number|no\.?|num\.?|id|#)|chart"
+    r"|med\.?\s?rec\.?(?:\s*(?:number|no\.?|num\.?|#))?|(?<![A-Za-z])H\s?#)"
+    r"|(?<![가-힣])(?:(?:환자|등록|차트|병록|진료|의무기록|병원)\s?번호|환자\s?ID|차트(?![가-힣]))"
+)
+# The number first, then its label: "8997-6793 is the MRN for ...", "12345678 is her chart number".
+_LABEL_AFTER = (
+    r"\s+(?:is|was|=)\s+(?:the|his|her|their|a|our)?\s*"
+    r"(?:MRN|medical\s+record(?:\s+number)?|(?:chart|record|hospital|patient)\s+(?:number|no\.?|ID))(?![A-Za-z])"
 )
 _LINK = r"(?:\s*(?:is|was|of|=|:|\.|#|no\.?|는|은|가|이)\s*|\s+){0,3}"
 _SELF_MARKED = re.compile(rf"(?<![0-9A-Za-z])MRN[-#]?[0-9]{{5,10}}{_END}")
 _AFTER_CONTEXT = re.compile(rf"(?:{_CONTEXT}){_LINK}(?P<id>{_ID})", re.IGNORECASE)
+_BEFORE_LABEL = re.compile(rf"(?<![0-9A-Za-z\-])(?P<id>{_ID}){_LABEL_AFTER}", re.IGNORECASE)
 _LETTER_DIGITS = re.compile(rf"(?<![0-9A-Za-z\-])[A-Z][0-9]{{7,9}}{_END}")
-_SCORES = {"self-marked": 0.9, "after context": 0.85, "letter + digits": 0.55}
+_SCORES = {"self-marked": 0.9, "after context": 0.85, "before label": 0.85, "letter + digits": 0.55}
 
 
 class MedicalRecordRecognizer(EntityRecognizer):
@@ -61,6 +73,9 @@ class MedicalRecordRecognizer(EntityRecognizer):
             # "MRN-1234567" also reads as context + number; the self-marked span is the wider one.
             if not any(s <= match.start("id") < e for s, e in spans):
                 spans[match.span("id")] = "after context"
+        for match in _BEFORE_LABEL.finditer(folded):
+            if not any(s <= match.start("id") < e for s, e in spans):
+                spans[match.span("id")] = "before label"
         for match in _LETTER_DIGITS.finditer(folded):
             if not any(s <= match.start() < e for s, e in spans):
                 spans[match.span()] = "letter + digits"
