@@ -59,7 +59,7 @@ _NER_ENTITIES = frozenset({"PERSON", "LOCATION", "NRP", "DATE_TIME"})
 # Eponymous diseases: spaCy reads "Parkinson's" or "Hodgkin" as a person.
 _DISEASE_AFTER = re.compile(
     r"(?:['’]s?)?\s*(?:disease|syndrome|lymphoma|sarcoma|palsy|dementia|chorea|encephalopathy|thyroiditis|"
-    r"phenomenon|disorder|ulcer|tumou?r|anomaly|sign|reflex)\b",
+    r"phenomenon|disorder|ulcer|tumou?r|anomaly|sign|reflex|o?esophagus)\b",
     re.IGNORECASE,
 )
 _LAB_VALUE_AFTER = re.compile(
@@ -207,15 +207,45 @@ def _clinical_spacy_recognizer(base: type) -> type:
     def analyze(self: Any, text: str, entities: list[str], nlp_artifacts: Any = None) -> list:
         results = base.analyze(self, text, entities, nlp_artifacts)
         return [r for r in results if not _not_a_person(r.entity_type, text[r.start : r.end])
-                and not (r.entity_type == "PERSON" and is_clinical_term(text, r.start, r.end))]
+                and not (r.entity_type in ("PERSON", "LOCATION", "NRP") and is_clinical_term(text, r.start, r.end))]
 
     return type("ClinicalSpacyRecognizer", (base,), {"analyze": analyze, "__module__": __name__})
 
 
 def _not_a_person(entity: str, span: str) -> bool:
-    # spaCy's small model tags "Hemoglobin 10.8", "HbA1c 7.9" and the unit "dL" as PERSON or NRP;
-    # names and nationalities hold no digit and start with a capital.
-    return entity in ("PERSON", "NRP") and (any(c.isdigit() for c in span) or not span[:1].isupper())
+    # spaCy's small model tags "Hemoglobin 10.8", "HbA1c 7.9" and the unit "dL" as PERSON or NRP,
+    # and codes and wards ("M54.5", "Ward 5A") as places; names, nationalities and place names hold
+    # no digit and start with a capital. Scores and units written as acronyms ("ER", "MoCA",
+    # "ICU") are tagged as places or people too: a lone word with two capitals in its first three
+    # letters names neither (a US state code is no identifier either).
+    if entity not in ("PERSON", "NRP", "LOCATION"):
+        return False
+    if any(c.isdigit() for c in span) or not span[:1].isupper():
+        return True
+    words = re.findall(r"[^\W\d_]+", span)
+    if words and all(w.lower() in _ABBREVIATIONS for w in words):
+        return True
+    if _INSTITUTION.search(span):
+        return True
+    return _ACRONYM.fullmatch(span) is not None or (entity == "LOCATION" and _FACILITY.search(span) is not None)
+
+
+# "ER", "ICU", "MoCA", "GCS", "USS": up to five letters, two capitals among the first three;
+# McKay, MacEwen, DeWitt, LaRue and the like are surnames.
+_ACRONYM = re.compile(r"(?!(?:Ma?c|De|Di|Du|La|Le|Lo|O)[A-Z])(?=[A-Za-z]{0,2}[A-Z][a-z]?[A-Z])[A-Za-z]{2,5}")
+# Chart abbreviations and ranks spaCy reads as a name ("Med Rec", "Tel", "Cpl", "Hgb").
+_ABBREVIATIONS = frozenset(
+    """med meds rec tel fax ext cpl sgt pfc spc pvt lt capt maj col gen uss pt pts hx rx dx sx tx fx hgb hct plt
+    wbc inr bmp cbc cmp ekg ecg""".split()
+)
+# Hospitals and bases named after people or places: the place of care, not the patient's.
+_INSTITUTION = re.compile(
+    r"\b(?:Walter\s+Reed|Johns\s+Hopkins|Mount\s+Sinai|Mt\.?\s+Sinai|Fort\s+[A-Z][a-z]+|Camp\s+[A-Z][a-z]+|"
+    r"Guy['’]s|St\.?\s+Thomas['’]?|Cedars[-\s]Sinai|Mayo|Cleveland\s+Clinic)"
+)
+# A hospital or ward is the place of care, not where the patient lives; addresses have their own
+# recognizers. "St. Thomas' Hospital", "Mayo Clinic" as LOCATION would hide the care setting.
+_FACILITY = re.compile(r"\b(?:Hospital|Clinic|Infirmary|Medical Center|Medical Centre|Ward|Unit)\b")
 
 
 def is_clinical_term(text: str, start: int, end: int) -> bool:

@@ -51,6 +51,10 @@ _BEFORE = re.compile(
     r"|생년월일|출생일?|생일|태어난\s?날)(?:\s*(?:is|was|on|in|the|:|=|-|\(|,|은|는|이|가|이다)\s*)*\s*$",
     re.IGNORECASE,
 )
+# A birth date asked for and answered: "생년월일 말씀해 주세요.\n고객: 노옥자고요, 60.02.10입니다",
+# "What's your date of birth? - It's 3/4/61". Only the first date after the birth word counts
+# (no digit in between), so a visit date later in the note stays a plain date.
+_ASKED = re.compile(r"(?:\bDOB|date\s+of\s+birth|birth\s?date|생년월일)[^0-9]{0,70}$", re.IGNORECASE)
 _AFTER = re.compile(r"^(?:\s?생(?![가-힣])|\s?생으로|\s?생이|\s?생의|\s?출생|\s?\(?(?:DOB|date of birth)\)?)", re.IGNORECASE)
 
 
@@ -107,7 +111,11 @@ class BirthDateRecognizer(EntityRecognizer):
             if parse_date(folded[start:end]) is None:
                 continue
             before = folded[max(0, start - self.WINDOW) : start]
-            birth = _BEFORE.search(before) is not None or _AFTER.match(folded[end : end + 16]) is not None
+            birth = (
+                _BEFORE.search(before) is not None
+                or _AFTER.match(folded[end : end + 16]) is not None
+                or _ASKED.search(folded[max(0, start - 2 * self.WINDOW - 20) : start]) is not None
+            )
             whole_day = not (match.group("mon6") or match.group("y7") or match.group("y8") or match.group("y9"))
             if birth:
                 entity, score = "DATE_OF_BIRTH", 1.0

@@ -47,6 +47,11 @@ _ROLES = frozenset(
     texted page paged msg message per cc by with from contact remind let informed notified visited
     attending resident""".split()
 )
+# Two words that introduce the speaker: "this is danielle white", "hi, it's roger", "hey julie".
+_INTRO_PAIRS = frozenset({("this", "is"), ("it", "s"), ("i", "am"), ("my", "name"), ("name", "is")})
+_GREETINGS = frozenset({"hey", "hi", "hello", "thanks", "thx"})
+# A chat speaker: a name at the start of a line or after "[chat]", before a colon ("dean: can u ...").
+_SPEAKER_BEFORE = re.compile(r"(?:^|\n|\]\s?)[ \t]*$")
 _TITLES = frozenset({"dr", "mr", "mrs", "ms", "miss", "mx", "prof"})
 _PARTICLES = frozenset({"van", "von", "der", "den", "de", "del", "della", "la", "le", "di", "du", "st", "da", "dos", "bin"})
 _PLACES = frozenset({"walter reed", "johns hopkins", "mount sinai", "virginia beach", "palm beach", "grant park"})
@@ -127,7 +132,7 @@ class EnglishKnownNameRecognizer(EntityRecognizer):
 
     def _match(self, text: str, toks: list, i: int) -> tuple[int, float] | None:
         # Each form returns the index of the name's last token and its score, or None.
-        return (self._surname_comma_given(text, toks, i) or self._korean(text, toks, i)
+        return (self._speaker(text, toks, i) or self._surname_comma_given(text, toks, i) or self._korean(text, toks, i)
                 or self._given_surname(text, toks, i) or self._after_role(text, toks, i))
 
     @staticmethod
@@ -145,7 +150,9 @@ class EnglishKnownNameRecognizer(EntityRecognizer):
         if not self._gap(text, toks, i, r"[ \t]?,[ \t]{0,2}"):
             return None
         last, first = toks[i][2], toks[i + 1][2]
-        if _style(last) == "lower" or _style(last) != _style(first) or len(first) < 2:
+        # WILSON, Latasha: charts and wristbands print the surname in capitals, the given name not.
+        same_style = _style(last) == _style(first) or (_style(last) == "upper" and _style(first) == "title")
+        if _style(last) == "lower" or not same_style or len(first) < 2:
             return None
         # The comma is evidence enough for a surname that is also a word ("Grant, Melissa").
         if not (is_surname(last) and is_given_name(first)) or first.lower() in COMMON_WORDS:
@@ -193,11 +200,30 @@ class EnglishKnownNameRecognizer(EntityRecognizer):
         return None
 
     def _context(self, text: str, toks: list, i: int) -> bool:
-        return any(toks[k][2].lower() in _ROLES for k in range(max(0, i - 2), i))
+        return any(toks[k][2].lower() in _ROLES | _GREETINGS for k in range(max(0, i - 2), i)) or self._introduced(toks, i)
+
+    @staticmethod
+    def _introduced(toks: list, i: int) -> bool:
+        return i >= 2 and (toks[i - 2][2].lower(), toks[i - 1][2].lower()) in _INTRO_PAIRS
+
+    def _speaker(self, text: str, toks: list, i: int) -> tuple[int, float] | None:
+        # "dean: can u check bed 12?", "[chat] mark levine: ...": the colon names the writer, so a
+        # given name that is also a word (dean, mark) counts here; one or two words, same case.
+        first = toks[i][2]
+        if not is_given_name(first) or _SPEAKER_BEFORE.search(text, 0, toks[i][0]) is None:
+            return None
+        for end in (i, i + 1):
+            if end > i and not (end < len(toks) and self._gap(text, toks, i) and _style(toks[end][2]) == _style(first)
+                                and (is_surname(toks[end][2]) or toks[end][2].lower() not in COMMON_WORDS)):
+                break
+            if re.match(r"[ \t]?:", text[toks[end][1] : toks[end][1] + 2]):
+                return end, 0.7
+        return None
 
     def _after_role(self, text: str, toks: list, i: int) -> tuple[int, float] | None:
         # One known name right after a title or role word: "nurse Paige", "ask beth", "Dr Leblanc".
-        if i == 0 or toks[i - 1][2].lower() not in _ROLES or not self._gap(text, toks, i - 1, r"\.?[ \t]{1,2}"):
+        role = i > 0 and (toks[i - 1][2].lower() in _ROLES | _GREETINGS or self._introduced(toks, i))
+        if not role or not self._gap(text, toks, i - 1, r"[.,]?[ \t]{1,2}"):
             return None
         word = toks[i][2]
         if len(word) < 3 or word.lower() in COMMON_WORDS or word.isupper():

@@ -64,7 +64,7 @@ CLINICAL_WORDS = frozenset(
     간경 소장 소변 소아 소견 소화 대장 대변 구강 구토 기도 기관 기침 기능 기록 기준 방광 위장 위치 성장
     성인 성기 양성 음성 경과 경련 경구 경부 경증 감염 공복 공기 두통 손상 용량 인지 인후 인두 노인 노화
     마비 모발 부위 사지 서맥 설사 수면 수술 수액 시력 시야 연하 염증 오한 요통 우울 원인 원내 원외 혈압
-    혈당 혈액 혈관 혈뇨 호흡 홍조 화상 황반 황달 홍반 현기 반응 변화 변비 문진 명치 민감 배꼽 백혈
+    주호소 한기 지정 혈당 혈액 혈관 혈뇨 호흡 홍조 화상 황반 황달 홍반 현기 반응 변화 변비 문진 명치 민감 배꼽 백혈
     """.split()
 )
 """Clinical words that start with a surname syllable: never a name, even after 환자 or before a title."""
@@ -110,21 +110,26 @@ _NAME_PARTICLE_LIKE = f"{_B}{_SURNAME}{_GIVEN}[{_PARTICLE_LIKE}]"
 _NAME_EUN_NA = f"{_B}{_SURNAME}{_GIVEN}[은나]"  # 지은, 하은, 유나: common; 도/가 endings are rare
 _PARTICLE = (
     "에게서|한테서|께서는|께서|에게는|에게|한테|에서|으로|이라고|라고|이랑|이나|이고|이며|이다|이었|였|입니다|"
+    # Spoken answers: 서지민이고요, 임경희고요, 김민수예요.
+    "이고요|고요|이에요|예요|이요|"
     "의|이|가|은|는|을|를|와|과|도|만|랑|께|로|하고"
 )
-_HONORIFIC_3 = rf"(?=\s?(?:님|씨)(?:{_PARTICLE})?(?![가-힣]))"
-_HONORIFIC_2 = rf"(?=(?:님|씨)(?:{_PARTICLE})?(?![가-힣]))"
+# 쌤 is the colloquial 선생님 of hospital chat (황준 쌤, 사공 윤쌤).
+_HONORIFIC_3 = rf"(?=\s?(?:님|씨|쌤)(?:{_PARTICLE})?(?![가-힣]))"
+_HONORIFIC_2 = rf"(?=(?:님|씨|쌤)(?:{_PARTICLE})?(?![가-힣]))"
 _TITLE = (
     "환자|보호자|선생님|선생|교수|의사|간호사|약사|원장|고객|회원|학생|대리|과장|차장|부장|팀장|실장|사원|주임|이사|대표|"
     "주무관|사무관|서기관|기자|변호사|작가|군|양"
 )
+# Ranks that also introduce a name (일병 홍별); 소장/대장/준장 are left out: they are also organs.
+_INTRO_RANK = "병장|상병|일병|이병|훈련병|하사|중사|상사|원사|소위|중위|대위|소령|중령|대령"
 _INTRO = (
     "성명|이름|성함|환자명|보호자명|담당의|주치의|담당\\s?간호사|간호사|작성자|신청인|환자|보호자|할머니|할아버지|"
-    "자녀|아들|딸|남편|아내|부인|어머니|아버지|배우자|동생|형|언니|누나|오빠"
+    "자녀|아들|딸|남편|아내|부인|어머니|아버지|배우자|동생|형|언니|누나|오빠|" + _INTRO_RANK
 )
 _FAMILY = "할머니|할아버지|어르신|여사|부인|어머님|아버님"
 _RANK = "병장|상병|일병|이병|훈련병|하사|중사|상사|원사|준위|소위|중위|대위|소령|중령|대령|준장|소장|중장|대장"
-_AFTER_RANK = "(?:[은는이가을를의도께와과]|에게|께서|님)?(?![가-힣])"
+_AFTER_RANK = "(?:[은는이가을를의도께와과]|에게|께서|님|분)?(?![가-힣])"  # 환자분 too
 # After an introducing word a name ends at a non-Hangul character or a particle (환자 이현은, 성명: 김 민 /).
 _AFTER_INTRO = (
     rf"(?=\s?[^가-힣\s]|\s*$|(?:{_PARTICLE})(?![가-힣])|\s(?:님|씨|{_TITLE}|{_FAMILY})"
@@ -144,7 +149,8 @@ class KrNameRecognizer(FoldingPatternRecognizer):
             rf"(?:{_HONORIFIC_3}|(?=\s(?:{_TITLE}|{_RANK}){_AFTER_RANK})|(?=\s?(?:{_FAMILY}){_AFTER_RANK}))",
             0.75,
         ),
-        Pattern("KR name after 성명/환자/보호자 ...", rf"(?<![가-힣])(?:{_INTRO})\s?[:：]?\s?\K{_SURNAME_SPACED}{_GIVEN}{{1,2}}{_AFTER_INTRO}", 0.75),
+        # A space or colon after the intro word: glued, 간호사로 지정 is a particle (로), not a surname.
+        Pattern("KR name after 성명/환자/보호자 ...", rf"(?<![가-힣])(?:{_INTRO})(?:\s?[:：]\s?|\s)\K{_SURNAME_SPACED}{_GIVEN}{{1,2}}{_AFTER_INTRO}", 0.75),
         # A name glued to a bracketed date or phone: 김영진(010-...), 윤웅(1968-05-13), 오분이(1970. 12. 11.).
         Pattern("KR name + (number)", rf"{_B}{_SURNAME}{_GIVEN}(?:{_GIVEN}|이)?(?=\(\s?[0-9+])", 0.6),
         # 남궁, 황보, 제갈, 선우, 독고 start few words: with or without a space, before a particle too.

@@ -68,3 +68,33 @@ def test_parse_date_reads_each_format_and_rejects_impossible_dates(text, iso):
 
     # Assert
     assert (parsed.isoformat() if parsed else None) == iso
+
+
+@pytest.mark.parametrize(
+    ("text", "date"),
+    [
+        ("상담원: 생년월일 말씀해 주세요.\n고객: 노옥자고요, 60.02.10입니다.", "60.02.10"),
+        ("생년월일 알려주시겠어요? - 네, 1951.04.24요", "1951.04.24"),
+        ("What's your date of birth? - It's 3/4/61.", "3/4/61"),
+        ("1988년 4월 12일 출생", "1988년 4월 12일"),
+        ("72.03.28생 남자", "72.03.28"),
+    ],
+)
+def test_a_date_answering_a_birth_question_is_a_date_of_birth(recognizer, text, date):
+    # Run / Assert
+    assert typed(recognizer, text) == [(date, "DATE_OF_BIRTH")]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "생년월일 확인함. 1964-11-07, 2023-02-28 내원",  # only the first date after the birth word
+        "생년월일 확인 후 접수, 수술 12일 경과. 23.02.28 퇴원 예정",  # a digit between: the link is broken
+    ],
+)
+def test_later_dates_after_a_birth_word_are_not_dates_of_birth(recognizer, text):
+    # Run
+    births = [d for d, entity in typed(recognizer, text) if entity == "DATE_OF_BIRTH"]
+
+    # Assert
+    assert births in ([], ["1964-11-07"])

@@ -61,3 +61,37 @@ def test_names_are_found(found, recognizer, text, names):
 def test_decoys_are_left(found, recognizer, text):
     # Run / Assert
     assert found(recognizer, text, 0.5) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "names"),
+    [
+        ("Name: WILSON, Latasha\nMRN: 1", ["WILSON, Latasha"]),
+        ("[chat] dean: can u check bed 12?", ["dean"]),
+        ("[chat] mark levine: pt in bed 4", ["mark levine"]),
+        ("hi, this is danielle white, my email is", ["danielle white"]),
+        ("Caller: hi, this is matthew, call back", ["matthew"]),
+        ("hey julie covering for tonight", ["julie"]),
+    ],
+)
+def test_chart_and_chat_name_shapes_are_found(found, recognizer, text, names):
+    # Run
+    spans = [s for s, _ in found(recognizer, text, 0.5)]
+
+    # Assert
+    assert spans == names
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Note: WILSON disease, Kayser rings",  # no given name after the comma
+        "Plan: start metformin\nNote: see above",  # line labels before a colon are no given names
+        "this is mark of a rash",
+        "hey team, bed 12 is free",
+        "Dx: Colles fracture",
+    ],
+)
+def test_chat_and_comma_decoys_are_left(found, recognizer, text):
+    # Run / Assert
+    assert found(recognizer, text, 0.5) == []

@@ -129,3 +129,28 @@ def test_clinical_words_that_start_with_a_surname_stay(text):
 
     # Assert
     assert [text[r.start : r.end] for r in results if r.entity_type == "PERSON"] == []
+
+
+@pytest.mark.parametrize(
+    ("text", "name"),
+    [
+        ("황준 쌤 오늘 환자 많네요", "황준"),
+        ("사공 윤쌤이 야간 근무", "사공 윤"),
+        ("고객: 서지민이고요, 1964-03-28입니다.", "서지민"),
+        ("고객: 임경희고요, 네", "임경희"),
+        ("서문 훈 환자분 추적 관찰", "서문 훈"),
+        ("의무대 기록: 상병 김도윤, 군번 없음", "김도윤"),
+    ],
+)
+def test_chat_answers_and_ranks_introduce_names(recognizer, found, text, name):
+    # Run / Assert
+    assert name in [t for t, _ in found(recognizer, text, threshold=0.5)]
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["주호소: 복통", "한기 환자 많네요", "간호사로 지정", "소장 이상 소견", "대장 내시경 예정", "정상이고요", "이상이고요"],
+)  # fmt: skip
+def test_chief_complaint_chills_and_organs_are_not_names(recognizer, found, text):
+    # Run / Assert
+    assert found(recognizer, text, threshold=0.5) == []
