@@ -206,7 +206,9 @@ def _clinical_spacy_recognizer(base: type) -> type:
 
     def analyze(self: Any, text: str, entities: list[str], nlp_artifacts: Any = None) -> list:
         results = base.analyze(self, text, entities, nlp_artifacts)
+        # "Guy's and St Thomas'", "Johns Hopkins": spaCy tags the first word alone as a person.
         return [r for r in results if not _not_a_person(r.entity_type, text[r.start : r.end])
+                and not (r.entity_type in ("PERSON", "LOCATION") and _INSTITUTION.match(text, r.start))
                 and not (r.entity_type in ("PERSON", "LOCATION", "NRP") and is_clinical_term(text, r.start, r.end))]
 
     return type("ClinicalSpacyRecognizer", (base,), {"analyze": analyze, "__module__": __name__})

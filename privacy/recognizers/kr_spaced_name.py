@@ -52,10 +52,11 @@ _NOT_NAMES = frozenset(
 class KrSpacedNameRecognizer(FoldingPatternRecognizer):
     """Finds spaced and 이-ending Korean names (see the module docstring)."""
 
+    # A space or colon after the intro word: glued, 간호사로 지정 is a particle (로), not a surname.
     PATTERNS = [
-        Pattern("KR name after intro or rank", rf"{_B}(?:{_INTRO})\s?[:：]?\s?\K{_SURNAME}\s?{_GIVEN}{{1,2}}{_END}", 0.75),
-        Pattern("KR name after role", rf"{_B}(?:{_ROLE})\s?[:：]?\s?\K(?:{_SURNAME}\s{_GIVEN}{{1,2}}|{_SURNAME}{_GIVEN}{{2}}){_END}", 0.75),
-        Pattern("KR 이-name after intro", rf"{_B}(?:{_INTRO}|{_ROLE})\s?[:：]?\s?\K{_SURNAME}\s?[{_OLD_I}]이{_END}", 0.75),
+        Pattern("KR name after intro or rank", rf"{_B}(?:{_INTRO})(?:\s?[:：]\s?|\s)\K{_SURNAME}\s?{_GIVEN}{{1,2}}{_END}", 0.75),
+        Pattern("KR name after role", rf"{_B}(?:{_ROLE})(?:\s?[:：]\s?|\s)\K(?:{_SURNAME}\s{_GIVEN}{{1,2}}|{_SURNAME}{_GIVEN}{{2}}){_END}", 0.75),
+        Pattern("KR 이-name after intro", rf"{_B}(?:{_INTRO}|{_ROLE})(?:\s?[:：]\s?|\s)\K{_SURNAME}\s?[{_OLD_I}]이{_END}", 0.75),
         Pattern("KR spaced name + title", rf"{_B}{_SURNAME}\s{_GIVEN}{{1,2}}(?:이)?(?=\s?(?:{_TITLE})(?:{_PARTICLE})?(?![가-힣]))", 0.75),
         Pattern("KR spaced name at a boundary",
                 rf"{_B}(?:{_COMPOUND}|[{_SAFE_SINGLE}])\s{_GIVEN}{{1,2}}(?=(?:{_PARTICLE})?(?:\s*[^\s가-힣]|\s*$))", 0.6),

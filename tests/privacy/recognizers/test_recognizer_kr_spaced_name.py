@@ -48,3 +48,12 @@ def test_names_are_found(found, recognizer, text, name):
 def test_clinical_words_are_left(found, recognizer, text):
     # Run / Assert
     assert found(recognizer, text, 0.5) == []
+
+
+def test_a_particle_glued_to_a_role_is_no_surname(found):
+    # Setup
+    from synthgate.privacy.recognizers.kr_spaced_name import KrSpacedNameRecognizer
+
+    # Run / Assert
+    assert found(KrSpacedNameRecognizer(), "민윤을 담당 간호사로 지정. 보호자 이해함", 0.5) == []
+    assert [t for t, _ in found(KrSpacedNameRecognizer(), "간호사 서 윤, 보호자: 고 혁", 0.5)] == ["서 윤", "고 혁"]
