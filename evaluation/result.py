@@ -156,7 +156,8 @@ def judge(figures: Mapping[str, Any], thresholds: Thresholds, not_applicable: Ma
             verdict = verdict_of(float(value), low, high, rule.operator, float(bound), ideal)
         needed = (holdout_rows_needed(low, high, float(bound), ideal, holdout_rows)
                   if verdict == "inconclusive" else None)
-        gates.append(Gate(value=value, low=low, high=high, verdict=verdict, accepted=rule.metric in accepted,
+        gates.append(Gate(value=value, low=low, high=high, verdict=verdict,
+                          accepted=verdict == "inconclusive" and rule.metric in accepted,
                           holdout_rows_needed=needed, **common))
     return tuple(gates)
 

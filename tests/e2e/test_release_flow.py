@@ -41,11 +41,15 @@ def test_release_publishes_a_verified_reproducible_dataset(prefect_harness, covi
             "report.html", "report.pdf"} <= set(manifest["files"])
     assert manifest["privacy"]["key_id"] == privacy.PseudonymKey.from_text(key_env).key_id
     assert manifest["validation"]["success"] is True and manifest["validation"]["failed"] == 0
-    # 20% of the 400 rows are held out before training, for the evaluation
-    assert manifest["rows"] == {"source": 400, "training": 320, "synthetic": 300,
-                                "discarded_copies": manifest["rows"]["discarded_copies"]}
-    assert {k: manifest["holdout"][k] for k in ("fraction", "rows", "training_rows")} == {
-        "fraction": 0.2, "rows": 80, "training_rows": 320}
+    # 20% of the patients (all their rows) are held out before training, for the evaluation
+    held = manifest["holdout"]["rows"]
+    assert manifest["rows"] == {"source": 400, "training": 400 - held, "synthetic": 300,
+                                "discarded_copies": manifest["rows"]["discarded_copies"],
+                                "drawn": manifest["rows"]["drawn"]}
+    assert manifest["rows"]["drawn"] >= 300 + manifest["rows"]["discarded_copies"]
+    assert manifest["holdout"]["grouped_by"] == "subject_id" and 60 <= held <= 100
+    assert {k: manifest["holdout"][k] for k in ("fraction", "training_rows")} == {"fraction": 0.2,
+                                                                                 "training_rows": 400 - held}
     assert len(manifest["holdout"]["sha256"]) == 64
     assert manifest["evaluation"]["passed"] is True and manifest["evaluation"]["gates"] >= 8
     assert manifest["privacy"]["excluded_text_columns"] == ["note"]
