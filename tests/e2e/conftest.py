@@ -40,7 +40,8 @@ def covid_release(tmp_path, covid_rows):
             spec["validation"] = validation
         # A few hundred rows leave 80 holdout rows: the attack risks' intervals are then wider than
         # their bounds (inconclusive), which these pipeline tests accept explicitly, as a spec can.
-        spec["evaluation"] = {"accept_inconclusive": list(INTERVAL_GATES), **(evaluation or {})}
+        spec["evaluation"] = {**spec.get("evaluation", {}), "accept_inconclusive": list(INTERVAL_GATES),
+                              **(evaluation or {})}
         path = tmp_path / f"spec-{version}.yaml"
         path.write_text(yaml.safe_dump(spec, sort_keys=False))
         return path
