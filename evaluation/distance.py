@@ -49,7 +49,9 @@ class DistanceResult:
         close_records_share_high: Upper end of that interval.
         close_records_expected: 0.01, its value for rows drawn from the real population.
         nndr: 10th percentile of the synthetic rows' nearest/second-nearest distance ratio to training rows.
-        nndr_holdout: The same for holdout rows: what real, unseen rows look like.
+        nndr_holdout: The same for unseen real rows (the holdout rows and the left-out training rows
+            of the close-record reference): what real rows the generator did not see look like.
+        nndr_ratio_low, nndr_ratio_high: its 95% bootstrap interval (None when undefined).
         nndr_ratio: nndr / nndr_holdout (1 when both are 0); below 1, synthetic rows sit unusually
             close to single training rows.
         mia_auc: AUC of the attack that calls a real row a member when a row of the whole synthetic
@@ -78,6 +80,8 @@ class DistanceResult:
     nndr: float
     nndr_holdout: float
     nndr_ratio: float | None
+    nndr_ratio_low: float | None
+    nndr_ratio_high: float | None
     mia_auc: float
     mia_auc_low: float
     mia_auc_high: float
@@ -134,10 +138,18 @@ def measure_distances(
     # Only as many as bring the reference to max_rows: a 10,000-row holdout needs none (and the
     # pass over the training table would double the distance step's time).
     n_left_out = min(n_train, max(0, max_rows - n_holdout))
-    left_out = nearest(tr.take(_rows(n_train, n_left_out, rng)), tr, k=2)[0][:, 1] if n_left_out else np.empty(0)
-    reference = np.concatenate([holdout_train[:, 0], left_out])
+    # Three neighbours each: the first is the row itself (or its duplicate), the next two are its
+    # nearest and second-nearest among the other training rows (for the NNDR reference too).
+    left_out = (nearest(tr.take(_rows(n_train, n_left_out, rng)), tr, k=3)[0][:, 1:] if n_left_out and n_train >= 3
+                else np.empty((0, 2)))
+    reference = np.concatenate([holdout_train[:, 0], left_out[:, 0]])
     close, close_low, close_high = _close_records(syn_train[:, 0], reference)
-    nndr, nndr_holdout = _nndr_percentile(syn_train), _nndr_percentile(holdout_train)
+    # The unseen rows' NNDR pools the holdout with the left-out training rows, as the close-record
+    # reference does: with 80 holdout rows alone its 10th percentile rests on 8 rows, and an
+    # honest 400-row release read a ratio of 0.79.
+    syn_ratios, ref_ratios = _nndr_ratios(syn_train), _nndr_ratios(np.concatenate([holdout_train, left_out]))
+    nndr, nndr_holdout = _percentile(syn_ratios), _percentile(ref_ratios)
+    nndr_low, nndr_high = _nndr_ratio_interval(syn_ratios, ref_ratios, rng)
 
     # Membership inference: a real row with a synthetic row nearby is called a member. Members are a
     # sample of training rows as large as the non-members, so the AUC does not depend on N_T / N_H.
@@ -160,6 +172,8 @@ def measure_distances(
         nndr=nndr,
         nndr_holdout=nndr_holdout,
         nndr_ratio=_ratio(nndr, nndr_holdout),
+        nndr_ratio_low=nndr_low,
+        nndr_ratio_high=nndr_high,
         mia_auc=auc,
         mia_auc_low=auc_low,
         mia_auc_high=auc_high,
@@ -272,12 +286,41 @@ def _to_even_odds(share: float, p0: float) -> float:
     return float(num / den) if den > 0 else 0.5
 
 
-def _nndr_percentile(distances: np.ndarray) -> float:
-    """10th percentile of nearest over second-nearest distance (``distances`` holds k = 2 columns)."""
+def _nndr_ratios(distances: np.ndarray) -> np.ndarray:
+    """Nearest over second-nearest distance per row (``distances`` holds k = 2 columns)."""
     first, second = distances[:, 0], distances[:, 1]
     # 0/0: the row equals two or more reference rows, so no single record stands out: ratio 1.
-    ratio = np.divide(first, second, out=np.ones_like(first, dtype=float), where=second > 0)
-    return float(np.percentile(ratio, _PERCENTILE))
+    return np.divide(first, second, out=np.ones_like(first, dtype=float), where=second > 0)
+
+
+def _percentile(ratios: np.ndarray) -> float:
+    return float(np.percentile(ratios, _PERCENTILE))
+
+
+def _nndr_percentile(distances: np.ndarray) -> float:
+    """10th percentile of nearest over second-nearest distance (``distances`` holds k = 2 columns)."""
+    return _percentile(_nndr_ratios(distances))
+
+
+def _nndr_ratio_interval(synthetic: np.ndarray, reference: np.ndarray, rng: np.random.Generator,
+                         rounds: int = 200) -> tuple[float | None, float | None]:
+    """95% percentile-bootstrap interval of the NNDR ratio, both samples resampled (seeded).
+
+    The 10th percentile of a few hundred ratios moves by a tenth from sample to sample: without
+    an interval an honest 1,200-row table read 0.78 against a bound of 0.8 in one draw and 0.88
+    in another.
+    """
+    ratios = []
+    for _ in range(rounds):
+        ref = _percentile(rng.choice(reference, size=len(reference)))
+        syn = _percentile(rng.choice(synthetic, size=len(synthetic)))
+        value = _ratio(syn, ref)
+        if value is not None:
+            ratios.append(value)
+    if len(ratios) < rounds // 2:
+        return None, None
+    low, high = np.percentile(ratios, [2.5, 97.5])
+    return float(low), float(high)
 
 
 def _ratio(synthetic: float, holdout: float) -> float | None:

@@ -18,6 +18,7 @@ __all__ = ["evaluate"]
 Progress = Callable[[str, float], None]
 _DISTANCE_FIGURES = ("close_records_share", "close_records_share_low", "close_records_share_high",
                      "dcr_share", "dcr_share_low", "dcr_share_high", "nndr", "nndr_holdout", "nndr_ratio",
+                     "nndr_ratio_low", "nndr_ratio_high",
                      "mia_auc", "mia_auc_low", "mia_auc_high")
 _Z = 1.959963984540054  # two-sided 95%
 

@@ -24,6 +24,7 @@ FIGURES = (
     "reproduced_record_excess_columns", "reproduced_record_share", "reproduced_record_share_holdout",
     "close_records_share", "close_records_share_low", "close_records_share_high",
     "dcr_share", "dcr_share_low", "dcr_share_high", "nndr", "nndr_holdout", "nndr_ratio",
+    "nndr_ratio_low", "nndr_ratio_high",
     "mia_auc", "mia_auc_low", "mia_auc_high",
     "singling_out_risk", "singling_out_risk_low", "singling_out_risk_high",
     "linkability_risk", "linkability_risk_low", "linkability_risk_high",
