@@ -70,10 +70,10 @@ def honest_sample(train, kinds, *, epochs: int):
     return rows, {"fit_seconds": round(fitted, 1), "discarded_copies": drawn.discarded, "drawn": drawn.drawn}
 
 
-def evaluate_cli(real: Path, synthetic: Path, holdout: Path) -> dict:
+def evaluate_cli(real: Path, synthetic: Path, holdout: Path, accept: str = "") -> dict:
     """Run ``python -m synthgate evaluate ... --json`` in a child process; exit code, JSON and wall time."""
     command = [sys.executable, "-m", "synthgate", "evaluate", str(real), str(synthetic), "--holdout", str(holdout),
-               "--quasi-identifiers", QUASI_IDENTIFIERS, "--json"]
+               "--quasi-identifiers", QUASI_IDENTIFIERS, "--json", *(["--accept-inconclusive", accept] if accept else [])]
     began = time.perf_counter()
     done = subprocess.run(command, capture_output=True, text=True, check=False)
     seconds = time.perf_counter() - began
@@ -125,6 +125,8 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--epochs", type=int, default=30, help="max epochs of our generator (2-minute budget too)")
     parser.add_argument("--keep", type=Path, default=None, help="folder for the Parquet files (default: temporary)")
+    parser.add_argument("--accept-inconclusive", default="", help="gates whose inconclusive figures pass, as a "
+                        "spec's evaluation.accept_inconclusive (comma-separated), e.g. inference_risk")
     args = parser.parse_args()
     import numpy as np
 
@@ -146,7 +148,8 @@ def main() -> int:
             path = paths["train"] if version == "copy" else folder / f"synthetic-{i}.parquet"
             if version != "copy":
                 frame.to_parquet(path, index=False)
-            rows.append(summarise(version, evaluate_cli(paths["train"], path, paths["holdout"])))
+            rows.append(summarise(version, evaluate_cli(paths["train"], path, paths["holdout"],
+                                                        args.accept_inconclusive)))
     _print(rows)
     load = os.getloadavg()[0]
     print(f"load average (1 min) at the end: {load:.2f}")
