@@ -65,7 +65,12 @@ def test_a_dp_release_records_the_accountant_in_the_model_and_release_manifests(
 
 def test_a_release_without_dp_logs_losses_and_keeps_the_training_curve(prefect_harness, covid_release, key_env, caplog):
     # Setup
-    spec = covid_release(generator={"kind": "autoregressive", "params": {"max_epochs": 4, "hidden": 16}})
+    # 400 rows of repeat patients, held out by patient: the inference attack fails here (ct_result
+    # 0.46 [0.16, 0.76]: a training patient's other tests are training rows too, and the model's rows
+    # help guess them, unlike an unseen patient's). This test is about the training curve, so that
+    # gate is off here; the gate itself is tested in tests/evaluation.
+    spec = covid_release(generator={"kind": "autoregressive", "params": {"max_epochs": 4, "hidden": 16}},
+                         evaluation={"thresholds": {"inference_risk_max": None}})
 
     # Run
     release(spec_path=str(spec))
