@@ -94,3 +94,22 @@ _DELETE = _Delete()
 @pytest.fixture
 def DELETE():
     return _DELETE
+
+
+@pytest.fixture(scope="module")
+def browser():
+    """Debian's headless Chromium through playwright (which never downloads a browser), per module."""
+    from synthgate.report import find_chromium  # the project's one way to find the browser
+    from synthgate.report.pdf import FLAGS
+
+    executable = find_chromium()
+    if executable is None:
+        pytest.fail("no chromium for the browser tests: run `make browser` (make test installs it)")
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        pytest.fail("playwright is missing from the venv: run `make venv-dev`")
+    with sync_playwright() as playwright:
+        launched = playwright.chromium.launch(executable_path=executable, args=list(FLAGS))
+        yield launched
+        launched.close()

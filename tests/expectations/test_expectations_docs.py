@@ -18,24 +18,6 @@ from synthgate.expectations import (
 TRAINING = pd.DataFrame({"stay": [*range(1, 41)] * 5 + [68], "clinic": ["North"] * 150 + ["South"] * 51})
 
 
-@pytest.fixture(scope="module")
-def browser():
-    from synthgate.report import find_chromium  # the project's one way to find the browser
-    from synthgate.report.pdf import FLAGS
-
-    executable = find_chromium()
-    if executable is None:
-        pytest.fail("no chromium for the Data Docs browser test: run `make browser` (make test installs it)")
-    try:
-        from playwright.sync_api import sync_playwright
-    except ImportError:
-        pytest.fail("playwright is missing from the venv: run `make venv-dev`")
-    with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(executable_path=executable, args=list(FLAGS))
-        yield launched
-        launched.close()
-
-
 def load(browser, path):
     """Open ``path``; return every request URL, console line and page error the visit caused."""
     requests, complaints = [], []

@@ -7,27 +7,11 @@ from pathlib import Path
 
 import pytest
 
-from synthgate.report import find_chromium, write_report
-from synthgate.report.pdf import FLAGS
+from synthgate.report import write_report
 
 XSS = "<script>alert(1)</script>"
 SCREEN = {"width": 1280, "height": 800}  # the committee's first screen
 MAX_SCREENS = 8  # the report before its appendix
-
-
-@pytest.fixture(scope="module")
-def browser():
-    executable = find_chromium()
-    if executable is None:
-        pytest.fail("no chromium for the report's browser tests: run `make browser` (make test installs it)")
-    try:
-        from playwright.sync_api import sync_playwright
-    except ImportError:
-        pytest.fail("playwright is missing from the venv: run `make venv-dev`")
-    with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(executable_path=executable, args=list(FLAGS))
-        yield launched
-        launched.close()
 
 
 class Visit:
