@@ -2,8 +2,10 @@
 from __future__ import annotations
 
 import abc
+import hashlib
 import time
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, ClassVar
@@ -11,7 +13,7 @@ from typing import Any, ClassVar
 import pandas as pd
 from pydantic import BaseModel, ValidationError
 
-from synthgate.generators import _frames, model_dir
+from synthgate.generators import _frames, model_dir, rules as _rules
 from synthgate.generators._seeding import check_seed, seeded
 from synthgate.generators.device import check_device_name, resolve_device
 from synthgate.generators.errors import GeneratorError, InvalidParamsError, ModelDirectoryError, SchemaError
@@ -19,6 +21,9 @@ from synthgate.generators.progress import ProgressCallback
 
 # Ids and free text are never learned: flows removes them before fit and attaches fresh ids after.
 LEARNABLE_KINDS = ("numerical", "categorical", "datetime", "boolean")
+# The learned rule mappings sit beside the model file, as sensitive as it and checked the same way.
+RULES_FILE = "rules.pt"
+DEFAULT_PROTECTION = 5  # rows a value needs to enter a rule mapping, for generators without value_protection
 
 
 @dataclass(frozen=True)
@@ -84,6 +89,8 @@ class Generator(abc.ABC):
     """A synthesizer of one table: ``fit`` → ``sample``/``save``; ``load`` restores a saved one.
 
     Subclasses set ``kind``, ``Params`` and ``supports_gpu`` and implement the four private hooks.
+    ``rules`` (the data's rules) are kept around the hooks: columns derived by a rule are left
+    out of the model, so while a hook runs :attr:`schema` is the schema the model learns.
     """
 
     kind: ClassVar[str]
@@ -94,7 +101,8 @@ class Generator(abc.ABC):
     model_file: ClassVar[str] = model_dir.MODEL_FILE
     rare_placeholder: ClassVar[str | None] = None  # what categories too rare to learn come out as
 
-    def __init__(self, params: BaseModel | None = None, *, device: str = "cpu", seed: int = 0) -> None:
+    def __init__(self, params: BaseModel | None = None, *, device: str = "cpu", seed: int = 0,
+                 rules: Sequence[Mapping[str, Any]] | None = None) -> None:
         if params is None:
             params = self.Params()
         elif not isinstance(params, self.Params):
@@ -107,13 +115,23 @@ class Generator(abc.ABC):
         self._dtypes: dict[str, str] = {}
         self._report: FitReport | None = None
         self._progress: ProgressCallback | None = None
+        self.rules = _rules.parse_rules(rules)  # SchemaError naming the rule and key of a malformed one
+        self._kept: Any = None  # _rules_keep.KeptRules once fitted with rules
+        self._model_schema: TableSchema | None = None
+        self._in_model = False
+        self._rule_outcome: Any = None
 
     @property
     def schema(self) -> TableSchema:
-        """The schema the generator was fitted on."""
+        """The schema the generator was fitted on (inside the private hooks: the columns the model learns)."""
         self._check_fitted()
         assert self._schema is not None
-        return self._schema
+        return self._model_schema if self._in_model and self._model_schema is not None else self._schema
+
+    @property
+    def rules_kept(self) -> Any:
+        """How the last :meth:`sample` kept the rules (``RuleOutcome``: share per rule), None without rules."""
+        return self._rule_outcome
 
     @property
     def report(self) -> FitReport:
@@ -136,21 +154,31 @@ class Generator(abc.ABC):
             schema: The learned columns and their kinds.
             progress: Called after each epoch by generators that train in epochs.
 
+        The generator's ``rules`` are checked here; columns derived by an ``equal`` or
+        ``determines`` rule are left out of the model (a determines mapping is learned instead).
+
         Returns:
             Duration, shape and device of the fit.
 
         Raises:
-            SchemaError: A column is missing, unexpected, or has a dtype that does not fit its kind.
+            SchemaError: A column is missing, unexpected, or has a dtype that does not fit its kind;
+                a rule does not fit the schema, or rules form a cycle.
             GeneratorError: The table is empty or the underlying library failed (type only).
         """
         frame = _frames.prepare_training(data, schema)
         dtypes = self._output_dtypes(frame, schema)
+        kept = self._plan_rules(schema)
         start = time.perf_counter()
         self._progress = progress
-        with seeded(self.seed):
-            self._fit(frame, schema)
+        model_frame, model_schema = frame, schema
+        if kept is not None:
+            kept.learn(frame, int(getattr(self.params, "value_protection", DEFAULT_PROTECTION)))
+            model_schema = kept.model_schema
+            model_frame = frame[list(model_schema.names)]
+        with seeded(self.seed), self._model_view():
+            self._fit(model_frame, model_schema)
         seconds = round(time.perf_counter() - start, 3)
-        self._schema, self._dtypes = schema, dtypes
+        self._schema, self._dtypes, self._kept, self._model_schema = schema, dtypes, kept, model_schema
         self._report = FitReport(seconds, len(frame), len(schema.columns), self.device)
         return self._report
 
@@ -164,6 +192,10 @@ class Generator(abc.ABC):
                 for every row, or a frame of ``n`` rows with some schema columns; those columns keep
                 the given values and the others are drawn conditionally on them.
 
+        With ``rules``, derived columns are computed from their sources, a presence rule's column
+        is nulled where its condition is false, and rows that still break a rule are redrawn (at
+        most 20 rounds); :attr:`rules_kept` then holds the share of rows keeping each rule.
+
         Returns:
             ``n`` rows with the schema's columns and dtypes and a RangeIndex.
 
@@ -175,11 +207,39 @@ class Generator(abc.ABC):
             raise GeneratorError("n must be an integer ≥ 1")
         seed = check_seed(seed)
         conditions = None if fixed is None else self._conditions(fixed, n)
-        with seeded(seed):
-            raw = self._sample(n, seed) if conditions is None else self._sample_fixed(n, seed, conditions)
+        if self._kept is not None:
+            raw, self._rule_outcome = self._kept.keep(self._draw_model, n, seed, conditions)
+        else:
+            raw = self._draw_model(n, seed, conditions)
         if len(raw) != n:
             raise GeneratorError(f"generator {self.kind!r} returned {len(raw)} rows instead of {n}")
         return _frames.conform_output(raw, self.schema, self._dtypes)
+
+    def _draw_model(self, n: int, seed: int, conditions: pd.DataFrame | None) -> pd.DataFrame:
+        """``n`` rows of the model's own columns for ``seed`` (with global RNGs seeded by it)."""
+        with seeded(seed), self._model_view():
+            raw = self._sample(n, seed) if conditions is None else self._sample_fixed(n, seed, conditions)
+        if len(raw) != n:
+            raise GeneratorError(f"generator {self.kind!r} returned {len(raw)} rows instead of {n}")
+        return raw
+
+    @contextmanager
+    def _model_view(self) -> Iterator[None]:
+        """While a private hook runs, :attr:`schema` is the model's schema (derived columns left out)."""
+        before, self._in_model = self._in_model, True
+        try:
+            yield
+        finally:
+            self._in_model = before
+
+    def _plan_rules(self, schema: TableSchema) -> Any:
+        """The rules checked against ``schema`` (None without rules); SchemaError on any misfit."""
+        if not self.rules:
+            return None
+        from synthgate.generators._rules_keep import KeptRules
+
+        return KeptRules.plan(self.rules, schema, dp=getattr(self.params, "dp", None) is not None,
+                              constraints=getattr(self.params, "constraints", ()))
 
     def save(self, directory: Path) -> None:
         """Write the fitted model as a model directory (model.pkl, config.json, manifest.json).
@@ -194,8 +254,21 @@ class Generator(abc.ABC):
         facts = {"kind": self.kind, "params": params, "device": report.device, "seed": self.seed,
                  "train_seconds": report.train_seconds, "rows": report.rows, "columns": report.columns,
                  **self._manifest_facts()}
-        model_dir.write_model_dir(Path(directory), self._save_model, config=config, facts=facts,
+        write_model = self._save_model
+        if self._kept is not None:
+            state = self._kept.state_bytes()
+            # The rules and their learned mappings: names only in config and manifest, values in rules.pt.
+            config["rules"] = [{"type": rule.type, "columns": list(_rules.rule_columns(rule))} for rule in self.rules]
+            facts["rules"] = self._kept.manifest()
+            facts["rules_sha256"] = hashlib.sha256(state).hexdigest()
+
+            def write_model(path: Path) -> None:
+                self._save_model(path)
+                (path.parent / RULES_FILE).write_bytes(state)
+
+        model_dir.write_model_dir(Path(directory), write_model, config=config, facts=facts,
                                   model_file=self.model_file)
+
 
     @classmethod
     def load(cls, directory: Path, *, device: str = "cpu") -> Generator:
@@ -223,7 +296,15 @@ class Generator(abc.ABC):
         except (KeyError, TypeError, ValidationError, SchemaError) as exc:
             reason = f"config.json or manifest.json is malformed ({type(exc).__name__})"
             raise ModelDirectoryError(directory, reason) from None
-        generator._load_model(stored.model_path)
+        if "rules" in stored.config:
+            from synthgate.generators._rules_keep import KeptRules
+
+            assert generator._schema is not None
+            generator._kept = KeptRules.read(Path(directory), stored.model_path.parent / RULES_FILE,
+                                             stored.manifest.get("rules_sha256"), generator._schema)
+            generator.rules, generator._model_schema = generator._kept.rules, generator._kept.model_schema
+        with generator._model_view():
+            generator._load_model(stored.model_path)
         return generator
 
     @classmethod
@@ -253,6 +334,9 @@ class Generator(abc.ABC):
         unknown = [str(c) for c in frame.columns if c not in self.schema.names]
         if unknown:
             raise SchemaError(unknown[0], "is not a learned column; fixed may name: " + ", ".join(self.schema.names))
+        derived = [str(c) for c in frame.columns if self._kept is not None and c in self._kept.order]
+        if derived:
+            raise SchemaError(derived[0], "is computed from other columns by a rule; fix the columns it comes from")
         columns = {}
         for name in frame.columns:
             kind = self.schema.kind_of(name)

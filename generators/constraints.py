@@ -141,6 +141,16 @@ def _mask(frame: pd.DataFrame, constraint: Inequality | ValueRange, schema: Tabl
     return null | ((True if lo is None else values >= lo) & (True if hi is None else values <= hi))
 
 
+def holds(frame: pd.DataFrame, constraint: Inequality | ValueRange, schema: TableSchema) -> np.ndarray:
+    """Which rows of ``frame`` keep one constraint (bool per row); a null breaks no constraint.
+
+    Raises:
+        SchemaError: The constraint does not fit the schema, or a column is missing or not comparable.
+    """
+    check_constraints([constraint], schema)
+    return _mask(frame, constraint, schema)
+
+
 def satisfied(frame: pd.DataFrame, constraints: Sequence[Inequality | ValueRange], schema: TableSchema) -> np.ndarray:
     """Which rows of ``frame`` keep every constraint (bool per row); a null breaks no constraint.
 
