@@ -66,6 +66,9 @@ class Thresholds(_Strict):
     linkability_risk_max: float | None = Field(default=0.1, ge=0.0, le=1.0)
     inference_risk_max: float | None = Field(default=0.1, ge=0.0, le=1.0)
     quality_score_min: float | None = Field(default=0.6, ge=0.0, le=1.0, description="SDMetrics overall quality.")
+    c2st_min: float | None = Field(default=None, ge=0.0, le=1.0, description="Classifier two-sample test score: "
+                                   "1 - (2 * max(AUC, 0.5) - 1) of a classifier telling real training rows from "
+                                   "synthetic ones (1: indistinguishable); reported, and off unless set.")
     utility_ratio_min: float | None = Field(default=None, ge=0.0, le=2.0, description="Synthetic-trained model's "
                                             "skill above chance (AUC - 0.5, or R²) over the real-trained "
                                             "model's; off unless set.")
@@ -153,6 +156,12 @@ GATES: tuple[GateRule, ...] = (
     GateRule("quality_score", "quality_score_min", ">=",
              "Statistical similarity to the real data",
              "Overall statistical similarity of synthetic to real data (SDMetrics quality score, 0 to 1)."),
+    GateRule("c2st", "c2st_min", ">=",
+             "Synthetic rows a classifier cannot tell from real ones",
+             "A gradient-boosted classifier, cross-validated, tries to tell real training rows from synthetic "
+             "rows; the score is 1 when it does no better than a coin and 0 when it always succeeds. An exact "
+             "copy also scores 1: copies are the copy and distance gates' job.",
+             remedy="train longer or a stronger model; the per-column scores show which columns give it away"),
     GateRule("utility_ratio", "utility_ratio_min", ">=",
              "Usefulness for training models",
              "Model trained on synthetic data, scored on held-out real rows, relative to the same model "
@@ -173,6 +182,8 @@ class EvaluationConfig(_Strict):
     ignore: tuple[str, ...] = Field(default=(), description="Columns left out of every figure (e.g. fresh ids).")
     max_rows: int = Field(default=10_000, ge=100, le=1_000_000,
                           description="Rows sampled from each table for the distance figures.")
+    c2st_rows: int = Field(default=20_000, ge=100, le=1_000_000, description="Rows the C2ST classifier sees, "
+                           "half real training rows and half synthetic rows (a seeded sample).")
     fidelity_rows: int = Field(default=50_000, ge=100, le=1_000_000, description="Rows sampled from each table for SDMetrics.")
     n_attacks: int = Field(default=5_000, ge=10, le=100_000, description="Most attacks per anonymeter-style "
                            "evaluation, each capped by the rows available: by default every holdout row of a "

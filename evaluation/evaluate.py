@@ -64,6 +64,8 @@ def evaluate(
     fidelity = run("fidelity", lambda: _fidelity(tables, config))
     if fidelity is not None:
         figures.update({k: fidelity.pop(k) for k in ("quality_score", "column_shapes", "column_pair_trends")})
+    c2st = run("c2st", lambda: _c2st(tables, config))
+    figures["c2st"] = None if c2st is None else c2st["score"]
     charts = run("charts", lambda: _charts(tables, config)) or {}
     if config.target is None:
         utility, run.not_applicable["utility"] = None, "no target column was named"
@@ -111,7 +113,7 @@ def evaluate(
         not_applicable=dict(run.not_applicable),
         rows={"training": len(tables.train), "synthetic": len(tables.synthetic), "holdout": len(tables.holdout)},
         columns={"evaluated": dict(tables.kinds), "skipped": dict(tables.skipped)},
-        fidelity={**(fidelity or {}), **charts},
+        fidelity={**(fidelity or {}), **({"c2st": c2st} if c2st is not None else {}), **charts},
         utility=utility,
         privacy={"distance": distances, **details, **attacks},
         timings=run.timings,
@@ -156,6 +158,12 @@ def _fidelity(tables: AlignedTables, config: EvaluationConfig) -> dict:
     result = measure_fidelity(tables.train, tables.synthetic, tables.kinds, max_rows=config.fidelity_rows,
                               seed=config.seed)
     return result.to_dict()
+
+
+def _c2st(tables: AlignedTables, config: EvaluationConfig) -> dict:
+    from synthgate.evaluation.c2st import c2st
+
+    return c2st(tables.train, tables.synthetic, kinds=tables.kinds, seed=config.seed, max_rows=config.c2st_rows)
 
 
 def _charts(tables: AlignedTables, config: EvaluationConfig) -> dict:

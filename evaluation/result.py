@@ -16,7 +16,7 @@ FORMAT_VERSION = 2
 #: A gated figure ``m`` with an interval has ``m_low`` and ``m_high``; a per-column figure has
 #: ``m_column`` (or ``m_columns`` for a column set).
 FIGURES = (
-    "quality_score", "column_shapes", "column_pair_trends",
+    "quality_score", "column_shapes", "column_pair_trends", "c2st",
     "raw_copy_share", "raw_copy_share_low", "raw_copy_share_high", "raw_copies", "raw_drawn",
     "chance_copy_share", "chance_copy_share_high", "exact_matches",
     "rare_value_share", "rare_value_share_column", "rare_value_share_holdout",
