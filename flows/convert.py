@@ -112,9 +112,21 @@ def generator_schema(spec: ReleaseSpec, steps_applied: int = 0) -> generators.Ta
 
 
 def generator_params(spec: ReleaseSpec) -> dict[str, Any]:
-    """The generator's raw params: ``generator.params`` plus ``generator.dp`` when it is set."""
+    """The generator's raw params: ``generator.params``, ``generator.dp`` when it is set, and the spec's rules.
+
+    The rules go in as ``rules`` (plain dicts of the shared format) when the spec has some and
+    the generator's params model takes them; one that does not is validated all the same.
+    """
     gen = spec.generator
-    return {**gen.params, **({"dp": gen.dp} if gen.dp is not None else {})}
+    params = {**gen.params, **({"dp": gen.dp} if gen.dp is not None else {})}
+    if spec.rules and "rules" in generators.get_generator(gen.kind).Params.model_fields:
+        params["rules"] = rule_dicts(spec)
+    return params
+
+
+def rule_dicts(spec: ReleaseSpec) -> list[dict[str, Any]]:
+    """The spec's rules as plain dicts of the shared format (unset keys left out)."""
+    return [rule.model_dump(mode="json", exclude_none=True) for rule in spec.rules]
 
 
 def evaluation_config(spec: ReleaseSpec) -> evaluation.EvaluationConfig:

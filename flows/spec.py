@@ -8,7 +8,7 @@ import re
 from dataclasses import dataclass
 from enum import Enum
 from pathlib import Path
-from typing import Any, Literal
+from typing import Annotated, Any, Literal, Union
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
@@ -215,6 +215,50 @@ class RiskSpec(StrictModel):
     )
 
 
+class _RuleBase(StrictModel):
+    held: float | None = Field(default=None, ge=0.0, le=1.0, description="Share of real rows that keep it "
+                               "(written by `init`'s detection; informative only).")
+    reason: str | None = Field(default=None, max_length=500, description="Why the rule is there (evidence).")
+
+
+class EqualRule(_RuleBase):
+    """The second column equals the first in every row (nulls equal nulls)."""
+
+    type: Literal["equal"]
+    columns: list[str] = Field(min_length=2, max_length=2)
+
+
+class DeterminesRule(_RuleBase):
+    """``column`` is a function of the ``by`` columns (a functional dependency)."""
+
+    type: Literal["determines"]
+    by: list[str] = Field(min_length=1, max_length=4)
+    column: str
+
+
+class InequalityRule(_RuleBase):
+    """low <= high (low < high when strict) wherever both are present; numerical or datetime."""
+
+    type: Literal["inequality"]
+    low: str
+    high: str
+    strict: bool = False
+
+
+class PresentWhenRule(_RuleBase):
+    """``column`` is non-null exactly when ``other`` is non-null, or takes one of ``values``."""
+
+    type: Literal["present_when"]
+    column: str
+    other: str
+    values: list[str | bool | int | float] | None = Field(default=None, min_length=1, max_length=100)
+
+
+DataRule = Annotated[Union[EqualRule, DeterminesRule, InequalityRule, PresentWhenRule], Field(discriminator="type")]
+RULE_MODELS = {"equal": EqualRule, "determines": DeterminesRule, "inequality": InequalityRule,
+               "present_when": PresentWhenRule}
+
+
 class ReleaseSpec(StrictModel):
     dataset: DatasetSpec
     source: SourceSpec
@@ -226,6 +270,8 @@ class ReleaseSpec(StrictModel):
     validation: ValidationSpec = ValidationSpec()
     evaluation: EvaluationSpec = EvaluationSpec()
     risk: RiskSpec | None = None
+    rules: list[DataRule] = Field(default_factory=list, max_length=200, description="Data rules the generator "
+                                  "keeps and validation checks (equal, determines, inequality, present_when).")
 
 
 def _check_generator(spec: ReleaseSpec, shown: str) -> None:
@@ -237,13 +283,19 @@ def _check_generator(spec: ReleaseSpec, shown: str) -> None:
         raise SpecError(shown, "generator.kind", str(exc)) from None
     if "dp" in gen.params:
         raise SpecError(shown, "generator.params.dp", "write differential privacy as generator.dp, not in params")
+    if "rules" in gen.params:
+        raise SpecError(shown, "generator.params.rules", "write data rules in the spec's top-level rules: block, "
+                        "not in params (the generator and the validation both read it from there)")
     if gen.dp is not None and not cls.supports_dp:
         capable = ", ".join(k for k in generators.available() if generators.get_generator(k).supports_dp)
         raise SpecError(shown, "generator.dp", f"generator {gen.kind!r} does not train with differential privacy; "
                         f"kinds that do: {capable}")
+    from synthgate.flows import convert  # convert imports this module
+
     where = "generator.params" if gen.dp is None else "generator.params/generator.dp"
+    where += "/rules" if "rules" in convert.generator_params(spec) else ""
     try:
-        generators.parse_params(gen.kind, {**gen.params, **({"dp": gen.dp} if gen.dp is not None else {})})
+        generators.parse_params(gen.kind, convert.generator_params(spec))
     except generators.GeneratorError as exc:
         raise SpecError(shown, where, str(exc)) from None
 
@@ -343,6 +395,8 @@ def _first_problem(exc: ValidationError) -> tuple[str, str]:
             model = privacy.RULES[str(part)]
         elif isinstance(previous, int) and i >= 2 and raw_loc[i - 2] == "steps" and str(part) in _STEPS:
             model = _STEPS[str(part)]
+        elif isinstance(previous, int) and i == 2 and raw_loc[0] == "rules" and str(part) in RULE_MODELS:
+            model = RULE_MODELS[str(part)]
         else:
             kept.append(str(part))
     message = first["msg"]
@@ -394,6 +448,7 @@ def _check_semantics(loaded: LoadedSpec, shown: str) -> None:
     if spec.risk is not None:
         _check_risk(spec, shown)
     _check_evaluation(spec, shown)
+    _check_rules(spec, shown)
     if spec.privacy.key_secret_block is not None and not re.match(r"^[a-z0-9-]+$", spec.privacy.key_secret_block):
         raise SpecError(shown, "privacy.key_secret_block", "a Prefect block name: lower-case letters, digits, hyphens")
 
@@ -455,3 +510,47 @@ def _check_evaluation(spec: ReleaseSpec, shown: str) -> None:
         left, right = map(set, block.linkability)
         if not left or not right or left & right:
             raise SpecError(shown, "evaluation.linkability", "two non-empty column lists with no column in both")
+
+
+def _check_rules(spec: ReleaseSpec, shown: str) -> None:
+    """Each rule names learned columns of kinds it fits, each column once; none a risk step may change."""
+    from synthgate.flows import convert  # convert imports this module
+
+    learned = convert.learned_kinds(spec)
+    allowed = ", ".join(learned) or "none"
+    stepped = {s.column for s in spec.risk.steps if isinstance(s, privacy.GeneraliseStep)} if spec.risk else set()
+    for i, rule in enumerate(spec.rules):
+        named = _rule_places(rule)
+        for place, name in named:
+            where = f"rules.{i}.{place}"
+            if name not in learned:
+                raise SpecError(shown, where, f"{name!r} is not a column the generator learns (dropped, identifier "
+                                f"and text columns never reach it); allowed: {allowed}")
+            if name in stepped:
+                raise SpecError(shown, where, f"{name!r} may be generalised by a risk step, which would change "
+                                "what the rule means; a rule cannot name it")
+        names = [name for _, name in named]
+        if len(set(names)) < len(names):
+            raise SpecError(shown, f"rules.{i}", f"a {rule.type} rule names a column twice")
+        kinds = [learned[name] for name in names]
+        if isinstance(rule, EqualRule) and kinds[0] != kinds[1]:
+            raise SpecError(shown, f"rules.{i}.columns", f"equal columns must have one kind; "
+                            f"{names[0]!r} is {kinds[0]}, {names[1]!r} is {kinds[1]}")
+        if isinstance(rule, InequalityRule) and (kinds[0] != kinds[1] or kinds[0] not in ("numerical", "datetime")):
+            raise SpecError(shown, f"rules.{i}", f"an inequality compares two numerical or two datetime columns; "
+                            f"{rule.low!r} is {kinds[0]}, {rule.high!r} is {kinds[1]}")
+        if isinstance(rule, PresentWhenRule) and rule.values is not None and kinds[1] not in ("categorical",
+                                                                                              "boolean"):
+            raise SpecError(shown, f"rules.{i}.values", f"values need a categorical or boolean other column; "
+                            f"{rule.other!r} is {kinds[1]}")
+
+
+def _rule_places(rule: Any) -> list[tuple[str, str]]:
+    """(place in the rule, column) for every column a rule names."""
+    if isinstance(rule, EqualRule):
+        return [(f"columns.{j}", name) for j, name in enumerate(rule.columns)]
+    if isinstance(rule, DeterminesRule):
+        return [*((f"by.{j}", name) for j, name in enumerate(rule.by)), ("column", rule.column)]
+    if isinstance(rule, InequalityRule):
+        return [("low", rule.low), ("high", rule.high)]
+    return [("column", rule.column), ("other", rule.other)]
