@@ -17,7 +17,7 @@ MAX_COLUMNS = 5  # the least similar columns in the main part; every column is i
 MAX_DIFFERENCES = 5
 CHART_WIDTH = 520  # two bar charts to a row
 SIDE_BY_SIDE = 10  # columns up to which the two heatmaps fit beside each other
-NOT_PRIVACY = ("quality_score", "utility_ratio")  # gates shown with fidelity and utility
+NOT_PRIVACY = ("quality_score", "c2st", "utility_ratio")  # gates shown with fidelity and utility
 
 
 def _score_rows(items: list, kinds: Mapping) -> list[dict]:
@@ -98,6 +98,18 @@ def _lowest(items: list) -> tuple[list[Mapping], int]:
     return scored, len(items) - len(scored)
 
 
+def _c2st_details(fid: Mapping) -> str:
+    """The classifier's AUC and sample in one sentence, or nothing when they were not recorded."""
+    block = mapping(fid.get("c2st"))
+    auc, rows = block.get("auc"), block.get("rows")
+    if not is_number(auc) or not is_number(rows):
+        return ""
+    spread = f" ± {score(block['auc_std'])}" if is_number(block.get("auc_std")) else ""
+    folds = f" over {plural(block['folds'], 'fold', 'folds')}" if is_number(block.get("folds")) else ""
+    return (f"The classifier's AUC was {score(auc)}{spread}{folds}, on {number(rows)} real and "
+            f"{number(rows)} synthetic rows (0.5 is guessing).")
+
+
 def fidelity(evaluation: Mapping) -> dict:
     """Overall scores, the least similar columns and pairs, distribution charts and association heatmaps."""
     fid = mapping(evaluation.get("fidelity"))
@@ -118,7 +130,7 @@ def fidelity(evaluation: Mapping) -> dict:
         shown = g["value"] if g else number(value)
         missing = None if (g and g["verdict"] != "unmeasured") else _reason(value, na.get(key))
         scores.append({"label": g["title"] if g else m.label, "meaning": m.meaning, "value": shown,
-                       "gate": g, "na": missing})
+                       "gate": g, "na": missing, "details": _c2st_details(fid) if key == "c2st" else ""})
     return {
         "scores": scores,
         "diagnostic": [(name.replace("_", " "), number(value)) for name, value in diagnostic.items()],

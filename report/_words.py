@@ -60,6 +60,11 @@ FIDELITY = {
         "Column shapes", "How similar each column's distribution is between real and synthetic data (average)."),
     "column_pair_trends": Metric(
         "Column pair trends", "How well relationships between pairs of columns are kept (average)."),
+    "c2st": Metric(
+        "Told apart from real rows (C2ST)",
+        "Whether a classifier trained to tell real rows from synthetic ones manages it, looking at whole rows "
+        "and at how values were recorded: 1 means it does no better than guessing, 0 that it always succeeds. "
+        "A copy of the real rows would also score 1: copies are caught by the privacy gates."),
 }
 
 # Short names of the known gates, for the one-line verdict ("1 gate failed (copies of real rows)").
@@ -77,6 +82,7 @@ SHORT = {
     "linkability_risk": "linking a real person's records",
     "inference_risk": "inferring a hidden attribute",
     "quality_score": "similarity to the real data",
+    "c2st": "synthetic rows told apart from real ones",
     "utility_ratio": "usefulness for training models",
 }
 
