@@ -1,6 +1,5 @@
 """Fidelity, utility and privacy risk of a synthetic table against its training rows and a holdout."""
 
-from synthgate.evaluation.c2st import c2st
 from synthgate.evaluation.config import GATES, INTERVAL_GATES, EvaluationConfig, GateRule, Task, Thresholds
 from synthgate.evaluation.errors import (
     EmptyTableError,
@@ -34,7 +33,6 @@ __all__ = [
     "Task",
     "Thresholds",
     "align_tables",
-    "c2st",
     "evaluate",
     "infer_kind",
     "split_holdout",
