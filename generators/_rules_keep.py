@@ -166,10 +166,20 @@ class KeptRules:
             rounds = round_
             s = derive_seed(seed, _STREAM, round_)
             if fixed is not None:
-                batch = self.complete(draw(len(slots), s, fixed.iloc[slots].reset_index(drop=True)))
-                ok = ~self.broken(batch) & np.array([a == keys[i] for a, i in zip(self.keys(batch), slots)], dtype=bool)
-                source[slots[ok]] = offset + np.flatnonzero(ok)
-                bad[slots[ok]] = False
+                # Several tries per broken row, each with the row's own fixed values; the first good one wins.
+                tries = int(min(max(math.ceil(1.5 * drawn / max(sum(good.values()), 1)), 1), 64,
+                                max(1, 20 * n // len(slots))))
+                wanted = np.tile(slots, tries)
+                batch = self.complete(draw(len(wanted), s, fixed.iloc[wanted].reset_index(drop=True)))
+                ok = ~self.broken(batch) & np.array([a == keys[i] for a, i in zip(self.keys(batch), wanted)], dtype=bool)
+                good.update(k for k, fine in zip(self.keys(batch), ok) if fine)
+                first = {}
+                for position in np.flatnonzero(ok):
+                    first.setdefault(int(wanted[position]), int(position))
+                mended = np.array(sorted(first), dtype=np.int64)
+                if len(mended):
+                    source[mended] = offset + np.array([first[i] for i in mended], dtype=np.int64)
+                    bad[mended] = False
             else:
                 need = Counter(keys[i] for i in slots)
                 rate = {k: max(good[k], 0.5) / drawn for k in need}
