@@ -57,6 +57,7 @@ class KeptRules:
     order: list[str]
     mappings: dict[int, Mapping_] = field(default_factory=dict)
     held: dict[str, float] = field(default_factory=dict)  # share of training rows keeping each rule
+    dp: bool = False  # under differential privacy nothing is measured on the training rows
 
     @classmethod
     def plan(cls, rules: Sequence[R.Rule], schema: TableSchema, *, dp: bool = False,
@@ -72,7 +73,7 @@ class KeptRules:
             for name in (getattr(constraint, key, None) for key in ("low", "high", "column")):
                 if name in order:
                     raise SchemaError(name, "is derived by a rule and left out of the model; constrain its source")
-        return cls(tuple(rules), schema, order)
+        return cls(tuple(rules), schema, order, dp=dp)
 
     @property
     def model_schema(self) -> TableSchema:
@@ -90,7 +91,8 @@ class KeptRules:
         for index, rule in enumerate(self.rules):
             if isinstance(rule, R.Determines):
                 self.mappings[index] = _learn_mapping(frame, rule, self.schema, protection)
-        self.held = {R.describe_rule(rule): float(R.holds(rule, frame, self.schema).mean()) for rule in self.rules}
+        if not self.dp:  # a share of training rows is a statistic the DP budget does not cover
+            self.held = {R.describe_rule(rule): float(R.holds(rule, frame, self.schema).mean()) for rule in self.rules}
 
     # --- rows -------------------------------------------------------------------------------------
 

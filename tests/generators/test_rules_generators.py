@@ -143,3 +143,16 @@ def test_without_rules_the_model_directory_is_unchanged(table, tmp_path):
     assert sorted(p.name for p in (tmp_path / "model").iterdir()) == ["config.json", "manifest.json", "model.pkl"]
     assert "rules" not in json.loads((tmp_path / "model" / "config.json").read_text())
     assert generator.rules_kept is None
+
+
+def test_determines_is_refused_under_dp_before_training(table):
+    # Setup
+    params = generators.parse_params("autoregressive", {"dp": {"epsilon": 1.0, "delta": 1e-5}})
+    generator = generators.get_generator("autoregressive")(params, seed=1, rules=RULES)
+
+    # Run
+    with pytest.raises(generators.SchemaError) as caught:
+        generator.fit(table, SCHEMA)
+
+    # Assert
+    assert caught.value.column == "grp" and "differential-privacy budget" in str(caught.value)
