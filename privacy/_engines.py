@@ -229,7 +229,27 @@ def _not_a_person(entity: str, span: str) -> bool:
         return True
     if _INSTITUTION.search(span):
         return True
+    if entity != "NRP" and _headline_or_phrase(re.findall(r"[^\W\d_]+", re.sub(r"['’]s\b", "", span))):
+        return True
     return _ACRONYM.fullmatch(span) is not None or (entity == "LOCATION" and _FACILITY.search(span) is not None)
+
+
+_NAME_PARTICLES = frozenset({"van", "von", "der", "den", "de", "del", "della", "la", "le", "di", "du", "da", "dos", "bin"})
+_ROMAN = frozenset({"ii", "iii", "iv", "v", "vi"})
+
+
+def _headline_or_phrase(words: list[str]) -> bool:
+    # "DENTAL CHART - patient", "ICU HANDOVER", "Bethesda III": a name holds no lower-case word but
+    # its particles, a heading in capitals holds at least one listed name, and a Roman numeral
+    # follows a name ("John Smith III"), not a lone word.
+    from synthgate.privacy import names
+
+    if any(w.islower() and w not in _NAME_PARTICLES for w in words):
+        return True
+    listed = [names.is_given_name(w) or names.is_surname(w) for w in words if w.lower() not in _ROMAN]
+    if len(words) >= 2 and all(w.isupper() for w in words) and not any(listed):
+        return True
+    return words[-1].lower() in _ROMAN and len(listed) == 1 and not listed[0]
 
 
 # "ER", "ICU", "MoCA", "GCS", "USS": up to five letters, two capitals among the first three;

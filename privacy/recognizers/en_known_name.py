@@ -28,6 +28,7 @@ from presidio_analyzer import EntityRecognizer, RecognizerResult
 
 from synthgate.privacy import names
 from synthgate.privacy._engines import is_clinical_term
+from synthgate.privacy.recognizers import _romanised_korean as romanised
 
 __all__ = ["COMMON_WORDS", "EnglishKnownNameRecognizer"]
 
@@ -45,7 +46,9 @@ _ROLES = frozenset(
     """dr mr mrs ms miss mx prof nurse rn np pa patient pt pts father mother dad mom spouse wife husband son
     daughter sister brother caregiver guardian parent called call calling spoke ask asked tell told text
     texted page paged msg message per cc by with from contact remind let informed notified visited
-    attending resident""".split()
+    attending resident caller member veteran client applicant claimant worker employee student child baby
+    infant donor recipient participant inmate soldier interpreter translator grandson granddaughter grandmother
+    grandfather grandma grandpa nephew niece aunt uncle cousin friend neighbour neighbor partner""".split()
 )
 # Two words that introduce the speaker: "this is danielle white", "hi, it's roger", "hey julie".
 _INTRO_PAIRS = frozenset({("this", "is"), ("it", "s"), ("i", "am"), ("my", "name"), ("name", "is")})
@@ -60,17 +63,14 @@ _AFTER_PLACE = re.compile(
     r"Road|Rd\b|Blvd|Drive|County|Park|Memorial|Health|Institute|Foundation|Pharmacy|Campus|Building|Hall|Ward)",
     re.IGNORECASE,
 )
-_KR_SURNAMES = frozenset(
-    """kim lee yi rhee park pak choi choe jung jeong chung kang cho jo yoon yun jang chang lim im han oh seo suh shin
-    kwon hwang ahn an song ryu yoo yu jeon jun hong ko go moon mun yang son bae baek paik heo huh nam shim sim noh
-    roh ha kwak sung seong cha joo ju woo koo ku min jin na ji um eom chae won cheon bang gong hyun hyeon""".split()
+# Korean places written in Latin letters split into name syllables (Daejeon = dae + jeon): never a name.
+_KR_PLACES = frozenset(
+    """seoul busan daegu incheon gwangju daejeon ulsan sejong suwon jeonju cheonan pohang changwon gimhae jeju
+    gangnam yongsan itaewon bundang ilsan goyang seongnam anyang ansan hwaseong paju gimpo wonju chuncheon
+    cheongju gyeongju andong mokpo yeosu suncheon gunsan iksan sokcho gangneung pyeongtaek osan""".split()
 )
-_KR_SYLLABLES = frozenset(
-    """min jun joon seo yeon yun yoon do ha eun ji hoon hun young yeong ho soo su ah a woo u jin hyun hyeon bin ye
-    won yu na jae sung seong hee hui jung jeong mi kyung gyeong hye sook suk ja cheol chul gil dong hwa hwan
-    sang tae kyu gyu seok suk yong won il nam ok in sun bo ra rin rim si hyuk hyeok jeon joo ju chan woong ung
-    seul gi ki eon ga da so yi ri mo""".split()
-)
+# Where a sentence starts: the text's start, a line break, or after . ! ? and a space.
+_SENTENCE_START = re.compile(r"(?:^|[\n.!?][ \t]*|^[ \t]+)$")
 _TOKEN = re.compile(r"[A-Za-z]+(?:['’][A-Za-z]+)?(?:-[A-Za-z]+)*")
 _CELTIC = re.compile(r"(?:Mac|Mc|O['’])[A-Z][a-z]+$")
 _POSSESSIVE = re.compile(r"['’]s$", re.IGNORECASE)
@@ -155,7 +155,9 @@ class EnglishKnownNameRecognizer(EntityRecognizer):
         if _style(last) == "lower" or not same_style or len(first) < 2:
             return None
         # The comma is evidence enough for a surname that is also a word ("Grant, Melissa").
-        if not (is_surname(last) and is_given_name(first)) or first.lower() in COMMON_WORDS:
+        # FREEMAN, Autumn: the capitals and the comma make a chart's name even of a given name that is a word.
+        chart = _style(last) == "upper" and _style(first) == "title"
+        if not (is_surname(last) and is_given_name(first)) or (first.lower() in COMMON_WORDS and not chart):
             return None
         end = i + 1
         if self._initial(text, toks, i + 2) == i + 3 and toks[i + 2][2].isupper():
@@ -164,7 +166,8 @@ class EnglishKnownNameRecognizer(EntityRecognizer):
 
     def _given_surname(self, text: str, toks: list, i: int) -> tuple[int, float] | None:
         first = toks[i][2]
-        if len(first) < 2 or not is_given_name(first):
+        # "my son hilary barton": a role word in lower case introduces the name, it is not its first word.
+        if len(first) < 2 or not is_given_name(first) or (first.islower() and first in _ROLES):
             return None
         style, j = _style(first), i + 1
         if j < len(toks) and len(toks[j][2]) == 1 and self._gap(text, toks, i, r"[ \t]{1,2}") and (
@@ -241,28 +244,42 @@ class EnglishKnownNameRecognizer(EntityRecognizer):
         return None
 
     def _korean(self, text: str, toks: list, i: int) -> tuple[int, float] | None:
-        # Romanised Korean: "Choi Min-jun", "Do yun Jang", "Young-ho Kim", "Ha eun Cho".
-        def given_at(k: int) -> int:  # the index after a romanised given name at k, or k
-            if k >= len(toks) or not toks[k][2][:1].isupper():
-                return k
-            parts = toks[k][2].lower().split("-")
-            if len(parts) == 2 and all(p in _KR_SYLLABLES for p in parts):
-                return k + 1
-            if (parts[0] in _KR_SYLLABLES and k + 1 < len(toks) and toks[k + 1][2].islower()
-                    and toks[k + 1][2] in _KR_SYLLABLES and self._gap(text, toks, k)):
-                return k + 2
-            return k
-
+        # Romanised Korean in either order: "Choi Min-jun", "Oh Taeseo", "Park Ji Hoon", "Jiyeon Kim",
+        # "Young-tae Namgung"; lower case ("caller park hyun", "this is hwang sung") only after a
+        # role, greeting or introduction.
         word = toks[i][2]
-        if word.lower() in _KR_SURNAMES and word[:1].isupper() and self._gap(text, toks, i):
-            after = given_at(i + 1)
-            if after > i + 1:
-                return after - 1, 0.75
-        after = given_at(i)
-        if after > i and after < len(toks) and self._gap(text, toks, after - 1):
-            last = toks[after][2]
-            if last.lower() in _KR_SURNAMES and last[:1].isupper():
-                return after, 0.75
+        if word.lower() in _KR_PLACES:
+            return None
+        lower = word.islower()
+        if lower and not self._context(text, toks, i):
+            return None
+
+        def cased(w: str) -> bool:
+            return w.islower() if lower else w[:1].isupper()
+
+        nxt = toks[i + 1][2] if i + 1 < len(toks) and self._gap(text, toks, i) else ""
+        if not (nxt and cased(word)) or nxt.lower() in _KR_PLACES:
+            return None
+        # A capitalised English word in mid-sentence ("for Do Hong") is a name; at a sentence's start
+        # ("In Lee's study") it may be the word: one-syllable given names such as In, Do, Ha only mid-sentence.
+        alone = not lower and _SENTENCE_START.search(text, 0, toks[i][0]) is not None
+        third = toks[i + 2][2] if i + 2 < len(toks) and self._gap(text, toks, i + 1) else ""
+        # Ji Hoon Park, Do yun Jang, Ha eun Cho: a two-part given name, its second part maybe in lower case
+        # (evidence enough for a word-like first part); tried first, since Ji and Do are surnames too.
+        glued_case = not lower and nxt.islower()
+        if (third and cased(third) and (glued_case or cased(nxt)) and romanised.syllable_count(word) == 1
+                and romanised.syllable_count(nxt) == 1 and romanised.is_given(word, alone=alone and not glued_case)
+                and romanised.is_surname(third)):
+            return i + 2, 0.75
+        # Surname first: the given name is one token, or two one-syllable tokens (Park Ji Hoon).
+        if romanised.is_surname(word) and cased(nxt) and romanised.is_given(nxt, alone=alone):
+            if (third and cased(third) and romanised.syllable_count(nxt) == 1 and romanised.syllable_count(third) == 1
+                    and not romanised.is_surname(third)):
+                return i + 2, 0.75
+            return i + 1, 0.75
+        # Given name first: Minsoo Kang, Young-tae Namgung, Ji Hoon Park.
+        if cased(nxt) and romanised.is_given(word, alone=alone) and romanised.is_surname(nxt):
+            return i + 1, 0.75
         return None
 
     @staticmethod

@@ -50,6 +50,7 @@ GIVEN_SYLLABLES = (
     "새샘서석선설섭성세소솔송수숙순슬승시식신아애연열엽영예옥완용우욱운웅원유윤율은익인일자재정종주"
     "준중지진찬창채천철춘충태택평필하학한해향헌혁현형혜호홍화환효후훈휘흠흥희"
     "갑결귀금끝녀단달돌두막만말배분삼쌍월웅율점칠판팔"
+    "별봄솜루온"  # native-Korean given names: 한별, 이봄, 다솜, 하루, 한온
 )
 """Syllables found in Korean given names (old and new, incl. 말순, 점례, 끝순, 갑돌, 칠성)."""
 
@@ -87,6 +88,8 @@ NAME_STOPLIST = frozenset(
     인플루 백신을 소아과 내과의 외과의 치과의 한의원 한의사 간호사 약사님 의사님 기사님 선배님 후배님
     정기적 간헐적 만성적 지속적 일시적 전반적 구체적 기본적 일반적 개인적 사회적 경제적 심리적 신체적
     형제자 자녀분 손자녀 하루에 하루종 오전에 오후에 주말에 평일에 주중에 요일에 이틀간 사흘간 연휴에
+    이름 성함 성명 예정일 마지막 경막하 경막외 예정대로 이상무 정상범 조영술 진행중 방문일 배변량 소변량 안정시
+    공복시 주사부 전신적 양쪽 한쪽 이번에 지난번 다음번 마지막날 최근에 최소한 최대한 신속히 정확히
     진단명 병명 수술명 검사명 약품명 성분명 상품명 과목명 기관명 병원명
     원장 공주 왕자 하나 조상 강사 기사 선배 어머 차장 소장 박사 목사 도사 전도사 장모 장인 고모 이모 삼촌
     조카 형수 제수 주인 여사 시어머 시아버 장로 신부 전하 마마 반장 조장 소대장 연대장 위원 국장 시장
@@ -125,8 +128,15 @@ _TITLE = (
 _INTRO_RANK = "병장|상병|일병|이병|훈련병|하사|중사|상사|원사|소위|중위|대위|소령|중령|대령"
 _INTRO = (
     "성명|이름|성함|환자명|보호자명|담당의|주치의|담당\\s?간호사|간호사|작성자|신청인|환자|보호자|할머니|할아버지|"
+    # People a record names by their role: 근로자 김결, 국가유공자 박민은, 의뢰의: 김란, 확인자 류별.
+    "근로자|직원|대상자|수진자|피보험자|국가유공자|유공자|확인자|의뢰의|의뢰인|신청자|수령인|수급자|가입자|내담자|상담자|"
+    "간병인|통역사|담당자|학생|원아|아동|장병|병사|"
     "자녀|아들|딸|남편|아내|부인|어머니|아버지|배우자|동생|형|언니|누나|오빠|" + _INTRO_RANK
 )
+# People a name owns in a record (최민의 주치의에게, 김란의 보호자).
+_KIN_OR_CARER = "주치의|담당의|보호자|담당\\s?간호사|가족|어머니|아버지|남편|아내|자녀|아들|딸|배우자|동생|언니|누나|오빠|형"
+# Labels of identifiers that follow a person's name in records (김솔은 생년월일 ..., 이솔 | 병록번호).
+_ID_LABEL = "생년월일|연락처|휴대폰|전화번호|주민등록번호|주민번호|병록번호|등록번호|환자번호|차트번호|의무기록번호|사번|군번"
 _FAMILY = "할머니|할아버지|어르신|여사|부인|어머님|아버님"
 _RANK = "병장|상병|일병|이병|훈련병|하사|중사|상사|원사|준위|소위|중위|대위|소령|중령|대령|준장|소장|중장|대장"
 _AFTER_RANK = "(?:[은는이가을를의도께와과]|에게|께서|님|분)?(?![가-힣])"  # 환자분 too
@@ -154,8 +164,14 @@ class KrNameRecognizer(FoldingPatternRecognizer):
         # A name glued to a bracketed date or phone: 김영진(010-...), 윤웅(1968-05-13), 오분이(1970. 12. 11.).
         Pattern("KR name + (number)", rf"{_B}{_SURNAME}{_GIVEN}(?:{_GIVEN}|이)?(?=\(\s?[0-9+])", 0.6),
         # 남궁, 황보, 제갈, 선우, 독고 start few words: with or without a space, before a particle too.
-        Pattern("KR compound surname + name", rf"{_B}(?:남궁|황보|제갈|선우|독고)\s?{_GIVEN}{{1,2}}(?=(?:{_PARTICLE})?(?![가-힣]))", 0.6),
+        Pattern("KR compound surname + name", rf"{_B}(?:{_COMPOUND_SURNAMES})\s?{_GIVEN}{{1,2}}(?=(?:{_PARTICLE})?(?![가-힣]))", 0.6),
         Pattern("KR short name + honorific", rf"{_B}{_SURNAME}{_GIVEN}{_HONORIFIC_2}", 0.75),
+        # A writer introducing themself: 안녕하세요 노진입니다, 저는 김민수예요.
+        Pattern("KR self-introduction", rf"(?:안녕하세요|안녕하십니까|저는|제\s?이름은)[,.!~ㅠㅜ\s]*\s\K{_SURNAME}{_GIVEN}{{1,2}}(?=입니다|이에요|예요|이고요|고요|인데요)", 0.75),
+        # 최민의 주치의, 김란의 보호자: a name owning a person around it.
+        Pattern("KR name + 의 + role", rf"{_B}{_SURNAME}{_GIVEN}{{1,2}}(?=의\s(?:{_KIN_OR_CARER})(?:{_PARTICLE})?(?![가-힣]))", 0.7),
+        # 김솔은 생년월일 ..., 이솔 | 병록번호: a short name right before an identifier's label.
+        Pattern("KR name + identifier label", rf"{_B}{_SURNAME}{_GIVEN}{{1,2}}?(?=(?:{_PARTICLE})?(?:\s|\s?[|,/])\s?(?:{_ID_LABEL}))", 0.7),
         # Any syllables before 님/씨: rare given names (김카나님) are still names; titles are stoplisted.
         Pattern("KR any name + honorific", rf"{_B}{_SURNAME}[가-힣]{{1,2}}{_HONORIFIC_3}", 0.6),
         Pattern("KR name + title", rf"{_NAME}(?=\s(?:{_TITLE}|{_RANK}){_AFTER_RANK})", 0.85),

@@ -2,7 +2,8 @@
 
 Presidio's ``UsSsnRecognizer`` scores ``123456789`` 0.05 even after "SSN" (0.4 with context, below
 the 0.5 threshold), so an undashed number next to its own label stays readable. Here the label
-must sit right before the number (an optional ``:``, ``#``, ``no.`` or ``is`` between), and the
+must sit right before the number (an optional ``:``, ``#``, ``no.`` or ``is`` between, or up to three words such as
+``on file:``), and the
 number must be a possible SSN: area not 000, 666 or 900-999, group not 00, serial not 0000.
 """
 
@@ -19,7 +20,9 @@ __all__ = ["LabelledSsnRecognizer", "is_possible_ssn"]
 
 _LABELLED = re.compile(
     r"(?<![A-Za-z])(?:SSN|S\.S\.N\.?|social\s+security(?:\s+(?:number|no\.?|#))?|사회보장번호)"
-    r"(?:\s*(?:is|:|#|no\.?|=|는|은)\s*|\s+)?"
+    # A few words may sit between label and number ("SSN on file: ...", "social security number
+    # provided is ..."): up to three letter-only words, never a digit, comma or semicolon.
+    r"(?:\s*(?:is|:|#|no\.?|=|는|은)\s*|\s+)?(?:[A-Za-z]{1,10}\.?\s*[:#=]?\s*){0,3}?"
     r"(?P<ssn>(?<![0-9])[0-9]{3}([- ]?)[0-9]{2}\2[0-9]{4}(?![0-9]|-[0-9]))",
     re.IGNORECASE,
 )
