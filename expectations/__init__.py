@@ -14,6 +14,8 @@ from synthgate.expectations.metrics import (
     build_evaluation_suite,
     evaluation_frame,
 )
+from synthgate.expectations.rule_suite import RULE_TARGET, RuleCheck, check_rules, rule_mostly
+from synthgate.expectations.rules import detect_rules, rule_label, rule_shares
 from synthgate.expectations.profile import ColumnKind, ColumnProfile, TrainingProfile, profile_training
 from synthgate.expectations.suite import Tolerances, build_privacy_suite, build_synthetic_suite
 from synthgate.expectations.validate import (
@@ -27,6 +29,7 @@ __all__ = [
     "GATE_COLUMNS",
     "GATE_DESCRIPTIONS",
     "METRIC_EXPECTATION",
+    "RULE_TARGET",
     "ColumnKind",
     "ColumnProfile",
     "ExpectationOutcome",
@@ -34,6 +37,7 @@ __all__ = [
     "MetricGate",
     "MetricGateError",
     "ProfileError",
+    "RuleCheck",
     "Tolerances",
     "TrainingProfile",
     "ValidationRunError",
@@ -41,11 +45,16 @@ __all__ = [
     "build_evaluation_suite",
     "build_privacy_suite",
     "build_synthetic_suite",
+    "check_rules",
+    "detect_rules",
     "evaluation_frame",
     "privacy_gate_frame",
     "profile_training",
     "render_data_docs",
     "render_failures",
+    "rule_label",
+    "rule_mostly",
+    "rule_shares",
     "validate_release",
     "write_data_docs",
 ]

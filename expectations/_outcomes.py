@@ -57,7 +57,7 @@ def outcome_of(suite: str, result: Any) -> ExpectationOutcome:
     return ExpectationOutcome(
         suite=suite,
         expectation=str(config.type),
-        column=config.kwargs.get("column"),
+        column=config.kwargs.get("column") or _pair(config.kwargs),
         success=bool(result.success),
         description=config.description or str(config.type),
         observed=_observe(str(config.type), result.result or {}, result.exception_info or {}),
@@ -109,10 +109,20 @@ def _bound(kwargs: Any) -> str | None:
         parts.append(f"exactly {len(kwargs['column_set'])} columns")
     if kwargs.get("value") is not None:
         parts.append(f"= {_shown(kwargs['value'])}")
+    if kwargs.get("column_A") is not None:  # a pair expectation: equal, or A > B (>= with or_equal)
+        relation = ">=" if kwargs.get("or_equal") else ">" if "or_equal" in kwargs else "="
+        parts.append(f"{kwargs['column_A']} {relation} {kwargs['column_B']}")
     mostly = kwargs.get("mostly")
     if parts and isinstance(mostly, numbers.Real) and mostly < 1:
         parts.append(f"mostly {float(mostly):.1%}")
     return ", ".join(parts) or None
+
+
+def _pair(kwargs: Any) -> str | None:
+    """The two columns of a column-pair expectation, as one name for outcomes and docs."""
+    if kwargs.get("column_A") is None:
+        return None
+    return f"{kwargs['column_A']}, {kwargs['column_B']}"
 
 
 def _shown(value: Any) -> str:

@@ -14,6 +14,7 @@ from synthgate.expectations._normalise import gx_view
 from synthgate.expectations._outcomes import ExpectationOutcome, outcome_of
 from synthgate.expectations.docs import write_data_docs
 from synthgate.expectations.errors import ValidationRunError
+from synthgate.expectations.rule_suite import RuleCheck
 
 if TYPE_CHECKING:
     import great_expectations as gx
@@ -47,6 +48,8 @@ class ValidationSummary:
         outcomes: Every expectation's outcome: synthetic suite, privacy suite, then the
             evaluation suite if one was given, each in suite order.
         docs_index: The Data Docs index page, relative to ``docs_dir``, or None if not written.
+        rules: Per data rule: the rule (published form), its real and synthetic share, and
+            whether its expectation passed (``RuleCheck.records``); empty without rules.
     """
 
     success: bool
@@ -54,20 +57,24 @@ class ValidationSummary:
     failed: int
     outcomes: tuple[ExpectationOutcome, ...]
     docs_index: str | None
+    rules: tuple[dict, ...] = ()
 
     def failures(self) -> tuple[ExpectationOutcome, ...]:
         """Return the outcomes that failed."""
         return tuple(o for o in self.outcomes if not o.success)
 
     def to_dict(self) -> dict[str, Any]:
-        """Return a JSON-able dict."""
-        return {
+        """Return a JSON-able dict; ``rules`` is there only when the release states rules."""
+        data = {
             "success": self.success,
             "evaluated": self.evaluated,
             "failed": self.failed,
             "docs_index": self.docs_index,
             "outcomes": [asdict(o) for o in self.outcomes],
         }
+        if self.rules:
+            data["rules"] = [dict(r) for r in self.rules]
+        return data
 
 
 def validate_release(
@@ -79,6 +86,7 @@ def validate_release(
     docs_dir: Path,
     evaluation_suite: gx.ExpectationSuite | None = None,
     evaluation_frame: pd.DataFrame | None = None,
+    rules: RuleCheck | None = None,
 ) -> ValidationSummary:
     """Validate a synthetic table, its privacy gate frame and its evaluation figures; write docs.
 
@@ -103,6 +111,9 @@ def validate_release(
         evaluation_suite: From ``build_evaluation_suite``; with ``evaluation_frame`` it adds
             a third run whose failures (a figure out of bounds) fail the release.
         evaluation_frame: ``evaluation_frame(gates)`` for the same gates: one row.
+        rules: From ``check_rules``: its suite runs over its frame (synthetic columns and
+            per-row booleans), and each rule's outcome is recorded with its real and synthetic
+            share in ``ValidationSummary.rules``; a rule kept by too few rows fails the release.
 
     Returns:
         The summary; ``success`` is False when any expectation failed.
@@ -117,6 +128,9 @@ def validate_release(
     suites = [synthetic_suite, privacy_suite]
     if evaluation_suite is not None:
         suites.append(evaluation_suite)
+    checks_rules = rules is not None and bool(rules.rules)
+    if checks_rules:
+        suites.append(rules.suite)
     _check_inputs(synthetic, gate_frame, suites, docs_dir)
     _check_evaluation(evaluation_suite, evaluation_frame)
     _prepare_docs_dir(docs_dir)
@@ -126,6 +140,10 @@ def validate_release(
     ]
     if evaluation_suite is not None and evaluation_frame is not None:
         runs.append(SuiteRun(evaluation_suite, evaluation_frame, EVALUATION_RESULT_FORMAT))
+    if checks_rules:
+        if not rules.frame.index.equals(synthetic.index):
+            raise ValidationRunError("the rule check's frame index differs from the synthetic table's")
+        runs.append(SuiteRun(rules.suite, rules.frame, RESULT_FORMAT))
     scratch = docs_dir / _GX_SCRATCH
     try:
         results = run_suites(runs, scratch)
@@ -138,12 +156,14 @@ def validate_release(
     )
     failed = sum(not o.success for o in outcomes)
     index = write_data_docs(docs_dir, outcomes)
+    records = rules.records([o.success for o in outcomes if o.suite == rules.suite.name]) if checks_rules else []
     return ValidationSummary(
         success=failed == 0,
         evaluated=len(outcomes),
         failed=failed,
         outcomes=outcomes,
         docs_index=index.name,
+        rules=tuple(records),
     )
 
 

@@ -265,8 +265,13 @@ def validate(loaded: LoadedSpec, ws: Workspace) -> dict:
         pseudonyms=_distinct_text(pseudonymised[ids]), raw_identifiers=_distinct_text(raw[[c for c in ids if c in raw]]),
         raw_sensitive_values=_distinct_text(raw),
     )
+    # Each data rule with its real and synthetic share; under DP no share is read from real rows.
+    rule_check = expectations.check_rules(
+        synthetic, training if gen_spec.dp is None else None, convert.rule_dicts(spec),
+        protection=convert.value_protection(spec),
+    ) if spec.rules else None
     summary = expectations.validate_release(
-        synthetic, gates, docs_dir=ws.data_docs_dir,
+        synthetic, gates, docs_dir=ws.data_docs_dir, rules=rule_check,
         synthetic_suite=expectations.build_synthetic_suite(
             profile, expected_rows=spec.sample.rows,
             tolerances=expectations.Tolerances(null_rate=spec.validation.null_rate_tolerance),
