@@ -11,8 +11,8 @@ from typing import Any
 import numpy as np
 import torch
 
-from synthgate.generators._ar_network import ARNetwork, nll
-from synthgate.generators.progress import ProgressCallback, TrainingProgress
+from synthgate.generators._ar_network import ARNetwork
+from synthgate.generators.progress import ProgressCallback, TrainingProgress, eta_seconds, remaining_epochs
 
 VAL_ORDERS = 4  # random column orders the validation loss also scores
 
@@ -55,12 +55,21 @@ def _orders(network: ARNetwork, config: TrainConfig, generator: torch.Generator)
 
 
 def _report(progress: ProgressCallback | None, outcome: TrainOutcome, config: TrainConfig, epochs: int,
-            start: float, train_loss: float | None, val_loss: float | None) -> None:
+            start: float, train_loss: float | None, val_loss: float | None, *, waited: int = 0) -> None:
+    """Record this epoch's facts with an ETA from the epoch-time trend, early stopping's view and the budget."""
     elapsed = time.perf_counter() - start
-    eta = elapsed / outcome.epochs * (epochs - outcome.epochs)
-    if config.max_seconds is not None:
-        eta = min(eta, max(0.0, config.max_seconds - elapsed))
-    facts = TrainingProgress(outcome.epochs, epochs, train_loss, val_loss, round(elapsed, 3), round(eta, 3))
+    ends = [point["elapsed_s"] for point in outcome.curve] + [elapsed]
+    epoch_seconds = [after - before for before, after in zip([0.0, *ends], ends)]
+    val_losses = [p["val_loss"] for p in outcome.curve if p["val_loss"] is not None]
+    val_losses += [val_loss] if val_loss is not None else []
+    left = remaining_epochs(val_losses, epoch=outcome.epochs, max_epochs=epochs, patience=config.patience,
+                            waited=waited)
+    budget_left = None if config.max_seconds is None else config.max_seconds - elapsed
+    eta = eta_seconds(epoch_seconds, left, budget_left)
+    if budget_left is not None and epoch_seconds[-1] > 0:  # the budget also bounds the epochs expected
+        left = min(left, max(0, math.ceil(budget_left / epoch_seconds[-1])))
+    facts = TrainingProgress(outcome.epochs, epochs, train_loss, val_loss, round(elapsed, 3), round(eta, 3),
+                             outcome.epochs + left)
     outcome.curve.append(facts.to_dict())
     if progress is not None:
         progress(facts)
@@ -108,15 +117,15 @@ def train(network: ARNetwork, tokens: np.ndarray, config: TrainConfig,
             total, seen, outcome.steps = total + loss.item() * len(index), seen + len(index), outcome.steps + 1
         outcome.epochs += 1
         val_loss = _evaluate(network, val, batch, config, val_orders) if n_val else None
-        _report(progress, outcome, config, config.max_epochs, start, total / seen, val_loss)
         if val_loss is not None:
             if outcome.best_val_loss is None or val_loss < outcome.best_val_loss - 1e-4:
                 outcome.best_val_loss, best_state, waited = val_loss, copy.deepcopy(network.state_dict()), 0
             else:
                 waited += 1
-                if waited >= config.patience:
-                    outcome.stopped = "converged"
-                    break
+        _report(progress, outcome, config, config.max_epochs, start, total / seen, val_loss, waited=waited)
+        if val_loss is not None and waited >= config.patience:
+            outcome.stopped = "converged"
+            break
         if config.max_seconds is not None and time.perf_counter() - start >= config.max_seconds:
             outcome.stopped = "time_budget"
             break
@@ -196,7 +205,7 @@ def train_private(network: ARNetwork, tokens: np.ndarray, config: TrainConfig, p
                 rows = rows.to(config.device)
                 with warnings.catch_warnings():  # token ids need no gradient: opacus' hooks fire on outputs, as meant
                     warnings.filterwarnings("ignore", message="Full backward hook is firing", category=UserWarning)
-                    nll(module(rows), rows).backward()
+                    network.nll(module(rows), rows).backward()
                 optimizer.step()
                 if not optimizer._is_last_step_skipped:  # BatchMemoryManager splits one step into several
                     outcome.steps += 1

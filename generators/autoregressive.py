@@ -26,6 +26,7 @@ from synthgate.generators.base import Generator, TableSchema
 from synthgate.generators.constraints import Constraints, check_constraints, describe, sample_satisfying, satisfied
 from synthgate.generators.errors import GeneratorError, SchemaError
 
+DEFAULT_MAX_MINUTES = 10.0  # an interactive run: wide tables converge well within it on 2 cores
 DomainValue = Annotated[str | int | float | bool, Field(union_mode="left_to_right")]
 
 
@@ -74,7 +75,12 @@ class AutoregressiveParams(GeneratorParams):
                                   "point mass or extreme value (1 turns protection off).")
     patience: int = Field(4, ge=1, le=1_000, description="Epochs without validation gain before stopping.")
     val_share: LaxFloat = Field(0.1, ge=0, lt=0.9, description="Rows held out for early stopping.")
-    max_minutes: LaxFloat | None = Field(None, gt=0, description="Time budget of training, in minutes.")
+    max_minutes: LaxFloat | None = Field(DEFAULT_MAX_MINUTES, gt=0, description="Time budget of training, in "
+                                         "minutes (None: no budget); the training summary states it.")
+    depth: int = Field(1, ge=1, le=2, description="Layers per head: 2 adds a residual layer on each head's "
+                       "own hidden units.")
+    threads: int | None = Field(None, ge=1, le=1024, description="CPU threads of training; None: one per core "
+                                "that other processes leave free (pin it for bit-identical refits).")
     random_order_share: LaxFloat = Field(0.25, ge=0, le=1, description="Batches trained in a random column "
                                          "order: what conditional sampling relies on.")
     constraints: Constraints = Field((), description="Inequalities and value ranges every row keeps.")
@@ -119,7 +125,7 @@ class AutoregressiveGenerator(Generator):
         return {name: {"int64": "Int64", "bool": "boolean"}.get(dtype, dtype) for name, dtype in dtypes.items()}
 
     def _fit(self, frame: pd.DataFrame, schema: TableSchema) -> None:
-        from synthgate.generators import _ar_train
+        from synthgate.generators import _ar_train, _threads
 
         params = self.params
         check_constraints(params.constraints, schema)
@@ -130,13 +136,17 @@ class AutoregressiveGenerator(Generator):
             max_seconds=None if params.max_minutes is None else params.max_minutes * 60,
             random_order_share=params.random_order_share, device=self.device, seed=derive_seed(self.seed, 1),
         )
-        if params.dp is None:
-            self._encoder = TableEncoder.fit(frame, schema, options)
-            self._network = self._new_network()
-            outcome = _ar_train.train(self._network, self._encoder.encode(frame), config, self._progress)
-        else:
-            outcome = self._fit_private(frame, schema, options, config)
+        work = len(frame) * len(schema.columns) * 2  # rows × sub-columns, roughly (numbers take two)
+        threads = _threads.training_threads(params.threads, work=work)
+        with _threads.torch_threads(threads):
+            if params.dp is None:
+                self._encoder = TableEncoder.fit(frame, schema, options)
+                self._network = self._new_network()
+                outcome = _ar_train.train(self._network, self._encoder.encode(frame), config, self._progress)
+            else:
+                outcome = self._fit_private(frame, schema, options, config)
         self._training = {"epochs": outcome.epochs, "steps": outcome.steps, "stopped": outcome.stopped,
+                          "max_minutes": params.max_minutes, "threads": threads,
                           "best_val_loss": outcome.best_val_loss, "curve": outcome.curve}
 
     def _fit_private(self, frame: pd.DataFrame, schema: TableSchema, options: EncodingOptions, config: Any) -> Any:
@@ -179,7 +189,7 @@ class AutoregressiveGenerator(Generator):
         assert self._encoder is not None
         sizes = self.params.dp or self.params  # DP trains a smaller network (its own hidden, embedding_cap)
         network = ARNetwork(self._encoder.cardinalities, self._encoder.groups,
-                            hidden=sizes.hidden, embedding_cap=sizes.embedding_cap)
+                            hidden=sizes.hidden, embedding_cap=sizes.embedding_cap, depth=self.params.depth)
         if state is not None:
             network.load_state_dict(state)
         return network.to(self.device)

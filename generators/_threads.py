@@ -1,0 +1,99 @@
+"""How many CPU threads training uses: the cores this process may run on, less those other processes keep busy.
+
+On a shared machine torch's default (one OpenMP thread per core) oversubscribes: with another
+CPU-bound job on one of two cores, both of our threads meet at a barrier after every kernel and
+the one that shares a core makes the other wait, so an epoch takes many times longer instead of
+twice as long. One thread per free core degrades only in proportion to the cores we get.
+"""
+from __future__ import annotations
+
+import math
+import os
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+SMALL_WORK = 2_000_000  # rows × sub-columns below which a second thread costs more than it saves
+
+
+def allowed_cores() -> int:
+    """CPUs this process may run on (its affinity mask where the OS has one, else the CPU count)."""
+    if hasattr(os, "sched_getaffinity"):
+        return max(1, len(os.sched_getaffinity(0)))
+    return max(1, os.cpu_count() or 1)
+
+
+def _cpu_times() -> tuple[int, int] | None:
+    """(busy, total) jiffies of the whole machine from /proc/stat, or None off Linux."""
+    try:
+        with open("/proc/stat", encoding="ascii") as stat:
+            fields = [int(part) for part in stat.readline().split()[1:]]
+    except (OSError, ValueError):
+        return None
+    idle = fields[3] + (fields[4] if len(fields) > 4 else 0)  # idle + iowait
+    return sum(fields) - idle, sum(fields)
+
+
+def busy_cores(window_s: float = 0.25) -> float:
+    """Cores kept busy by other processes right now.
+
+    Measured over a short window while this process sleeps, so our own earlier work (which the
+    load average still remembers) does not count. Off Linux: the 1-minute load average.
+
+    Args:
+        window_s: Length of the measurement, in seconds.
+
+    Returns:
+        Busy cores, between 0 and the machine's CPU count.
+    """
+    cpus = os.cpu_count() or 1
+    before = _cpu_times()
+    if before is None:
+        try:
+            return min(float(cpus), os.getloadavg()[0])
+        except OSError:
+            return 0.0
+    time.sleep(window_s)
+    after = _cpu_times()
+    busy, total = after[0] - before[0], after[1] - before[1]
+    return 0.0 if total <= 0 else cpus * busy / total
+
+
+def choose_threads(*, cores: int, busy: float, cap: int, work: int) -> int:
+    """Threads for one training run: one per core that is free, at least one, at most ``cap``.
+
+    Args:
+        cores: Cores this process may use (its affinity).
+        busy: Cores other processes keep busy (``busy_cores``), which may exceed ``cores``.
+        cap: Upper bound, e.g. torch's current thread count (a caller's own limit holds).
+        work: Rows × sub-columns of the table; small tables train on one thread.
+
+    Returns:
+        A thread count between 1 and ``min(cores, cap)``.
+    """
+    if work < SMALL_WORK:
+        return 1
+    free = math.floor(cores - busy + 0.5)  # a core busy at least half the time counts as taken
+    return int(max(1, min(cores, cap, free)))
+
+
+def training_threads(requested: int | None, *, work: int) -> int:
+    """The thread count to train with: ``requested`` if given, else chosen from the free cores now."""
+    import torch
+
+    if requested is not None:
+        return requested
+    return choose_threads(cores=allowed_cores(), busy=busy_cores(), cap=torch.get_num_threads(), work=work)
+
+
+@contextmanager
+def torch_threads(count: int) -> Iterator[None]:
+    """Run the block with torch's intra-op thread count set to ``count``, then restore it."""
+    import torch
+
+    previous = torch.get_num_threads()
+    torch.set_num_threads(count)
+    try:
+        yield
+    finally:
+        torch.set_num_threads(previous)

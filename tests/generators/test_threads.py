@@ -1,0 +1,78 @@
+"""Training threads on a shared machine: one per free core, never more than the caller allows."""
+from __future__ import annotations
+
+import pytest
+import torch
+
+from synthgate.generators import _threads
+from synthgate.generators._threads import SMALL_WORK, busy_cores, choose_threads, torch_threads, training_threads
+
+BIG = SMALL_WORK * 10
+
+
+@pytest.mark.parametrize(("cores", "busy", "cap", "expected"), [
+    (2, 0.0, 2, 2),     # a quiet machine: every core
+    (2, 0.3, 2, 2),     # background noise does not take a core
+    (2, 1.0, 2, 1),     # a second CPU-bound process: the free core only
+    (2, 6.5, 2, 1),     # seven jobs on two cores: still one thread, never zero
+    (16, 4.2, 16, 12),  # a big machine with four busy cores
+    (16, 0.0, 4, 4),    # the caller's own limit (torch.set_num_threads) holds
+    (4, 0.0, 8, 4),     # never more than the affinity allows
+])
+def test_one_thread_per_free_core(cores, busy, cap, expected):
+    # Setup / Run
+    threads = choose_threads(cores=cores, busy=busy, cap=cap, work=BIG)
+
+    # Assert
+    assert threads == expected
+
+
+def test_a_small_table_trains_on_one_thread_whatever_the_machine():
+    # Setup / Run
+    threads = choose_threads(cores=16, busy=0.0, cap=16, work=SMALL_WORK - 1)
+
+    # Assert: a second thread costs more than it saves there, and one thread keeps refits bit-identical
+    assert threads == 1
+
+
+def test_busy_cores_counts_the_machine_s_busy_share_over_the_window(monkeypatch):
+    # Setup: /proc/stat moves by 300 busy of 400 jiffies on a 2-CPU machine
+    readings = iter([(1_000, 5_000), (1_300, 5_400)])
+    monkeypatch.setattr(_threads, "_cpu_times", lambda: next(readings))
+    monkeypatch.setattr(_threads.os, "cpu_count", lambda: 2)
+
+    # Run
+    busy = busy_cores(window_s=0.0)
+
+    # Assert
+    assert busy == pytest.approx(1.5)
+
+
+def test_busy_cores_falls_back_to_the_load_average_off_linux(monkeypatch):
+    # Setup
+    monkeypatch.setattr(_threads, "_cpu_times", lambda: None)
+    monkeypatch.setattr(_threads.os, "getloadavg", lambda: (0.8, 0.5, 0.2))
+
+    # Run / Assert
+    assert busy_cores(window_s=0.0) == pytest.approx(0.8)
+
+
+def test_a_requested_count_wins_and_the_previous_count_comes_back():
+    # Setup
+    before = torch.get_num_threads()
+
+    # Run
+    chosen = training_threads(1, work=BIG)
+    with torch_threads(chosen):
+        inside = torch.get_num_threads()
+
+    # Assert
+    assert chosen == 1 and inside == 1 and torch.get_num_threads() == before
+
+
+def test_the_automatic_choice_stays_within_the_affinity_and_torch_s_limit():
+    # Setup / Run
+    chosen = training_threads(None, work=BIG)
+
+    # Assert
+    assert 1 <= chosen <= min(_threads.allowed_cores(), torch.get_num_threads())
