@@ -62,9 +62,10 @@ def c2st(real: pd.DataFrame, synthetic: pd.DataFrame, *, kinds: Mapping[str, str
         EmptyTableError: A table has no rows or no column.
         TableMismatchError: The tables have different columns, or a kind is unknown.
         NotApplicable: Too few rows for the folds, or no column holds a value.
+        ValueError: ``folds`` below 2 or ``max_rows`` below ``4 * folds``.
     """
-    if folds < 2:
-        raise ValueError("folds must be at least 2")
+    if folds < 2 or max_rows < 4 * folds:
+        raise ValueError("folds must be at least 2, and max_rows at least 4 * folds (two rows of each table per fold)")
     kinds = _kinds(real, synthetic, kinds)
     rows = min(len(real), len(synthetic), max_rows // 2)
     if rows < 2 * folds:

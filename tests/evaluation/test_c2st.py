@@ -171,3 +171,10 @@ def test_bad_input_is_one_clear_error_naming_columns_never_values(real):
         c2st(real, real.iloc[:0])
     with pytest.raises(NotApplicable, match="at least 10 rows of each table for 5 folds; the smaller table has 6"):
         c2st(real, real.iloc[:6])
+
+
+def test_too_few_folds_or_rows_for_them_is_a_programming_error(real):
+    with pytest.raises(ValueError, match="folds must be at least 2"):
+        c2st(real, real, folds=1)
+    with pytest.raises(ValueError, match="max_rows at least 4 \\* folds"):
+        c2st(real, real, max_rows=12, folds=5)

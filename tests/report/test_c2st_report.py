@@ -84,7 +84,8 @@ def test_a_measured_evaluation_renders_its_c2st(plain):
     from synthgate.evaluation import EvaluationConfig, evaluate
 
     rng = np.random.default_rng(0)
-    tables = [pd.DataFrame({"age": rng.integers(18, 90, n), "ward": rng.choice(list("ABCD"), n)}) for n in (600, 600, 150)]
+    tables = [pd.DataFrame({"age": rng.integers(18, 90, n), "ward": rng.choice(list("ABCD"), n)})
+              for n in (600, 600, 150)]
     evaluation = evaluate(*tables, EvaluationConfig(n_attacks=50)).to_dict()
 
     # Run
