@@ -149,9 +149,8 @@ def _present_when(cols: list[_Column], rules: list[dict], min_held: float, min_l
             kept, chance, a, chosen = best
             values = [a.levels[k] for k in chosen]
             rules.append(_rule({"type": "present_when", "column": b.name, "other": a.name, "values": values},
-                               kept / n, chance, f"present exactly when {a.name} takes one of {len(values)} "
-                               f"values (each held by >= {min_level_rows} rows) in {kept:,} of {n:,} rows "
-                               f"(independent columns would agree in {_pct(chance)})"))
+                               kept / n, chance, f"in {kept:,} of {n:,} rows, each value held by >= {min_level_rows} "
+                               f"rows (independent columns would agree in {_pct(chance)})"))
 
 
 def _determines(cols: list[_Column], rules: list[dict], min_held: float, loose: float, sample: np.ndarray,

@@ -46,7 +46,8 @@ def rule_label(rule: Mapping[str, Any]) -> str:
         return f"{rule['low']} {'<' if rule.get('strict') else '<='} {rule['high']}"
     if kind == "present_when":
         values = rule.get("values")
-        when = f"{rule['other']} takes one of {len(values)} values" if values else f"{rule['other']} is present"
+        listed = "the listed value" if values and len(values) == 1 else f"one of {len(values or ())} listed values"
+        when = f"{rule['other']} takes {listed}" if values else f"{rule['other']} is present"
         return f"{rule['column']} is present exactly when {when}"
     raise ValidationRunError(f"unknown rule type {kind!r}; allowed: {', '.join(RULE_TYPES)}")
 

@@ -8,6 +8,7 @@ from pathlib import Path
 import pandas as pd
 import yaml
 
+from synthgate import expectations
 from synthgate import generators
 from synthgate import privacy
 from synthgate.flows.draft_rules import (
@@ -15,6 +16,7 @@ from synthgate.flows.draft_rules import (
     date_shift_subject,
     evidence_lines,
     propose_columns,
+    propose_rules,
     risk_candidates,
     text_language,
 )
@@ -172,6 +174,11 @@ def render_draft(
         lines.append(f"  medical_record_patterns: {_scalar(list(medical_record_patterns))}   # from --mrn-pattern")
     lines += _date_shift_lines(proposals, detections)
     lines += _risk_lines(detections, proposals)
+    rules = propose_rules(frame, proposals, detections) if frame is not None else []
+    lines += _rules_lines(rules)
+    if any(rule.get("values") for rule in rules):
+        lines[1] = ("# kind and action before running it. Detection ran on a sample of values; no value was copied "
+                    "here but the categories a present_when rule names (each held by >= 5 rows).")
     lines += [
         "generator:",
         f"  kind: {generators.DEFAULT_GENERATOR}",
@@ -223,6 +230,18 @@ def _risk_lines(detections: list[privacy.ColumnDetection], proposals: list[Propo
         "    - {step: suppress_cells, max_share: 0.02}",
         "    - {step: suppress_rows, max_share: 0.01}",
     ]
+
+
+def _rules_lines(rules: list[dict]) -> list[str]:
+    if not rules:
+        return ["rules: []   # init found no rule held in >= 99.9% of rows; add equal, determines, inequality "
+                "or present_when rules by hand"]
+    lines = ["rules:   # held in >= 99.9% of rows: the generator keeps them, validation checks >= 99% of synthetic "
+             "rows do; delete any that is a coincidence"]
+    for rule in rules:
+        body = {k: v for k, v in rule.items() if k != "reason"}
+        lines += [f"  # {expectations.rule_label(rule)}: {rule['reason']}", f"  - {_scalar(body)}"]
+    return lines
 
 
 def review_marks(text: str) -> list[str]:

@@ -1,15 +1,18 @@
-"""What `init` drafts around detection's proposals: REVIEW lines, the text language, date shifting, the risk block."""
+"""What `init` drafts around detection's proposals: REVIEW lines, text language, date shifting, risk, data rules."""
 from __future__ import annotations
 
 from dataclasses import dataclass
 
 import pandas as pd
 
+from synthgate import expectations
 from synthgate import privacy
+from synthgate.flows.tables import coerce_kinds
 
 A = privacy.Action
 _LANGUAGE_SAMPLE = 500  # text values per column read for the language: enough for a share, fast on any table
 _LEARNED_ACTIONS = (A.KEEP, A.GENERALISE, A.DATE_SHIFT)
+_RULE_ROWS = 20_000  # rows read for data rules: a seeded sample keeps `init` fast on a million-row table
 
 
 @dataclass(frozen=True)
@@ -95,3 +98,40 @@ def text_language(frame: pd.DataFrame, columns: list[str], *, seed: int = 0) -> 
         return None
     language, share = privacy.detect_text_language(values)
     return str(language), float(share)
+
+
+def propose_rules(frame: pd.DataFrame, proposals: list[Proposal],
+                  detections: list[privacy.ColumnDetection], *, seed: int = 0) -> list[dict]:
+    """The data rules the draft proposes: those held in >= 99.9% of rows among columns learned as they are.
+
+    Columns kept as they are take part; date-shifted ones too, but only in rules a shift by
+    one offset per person keeps (equal, inequality, present_when without values); generalised
+    columns do not (their values change). A present_when names the values of its other
+    column only if detection found no personal entity there, and only values of >= 5 rows.
+    Tables above 20,000 rows are read on a seeded sample of that many rows.
+
+    Returns:
+        Rule dicts of the shared format with ``held`` and a value-free ``reason``.
+    """
+    kinds = {p.column: p.kind for p in proposals if p.action in (A.KEEP, A.DATE_SHIFT) and p.kind not in ("id", "text")}
+    shifted = {p.column for p in proposals if p.action is A.DATE_SHIFT}
+    personal = {d.column for d in detections if d.entity}
+    table = frame.sample(n=_RULE_ROWS, random_state=seed) if len(frame) > _RULE_ROWS else frame
+    typed = {}
+    for name, kind in kinds.items():
+        try:
+            typed[name] = coerce_kinds(table[[name]], {name: kind})[name]
+        except Exception:  # noqa: BLE001 - a column that does not read as its kind takes no part in rules
+            continue
+    if not typed:
+        return []
+    rules = expectations.detect_rules(pd.DataFrame(typed).reset_index(drop=True), kinds, seed=seed)
+    kept = []
+    for rule in rules:
+        named = set(expectations.rules.rule_columns(rule))
+        if named & shifted and (rule["type"] == "determines" or rule.get("values")):
+            continue
+        if rule.get("values") and rule["other"] in personal:
+            continue
+        kept.append(rule)
+    return kept

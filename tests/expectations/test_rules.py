@@ -189,5 +189,5 @@ def test_detection_stays_fast_on_a_wide_table():
 def test_labels_name_columns_and_count_values():
     # Run / Assert
     assert rule_label({"type": "present_when", "column": "b", "other": "a", "values": ["SECRET", "X"]}) == (
-        "b is present exactly when a takes one of 2 values")
+        "b is present exactly when a takes one of 2 listed values")
     assert rule_label({"type": "determines", "by": ["a", "c"], "column": "b"}) == "a + c determines b"
