@@ -1,6 +1,7 @@
 """Explicit conversion of the release spec into each leaf package's own config."""
 from __future__ import annotations
 
+import inspect
 from typing import Any
 
 from synthgate import evaluation
@@ -122,6 +123,22 @@ def generator_params(spec: ReleaseSpec) -> dict[str, Any]:
     if spec.rules and "rules" in generators.get_generator(gen.kind).Params.model_fields:
         params["rules"] = rule_dicts(spec)
     return params
+
+
+def generator_rules(spec: ReleaseSpec) -> dict[str, Any]:
+    """The keyword that hands the spec's rules to the generator's constructor: ``{"rules": [...]}``, or {}.
+
+    Generators take the data's rules as a constructor argument (``generators.Generator``); a
+    generator whose params model has a ``rules`` field gets them there instead
+    (``generator_params``), never twice.
+    """
+    cls = generators.get_generator(spec.generator.kind)
+    if not spec.rules or "rules" in cls.Params.model_fields:
+        return {}
+    # Subclasses pass *args/**kwargs through to the base constructor, which names what it takes.
+    if "rules" not in inspect.signature(generators.Generator.__init__).parameters:
+        return {}
+    return {"rules": rule_dicts(spec)}
 
 
 def rule_dicts(spec: ReleaseSpec) -> list[dict[str, Any]]:

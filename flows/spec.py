@@ -539,6 +539,9 @@ def _check_rules(spec: ReleaseSpec, shown: str) -> None:
         if isinstance(rule, InequalityRule) and (kinds[0] != kinds[1] or kinds[0] not in ("numerical", "datetime")):
             raise SpecError(shown, f"rules.{i}", f"an inequality compares two numerical or two datetime columns; "
                             f"{rule.low!r} is {kinds[0]}, {rule.high!r} is {kinds[1]}")
+        if isinstance(rule, DeterminesRule) and spec.generator.dp is not None:
+            raise SpecError(shown, f"rules.{i}", "a determines rule's mapping would be learned from the data outside "
+                            "the differential-privacy budget; leave it out under generator.dp")
         if isinstance(rule, PresentWhenRule) and rule.values is not None and kinds[1] not in ("categorical",
                                                                                               "boolean"):
             raise SpecError(shown, f"rules.{i}.values", f"values need a categorical or boolean other column; "

@@ -188,7 +188,7 @@ def train(loaded: LoadedSpec, ws: Workspace) -> TrainResult:
     log = get_run_logger()
     dp = f", differential privacy ε={gen_spec.dp['epsilon']}, δ={gen_spec.dp['delta']}" if gen_spec.dp else ""
     log.info("train: %s on %s, seed %d%s", gen_spec.kind, device, gen_spec.seed, dp)
-    model = cls(params, device=device, seed=gen_spec.seed)
+    model = cls(params, device=device, seed=gen_spec.seed, **convert.generator_rules(loaded.spec))
     table, schema = pd.read_parquet(ws.training_table), convert.generator_schema(loaded.spec, steps_applied(ws))
     with generators.console_progress(f"train {gen_spec.kind}") as bar:
 

@@ -56,6 +56,33 @@ def test_rules_reach_the_generator_params_only_where_its_params_take_them(small_
         assert "rules" not in params
 
 
+@pytest.mark.parametrize("kind", ["autoregressive", "gaussian_copula"])
+def test_rules_reach_the_generator_constructor(small_release, kind):
+    # Setup
+    spec = load_spec(small_release(**EXTRA_COLUMNS, rules=RULES, **{"generator.kind": kind})).spec
+    cls = generators.get_generator(kind)
+
+    # Run
+    model = cls(generators.parse_params(kind, convert.generator_params(spec)), **convert.generator_rules(spec))
+
+    # Assert
+    assert convert.generator_rules(spec) == {"rules": convert.rule_dicts(spec)}
+    assert len(model.rules) == len(RULES)
+
+
+def test_a_determines_rule_is_refused_under_dp(small_release):
+    # Setup
+    path = small_release(**EXTRA_COLUMNS, rules=RULES[1:2], **{"generator.kind": "autoregressive",
+                                                               "generator.dp": {"epsilon": 1, "delta": 1e-6}})
+
+    # Run
+    with pytest.raises(SpecError) as caught:
+        load_spec(path)
+
+    # Assert
+    assert ": rules.0: " in str(caught.value) and "differential-privacy budget" in str(caught.value)
+
+
 def test_a_spec_without_rules_passes_no_rules_param(small_release):
     # Setup
     spec = load_spec(small_release(**{"generator.kind": "autoregressive"})).spec
@@ -63,6 +90,7 @@ def test_a_spec_without_rules_passes_no_rules_param(small_release):
     # Run / Assert
     assert spec.rules == []
     assert "rules" not in convert.generator_params(spec)
+    assert convert.generator_rules(spec) == {}
 
 
 @pytest.mark.parametrize(
