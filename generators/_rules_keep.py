@@ -32,12 +32,14 @@ Draw = Callable[[int, int, "pd.DataFrame | None"], pd.DataFrame]
 
 @dataclass(frozen=True)
 class RuleOutcome:
-    """How the last sample kept the rules: share of rows per rule, rows redrawn, rows drawn in all."""
+    """How the last sample kept the rules: share of rows per rule, rows redrawn, rows drawn in all,
+    redraw rounds, and presence-rule values taken from drawn rows of the same condition."""
 
     kept: dict[str, float]
     redrawn: int
     drawn: int
     rounds: int
+    donated: int = 0
 
 
 @dataclass(frozen=True)
@@ -124,11 +126,11 @@ class KeptRules:
             values = [mapping.table.get(key, mapping.fallback) for key in keys]
             frame[target] = _column_from(values, self.schema.kind_of(target))
 
-    def broken(self, frame: pd.DataFrame) -> np.ndarray:
-        """Rows of a completed frame that break a rule not kept by construction."""
+    def broken(self, frame: pd.DataFrame, *, presence: bool = True) -> np.ndarray:
+        """Rows of a completed frame that break a rule not kept by construction (presence rules too or not)."""
         bad = np.zeros(len(frame), dtype=bool)
         for rule in self.rules:
-            if isinstance(rule, (R.InequalityRule, R.PresentWhen)):
+            if isinstance(rule, R.InequalityRule) or (presence and isinstance(rule, R.PresentWhen)):
                 bad |= ~R.holds(rule, frame, self.schema)
         return bad
 
@@ -146,64 +148,120 @@ class KeptRules:
         return list(zip(*parts)) if parts else [()] * len(frame)
 
     def keep(self, draw: Draw, n: int, seed: int, fixed: pd.DataFrame | None = None,
-             max_rounds: int = 20) -> tuple[pd.DataFrame, RuleOutcome]:
-        """``n`` completed rows keeping the rules, replacing broken rows for at most ``max_rounds``.
+             max_rounds: int = 20, budget: int | None = None) -> tuple[pd.DataFrame, RuleOutcome]:
+        """``n`` completed rows keeping the rules: broken rows redrawn like for like, then mended.
 
         Round 0 draws ``n`` rows with ``seed``; each later round draws replacements (with the same
         fixed values when ``fixed`` is given, else enough rows for the rarest condition pattern
         seen so far) and a replacement fills a broken row only if it keeps every rule and has the
-        same condition pattern. Rows still broken after the last round are kept as drawn (never
-        filled with a made-up value) and show in the outcome's shares.
+        same condition pattern. Rounds stop after ``max_rounds`` or ``budget`` drawn rows (default
+        ten times ``n``, at least 20,000). A row whose presence-rule column is still null where
+        the condition holds then takes that column's value from a drawn row with the same
+        condition and the column present (a value the model drew under that condition, never a
+        made-up one). Rows still broken are kept as drawn and show in the outcome's shares.
         """
+        budget = max(10 * n, 20_000) if budget is None else budget
         batches = [self.complete(draw(n, seed, fixed))]
-        bad = self.broken(batches[0])
-        keys = self.keys(batches[0])
+        bad, keys = self.broken(batches[0]), self.keys(batches[0])
         source = np.arange(n)  # row i of the result is row source[i] of the concatenated batches
-        offset, drawn, redrawn, rounds = n, n, 0, 0
+        drawn, redrawn, rounds = n, 0, 0
         good = Counter(k for k, b in zip(keys, bad) if not b)
         for round_ in range(1, max_rounds + 1):
             slots = np.flatnonzero(bad)
-            if not len(slots):
+            if not len(slots) or drawn >= budget:
                 break
-            rounds = round_
-            s = derive_seed(seed, _STREAM, round_)
+            rounds, s = round_, derive_seed(seed, _STREAM, round_)
             if fixed is not None:
-                # Several tries per broken row, each with the row's own fixed values; the first good one wins.
-                tries = int(min(max(math.ceil(1.5 * drawn / max(sum(good.values()), 1)), 1), 64,
-                                max(1, 20 * n // len(slots))))
-                wanted = np.tile(slots, tries)
-                batch = self.complete(draw(len(wanted), s, fixed.iloc[wanted].reset_index(drop=True)))
-                ok = ~self.broken(batch) & np.array([a == keys[i] for a, i in zip(self.keys(batch), wanted)], dtype=bool)
-                good.update(k for k, fine in zip(self.keys(batch), ok) if fine)
-                first = {}
-                for position in np.flatnonzero(ok):
-                    first.setdefault(int(wanted[position]), int(position))
-                mended = np.array(sorted(first), dtype=np.int64)
-                if len(mended):
-                    source[mended] = offset + np.array([first[i] for i in mended], dtype=np.int64)
-                    bad[mended] = False
+                batch = self._redraw_fixed(draw, s, fixed, slots, keys, good, source, bad, drawn, budget)
             else:
-                need = Counter(keys[i] for i in slots)
-                rate = {k: max(good[k], 0.5) / drawn for k in need}
-                size = min(max(math.ceil(need[k] / rate[k] * 1.2) + 1 for k in need), max(20 * n, 20_000), 500_000)
-                batch = self.complete(draw(size, s, None))
-                ok_rows = ~self.broken(batch)
-                pools: dict[Any, list[int]] = {}
-                for position, (key, fine) in enumerate(zip(self.keys(batch), ok_rows)):
-                    if fine:
-                        pools.setdefault(key, []).append(position)
-                good.update({k: len(v) for k, v in pools.items()})
-                for key in need:
-                    waiting = [i for i in slots if keys[i] == key]
-                    pool = pools.get(key, [])[:len(waiting)]
-                    source[waiting[:len(pool)]] = offset + np.array(pool, dtype=np.int64)
-                    bad[waiting[:len(pool)]] = False
+                last = round_ == max_rounds
+                batch = self._redraw_free(draw, s, slots, keys, good, source, bad, drawn, budget, last)
             redrawn += int(len(slots) - bad[slots].sum())
             batches.append(batch)
-            offset, drawn = offset + len(batch), drawn + len(batch)
-        rows = pd.concat(batches, ignore_index=True).iloc[source].reset_index(drop=True)
+            drawn += len(batch)
+        everything = pd.concat(batches, ignore_index=True)
+        rows = everything.iloc[source].reset_index(drop=True)
+        donated = 0
+        if fixed is None and any(isinstance(rule, R.PresentWhen) for rule in self.rules):
+            donated = self._donate(rows, everything, np.random.default_rng(derive_seed(seed, _STREAM, 0)))
+            rows = self.complete(rows)
         kept = {R.describe_rule(rule): float(R.holds(rule, rows, self.schema).mean()) for rule in self.rules}
-        return rows, RuleOutcome(kept, redrawn, drawn, rounds)
+        return rows, RuleOutcome(kept, redrawn, drawn, rounds, donated)
+
+    def _redraw_fixed(self, draw: Draw, seed: int, fixed: pd.DataFrame, slots: np.ndarray, keys: list,
+                      good: Counter, source: np.ndarray, bad: np.ndarray, drawn: int, budget: int) -> pd.DataFrame:
+        """Several tries per broken row, each with the row's own fixed values; the first good one wins."""
+        tries = int(min(max(math.ceil(1.5 * drawn / max(sum(good.values()), 1)), 1), 64,
+                        max(1, (budget - drawn) // len(slots))))
+        wanted = np.tile(slots, tries)
+        batch = self.complete(draw(len(wanted), seed, fixed.iloc[wanted].reset_index(drop=True)))
+        ok = ~self.broken(batch) & np.array([a == keys[i] for a, i in zip(self.keys(batch), wanted)], dtype=bool)
+        good.update(k for k, fine in zip(self.keys(batch), ok) if fine)
+        first: dict[int, int] = {}
+        for position in np.flatnonzero(ok):
+            first.setdefault(int(wanted[position]), int(position))
+        mended = np.array(sorted(first), dtype=np.int64)
+        if len(mended):
+            source[mended] = drawn + np.array([first[i] for i in mended], dtype=np.int64)
+            bad[mended] = False
+        return batch
+
+    def _redraw_free(self, draw: Draw, seed: int, slots: np.ndarray, keys: list, good: Counter,
+                     source: np.ndarray, bad: np.ndarray, drawn: int, budget: int, last: bool) -> pd.DataFrame:
+        """Fresh rows, enough for the rarest pattern; each broken row takes a good one of its pattern.
+
+        In the last round (the budget or the rounds run out) a broken row left over may take a row
+        of its pattern that keeps every inequality but misses a presence-rule value, which
+        :meth:`_donate` then supplies: better than keeping a row that breaks an inequality.
+        """
+        need = Counter(keys[i] for i in slots)
+        size = int(min(max(math.ceil(need[k] / (max(good[k], 0.5) / drawn) * 1.2) + 1 for k in need),
+                       max(budget - drawn, len(slots))))
+        last = last or drawn + size >= budget
+        batch = self.complete(draw(size, seed, None))
+        batch_keys, strict = self.keys(batch), ~self.broken(batch)
+        pools: dict[Any, list[int]] = {}
+        for position, (key, fine) in enumerate(zip(batch_keys, strict)):
+            if fine:
+                pools.setdefault(key, []).append(position)
+        good.update({k: len(v) for k, v in pools.items()})
+        loose: dict[Any, list[int]] = {}
+        if last:
+            for position in np.flatnonzero(~strict & ~self.broken(batch, presence=False)):
+                loose.setdefault(batch_keys[position], []).append(int(position))
+        for key in need:
+            waiting = [i for i in slots if keys[i] == key]
+            pool = (pools.get(key, []) + loose.get(key, []))[:len(waiting)]
+            source[waiting[:len(pool)]] = drawn + np.array(pool, dtype=np.int64)
+            bad[waiting[:len(pool)]] = False
+        return batch
+
+    def _donate(self, rows: pd.DataFrame, drawn: pd.DataFrame, rng: np.random.Generator) -> int:
+        """Fill presence-rule columns null where the condition holds from drawn rows of the same condition."""
+        filled = 0
+        for rule in self.rules:
+            if not isinstance(rule, R.PresentWhen):
+                continue
+            wanting = R.condition(rows, rule, self.schema) & rows[rule.column].isna().to_numpy()
+            if not wanting.any():
+                continue
+            giving = R.condition(drawn, rule, self.schema) & drawn[rule.column].notna().to_numpy()
+            kind = self.schema.kind_of(rule.other)
+            row_keys, drawn_keys = (R.key_values(f[rule.other], rule.other, kind) if rule.values is not None
+                                    else np.zeros(len(f), dtype=object) for f in (rows, drawn))
+            column = rows[rule.column].to_numpy(dtype=object, na_value=None).copy()
+            before = filled
+            for key in set(row_keys[wanting]):
+                slots = np.flatnonzero(wanting & (row_keys == key))
+                donors = np.flatnonzero(giving & (drawn_keys == key))
+                if not len(donors):
+                    continue
+                chosen = rng.choice(donors, size=len(slots), replace=len(donors) < len(slots))
+                column[slots] = drawn[rule.column].to_numpy(dtype=object, na_value=None)[chosen]
+                filled += len(slots)
+            if filled > before:
+                rows[rule.column] = pd.Series(column).astype(drawn[rule.column].dtype)
+        return filled
 
     # --- state ------------------------------------------------------------------------------------
 

@@ -7,7 +7,8 @@ import pytest
 
 from synthgate import generators
 from synthgate.generators import rules as R
-from synthgate.generators._rules_keep import KeptRules
+from synthgate.generators._rules_keep import _STREAM, KeptRules
+from synthgate.generators._seeding import derive_seed
 
 SCHEMA = generators.TableSchema.from_mapping({
     "a": "categorical", "b": "categorical", "c": "categorical", "x": "numerical", "y": "numerical",
@@ -202,7 +203,8 @@ def test_unreachable_rule_is_reported_not_faked():
 
     # Assert: the broken rows stay as drawn (no made-up value) and the share says so
     share = outcome.kept["extra present when kind in 1 value"]
-    assert 0.7 < share < 0.9 and outcome.rounds == 3
+    assert 0.7 < share < 0.9 and 1 <= outcome.rounds <= 3 and outcome.drawn <= 20_000  # the default budget
+    assert outcome.donated == 0
     assert rows["extra"].isna().all()
 
 
@@ -219,3 +221,18 @@ def test_mapping_keeps_only_pairs_of_at_least_k_rows():
     # Assert
     assert state["mappings"]["0"] == {"keys": [["p"], ["q"]], "values": ["P", "Q"], "fallback": "P"}
     assert kept.complete(pd.DataFrame({"a": ["r", "q", "_RARE_"]}))["b"].tolist() == ["P", "Q", "P"]
+
+
+def test_when_redrawing_runs_out_the_column_comes_from_a_drawn_row_of_the_same_condition():
+    # Setup: 'extra' is drawn independently of 'kind', and a budget of one round leaves many joint rows without it
+    kept = _fitted()
+
+    # Run
+    rows, outcome = kept.keep(_careless_draw, 2000, seed=3, max_rounds=1, budget=2000 + 200)
+
+    # Assert: every presence rule holds, the values come from the model's own draws, and 'joint' keeps its share
+    assert outcome.donated > 0 and outcome.kept["extra present when kind in 1 value"] == 1.0
+    first_round = derive_seed(3, _STREAM, 1)
+    drawn = pd.concat([_careless_draw(2000, 3, None), _careless_draw(outcome.drawn - 2000, first_round, None)])
+    assert rows["extra"].dropna().isin(drawn["extra"].dropna()).all()
+    assert abs((rows["kind"] == "joint").mean() - 0.2) < 0.03
