@@ -4,6 +4,8 @@
 ``present_when`` nulls its column where the condition is false; a row that still breaks a rule
 (an inequality, or a column null where its condition holds) is replaced by a fresh row with the
 same condition pattern, so redrawing never shifts the share of rows where a condition holds.
+When the budget of drawn rows runs out, a presence value still missing is taken from a drawn
+row with the same condition: a value the model drew under that condition, never a made-up one.
 """
 from __future__ import annotations
 
@@ -43,7 +45,7 @@ class RuleOutcome:
 
 
 @dataclass(frozen=True)
-class Mapping_:
+class LearnedMapping:
     """A learned ``by`` → column mapping: only pairs held by at least k training rows, plus one fallback."""
 
     table: dict[tuple[Any, ...], Any]
@@ -57,7 +59,7 @@ class KeptRules:
     rules: tuple[R.Rule, ...]
     schema: TableSchema
     order: list[str]
-    mappings: dict[int, Mapping_] = field(default_factory=dict)
+    mappings: dict[int, LearnedMapping] = field(default_factory=dict)
     held: dict[str, float] = field(default_factory=dict)  # share of training rows keeping each rule
     dp: bool = False  # under differential privacy nothing is measured on the training rows
 
@@ -278,7 +280,7 @@ class KeptRules:
         kept = cls.plan(R.parse_rules(state["rules"]), schema)
         for index, stored in state["mappings"].items():
             table = {tuple(key): value for key, value in zip(stored["keys"], stored["values"])}
-            kept.mappings[int(index)] = Mapping_(table, stored["fallback"])
+            kept.mappings[int(index)] = LearnedMapping(table, stored["fallback"])
         kept.held = dict(state.get("held") or {})
         return kept
 
@@ -319,7 +321,7 @@ class KeptRules:
                 for rule in self.rules]
 
 
-def _learn_mapping(frame: pd.DataFrame, rule: R.Determines, schema: TableSchema, protection: int) -> Mapping_:
+def _learn_mapping(frame: pd.DataFrame, rule: R.Determines, schema: TableSchema, protection: int) -> LearnedMapping:
     keys = list(zip(*(R.key_values(frame[name], name, schema.kind_of(name)) for name in rule.by)))
     targets = R.key_values(frame[rule.column], rule.column, schema.kind_of(rule.column))
     pairs = Counter(zip(keys, targets))
@@ -336,7 +338,7 @@ def _learn_mapping(frame: pd.DataFrame, rule: R.Determines, schema: TableSchema,
         if candidates:
             fallback = max(candidates, key=lambda item: item[0])[1]
             break
-    return Mapping_(table, fallback)
+    return LearnedMapping(table, fallback)
 
 
 def _column_from(values: list[Any], kind: str) -> pd.Series:
