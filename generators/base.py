@@ -244,6 +244,10 @@ class Generator(abc.ABC):
     def save(self, directory: Path) -> None:
         """Write the fitted model as a model directory (model.pkl, config.json, manifest.json).
 
+        With rules, ``rules.pt`` (the rules and the learned mappings, plain lists) is written
+        beside the model file and its sha256 recorded in the manifest, which names rule types,
+        columns and shares only.
+
         Raises:
             ModelDirectoryError: ``directory`` exists and is not empty, or cannot be written.
         """
@@ -268,7 +272,6 @@ class Generator(abc.ABC):
 
         model_dir.write_model_dir(Path(directory), write_model, config=config, facts=facts,
                                   model_file=self.model_file)
-
 
     @classmethod
     def load(cls, directory: Path, *, device: str = "cpu") -> Generator:
