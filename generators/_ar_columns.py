@@ -13,6 +13,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from synthgate.generators._lattice import Lattice
+
 NULL = 0
 RARE = "_RARE_"  # what a category outside the learned list comes out as
 NS_PER = {"day": 86_400 * 10**9, "second": 10**9}
@@ -83,8 +85,10 @@ class NumericCodec:
     ``values`` (discrete mode, one token): token 1 + i is ``values[i]``.
     ``edges`` (binned mode): coarse token 1 + i is the point mass ``points[i]``, then one token per
     bin between consecutive edges; the fine token picks one of ``fine`` equal slices of the bin and
-    decoding draws uniformly inside it. Bins come from quantiles, so skewed columns get narrow bins
-    where the data is dense; point masses (e.g. many zeros) keep their exact value.
+    decoding draws uniformly inside it, onto the column's ``lattice`` when it has one (the grid
+    its values were recorded on: decimals, steps, float32 readings). Bins come from quantiles, so
+    skewed columns get narrow bins where the data is dense; point masses (e.g. many zeros) keep
+    their exact value. Models saved before lattices were learned decode as they did (``decimals``).
     """
 
     name: str
@@ -97,6 +101,7 @@ class NumericCodec:
     decimals: int | None = None
     unit: str | None = None  # datetimes: "day" or "second"
     nullable: bool = True
+    lattice: Lattice | None = None
 
     @property
     def binned(self) -> bool:
@@ -151,15 +156,28 @@ class NumericCodec:
             is_point = present & (coarse <= n_points)
             x[is_point] = np.asarray(self.points)[coarse[is_point] - 1]
             in_bin = present & ~is_point
-            bins = coarse[in_bin] - 1 - n_points
+            bins, fine = coarse[in_bin] - 1 - n_points, fine[in_bin]
             low, width = edges[bins], edges[bins + 1] - edges[bins]
-            x[in_bin] = low + (fine[in_bin] + rng.random(int(in_bin.sum()))) / self.fine * width
+            if self.lattice is not None:
+                x[in_bin] = self._on_lattice(bins, fine, rng)
+                return self.from_numbers(x)
+            x[in_bin] = low + (fine + rng.random(int(in_bin.sum()))) / self.fine * width
             x = np.clip(x, edges[0], edges[-1])
             if self.integer or self.kind == "datetime":
                 x = np.floor(x)  # the slice [k, k+1) of a whole-number scale is k
             elif self.decimals is not None:
                 x = np.round(x, self.decimals)
         return self.from_numbers(x)
+
+    def _on_lattice(self, bins: np.ndarray, fine: np.ndarray, rng: np.random.Generator) -> np.ndarray:
+        """Values of binned rows on the learned lattice: inside the drawn slice, else its bin."""
+        assert self.lattice is not None
+        edges = np.asarray(self.edges)
+        low, width = edges[bins], edges[bins + 1] - edges[bins]
+        top_bin = bins == len(edges) - 2
+        slices = (low + fine / self.fine * width, low + (fine + 1) / self.fine * width, top_bin & (fine == self.fine - 1))
+        whole = (low, edges[bins + 1], top_bin)
+        return self.lattice.draw(bins, [slices, whole], (float(edges[0]), float(edges[-1])), rng)
 
     def from_numbers(self, x: np.ndarray) -> pd.Series:
         """Inverse of :meth:`to_numbers`: float64 (or datetime64[ns]) with NaN/NaT for missing."""
@@ -172,7 +190,7 @@ class NumericCodec:
         return {"type": "numeric", "name": self.name, "kind": self.kind, "integer": self.integer,
                 "values": list(self.values), "points": list(self.points), "edges": list(self.edges),
                 "fine": self.fine, "decimals": self.decimals, "unit": self.unit,
-                "nullable": self.nullable}
+                "nullable": self.nullable, "lattice": None if self.lattice is None else self.lattice.to_state()}
 
 
 def _nearest(grid: np.ndarray, x: np.ndarray) -> np.ndarray:
@@ -194,4 +212,4 @@ def codec_from_state(state: dict[str, Any]) -> ColumnCodec:
                                 closed=state.get("closed", False), nullable=state.get("nullable", True))
     if kind == "boolean":
         return BooleanCodec(state["name"], nullable=state.get("nullable", True))
-    return NumericCodec(**state)
+    return NumericCodec(**{**state, "lattice": Lattice.from_state(state.get("lattice"))})  # older models: none

@@ -9,6 +9,7 @@ import pandas as pd
 
 from synthgate.generators import _dp_domains
 from synthgate.generators._ar_columns import BooleanCodec, CategoricalCodec, ColumnCodec, NumericCodec, codec_from_state
+from synthgate.generators._lattice import learn_lattice
 from synthgate.generators.base import TableSchema
 from synthgate.generators.errors import SchemaError
 
@@ -156,7 +157,14 @@ class _ExactFitter:
         rest = np.clip(x[~np.isin(x, codec.points)], low, high) if len(codec.points) < len(values) else x
         codec.edges = _quantile_edges(rest if len(rest) else x, self.options.bins, low, high)
         codec.fine = self.options.fine
-        codec.decimals = None if codec.integer else _decimals(x[:10_000])
+        codec.lattice = learn_lattice(x, protection=self.options.protection, unit=unit)
+        if codec.lattice is None:
+            codec.decimals = None if codec.integer else _decimals(x[:10_000])
+        else:  # each bin's share of every level, from the rows the bins hold (not the point masses)
+            coarse = codec.encode(column)[:, 0]
+            binned = coarse > len(codec.points)
+            codec.lattice.fit_shares(codec.to_numbers(column)[binned], coarse[binned] - 1 - len(codec.points),
+                                     len(codec.edges) - 1)
         return codec
 
 

@@ -125,7 +125,7 @@ def test_decimals_are_learned_and_kept():
     decoded = codec.decode(codec.encode(money), np.random.default_rng(3))
 
     # Assert
-    assert codec.binned and codec.decimals == 2
+    assert codec.binned and codec.lattice.decimals == 2 and codec.lattice.steps == [1]
     assert np.allclose(decoded, decoded.round(2), rtol=0, atol=1e-9)
     assert not np.allclose(decoded, decoded.round(1), rtol=0, atol=1e-9)
 
