@@ -2,7 +2,9 @@
 
 A recorded number is a short decimal ``k · step · 10^-decimals`` stored in a float of some
 precision: float64 (``bits`` 53), float32 (24, rounded to nearest) or a shortened float whose
-low mantissa bits were cut off (SAS lengths 3 and 4: 13 and 21 bits, ``truncate``). Many columns
+low mantissa bits were cut off (SAS lengths 3 and 4: 13 and 21 bits, ``truncate``), and maybe
+written out since with ``digits`` significant digits (38.7 cut to 13 bits is 38.6953125, and a
+CSV export with 8 digits reads 38.695312). Many columns
 mix grids: heart rates are integers but mostly multiples of 10, incomes are whole dollars but
 mostly multiples of 1,000, a few imputed values carry six decimals. The lattice keeps that
 mixture as nested ``steps`` (finest first, each a multiple of the one before), optionally above a
@@ -24,6 +26,9 @@ FLOAT64_BITS = 53
 MAX_UNITS = 2.0**52   # |value| · 10^decimals beyond this is not exact in float64: no grid
 MIN_GAIN = 0.05       # nats per value a coarser level must explain (KL of its share against chance)
 MAX_LEVELS = 6
+EXACT = (FLOAT64_BITS, False, None, None)
+SHORT_FLOATS = (13, 21, 24)  # SAS lengths 3 and 4, float32: significant bits
+STORAGE_SAMPLE = 2_000
 _NICE = sorted({m * 10**e for e in range(13) for m in (1, 2, 4, 5, 8, 25)} - {1})
 TIME_STEPS = {"second": (60, 300, 600, 900, 1800, 3600, 21600, 43200, 86400), "day": (7,)}
 
@@ -43,6 +48,8 @@ class Lattice:
     bits: int = FLOAT64_BITS
     truncate: bool = False
     shares: list[list[float]] = field(default_factory=list)
+    digits: int | None = None   # significant digits the stored float was written with (None: all)
+    written: int | None = None  # or the fixed decimals it was written with
 
     @property
     def n_levels(self) -> int:
@@ -50,11 +57,15 @@ class Lattice:
 
     def store(self, decimal: np.ndarray) -> np.ndarray:
         """The recorded float of each decimal: float64 itself, or rounded or cut to ``bits`` bits."""
-        return _store(decimal, self.bits, self.truncate)
+        return _store(decimal, self.storage)
+
+    @property
+    def storage(self) -> tuple[int, bool, int | None, int | None]:
+        return self.bits, self.truncate, self.digits, self.written
 
     def level_of(self, x: np.ndarray) -> np.ndarray:
         """The exclusive level of each value (its coarsest step; 0 = continuous), -1 off this lattice."""
-        places = _places(x, self.bits, self.truncate)
+        places = _places(x, self.storage)
         out = np.full(len(x), 0 if self.continuous else -1, dtype=np.int64)
         on = places >= 0
         units = _units(x[on], places[on], self.decimals)
@@ -121,7 +132,8 @@ class Lattice:
 
     def to_state(self) -> dict[str, Any]:
         return {"decimals": self.decimals, "steps": [int(s) for s in self.steps], "continuous": self.continuous,
-                "bits": self.bits, "truncate": self.truncate, "shares": self.shares}
+                "bits": self.bits, "truncate": self.truncate, "shares": self.shares, "digits": self.digits,
+                "written": self.written}
 
     @classmethod
     def from_state(cls, state: dict[str, Any] | None) -> Lattice | None:
@@ -139,19 +151,21 @@ def learn_lattice(x: np.ndarray, *, protection: int, unit: str | None = None) ->
     """
     if len(x) == 0:
         return None
-    bits, truncate, places = _storage(x)
+    storage = _storage(x)
+    places = _places(x, storage)
+    plain = None if storage == EXACT else Lattice(0, [], True, *storage[:2], digits=storage[2], written=storage[3])
     on = places >= 0
     if (on & (x != 0)).sum() < protection:  # zero sits on every grid: it shows none
-        return None if bits == FLOAT64_BITS else Lattice(0, [], True, bits, truncate)
+        return plain
     decimals = int(places[on].max())
     if np.abs(x[on]).max() * 10.0**decimals >= MAX_UNITS:
-        return None if bits == FLOAT64_BITS else Lattice(0, [], True, bits, truncate)
+        return plain
     units = _units(x[on], places[on], decimals)
     steps = _levels(units, protection, TIME_STEPS.get(unit or "", ()))
     continuous = int((~on).sum()) >= protection
     if not steps:
-        return None if bits == FLOAT64_BITS and continuous else Lattice(0, [], True, bits, truncate)
-    return Lattice(decimals, steps, continuous, bits, truncate)
+        return plain
+    return Lattice(decimals, steps, continuous, *storage[:2], digits=storage[2], written=storage[3])
 
 
 def _levels(units: np.ndarray, protection: int, extra: tuple[int, ...]) -> list[int]:
@@ -184,15 +198,28 @@ def _levels(units: np.ndarray, protection: int, extra: tuple[int, ...]) -> list[
     return steps
 
 
-def _storage(x: np.ndarray) -> tuple[int, bool, np.ndarray]:
-    """(bits, truncate, decimal places of each value or -1): the storage putting most values on a short grid."""
-    best = (FLOAT64_BITS, False, _places(x, FLOAT64_BITS, False))
-    used = int(_used_bits(x).max()) if len(x) else 0
-    if used < FLOAT64_BITS - 3 and (best[2] < 0).any():
-        for truncate in (False, True):
-            places = _places(x, used, truncate)
-            if _better(places, best[2]):
-                best = (used, truncate, places)
+def _storage(x: np.ndarray) -> tuple[int, bool, int | None, int | None]:
+    """(bits, truncate, digits, written): the storage that puts most values on a short decimal grid.
+
+    Tried on a spread sample of at most ``STORAGE_SAMPLE`` values: float64 itself; the fewest bits
+    every value fits in (float32 and shorter floats, rounded or cut); and, when values were written
+    out as text after such a storage, the common short floats read back at 7 to 9 significant
+    digits or 5 to 9 fixed decimals.
+    """
+    sample = x[np.linspace(0, len(x) - 1, min(len(x), STORAGE_SAMPLE)).astype(int)] if len(x) else x
+    best, best_places = EXACT, _places(sample, EXACT)
+    long = (best_places < 0) | (best_places >= 5)  # 21.097656 has six decimals: 21.1 cut to 13 bits, written
+    if not long.any():
+        return best
+    used = int(_used_bits(x).max())
+    candidates = [(used, truncate, None, None) for truncate in (False, True)] if used < FLOAT64_BITS - 3 else []
+    if long.mean() > 0.05:  # written out after a short storage: the sample tells which
+        text = [(digits, None) for digits in (7, 8, 9)] + [(None, written) for written in range(5, 10)]
+        candidates += [(bits, truncate, *form) for bits in SHORT_FLOATS for truncate in (False, True) for form in text]
+    for storage in candidates:
+        places = _places(sample, storage)
+        if _better(places, best_places):
+            best, best_places = storage, places
     return best
 
 
@@ -204,15 +231,14 @@ def _better(places: np.ndarray, than: np.ndarray) -> bool:
     return on >= than_on - 0.005 and np.where(places >= 0, places, 99).mean() < np.where(than >= 0, than, 99).mean()
 
 
-def _places(x: np.ndarray, bits: int, truncate: bool) -> np.ndarray:
-    """The fewest decimals (≤ 6) whose decimal, stored with ``bits``, is the value; -1 for none."""
+def _places(x: np.ndarray, storage: tuple[int, bool, int | None, int | None]) -> np.ndarray:
+    """The fewest decimals (≤ 6) whose decimal, stored as ``storage`` says, is the value; -1 for none."""
     places = np.full(len(x), -1, dtype=np.int64)
+    exact = storage[0] < FLOAT64_BITS and storage[2:] == (None, None)  # bits alone: equal bit for bit
     for p in range(MAX_DECIMALS, -1, -1):
-        decimal = np.round(x, p)
-        if bits == FLOAT64_BITS:  # arithmetic noise (0.1 + 0.2) still counts as the decimal
-            hit = np.abs(decimal - x) <= 1e-12 * np.maximum(np.abs(x), 1e-300)
-        else:
-            hit = _store(decimal, bits, truncate) == x
+        stored = _store(np.round(x, p), storage)
+        # Arithmetic noise (0.1 + 0.2, text read back) still counts as the decimal.
+        hit = (stored == x) if exact else np.abs(stored - x) <= 1e-12 * np.maximum(np.abs(x), 1e-300)
         places[hit] = p
     return places
 
@@ -223,13 +249,20 @@ def _units(x: np.ndarray, places: np.ndarray, decimals: int) -> np.ndarray:
     return (own * 10.0 ** (decimals - places)).round().astype(np.int64)
 
 
-def _store(decimal: np.ndarray, bits: int, truncate: bool) -> np.ndarray:
-    if bits >= FLOAT64_BITS:
-        return np.asarray(decimal, dtype=np.float64)
-    mantissa, exponent = np.frexp(decimal)
-    scaled = mantissa * 2.0**bits
-    scaled = np.trunc(scaled) if truncate else np.rint(scaled)
-    return np.ldexp(scaled, exponent - bits)
+def _store(decimal: np.ndarray, storage: tuple[int, bool, int | None, int | None]) -> np.ndarray:
+    bits, truncate, digits, written = storage
+    value = np.asarray(decimal, dtype=np.float64)
+    if bits < FLOAT64_BITS:
+        mantissa, exponent = np.frexp(value)
+        scaled = mantissa * 2.0**bits
+        value = np.ldexp(np.trunc(scaled) if truncate else np.rint(scaled), exponent - bits)
+    if digits is not None:  # written as text with this many significant digits, read back
+        magnitude = np.floor(np.log10(np.where(value != 0, np.abs(value), 1.0)))
+        scale = 10.0 ** (digits - 1 - magnitude)
+        value = np.round(value * scale) / scale
+    if written is not None:
+        value = np.round(value, written)
+    return value
 
 
 def _used_bits(x: np.ndarray) -> np.ndarray:

@@ -71,6 +71,26 @@ def test_truncated_short_floats_decode_to_truncated_short_floats():
     assert within_twice(pd.Series(x), pd.Series(decoded))
 
 
+def test_truncated_floats_written_out_as_text_decode_as_written():
+    # Setup: one-decimal readings cut to 13 bits, then exported with 8 decimals (38.6953125 reads 38.69531250,
+    # 22.09765625 reads 22.09765625 and 1.0097656250 reads 1.00976562)
+    rng = np.random.default_rng(16)
+    x = np.round(cut_to(np.round(rng.lognormal(2, 0.8, N), 1), 13), 8)
+
+    # Run
+    codec = fit_codec(x)
+    decoded = round_trip(codec, x).to_numpy()
+
+    # Assert
+    assert codec.lattice.storage == (13, True, None, 8) and codec.lattice.decimals == 1
+    tenths = np.floor(decoded * 10)
+    on_grid = np.zeros(len(decoded), dtype=bool)
+    for offset in (-1, 0, 1, 2):
+        on_grid |= np.abs(np.round(cut_to((tenths + offset) / 10, 13), 8) - decoded) <= 1e-12 * np.abs(decoded)
+    assert on_grid.all()
+    assert within_twice(pd.Series(x), pd.Series(decoded))
+
+
 def test_integers_stored_as_float_because_of_nulls_stay_integers():
     # Setup
     rng = np.random.default_rng(2)
@@ -253,7 +273,8 @@ def test_lattice_state_is_plain_data_and_round_trips():
 
     # Assert
     assert rebuilt == codec
-    assert set(state["lattice"]) == {"decimals", "steps", "continuous", "bits", "truncate", "shares"}
+    assert set(state["lattice"]) == {"decimals", "steps", "continuous", "bits", "truncate", "shares", "digits",
+                                      "written"}
     assert all(isinstance(s, int) for s in state["lattice"]["steps"])
     assert all(isinstance(v, float) for row in state["lattice"]["shares"] for v in row)
 
