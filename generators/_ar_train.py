@@ -30,6 +30,7 @@ class TrainConfig:
     random_order_share: float
     device: str
     seed: int
+    plateau_decay: float = 1.0  # learning rate × this after an epoch without validation gain
 
 
 @dataclass
@@ -122,6 +123,8 @@ def train(network: ARNetwork, tokens: np.ndarray, config: TrainConfig,
                 outcome.best_val_loss, best_state, waited = val_loss, copy.deepcopy(network.state_dict()), 0
             else:
                 waited += 1
+                for group in optimizer.param_groups:  # a plateau: smaller steps often find the next gain
+                    group["lr"] *= config.plateau_decay
         _report(progress, outcome, config, config.max_epochs, start, total / seen, val_loss, waited=waited)
         if val_loss is not None and waited >= config.patience:
             outcome.stopped = "converged"

@@ -160,3 +160,21 @@ def test_dp_sgd_trains_the_deeper_network():
     # Assert
     assert generator.training["steps"] > 0 and generator.privacy_record["epsilon_spent"] <= 4.0 + 1e-9
     assert len(rows) == 50 and set(rows["ward"].dropna()) <= {"a", "b", "c"}
+
+
+def test_capped_hidden_units_keep_the_masked_layer_linear_in_the_width():
+    # Setup: 32, 64 and 128 sub-columns of 10 tokens each, 64 units per head capped at 2,048 in all
+    from synthgate.generators.autoregressive import hidden_per_head
+
+    sizes = []
+    for subs in (32, 64, 128):
+        hidden = hidden_per_head(64, 2048, subs)
+
+        # Run
+        net = ARNetwork([10] * subs, list(range(subs)), hidden=hidden, embedding_cap=16)
+        sizes.append(net.masked.weight.numel())
+
+    # Assert: doubling the width at most doubles the layer (uncapped it would quadruple)
+    assert sizes[1] <= 2 * sizes[0] and sizes[2] <= 2 * sizes[1]
+    assert hidden_per_head(64, None, 128) == 64 and hidden_per_head(64, 2048, 16) == 64
+    assert hidden_per_head(64, 2048, 1000) == 8  # never below 8 units a head
