@@ -20,10 +20,15 @@ _SPLIT = re.compile(r"[\s,]+")
 def normalise_name(value: str) -> str:
     """Folds a name for lookup: ``"O'Brien"`` -> ``"obrien"``, ``"  JOHN "`` -> ``"john"``.
 
-    Unicode NFKC, casefolded, apostrophes and dots removed, runs of spaces made one;
-    hyphens stay (``"mary-ann"``) so that each part can be looked up.
+    Unicode NFKC, casefolded, accents dropped (``"Díaz"`` -> ``"diaz"``; Hangul is untouched),
+    apostrophes and dots removed, runs of spaces made one; hyphens stay (``"mary-ann"``) so that
+    each part can be looked up.
     """
     folded = unicodedata.normalize("NFKC", value).casefold().translate(_QUOTES)
+    if not folded.isascii():
+        # Combining marks go; Hangul decomposes into jamo (no marks) and NFC puts it back together.
+        marks = unicodedata.normalize("NFKD", folded)
+        folded = unicodedata.normalize("NFC", "".join(c for c in marks if not unicodedata.combining(c)))
     return " ".join(folded.split()).strip(" -,")
 
 
@@ -39,7 +44,8 @@ class _Lists:
 @lru_cache(maxsize=1)
 def _lists() -> _Lists:
     def read(name: str) -> list[str]:
-        return (_DATA / name).read_text(encoding="utf-8").split()
+        # One name per line; a line is never split at its spaces (a listed "de la" must not list "de").
+        return [line.strip() for line in (_DATA / name).read_text(encoding="utf-8").splitlines() if line.strip()]
 
     surnames_ko = sorted(read("surnames_ko.txt"), key=lambda s: (-len(s), s))
     syllables = "".join(read("given_syllables_ko.txt"))

@@ -16,6 +16,48 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 ENGLISH_LOCALES = ("en", "en_US", "en_GB", "en_IE", "en_NZ")
+# People in US/UK/Korean records come from everywhere: Latin-script name lists of the countries
+# most immigrants come from (India, Pakistan, Nigeria, Kenya, Ghana, South Africa, Vietnam, the
+# Philippines via es/en, Mexico and Latin America, Europe, Turkey, Indonesia). Accents are folded
+# by normalise_name, so "Díaz" and "DIAZ" both match.
+WORLD_LOCALES = ("en_IN", "en_PK", "en_NG", "en_KE", "yo_NG", "ig_NG", "ha_NG", "tw_GH", "zu_ZA", "sw", "vi_VN",
+                 "es", "es_MX", "es_CO", "es_AR", "es_ES", "pt_BR", "pt_PT", "fr_FR", "de_DE", "it_IT", "pl_PL",
+                 "nl_NL", "tr_TR", "id_ID", "ga_IE", "fr_DZ")
+# Common romanised Arabic and Persian names (Faker's lists for them are in Arabic script), from memory.
+ARABIC_GIVEN = """ahmed ahmad mohammed muhammad mohamed omar umar ali hassan hussein hussain ibrahim khalid yusuf youssef
+mustafa mahmoud karim tariq samir nabil walid faisal hamza bilal amir zaid rami nour noor fatima aisha layla leila
+mariam maryam zainab amina rania yasmin yasmine hana salma huda samira dalia reem farah lina sara zahra""".split()
+ARABIC_SURNAMES = """al-farsi al-sayed al-masri al-amin al-rashid haddad nasser khoury hassan hussein abdullah ibrahim
+mansour saleh khalil aziz rahman hamdan qureshi siddiqui sheikh malik chaudhry farouk bakr nasr awad suleiman""".split()
+# Common given names and surnames of large communities in the US, UK, Canada and Australia that
+# Faker's lists lack (South Asian, Vietnamese, Chinese pinyin, Filipino, West African, Gaelic),
+# written from memory; accents are folded, so the plain spelling covers both.
+WORLD_GIVEN = """rajesh ramesh suresh mahesh dinesh ganesh rakesh mukesh anil sunil vijay ajay sanjay arjun rahul rohit
+amit sumit vikram venkat venkatesh srinivas krishna gopal prakash deepak naveen praveen kiran ravi ashok manoj
+deepika priya priyanka lakshmi lakshmana sunita anita kavita pooja neha shreya ananya divya meera radha sita gita
+aarti swati nisha asha usha rekha shanthi padma uma geeta sneha anjali harpreet gurpreet manpreet jaswinder
+phuong quynh trang thanh linh minh huong thao hoa lan mai ngoc tuan dung hung duc khanh long hai nam thu hanh
+vy nhung hien loan tien bao an huy quang trung thuy yen
+wei jun ming li xin hui ying jing yan mei lei hao jie yu fang xiu zhen qiang bo tao chen
+obinna chukwuemeka emeka chidi chinedu ngozi chioma adaeze uchenna ifeanyi nnamdi kelechi amaka ebuka
+yetunde folake funmilayo adebayo tunde babatunde olumide oluwaseun seun femi kemi bukola temitope tope wale
+kwame kofi kwabena ama abena akosua yaw kojo esi efua adjoa
+eilidh morag aoife siobhan niamh saoirse ciara caoimhe orla roisin sinead aisling grainne mairead oisin cian
+ruairi padraig seamus eoin fionn cormac declan ciaran aodhan iain ewan hamish callum fraser lachlan isla
+imogen hermione tamsin jemima araminta
+jose juan luis carlos jesus miguel angel alejandro javier rodrigo esperanza guadalupe lupe concepcion
+marisol yesenia xiomara dolores consuelo rosario""".split()
+WORLD_SURNAMES = """reddy rao iyer iyengar nair menon pillai krishnan subramanian venkatesan natarajan
+sharma verma gupta singh kaur patel shah mehta desai joshi kulkarni chopra kapoor malhotra banerjee chatterjee
+mukherjee das bose ghosh sen dutta khan ahmed hussain ali qureshi chaudhry rahman islam
+nguyen tran le pham hoang huynh phan vu vo dang bui do ho ngo duong ly truong dinh
+wang li zhang liu chen yang huang zhao wu zhou xu sun ma zhu hu guo he lin luo zheng liang xie tang feng
+adeyemi adebayo balogun okafor okonkwo okeke nwosu eze obi chukwu nnadi olawale ogunleye oyelaran adeleke
+mensah owusu boateng asante osei acheampong
+macleod mackenzie macdonald mckenzie mcdonald macgregor campbell fraser murray robertson ferguson
+oneill osullivan obrien oconnor odonnell mccarthy murphy kelly byrne ryan walsh doyle
+delgado castillo gutierrez diaz ramirez alvarez morales herrera medina vargas castro ortiz rubio mendoza
+dela cruz reyes santos bautista garcia mendoza villanueva""".split()
 # Popular given names of Koreans born 2008-2023 (birth-registration top lists, from memory, not
 # copied from a file): Faker's 121 are mostly older names, and their syllables miss 율, 린, 온 ...
 KOREAN_RECENT = """
@@ -39,7 +81,8 @@ def _names(locale: str, *attributes: str) -> set[str]:
 def _write(name: str, values: set[str]) -> None:
     from synthgate.privacy.names import normalise_name
 
-    lines = sorted({normalise_name(v) for v in values} - {""})
+    # One word per entry (hyphens allowed): lookups are per word, so "the elder" or "de la" would only mislead.
+    lines = sorted({n for n in (normalise_name(v) for v in values) if n and " " not in n})
     (HERE / name).write_text("\n".join(lines) + "\n", encoding="utf-8")
     print(f"{name}: {len(lines)}")
 
@@ -48,9 +91,13 @@ def main() -> None:
     from synthgate.privacy.recognizers.kr_name import GIVEN_SYLLABLES, SURNAMES
 
     given_en, surnames_en = set(), set()
-    for locale in ENGLISH_LOCALES:
+    for locale in ENGLISH_LOCALES + WORLD_LOCALES:
         given_en |= _names(locale, "first_names", "first_names_male", "first_names_female")
         surnames_en |= _names(locale, "last_names")
+    # Short English words that are also names somewhere ("An", "Do", "He", "Le"): never listed.
+    english_words = {"an", "he", "do", "ho", "ma", "bo", "long", "le", "the", "and", "in", "on", "to", "is", "it", "my"}
+    given_en = (given_en | set(ARABIC_GIVEN) | set(WORLD_GIVEN)) - english_words
+    surnames_en = (surnames_en | set(ARABIC_SURNAMES) | set(WORLD_SURNAMES)) - english_words
     _write("given_names_en.txt", given_en)
     _write("surnames_en.txt", surnames_en)
     given_ko = _names("ko_KR", "first_names", "first_names_male", "first_names_female") | set(KOREAN_RECENT)

@@ -71,7 +71,9 @@ _KR_PLACES = frozenset(
 )
 # Where a sentence starts: the text's start, a line break, or after . ! ? and a space.
 _SENTENCE_START = re.compile(r"(?:^|[\n.!?][ \t]*|^[ \t]+)$")
-_TOKEN = re.compile(r"[A-Za-z]+(?:['’][A-Za-z]+)?(?:-[A-Za-z]+)*")
+# Latin letters with accents (Díaz, GUTIÉRREZ, Héctor); Hangul is the Korean recognizers' work.
+_L = "A-Za-zÀ-ÖØ-öø-ɏ"
+_TOKEN = re.compile(rf"[{_L}]+(?:['’][{_L}]+)?(?:-[{_L}]+)*")
 _CELTIC = re.compile(r"(?:Mac|Mc|O['’])[A-Z][a-z]+$")
 _POSSESSIVE = re.compile(r"['’]s$", re.IGNORECASE)
 
@@ -133,7 +135,17 @@ class EnglishKnownNameRecognizer(EntityRecognizer):
     def _match(self, text: str, toks: list, i: int) -> tuple[int, float] | None:
         # Each form returns the index of the name's last token and its score, or None.
         return (self._speaker(text, toks, i) or self._surname_comma_given(text, toks, i) or self._korean(text, toks, i)
-                or self._given_surname(text, toks, i) or self._after_role(text, toks, i))
+                or self._given_surname(text, toks, i) or self._initial_surname(text, toks, i)
+                or self._after_role(text, toks, i))
+
+    def _initial_surname(self, text: str, toks: list, i: int) -> tuple[int, float] | None:
+        # "nurse F. Reddy", "RN D. Wilson": a capital initial, its period, and a listed surname.
+        if len(toks[i][2]) != 1 or not toks[i][2].isupper() or not self._gap(text, toks, i, r"\.[ \t]{1,2}"):
+            return None
+        last = toks[i + 1][2]
+        if len(last) < 2 or _style(last) == "lower" or last.lower() in COMMON_WORDS or not is_surname(last):
+            return None
+        return i + 1, 0.7
 
     @staticmethod
     def _gap(text: str, toks: list, i: int, allowed: str = r"[ \t]{1,2}") -> bool:
@@ -157,7 +169,10 @@ class EnglishKnownNameRecognizer(EntityRecognizer):
         # The comma is evidence enough for a surname that is also a word ("Grant, Melissa").
         # FREEMAN, Autumn: the capitals and the comma make a chart's name even of a given name that is a word.
         chart = _style(last) == "upper" and _style(first) == "title"
-        if not (is_surname(last) and is_given_name(first)) or (first.lower() in COMMON_WORDS and not chart):
+        # MACLEOD, Minh: a chart's capitals and comma make a surname of a word the list lacks, when
+        # the given name is listed and no everyday word.
+        listed = is_surname(last) or (chart and first.lower() not in COMMON_WORDS)
+        if not (listed and is_given_name(first)) or (first.lower() in COMMON_WORDS and not chart):
             return None
         end = i + 1
         if self._initial(text, toks, i + 2) == i + 3 and toks[i + 2][2].isupper():
@@ -272,6 +287,9 @@ class EnglishKnownNameRecognizer(EntityRecognizer):
                 and romanised.is_surname(third)):
             return i + 2, 0.75
         # Surname first: the given name is one token, or two one-syllable tokens (Park Ji Hoon).
+        # "Son KANG Eun-ji", "brother Jang Bo-ram": when the next word starts a surname-first name, it is that name.
+        if romanised.is_surname(nxt) and third and cased(third) and romanised.syllable_count(third) == 2:
+            return None
         if romanised.is_surname(word) and cased(nxt) and romanised.is_given(nxt, alone=alone):
             if (third and cased(third) and romanised.syllable_count(nxt) == 1 and romanised.syllable_count(third) == 1
                     and not romanised.is_surname(third)):

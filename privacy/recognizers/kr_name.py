@@ -27,7 +27,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from presidio_analyzer import Pattern
+from presidio_analyzer import AnalysisExplanation, Pattern, RecognizerResult
 
 from synthgate.privacy.recognizers._base import FoldingPatternRecognizer
 
@@ -50,7 +50,7 @@ GIVEN_SYLLABLES = (
     "새샘서석선설섭성세소솔송수숙순슬승시식신아애연열엽영예옥완용우욱운웅원유윤율은익인일자재정종주"
     "준중지진찬창채천철춘충태택평필하학한해향헌혁현형혜호홍화환효후훈휘흠흥희"
     "갑결귀금끝녀단달돌두막만말배분삼쌍월웅율점칠판팔"
-    "별봄솜루온"  # native-Korean given names: 한별, 이봄, 다솜, 하루, 한온
+    "별봄솜루온롬누초롱내"  # native-Korean given names: 한별, 이봄, 다솜, 하루, 한온, 새롬, 누리, 초롱, 시내
 )
 """Syllables found in Korean given names (old and new, incl. 말순, 점례, 끝순, 갑돌, 칠성)."""
 
@@ -102,7 +102,11 @@ _COMPOUND_SURNAMES = "|".join(s for s in SURNAMES if len(s) == 2)
 _SINGLE_SURNAMES = "".join(s for s in SURNAMES if len(s) == 1)
 # A character class, not a 130-way alternation: every pattern starts here at every position.
 _SURNAME = f"(?:(?:{_COMPOUND_SURNAMES})\\s?|[{_SINGLE_SURNAMES}])"
-_SURNAME_SPACED = f"(?:{_COMPOUND_SURNAMES}|[{_SINGLE_SURNAMES}])\\s?"  # 김 민, 이 현: only with a title, 님/씨 or context
+_SURNAME_SPACED = f"(?:{_COMPOUND_SURNAMES}|[{_SINGLE_SURNAMES}])\\s?"
+# Rarer surnames (부, 온, 단, 감, 복, 동 ...) are also everyday syllables (부작용, 동반, 감기): they
+# count only where a role, label or sign-off says a name follows or precedes.
+RARE_SURNAMES = "부온단감복동사갈가초개곡교근난뇌대돈만매묘미비상섭수십아애야엽영요운자저점증척춘판포풍필학혁환후흥"
+_SURNAME_CONTEXT = f"(?:{_COMPOUND_SURNAMES}|[{_SINGLE_SURNAMES}{RARE_SURNAMES}])\\s?"  # 김 민, 이 현: only with a title, 님/씨 or context
 _GIVEN = f"[{GIVEN_SYLLABLES}]"
 # Name syllables that are also particles: 정상은 and 정상도 read as a word plus a particle.
 _PARTICLE_LIKE = "은도가나"
@@ -115,7 +119,7 @@ _PARTICLE = (
     "에게서|한테서|께서는|께서|에게는|에게|한테|에서|으로|이라고|라고|이랑|이나|이고|이며|이다|이었|였|입니다|"
     # Spoken answers: 서지민이고요, 임경희고요, 김민수예요.
     "이고요|고요|이에요|예요|이요|"
-    "의|이|가|은|는|을|를|와|과|도|만|랑|께|로|하고"
+    "과의|와의|에게도|께서도|한테도|처럼|의|이|가|은|는|을|를|와|과|도|만|랑|께|로|하고"
 )
 # 쌤 is the colloquial 선생님 of hospital chat (황준 쌤, 사공 윤쌤).
 _HONORIFIC_3 = rf"(?=\s?(?:님|씨|쌤)(?:{_PARTICLE})?(?![가-힣]))"
@@ -130,13 +134,19 @@ _INTRO = (
     "성명|이름|성함|환자명|보호자명|담당의|주치의|담당\\s?간호사|간호사|작성자|신청인|환자|보호자|할머니|할아버지|"
     # People a record names by their role: 근로자 김결, 국가유공자 박민은, 의뢰의: 김란, 확인자 류별.
     "근로자|직원|대상자|수진자|피보험자|국가유공자|유공자|확인자|의뢰의|의뢰인|신청자|수령인|수급자|가입자|내담자|상담자|"
-    "간병인|통역사|담당자|학생|원아|아동|장병|병사|"
+    "간병인|통역사|담당자|학생|원아|아동|장병|병사|수익자|입회인|상담사|유전상담사|참석자|면회인|방문자|의뢰자|동석자|"
     "자녀|아들|딸|남편|아내|부인|어머니|아버지|배우자|동생|형|언니|누나|오빠|" + _INTRO_RANK
 )
 # People a name owns in a record (최민의 주치의에게, 김란의 보호자).
 _KIN_OR_CARER = "주치의|담당의|보호자|담당\\s?간호사|가족|어머니|아버지|남편|아내|자녀|아들|딸|배우자|동생|언니|누나|오빠|형"
 # Labels of identifiers that follow a person's name in records (김솔은 생년월일 ..., 이솔 | 병록번호).
 _ID_LABEL = "생년월일|연락처|휴대폰|전화번호|주민등록번호|주민번호|병록번호|등록번호|환자번호|차트번호|의무기록번호|사번|군번"
+_RELATION = "배우자|아들|딸|며느리|사위|남편|아내|부인|어머니|아버지|모|부|형|누나|언니|오빠|동생|손자|손녀|보호자|본인|환자|조카|지인|친구"
+# A comma list of name-shaped words: a found name in it makes its neighbours names too.
+# Items are three-syllable names (surname + two name syllables): two-syllable list words (환자, 주소) are words.
+_LIST_WORD = f"(?<![가-힣])(?:{_COMPOUND_SURNAMES}|[{_SINGLE_SURNAMES}{RARE_SURNAMES}])[{GIVEN_SYLLABLES}]{{2}}(?![가-힣])"
+_NAME_LIST = re.compile(rf"{_LIST_WORD}(?:\s?,\s?{_LIST_WORD})+")
+_LIST_ITEM = re.compile(_LIST_WORD)
 _FAMILY = "할머니|할아버지|어르신|여사|부인|어머님|아버님"
 _RANK = "병장|상병|일병|이병|훈련병|하사|중사|상사|원사|준위|소위|중위|대위|소령|중령|대령|준장|소장|중장|대장"
 _AFTER_RANK = "(?:[은는이가을를의도께와과]|에게|께서|님|분)?(?![가-힣])"  # 환자분 too
@@ -160,18 +170,24 @@ class KrNameRecognizer(FoldingPatternRecognizer):
             0.75,
         ),
         # A space or colon after the intro word: glued, 간호사로 지정 is a particle (로), not a surname.
-        Pattern("KR name after 성명/환자/보호자 ...", rf"(?<![가-힣])(?:{_INTRO})(?:\s?[:：]\s?|\s)\K{_SURNAME_SPACED}{_GIVEN}{{1,2}}{_AFTER_INTRO}", 0.75),
+        Pattern("KR name after 성명/환자/보호자 ...", rf"(?<![가-힣])(?:{_INTRO})(?:\s?[:：]\s?|\s)\K{_SURNAME_CONTEXT}{_GIVEN}{{1,2}}{_AFTER_INTRO}", 0.75),
         # A name glued to a bracketed date or phone: 김영진(010-...), 윤웅(1968-05-13), 오분이(1970. 12. 11.).
         Pattern("KR name + (number)", rf"{_B}{_SURNAME}{_GIVEN}(?:{_GIVEN}|이)?(?=\(\s?[0-9+])", 0.6),
         # 남궁, 황보, 제갈, 선우, 독고 start few words: with or without a space, before a particle too.
         Pattern("KR compound surname + name", rf"{_B}(?:{_COMPOUND_SURNAMES})\s?{_GIVEN}{{1,2}}(?=(?:{_PARTICLE})?(?![가-힣]))", 0.6),
         Pattern("KR short name + honorific", rf"{_B}{_SURNAME}{_GIVEN}{_HONORIFIC_2}", 0.75),
+        # 단누리 님, 온옥희 씨: a rarer surname with a two-syllable given name before 님/씨.
+        Pattern("KR rare surname + honorific", rf"{_B}[{RARE_SURNAMES}]{_GIVEN}{{2}}(?=\s?(?:님|씨)(?:{_PARTICLE})?(?![가-힣]))", 0.7),
         # A writer introducing themself: 안녕하세요 노진입니다, 저는 김민수예요.
-        Pattern("KR self-introduction", rf"(?:안녕하세요|안녕하십니까|저는|제\s?이름은)[,.!~ㅠㅜ\s]*\s\K{_SURNAME}{_GIVEN}{{1,2}}(?=입니다|이에요|예요|이고요|고요|인데요)", 0.75),
+        Pattern("KR self-introduction", rf"(?:안녕하세요|안녕하십니까|저는|제\s?이름은)[,.!~ㅠㅜ\s]*\s\K{_SURNAME_CONTEXT}{_GIVEN}{{1,2}}(?=입니다|이에요|예요|이고요|고요|인데요)", 0.75),
         # 최민의 주치의, 김란의 보호자: a name owning a person around it.
-        Pattern("KR name + 의 + role", rf"{_B}{_SURNAME}{_GIVEN}{{1,2}}(?=의\s(?:{_KIN_OR_CARER})(?:{_PARTICLE})?(?![가-힣]))", 0.7),
+        Pattern("KR name + 의 + role", rf"{_B}{_SURNAME_CONTEXT}{_GIVEN}{{1,2}}(?=의\s(?:{_KIN_OR_CARER})(?:{_PARTICLE})?(?![가-힣]))", 0.7),
+        # A letter's sign-off (유전상담사 동윤 드림), a relation in brackets (김솔(며느리)), a bracketed name ([탁현]).
+        Pattern("KR name + sign-off", rf"{_B}{_SURNAME_CONTEXT}{_GIVEN}{{1,2}}(?=\s?(?:드림|올림|배상)(?![가-힣]))", 0.7),
+        Pattern("KR name + (relation)", rf"{_B}{_SURNAME_CONTEXT}{_GIVEN}{{1,2}}(?=\s?\((?:{_RELATION})\))", 0.7),
+        Pattern("KR [name]", rf"(?<=\[)(?:{_SURNAME}{_GIVEN}{{1,2}}|[{RARE_SURNAMES}]{_GIVEN}{{2}})(?=\])", 0.6),
         # 김솔은 생년월일 ..., 이솔 | 병록번호: a short name right before an identifier's label.
-        Pattern("KR name + identifier label", rf"{_B}{_SURNAME}{_GIVEN}{{1,2}}?(?=(?:{_PARTICLE})?(?:\s|\s?[|,/])\s?(?:{_ID_LABEL}))", 0.7),
+        Pattern("KR name + identifier label", rf"{_B}{_SURNAME_CONTEXT}{_GIVEN}{{1,2}}?(?=(?:{_PARTICLE})?(?:\s|\s?[|,/])\s?(?:{_ID_LABEL}))", 0.7),
         # Any syllables before 님/씨: rare given names (김카나님) are still names; titles are stoplisted.
         Pattern("KR any name + honorific", rf"{_B}{_SURNAME}[가-힣]{{1,2}}{_HONORIFIC_3}", 0.6),
         Pattern("KR name + title", rf"{_NAME}(?=\s(?:{_TITLE}|{_RANK}){_AFTER_RANK})", 0.85),
@@ -196,6 +212,7 @@ class KrNameRecognizer(FoldingPatternRecognizer):
         """The patterns' findings; one inside a longer one (김지 in 김지은) lends it its score and goes."""
         # Hangul has no case: Presidio's default IGNORECASE only slows every pattern down (~20%).
         results = super().analyze(text, entities, nlp_artifacts, regex_flags or re.DOTALL | re.MULTILINE)
+        results += self._list_neighbours(text, results)
         kept = []
         for r in sorted(results, key=lambda r: (r.start, -r.end)):
             if kept and r.start >= kept[-1].start and r.end <= kept[-1].end:
@@ -203,6 +220,22 @@ class KrNameRecognizer(FoldingPatternRecognizer):
                 continue
             kept.append(r)
         return kept
+
+    def _list_neighbours(self, text: str, results: list) -> list:
+        """Names in a comma list beside a found name (참석자: 경유나, 길다솜, 감민준): each item of the name's shape."""
+        found = [(r.start, r.end) for r in results if r.score >= 0.5]
+        extra = []
+        for run in _NAME_LIST.finditer(text):
+            items = [(m.start() + run.start(), m.end() + run.start()) for m in _LIST_ITEM.finditer(run.group())]
+            if not any(a < e and s < b for a, b in items for s, e in found):
+                continue
+            for a, b in items:
+                if not any(a < e and s < b for s, e in found) and self.validate_result(text[a:b]) is not False:
+                    explanation = AnalysisExplanation(recognizer=self.name, original_score=0.6,
+                                                      pattern_name="KR name in a list beside a name")
+                    extra.append(RecognizerResult("PERSON", a, b, 0.6, analysis_explanation=explanation, recognition_metadata={
+                        RecognizerResult.RECOGNIZER_NAME_KEY: self.name, RecognizerResult.RECOGNIZER_IDENTIFIER_KEY: self.id}))
+        return extra
 
     def validate_result(self, pattern_text: str) -> bool | None:
         """False for a stoplisted or clinical word (with or without a particle); else None."""

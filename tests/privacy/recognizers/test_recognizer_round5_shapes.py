@@ -119,3 +119,59 @@ def test_ssn_after_a_clause_break_is_not_taken_as_labelled(found):
 def test_spacy_headings_and_phrases_are_no_person(span, dropped):
     # Run / Assert
     assert _not_a_person("PERSON", span) is dropped
+
+
+@pytest.mark.parametrize(
+    ("text", "names"),
+    [
+        ("Seen by nurse K. Okafor today", ["K. Okafor"]),
+        ("Claim for OYELARAN, Tope filed", ["OYELARAN, Tope"]),
+        ("Son PARK Ji-woo will drive", ["PARK Ji-woo"]),
+        ("Inmate RAHUL NAIR, cell 4", ["RAHUL NAIR"]),
+        ("Referral for Héctor Díaz-Ramos", ["Héctor Díaz-Ramos"]),
+    ],
+)
+def test_initials_world_names_and_accents(found, english, text, names):
+    # Run
+    spans = [s for s, _ in found(english, text, 0.5)]
+
+    # Assert
+    assert spans == names
+
+
+@pytest.mark.parametrize(
+    ("text", "name"),
+    [
+        ("보호자 명단: 오민철, 남정희, 감보람.", "감보람"),
+        ("유전상담사 부세진 드림", "부세진"),
+        ("면회: 표다솜(딸)", "표다솜"),
+        ("[온정민] 외래 예약", "온정민"),
+        ("간병인 갈누리 님 교대", "갈누리"),
+    ],
+)
+def test_lists_sign_offs_relations_and_rarer_surnames(found, korean, text, name):
+    # Run
+    spans = [s for s, _ in found(korean, text, 0.5)]
+
+    # Assert
+    assert name in spans
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["증상: 두통, 구토, 오한 있음", "환자 김민수, 주소 미상", "부작용 없음. 동반 증상 없음. 감기 증상. 대표님 확인", "사고일 2024-03-02", "[감기] 처방"],
+)
+def test_lists_and_rarer_surnames_leave_words(found, korean, text):
+    # Run
+    spans = [s for s, _ in found(korean, text, 0.5)]
+
+    # Assert: only a real name (김민수) may be found, never a word beside it.
+    assert set(spans) <= {"김민수"}
+
+
+def test_name_lists_keep_multiword_entries_whole():
+    # Setup
+    from synthgate.privacy import names
+
+    # Run / Assert: "the elder" in a list must not make "the" a surname.
+    assert not names.is_surname("the") and names.is_surname("Díaz") and names.is_surname("DIAZ")
