@@ -62,6 +62,9 @@ class KeptRules:
     mappings: dict[int, LearnedMapping] = field(default_factory=dict)
     held: dict[str, float] = field(default_factory=dict)  # share of training rows keeping each rule
     dp: bool = False  # under differential privacy nothing is measured on the training rows
+    # Share of training rows whose ``by`` values the mapping stores (the rest get the fallback):
+    # low coverage means the rule's ``by`` values are mostly rare, and the column mostly one value.
+    mapped: dict[str, float] = field(default_factory=dict)
 
     @classmethod
     def plan(cls, rules: Sequence[R.Rule], schema: TableSchema, *, dp: bool = False,
@@ -94,7 +97,9 @@ class KeptRules:
         """
         for index, rule in enumerate(self.rules):
             if isinstance(rule, R.Determines):
-                self.mappings[index] = _learn_mapping(frame, rule, self.schema, protection)
+                mapping = self.mappings[index] = _learn_mapping(frame, rule, self.schema, protection)
+                keys = zip(*(R.key_values(frame[name], name, self.schema.kind_of(name)) for name in rule.by))
+                self.mapped[R.describe_rule(rule)] = float(np.mean([key in mapping.table for key in keys]))
         if not self.dp:  # a share of training rows is a statistic the DP budget does not cover
             self.held = {R.describe_rule(rule): float(R.holds(rule, frame, self.schema).mean()) for rule in self.rules}
 
@@ -272,7 +277,8 @@ class KeptRules:
         mappings = {str(index): {"keys": [list(k) for k in m.table], "values": list(m.table.values()),
                                  "fallback": m.fallback} for index, m in self.mappings.items()}
         rules = [rule.model_dump(mode="json", exclude={"reason"}) for rule in self.rules]
-        return {"format": STATE_FORMAT, "rules": rules, "mappings": mappings, "held": dict(self.held)}
+        return {"format": STATE_FORMAT, "rules": rules, "mappings": mappings, "held": dict(self.held),
+                "mapped": dict(self.mapped)}
 
     @classmethod
     def from_state(cls, state: dict[str, Any], schema: TableSchema) -> KeptRules:
@@ -282,6 +288,7 @@ class KeptRules:
             table = {tuple(key): value for key, value in zip(stored["keys"], stored["values"])}
             kept.mappings[int(index)] = LearnedMapping(table, stored["fallback"])
         kept.held = dict(state.get("held") or {})
+        kept.mapped = dict(state.get("mapped") or {})
         return kept
 
     def state_bytes(self) -> bytes:
@@ -317,7 +324,8 @@ class KeptRules:
         return [{"type": rule.type, "columns": list(R.rule_columns(rule)), "rule": R.describe_rule(rule),
                  "kept_by": "construction" if isinstance(rule, (R.Equal, R.Determines)) else
                  "construction and redraw" if isinstance(rule, R.PresentWhen) else "redraw",
-                 "held_in_training": self.held.get(R.describe_rule(rule)), "held_stated": rule.held}
+                 "held_in_training": self.held.get(R.describe_rule(rule)), "held_stated": rule.held,
+                 "mapped_share": self.mapped.get(R.describe_rule(rule))}
                 for rule in self.rules]
 
 

@@ -220,6 +220,7 @@ def test_mapping_keeps_only_pairs_of_at_least_k_rows():
 
     # Assert
     assert state["mappings"]["0"] == {"keys": [["p"], ["q"]], "values": ["P", "Q"], "fallback": "P"}
+    assert kept.mapped == {"a -> b": 16 / 19}  # the 3 'r' rows take the fallback
     assert kept.complete(pd.DataFrame({"a": ["r", "q", "_RARE_"]}))["b"].tolist() == ["P", "Q", "P"]
 
 

@@ -90,6 +90,7 @@ def test_generator_keeps_every_rule_and_leaks_no_rare_value(kind, table, tmp_pat
     config = json.loads((tmp_path / "model" / "config.json").read_text())
     manifest = json.loads((tmp_path / "model" / "manifest.json").read_text())
     assert config["rules"][1] == {"type": "determines", "columns": ["a", "grp"]}
+    assert manifest["rules"][1]["mapped_share"] == pytest.approx(1498 / 1500)  # all but the rare 'a' rows
     assert [entry["kept_by"] for entry in manifest["rules"]] == [
         "construction", "construction", "redraw", "redraw", "construction and redraw"]
     assert '"joint"' not in json.dumps(config) + json.dumps(manifest)  # presence values stay in rules.pt
