@@ -90,6 +90,10 @@ def print_evaluation(console: Console, result: evaluation.Evaluation, *, as_json
         u = result.utility
         console.print(f"utility ({u['task']}, target {u['target']}): synthetic-trained {u['synthetic']}, "
                       f"real-trained {u['real']}", markup=False, highlight=False, soft_wrap=True)
+    c2st = (result.fidelity or {}).get("c2st")
+    if isinstance(c2st, dict) and not any(gate.metric == "c2st" for gate in result.gates):
+        console.print(f"c2st {c2st['score']:.3f} (AUC {c2st['auc']:.3f} over {c2st['folds']} folds; 1 = a classifier "
+                      "cannot tell synthetic rows from real ones)", markup=False, highlight=False, soft_wrap=True)
     for column, reason in result.columns["skipped"].items():
         console.print(f"skipped column {column!r}: {reason}", markup=False, highlight=False, soft_wrap=True)
     for gate in result.gates:

@@ -43,7 +43,7 @@ def print_summary(console: Console, loaded: LoadedSpec, result: dict, elapsed: f
             return f" [{low:.2g}, {high:.2g}]" if isinstance(low, (int, float)) and isinstance(high, (int, float)) else ""
 
         shown = [f"{name} {figures[name]:.3g}{interval(name)}"
-                 for name in ("quality_score", "raw_copy_share", "rare_value_share", "reproduced_record_excess",
+                 for name in ("quality_score", "c2st", "raw_copy_share", "rare_value_share", "reproduced_record_excess",
                               "close_records_share", "dcr_share", "mia_auc", "singling_out_risk",
                               "linkability_risk", "inference_risk")
                  if isinstance(figures.get(name), (int, float))]

@@ -229,4 +229,30 @@ def validation(summary: Mapping, data_docs_href: str | None) -> dict:
         "suites": [(suite.replace("_", " "), number(n), number(failed[suite])) for suite, n in total.items()],
         "failures": failures[:MAX_FAILURES], "more_failures": failures[MAX_FAILURES:],
         "href": data_docs_href,
+        "rules": [(rule_words(mapping(r.get("rule"))), _share(r.get("real_share")), _share(r.get("synthetic_share")),
+                   r.get("passed") is True) for r in map(mapping, sequence(summary.get("rules")))],
     }
+
+
+def _share(value: Any) -> str:
+    if not is_number(value):
+        return "not measured"
+    # 99.95% must not read as 100%: only every row keeping a rule prints as 100%.
+    return f"{100 * value:.2f}%" if 0.999 <= value < 1 else f"{100 * value:.1f}%"
+
+
+def rule_words(rule: Mapping) -> str:
+    """A data rule in words, naming columns only (a rule's listed values are counted, not shown)."""
+    kind = rule.get("type")
+    if kind == "equal":
+        return " = ".join(str(c) for c in sequence(rule.get("columns")))
+    if kind == "determines":
+        return f"{rule.get('column')} is determined by {', '.join(str(c) for c in sequence(rule.get('by')))}"
+    if kind == "inequality":
+        return f"{rule.get('low')} {'<' if rule.get('strict') else '≤'} {rule.get('high')}"
+    if kind == "present_when":
+        values = sequence(rule.get("values"))
+        when = (f"{rule.get('other')} takes one of {len(values)} listed value{'s' if len(values) != 1 else ''}"
+                if values else f"{rule.get('other')} is present")
+        return f"{rule.get('column')} is present exactly when {when}"
+    return str(kind or "rule")

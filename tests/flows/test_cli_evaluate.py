@@ -14,7 +14,7 @@ runner = CliRunner()
 OUTLIER = 987654.321
 KEYS = ("quality_score", "column_shapes", "column_pair_trends", "raw_copy_share", "chance_copy_share",
         "rare_value_share", "close_records_share", "dcr_share", "nndr", "exact_matches", "mia_auc",
-        "singling_out_risk", "linkability_risk", "inference_risk", "utility", "verdict", "gates")
+        "singling_out_risk", "linkability_risk", "inference_risk", "utility", "c2st", "verdict", "gates")
 
 
 def _population(n: int, seed: int) -> pd.DataFrame:

@@ -47,7 +47,7 @@ def test_the_block_converts_into_the_evaluation_config(small_release):
     ({"holdout": 0}, "evaluation.holdout", "greater than 0"),
     ({"holdout": 1.0}, "evaluation.holdout", "less than 1"),
     ({"thresholds": {"dcr_share_mx": 0.6}}, "evaluation.thresholds",
-     "unknown key 'dcr_share_mx' (did you mean 'dcr_share_max'?); allowed: close_records_share_max, dcr_share_max"),
+     "unknown key 'dcr_share_mx' (did you mean 'dcr_share_max'?); allowed: c2st_min, close_records_share_max, dcr_share_max"),
     ({"thresholds": {"mia_auc_max": 0.3}}, "evaluation.thresholds.mia_auc_max", "greater than or equal to 0.5"),
     ({"pdfs": True}, "evaluation", "unknown key 'pdfs' (did you mean 'pdf'?)"),
     ({"holdout_by": "name"}, "evaluation.holdout_by", "'name' is not a column kept in the pseudonymised table"),
