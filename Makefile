@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 PIP    := $(BIN)/python -m pip
 
-.PHONY: demo test venv-demo venv-dev venv-anonymeter browser lint clean help bench-generators bench-evaluation
+.PHONY: demo test venv-demo venv-dev venv-anonymeter browser lint clean help bench-generators bench-dp-peers bench-evaluation
 
 help:
 	@echo "make demo   set up .venv (demo extra) and release the built-in demo dataset"
@@ -49,11 +49,25 @@ test: venv-dev browser venv-anonymeter
 clean:
 	rm -rf $(VENV) .venv-anonymeter demo-output
 
-# Our generators beside SDV's and MOSTLY AI's TabularARGN (its own .venv-peers, set up once);
-# about 2 hours on 2 cores. BENCH_ARGS, e.g. --quick or --tables cps1988, go to the script.
+# Our generators beside SDV's, MOSTLY AI's TabularARGN (its own .venv-peers) and SmartNoise's AIM
+# and MST (its own .venv-smartnoise), set up once; the wide rhc table ships in the survset wheel
+# (GPL-3, data only: installed here, not a dependency of the package). Several hours on 2 cores.
+# BENCH_ARGS, e.g. --quick or --tables cps1988, go to the script.
+SURVSET := survset==0.2.11
 bench-generators: venv-dev
 	bash benchmarks/setup_peers.sh
+	bash benchmarks/setup_smartnoise.sh
+	$(PIP) install --quiet --no-deps $(SURVSET)
 	$(BIN)/python benchmarks/generators_vs_peers.py $(BENCH_ARGS)
+
+# The DP generators on the two wide tables: our DP-SGD and SmartNoise's AIM and MST at ε 1 and 5,
+# with our generator and TabularARGN for reference.
+DP_PEERS := autoregressive autoregressive_dp1 autoregressive_dp5 tabular_argn aim_dp1 aim_dp5 mst_dp1 mst_dp5
+bench-dp-peers: venv-dev
+	bash benchmarks/setup_peers.sh
+	bash benchmarks/setup_smartnoise.sh
+	$(PIP) install --quiet --no-deps $(SURVSET)
+	$(BIN)/python benchmarks/generators_vs_peers.py --tables loans rhc --generators $(DP_PEERS) $(BENCH_ARGS)
 
 # The whole evaluation of a 50,000-row table (fidelity, utility, distances, attacks) on 2 cores,
 # and our attacks beside anonymeter's on the same input.

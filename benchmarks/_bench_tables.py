@@ -1,5 +1,7 @@
-"""The four real tables of the generator benchmark: cleaned, typed by kind, split 80/20 with a fixed seed."""
+"""The six real tables of the generator benchmark (four narrow, two wide): cleaned, typed by kind, split 80/20."""
 from __future__ import annotations
+
+import warnings
 
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -86,13 +88,68 @@ def gss_wages() -> tuple[pd.DataFrame, dict[str, str]]:
     return frame, kinds
 
 
+def loans() -> tuple[pd.DataFrame, dict[str, str]]:
+    """openintro loans_full_schema (Lending Club, 10,000 × 55): the free-text job title dropped.
+
+    The issue month ("Mar-2018") becomes a date; every other number stays a number, counts and
+    0/1 counts included (they are quantities); the joint-application columns stay null for single
+    applicants, as recorded.
+    """
+    frame = _load("openintro", "loans_full_schema").drop(columns=["emp_title"])
+    frame["issue_month"] = pd.to_datetime(frame["issue_month"], format="%b-%Y")
+    categorical = ["state", "homeownership", "verified_income", "verification_income_joint", "loan_purpose",
+                   "application_type", "grade", "sub_grade", "loan_status", "initial_listing_status",
+                   "disbursement_method"]
+    kinds = {name: "categorical" if name in categorical else "numerical" for name in frame.columns}
+    kinds["issue_month"] = "datetime"
+    return frame, kinds
+
+
+def rhc() -> tuple[pd.DataFrame, dict[str, str]]:
+    """SurvSet rhc (right-heart catheterisation, SUPPORT; 5,735 × 56): the row id dropped.
+
+    SurvSet prefixes numbers with ``num_`` and factors with ``fac_``: the prefixes go. Two-level
+    factors (Yes/No, 0/1) become booleans, ``event`` (death) too; the factor level "missing"
+    (SurvSet's spelling of R's NA) becomes a real null.
+    """
+    try:
+        from SurvSet.data import SurvLoader
+    except ImportError as exc:
+        raise ImportError("rhc needs the survset wheel: pip install --no-deps survset==0.2.11") from exc
+    with warnings.catch_warnings():  # SurvSet's pickles name numpy.core, deprecated in numpy 2
+        warnings.simplefilter("ignore", DeprecationWarning)
+        frame = SurvLoader().load_dataset("rhc")["df"].drop(columns=["pid"])
+    frame.columns = [name.removeprefix("num_").removeprefix("fac_") for name in frame.columns]
+    kinds = {}
+    for name in frame.columns:
+        column = frame[name]
+        if isinstance(column.dtype, pd.CategoricalDtype) or column.dtype == object:
+            values = column.astype(object).where(column.astype(object) != "missing", np.nan)
+            levels = set(values.dropna().astype(str))
+            if levels <= {"0", "1"} or levels == {"No", "Yes"}:
+                frame[name] = values.astype(str).isin(["1", "Yes"]).astype(bool)
+                kinds[name] = "boolean"
+            else:
+                frame[name] = values.astype(object)
+                kinds[name] = "categorical"
+        else:
+            kinds[name] = "numerical"
+    frame["event"] = frame["event"].eq(1)
+    kinds["event"] = "boolean"
+    return frame, kinds
+
+
 # name -> (loader, ML target, task); targets: the dataset's own outcome where it has a clear one.
 TABLES: dict[str, tuple[Callable[[], tuple[pd.DataFrame, dict[str, str]]], str, str]] = {
     "covid_testing": (covid_testing, "result", "classification"),  # negative / positive / invalid
     "cps1988": (cps1988, "wage", "regression"),
     "doctor_contacts": (doctor_contacts, "physlim", "classification"),  # physical limitation, binary
     "gss_wages": (gss_wages, "realrinc", "regression"),  # income; 39% missing, those rows skip ML efficacy
+    # Wide tables. loans: the rate follows sub_grade almost exactly, so R² also tests that dependency.
+    "loans": (loans, "interest_rate", "regression"),
+    "rhc": (rhc, "event", "classification"),  # death during follow-up, binary (65% died)
 }
+WIDE_TABLES = ("loans", "rhc")
 
 
 def split(frame: pd.DataFrame, *, seed: int = SEED,

@@ -1,12 +1,19 @@
-"""Benchmark synthgate's generators beside SDV's and MOSTLY AI's TabularARGN on four real tables, in one run.
+"""Benchmark synthgate's generators beside SDV's, MOSTLY AI's TabularARGN and SmartNoise's AIM/MST on six real tables.
 
-Run: make bench-generators   (sets up .venv-peers for TabularARGN, then runs this script), or
+Run: make bench-generators   (sets up .venv-peers for TabularARGN, then runs this script),
+     make bench-dp-peers     (also .venv-smartnoise; the DP generators on the two wide tables), or
      .venv/bin/python benchmarks/generators_vs_peers.py [--quick] [--tables ...] [--generators ...]
 Each (table, generator) fits and samples in a fresh child process, so its peak RSS is its own,
-with torch using every core. The parent scores the synthetic rows (SDMetrics quality, ML
-efficacy on the real holdout, DCR share) and writes one JSON file (--out), rewritten after each
-run so a stopped benchmark keeps what it measured. benchmarks/render_generators_table.py turns
-it into the markdown tables of docs/benchmarks.md.
+with torch using every core. The parent scores the synthetic rows (SDMetrics quality and pair
+trends, C2ST, ML efficacy on the real holdout, DCR share, and the share of synthetic rows keeping
+the rules detected on the real training rows) and writes one JSON file (--out), rewritten after
+each run so a stopped benchmark keeps what it measured. benchmarks/render_generators_table.py
+turns it into the markdown tables of docs/benchmarks.md.
+
+Rules: detection runs on the real training rows; our non-DP generators get the rules as their
+``rules`` param when they accept one (a release gets them from its spec the same way); the DP
+generators do not (rules read off the data would spend privacy that DP-SGD does not account for);
+the peers have no such input. --no-rules gives no generator any rule.
 
 CTGAN runs --ctgan-epochs (default 30) instead of SDV's 300: 300 epochs would take about 10 min
 per table on 2 cores, and nearly 2 h on gss_wages (its 538 occupation codes widen every step).
@@ -19,7 +26,6 @@ import argparse
 import json
 import os
 import platform
-import resource
 import socket
 import subprocess
 import sys
@@ -30,17 +36,18 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))  # the repo root, for `generators`; this folder is on the path already
 
+import _bench_figures as figures  # noqa: E402
 import _bench_metrics as metrics  # noqa: E402
+from _bench_peers import PEERS, QUICK_AIM_ROUNDS_PER_COLUMN, peer_command, peer_versions  # noqa: E402
+from _bench_child import SDV_DEFAULT_EPOCHS  # noqa: E402
 from _bench_tables import MAX_ROWS, TABLES, load_table  # noqa: E402
 
-PEERS_PYTHON = ROOT / ".venv-peers" / "bin" / "python"
-MOSTLY_RUNNER = Path(__file__).resolve().parent / "_mostly_runner.py"
+CHILD = Path(__file__).resolve().parent / "_bench_child.py"  # fits and samples one of ours in a fresh process
 QUICK_ROWS = 2_000
-SDV_DEFAULT_EPOCHS = 300  # CTGAN's and TVAE's
 DP_DELTA = 1e-5
 DP_EPOCHS = 10  # DP-SGD passes (the default 20 doubles the DP runs, the slowest of the benchmark on 2 cores)
 
-# name → (generator kind, params, epsilon or None); "tabular_argn" runs in .venv-peers instead.
+# name → (generator kind, params, epsilon or None); the PEERS run in venvs of their own (_bench_peers.py).
 OURS = {
     "autoregressive": ("autoregressive", {}, None),
     "autoregressive_dp1": ("autoregressive", {"dp": {"epsilon": 1.0, "delta": DP_DELTA, "epochs": DP_EPOCHS}}, 1.0),
@@ -49,11 +56,10 @@ OURS = {
     "ctgan": ("ctgan", {}, None),
     "tvae": ("tvae", {}, None),
 }
-ALL_GENERATORS = [*OURS, "tabular_argn"]
+ALL_GENERATORS = [*OURS, *PEERS]
 # --quick: tiny epoch caps, for smoke tests only (a cap a generator does not accept is dropped).
 QUICK_CAPS = {"autoregressive": {"max_epochs": 2}, "ctgan": {"epochs": 2}, "tvae": {"epochs": 2}}
 QUICK_DP_EPOCHS = 2
-QUICK_ARGN_EPOCHS = 2
 
 
 def parse_args(argv: list[str]) -> argparse.Namespace:
@@ -69,112 +75,14 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     parser.add_argument("--threads", type=int, default=os.cpu_count() or 1,
                         help="torch threads of each child (default: all cores; fewer on a shared machine)")
     parser.add_argument("--timeout", type=float, default=3 * 3600, help="seconds one child may run")
+    parser.add_argument("--bins", type=int, default=32, help="bins per numeric column for AIM and MST")
+    parser.add_argument("--aim-rounds-per-column", type=float, default=None,
+                        help="AIM's rounds per column (default: AIM's own, 16; --quick: 2)")
+    parser.add_argument("--no-rules", action="store_true", help="give no generator the detected rules")
     parser.add_argument("--label", default=socket.gethostname(), help="names the default --out file")
     parser.add_argument("--out", type=Path, default=None,
                         help="default: benchmarks/results/generators-<label>.json")
-    parser.add_argument("--child", type=Path, help=argparse.SUPPRESS)  # internal: one job file
     return parser.parse_args(argv)
-
-
-# --- child: one generator on one table --------------------------------------------------------
-
-def run_child(job_path: Path) -> None:
-    """Fit and sample one of our generators; write synthetic.parquet and result.json beside the job.
-
-    A GeneratorError's message names columns and rules, never values, so it goes to error.json.
-    """
-    from synthgate import generators
-
-    try:
-        fit_and_sample(job_path)
-    except generators.GeneratorError as exc:
-        (job_path.parent / "error.json").write_text(json.dumps({"error": f"{type(exc).__name__}: {exc}"}))
-        raise
-
-
-def fit_and_sample(job_path: Path) -> None:
-    """The child's work: fit on train.parquet, sample as many rows, time both, note ε and epochs."""
-    import pandas as pd
-    import torch
-
-    from synthgate import generators
-
-    job = json.loads(job_path.read_text(encoding="utf-8"))
-    torch.set_num_threads(job["threads"])
-    out = job_path.parent
-    schema = generators.TableSchema.from_mapping(job["kinds"])
-    train = pd.read_parquet(job["train"])[list(schema.names)]
-    params = generators.parse_params(job["kind"], job["params"])
-    generator = generators.get_generator(job["kind"])(params, device=job["device"], seed=0)
-    marks = mark_epoch_loop(job["kind"])
-    start = time.perf_counter()
-    generator.fit(train, schema)
-    end = time.perf_counter()
-    train_s = end - start
-    start = time.perf_counter()
-    synthetic = generator.sample(len(train), seed=1)
-    sample_s = time.perf_counter() - start
-    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # before save: the fit's own peak
-    result = {"train_s": round(train_s, 2), "sample_s": round(sample_s, 2), "peak_rss_mb": round(peak, 1),
-              "params": params.model_dump(mode="json")}
-    if "epochs_start" in marks:
-        epochs = params.epochs
-        per_epoch = (end - marks["epochs_start"]) / epochs
-        result["seconds_per_epoch"] = round(per_epoch, 3)
-        result["projected_default_epochs_s"] = round(train_s + per_epoch * (SDV_DEFAULT_EPOCHS - epochs), 1)
-    training = getattr(generator, "training", None)
-    if isinstance(training, dict):
-        result["training"] = {k: training[k] for k in ("epochs", "steps", "stopped") if k in training}
-    if job["dp"]:
-        result["dp"] = privacy_spent(generator, out / "model")
-    synthetic.to_parquet(out / "synthetic.parquet", index=False)
-    (out / "result.json").write_text(json.dumps(result, indent=2, default=str), encoding="utf-8")
-
-
-# Where ctgan 0.12 builds the last object before a synthesizer's epoch loop: the hook's target.
-EPOCH_LOOP_START = {"ctgan": ("ctgan.synthesizers.ctgan", "DataSampler"),
-                    "tvae": ("ctgan.synthesizers.tvae", "TensorDataset")}
-
-
-def mark_epoch_loop(kind: str) -> dict[str, float]:
-    """Note when CTGAN's or TVAE's epoch loop starts, so seconds per epoch leave out data preparation.
-
-    ctgan builds a DataSampler (CTGAN) or TensorDataset (TVAE) right before the loop; a subclass
-    that stamps the time is the least intrusive hook there is. It patches only this child's ctgan.
-    """
-    import importlib
-
-    marks: dict[str, float] = {}
-    if kind not in EPOCH_LOOP_START:
-        return marks
-    module_name, attribute = EPOCH_LOOP_START[kind]
-    module = importlib.import_module(module_name)
-    base = getattr(module, attribute)
-
-    class Marked(base):
-        def __init__(self, *args, **kwargs):
-            super().__init__(*args, **kwargs)
-            marks["epochs_start"] = time.perf_counter()
-
-    setattr(module, attribute, Marked)
-    return marks
-
-
-def privacy_spent(generator, directory: Path) -> dict:
-    """ε spent as the generator reports it: the manifest's "dp" record after save, else ``privacy_record``."""
-    record = None
-    try:
-        generator.save(directory)
-        record = json.loads((directory / "manifest.json").read_text(encoding="utf-8")).get("dp")
-    except Exception as exc:  # a tolerant probe: the record is optional, the benchmark goes on
-        print(f"manifest not readable ({type(exc).__name__})", file=sys.stderr)
-    if record is None:
-        record = getattr(generator, "privacy_record", None)
-    if not isinstance(record, dict):
-        return {"epsilon_spent": None, "record": None}
-    spent = next((record[k] for k in ("epsilon_spent", "spent_epsilon", "epsilon") if isinstance(
-        record.get(k), (int, float))), None)
-    return {"epsilon_spent": spent, "record": record}
 
 
 # --- parent: launch, score, record ------------------------------------------------------------
@@ -209,20 +117,19 @@ def our_params(name: str, args: argparse.Namespace) -> dict:
     return params
 
 
-def run_generator(name: str, table, work: Path, args: argparse.Namespace) -> dict:
-    """Fit and sample ``name`` on ``table`` in a child; the child's timings and the synthetic rows' path."""
+def run_generator(name: str, table, work: Path, args: argparse.Namespace, rules: list[dict] | None) -> dict:
+    """Fit and sample ``name`` on ``table`` in a child; the child's timings and the synthetic rows' path.
+
+    ``rules`` (detected on the training rows) go to our non-DP generators only.
+    """
     from synthgate import generators
 
     out = work / name
     out.mkdir()
-    if name == "tabular_argn":
-        if not PEERS_PYTHON.exists():
-            return {"skipped": "no .venv-peers (run benchmarks/setup_peers.sh)"}
-        command = [str(PEERS_PYTHON), str(MOSTLY_RUNNER), "--train", str(work / "train.parquet"),
-                   "--kinds", str(work / "kinds.json"), "--rows", str(len(table.train)), "--out-dir", str(out),
-                   "--device", args.device, "--threads", str(args.threads)]
-        if args.quick:
-            command += ["--max-epochs", str(QUICK_ARGN_EPOCHS)]
+    if name in PEERS:
+        command = peer_command(name, work, out, len(table.train), args, DP_DELTA)
+        if isinstance(command, str):
+            return {"skipped": command}
     else:
         kind, _, epsilon = OURS[name]
         if kind not in generators.available():
@@ -237,9 +144,10 @@ def run_generator(name: str, table, work: Path, args: argparse.Namespace) -> dic
                 raise
             params = our_params(name, argparse.Namespace(**{**vars(args), "quick": False}))
         job = {"kind": kind, "params": params, "kinds": table.kinds, "train": str(work / "train.parquet"),
-               "device": args.device, "threads": args.threads, "dp": epsilon is not None}
+               "device": args.device, "threads": args.threads, "dp": epsilon is not None,
+               "rules": rules if rules and epsilon is None and not args.no_rules else None}
         (out / "job.json").write_text(json.dumps(job), encoding="utf-8")
-        command = [sys.executable, str(Path(__file__).resolve()), "--child", str(out / "job.json")]
+        command = [sys.executable, str(CHILD), str(out / "job.json")]
     start = time.perf_counter()
     failure = _launch(command, out / "log.txt", args)
     if failure:
@@ -251,19 +159,24 @@ def run_generator(name: str, table, work: Path, args: argparse.Namespace) -> dic
     return result
 
 
-def score(table, result: dict) -> dict:
-    """Add quality, ML efficacy and DCR share of the synthetic rows to a child's result."""
+def score(table, result: dict, rules: list[dict] | None, real_shares: list[float] | None) -> dict:
+    """Add quality and pair trends, C2ST, ML efficacy, DCR share and rule keeping to a child's result."""
     import pandas as pd
 
-    synthetic = pd.read_parquet(result.pop("synthetic_path"))
+    synthetic = metrics.align(pd.read_parquet(result.pop("synthetic_path")), table.kinds)
     result.update(metrics.quality(table.train, synthetic, table.kinds))
+    result.update(figures.c2st_figure(metrics.align(table.train, table.kinds), synthetic, table.kinds))
     result["ml_efficacy"] = metrics.ml_efficacy(synthetic, table.holdout, table.kinds, table.target, table.task)
     result.update(metrics.dcr_share(table.train, table.holdout, synthetic, table.kinds))
+    if rules is not None:
+        result.update(figures.keeping(real_shares, figures.shares(synthetic, rules), rules))
+    else:
+        result["rules_missing"] = "synthgate.expectations.rules"
     return result
 
 
 def describe_machine() -> dict:
-    """CPU, cores, RAM, GPU, Python and library versions of this machine and of .venv-peers."""
+    """CPU, cores, RAM, GPU, Python and library versions of this machine and of the peers' venvs."""
     from importlib.metadata import PackageNotFoundError, version
 
     import torch
@@ -278,12 +191,7 @@ def describe_machine() -> dict:
             libraries[package] = version(package)
         except PackageNotFoundError:
             libraries[package] = None
-    if PEERS_PYTHON.exists():
-        probe = "import importlib.metadata as m; print(m.version('mostlyai-engine'), m.version('torch'))"
-        found = subprocess.run([str(PEERS_PYTHON), "-c", probe], capture_output=True, text=True)
-        if found.returncode == 0:
-            engine, peer_torch = found.stdout.split()
-            libraries["mostlyai-engine"], libraries["torch (.venv-peers)"] = engine, peer_torch
+    libraries.update(peer_versions())
     return {"cpu": cpu, "cores": os.cpu_count(), "ram_gb": round(ram_kb / 1024**2, 1),
             "gpu": torch.cuda.get_device_name(0) if torch.cuda.is_available() else None,
             "python": platform.python_version(), "libraries": libraries}
@@ -291,9 +199,6 @@ def describe_machine() -> dict:
 
 def main(argv: list[str]) -> None:
     args = parse_args(argv)
-    if args.child:
-        run_child(args.child)
-        return
     from threadpoolctl import threadpool_limits
 
     threadpool_limits(args.threads)  # the scoring models (HistGradientBoosting) in this process
@@ -306,31 +211,47 @@ def main(argv: list[str]) -> None:
         "machine": describe_machine(), "date": time.strftime("%Y-%m-%d"),
         "settings": {"quick": args.quick, "max_rows": max_rows,
                      "ctgan_epochs": ctgan_epochs, "tvae_epochs": tvae_epochs, "device": args.device,
-                     "torch_threads": args.threads, "dp_delta": DP_DELTA},
+                     "torch_threads": args.threads, "dp_delta": DP_DELTA, "smartnoise_bins": args.bins,
+                     "aim_rounds_per_column": args.aim_rounds_per_column or (
+                         QUICK_AIM_ROUNDS_PER_COLUMN if args.quick else 16),
+                     "rules_to_generators": not args.no_rules},
         "notes": [f"CTGAN ran {ctgan_epochs} epochs and TVAE {tvae_epochs} (SDV's default: {SDV_DEFAULT_EPOCHS}); "
                   "seconds_per_epoch (the epoch loop alone) and projected_default_epochs_s (the whole fit "
                   f"with {SDV_DEFAULT_EPOCHS} epochs) give the default's cost.",
                   "dcr_share: 0.5 is ideal (synthetic rows as near the holdout as the training rows); "
-                  "copies of the training rows score about 0.62 at an 80/20 split."],
+                  "copies of the training rows score about 0.62 at an 80/20 split.",
+                  "c2st: 1 - (2 max(AUC, 0.5) - 1) of a classifier telling real training rows from "
+                  "synthetic ones; 1 = indistinguishable.",
+                  f"rule keeping: over the rules detected on the training rows that >= {figures.REAL_HELD:.1%} "
+                  "of them keep; rule_min_share is the lowest share of synthetic rows keeping one, "
+                  f"rules_kept_share the share of those rules kept by >= {figures.KEPT:.0%} of synthetic rows.",
+                  "aim/mst: SmartNoise with a declared (public) domain: bounds and categories of the training "
+                  f"rows taken as known, {args.bins} equal-width bins per number, no budget spent on them."],
         "tables": {},
     }
     for name in args.tables:
         table = load_table(name, max_rows=max_rows)
         print(f"{name}: {len(table.train):,} train / {len(table.holdout):,} holdout rows", flush=True)
+        aligned = metrics.align(table.train, table.kinds)  # the dtypes every synthetic table is scored in
+        rules = figures.detect(aligned, table.kinds)
+        real_shares = figures.shares(aligned, rules) if rules is not None else None
         entry = report["tables"][name] = {
             "train_rows": len(table.train), "holdout_rows": len(table.holdout), "target": table.target,
             "task": table.task, "kinds": table.kinds, "generators": {},
             "real_ml_efficacy": metrics.ml_efficacy(table.train, table.holdout, table.kinds, table.target, table.task),
+            "rules": None if rules is None else [
+                {**figures.public_rule(rule), "real_share": share}
+                for rule, share in zip(rules, real_shares or [None] * len(rules))],
         }
         with tempfile.TemporaryDirectory(prefix=f"bench-{name}-") as tmp:
             work = Path(tmp)
             table.train.to_parquet(work / "train.parquet", index=False)
             (work / "kinds.json").write_text(json.dumps(table.kinds), encoding="utf-8")
             for generator in args.generators:
-                result = run_generator(generator, table, work, args)
+                result = run_generator(generator, table, work, args, rules)
                 if "synthetic_path" in result:
                     start = time.perf_counter()
-                    result = score(table, result)
+                    result = score(table, result, rules, real_shares)
                     result["score_s"] = round(time.perf_counter() - start, 1)
                 entry["generators"][generator] = result
                 print(f"  {generator}: {summary(result)}", flush=True)
@@ -345,9 +266,14 @@ def summary(result: dict) -> str:
     if "error" in result:
         return f"failed: {result['error']}"
     ml = " ".join(f"{k} {v:.3f}" for k, v in result["ml_efficacy"].items() if isinstance(v, float))
+    c2st = f"C2ST {result['c2st']:.3f}" if "c2st" in result else "C2ST –"
+    kept = result.get("rules_kept_share")
+    rules = (f"rules kept {kept:.0%} of {result['rules_checked']} (min {result['rule_min_share']:.3f})"
+             if isinstance(kept, float) else "rules –") + (" (rules refused)" if result.get("rules_refused") else "")
     return (f"train {result['train_s']:.1f} s, sample {result['sample_s']:.1f} s, "
-            f"peak {result['peak_rss_mb']:.0f} MB, quality {result['quality_score']:.3f}, {ml}, "
-            f"DCR share {result['dcr_share']:.3f}")
+            f"peak {result['peak_rss_mb']:.0f} MB, quality {result['quality_score']:.3f}, "
+            f"pair trends {result['column_pair_trends']:.3f}, {c2st}, {ml}, "
+            f"DCR share {result['dcr_share']:.3f}, {rules}")
 
 
 if __name__ == "__main__":
