@@ -79,7 +79,7 @@ class AutoregressiveParams(GeneratorParams):
                                          "minutes (None: no budget); the training summary states it.")
     plateau_decay: LaxFloat = Field(0.5, gt=0, le=1, description="Learning rate × this after each epoch "
                                     "without validation gain (1: constant).")
-    hidden_units: int | None = Field(2048, ge=64, le=1_000_000, description="Cap on hidden units over all "
+    hidden_units: int | None = Field(512, ge=64, le=1_000_000, description="Cap on hidden units over all "
                                      "heads (per head: min(hidden, this / sub-columns)); keeps an epoch linear "
                                      "in the width; None: no cap.")
     depth: int = Field(1, ge=1, le=2, description="Layers per head: 2 adds a residual layer on each head's "
