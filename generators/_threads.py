@@ -83,6 +83,8 @@ def training_threads(requested: int | None, *, work: int) -> int:
 
     if requested is not None:
         return requested
+    if work < SMALL_WORK:  # one thread whatever the load: skip the measurement's pause
+        return 1
     return choose_threads(cores=allowed_cores(), busy=busy_cores(), cap=torch.get_num_threads(), work=work)
 
 

@@ -76,3 +76,14 @@ def test_the_automatic_choice_stays_within_the_affinity_and_torch_s_limit():
 
     # Assert
     assert 1 <= chosen <= min(_threads.allowed_cores(), torch.get_num_threads())
+
+
+def test_a_small_table_skips_the_load_measurement(monkeypatch):
+    # Setup: measuring would fail the test
+    def measured(*args, **kwargs):
+        raise AssertionError("busy_cores was called")
+
+    monkeypatch.setattr(_threads, "busy_cores", measured)
+
+    # Run / Assert
+    assert training_threads(None, work=SMALL_WORK - 1) == 1
