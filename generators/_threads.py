@@ -13,7 +13,10 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-SMALL_WORK = 2_000_000  # rows × sub-columns below which a second thread costs more than it saves
+# Rows × sub-columns below which training takes one thread: such fits take seconds, and one thread
+# keeps their refits bit-identical (thread counts change float sums). Chosen under load, where a
+# second thread only hurt; where a quiet machine's second thread starts to pay is still to measure.
+SMALL_WORK = 2_000_000
 
 
 def allowed_cores() -> int:
