@@ -78,6 +78,12 @@ def figure_table(report: dict, title: str, value: Callable[[dict, dict], str], *
     return "\n".join(lines)
 
 
+def _difference(mine: float, theirs: float) -> str:
+    """A signed difference to three places; a difference that rounds to zero reads +0.000, never -0.000."""
+    text = f"{mine - theirs:+.3f}"
+    return "+0.000" if text == "-0.000" else text
+
+
 def _against_reference(figure: str, combine: Callable[[float, float], str]) -> Callable[[dict, dict], str]:
     """A cell comparing a generator's ``figure`` with TabularARGN's on the same table."""
     def cell(result: dict, entry: dict) -> str:
@@ -126,8 +132,8 @@ FIGURES: list[tuple[str, Callable[[dict, dict], str], bool]] = [
 RATIOS: list[tuple[str, Callable[[dict, dict], str]]] = [
     ("Training time ÷ TabularARGN's (target ≤ 0.1)",
      _against_reference("train_s", lambda a, b: f"{a / b:.2f}×" if b else "–")),
-    ("Pair trends − TabularARGN's (target ≥ 0)", _against_reference("column_pair_trends", lambda a, b: f"{a - b:+.3f}")),
-    ("C2ST − TabularARGN's (target ≥ 0)", _against_reference("c2st", lambda a, b: f"{a - b:+.3f}")),
+    ("Pair trends − TabularARGN's (target ≥ 0)", _against_reference("column_pair_trends", _difference)),
+    ("C2ST − TabularARGN's (target ≥ 0)", _against_reference("c2st", _difference)),
 ]
 
 
