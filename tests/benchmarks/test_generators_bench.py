@@ -1,6 +1,7 @@
 """The generator benchmark's pieces: SmartNoise's declared-domain coding, rule keeping, the rendered ratios, the wide tables."""
 from __future__ import annotations
 
+import argparse
 import importlib.util
 import json
 import sys
@@ -251,3 +252,25 @@ def test_quick_run_records_every_figure_and_renders(tmp_path):
         assert {"column_pair_trends", "c2st", "rules_checked", "ml_efficacy"} <= set(result), name
     assert entry["rules"] and all(not isinstance(rule.get("values", 0), list) for rule in entry["rules"])
     assert "**Column pair trends (SDMetrics, 1 = same)**" in render.render(report)
+
+
+def test_peer_commands_carry_epsilon_delta_bins_and_quick_rounds(tmp_path, monkeypatch):
+    # Setup: a stand-in for .venv-smartnoise's python, then none
+    peers = _load("_bench_peers")
+    python = tmp_path / "python"
+    python.touch()
+    monkeypatch.setattr(peers, "SMARTNOISE_PYTHON", python)
+    args = argparse.Namespace(quick=True, bins=16, device="cpu", threads=2, aim_rounds_per_column=None)
+
+    # Run
+    aim = peers.peer_command("aim_dp5", tmp_path, tmp_path / "out", 100, args, delta=1e-5)
+    mst = peers.peer_command("mst_dp1", tmp_path, tmp_path / "out", 100, args, delta=1e-5)
+    monkeypatch.setattr(peers, "SMARTNOISE_PYTHON", tmp_path / "absent")
+    skipped = peers.peer_command("mst_dp1", tmp_path, tmp_path / "out", 100, args, delta=1e-5)
+
+    # Assert
+    assert aim[aim.index("--synth") + 1] == "aim" and aim[aim.index("--epsilon") + 1] == "5.0"
+    assert aim[aim.index("--delta") + 1] == "1e-05" and aim[aim.index("--bins") + 1] == "16"
+    assert aim[aim.index("--aim-rounds-per-column") + 1] == "2"
+    assert "--aim-rounds-per-column" not in mst and mst[mst.index("--epsilon") + 1] == "1.0"
+    assert skipped == "no .venv-smartnoise (run benchmarks/setup_smartnoise.sh)"
