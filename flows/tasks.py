@@ -31,7 +31,7 @@ from synthgate.flows.errors import (
 from synthgate.flows.keys import additional_information_key, resolve_key
 from synthgate.flows.publish import publish_release, write_blocked_report
 from synthgate.flows.sources import SourceFacts, check_columns, read_source
-from synthgate.flows.spec import LoadedSpec
+from synthgate.flows.spec import LoadedSpec, ReleaseSpec
 from synthgate.flows.tables import coerce_kinds
 from synthgate.flows.workspace import Workspace, additional_information_file, read_json, steps_applied, write_json
 
@@ -189,7 +189,8 @@ def train(loaded: LoadedSpec, ws: Workspace) -> TrainResult:
     dp = f", differential privacy ε={gen_spec.dp['epsilon']}, δ={gen_spec.dp['delta']}" if gen_spec.dp else ""
     log.info("train: %s on %s, seed %d%s", gen_spec.kind, device, gen_spec.seed, dp)
     model = cls(params, device=device, seed=gen_spec.seed, **convert.generator_rules(loaded.spec))
-    table, schema = pd.read_parquet(ws.training_table), convert.generator_schema(loaded.spec, steps_applied(ws))
+    table, schema = _with_presence(loaded.spec, ws, pd.read_parquet(ws.training_table),
+                                   convert.generator_schema(loaded.spec, steps_applied(ws)))
     with generators.console_progress(f"train {gen_spec.kind}") as bar:
 
         def progress(facts: generators.TrainingProgress) -> None:
@@ -200,6 +201,32 @@ def train(loaded: LoadedSpec, ws: Workspace) -> TrainResult:
     model.save(ws.model_dir)
     log.info("train: %d rows x %d columns in %.1f s", report.rows, report.columns, report.train_seconds)
     return TrainResult(gen_spec.kind, report.device, report.train_seconds, report.rows)
+
+
+def _presence_flag(column: str) -> str:
+    return f"{column}__present"
+
+
+def _with_presence(spec: ReleaseSpec, ws: Workspace, training: pd.DataFrame,
+                   schema: generators.TableSchema) -> tuple[pd.DataFrame, generators.TableSchema]:
+    """The training rows plus one learned present/absent flag per identifier column that is sometimes null.
+
+    Identifiers are never learned, but whether a row has one is part of the row (a case number
+    present exactly when a charge is): the flag is learned with the other columns, and sampling
+    nulls the fresh identifier where the drawn flag is false. Flags of columns never or always
+    null teach nothing and are left out; the holdout mask lines the pseudonymised rows up with
+    the training rows.
+    """
+    kinds = dict(schema.columns)
+    names = [n for n in convert.identifier_columns(spec) if _presence_flag(n) not in training.columns]
+    if not names or any(_presence_flag(n) in kinds and kinds[_presence_flag(n)] != "boolean" for n in names):
+        return training, schema
+    ids = pd.read_parquet(ws.pseudonymised_table, columns=names)
+    kept = ~pd.read_parquet(ws.holdout_mask)["holdout"].to_numpy(dtype=bool)
+    flags = {_presence_flag(n): ids[n].notna().to_numpy()[kept] for n in names if 0 < ids[n].isna().mean() < 1}
+    if not flags or int(kept.sum()) != len(training):
+        return training, schema
+    return training.assign(**flags), generators.TableSchema.from_mapping({**kinds, **dict.fromkeys(flags, "boolean")})
 
 
 @task(name="sample", **TASK_OPTIONS)
@@ -216,15 +243,19 @@ def sample(loaded: LoadedSpec, ws: Workspace) -> dict:
             frame = privacy.coarsen_synthetic(frame, rules)
         return frame
 
+    training, _ = _with_presence(spec, ws, training, model.schema)
     synthetic, discarded, drawn = generators.sample_without_copies(
         model, spec.sample.rows, seed=spec.generator.seed, training=training, transform=coarsen,
     )
     pseudonymised = pd.read_parquet(ws.pseudonymised_table, columns=convert.identifier_columns(spec))
     for offset, name in enumerate(convert.identifier_columns(spec), start=1):
-        synthetic[name] = generators.fresh_identifiers(
+        flag = _presence_flag(name)
+        ids = generators.fresh_identifiers(
             spec.sample.rows, seed=spec.generator.seed + offset,
-            null_share=float(pseudonymised[name].isna().mean()),
+            null_share=0.0 if flag in synthetic else float(pseudonymised[name].isna().mean()),
         )
+        # A learned flag says which rows have this id, so its nulls go with the rest of the row.
+        synthetic[name] = ids.where(synthetic[flag].fillna(False).astype(bool).to_numpy(), None) if flag in synthetic else ids
     synthetic = synthetic[convert.released_columns(spec)]
     synthetic.to_parquet(ws.synthetic_table, index=False)
     facts = {"rows": len(synthetic), "seed": spec.generator.seed, "discarded_copies": discarded, "drawn_rows": drawn,

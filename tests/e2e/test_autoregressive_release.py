@@ -83,3 +83,27 @@ def test_a_release_without_dp_logs_losses_and_keeps_the_training_curve(prefect_h
     curve = json.loads(model_manifest.read_text())["training"]["curve"]
     assert [point["epoch"] for point in curve] == list(range(1, len(curve) + 1))
     assert any(record.getMessage().startswith("train: epoch 1/4 · loss") for record in caplog.records)
+
+
+def test_an_identifier_that_is_sometimes_missing_keeps_its_nulls_with_the_rest_of_the_row(
+        prefect_harness, covid_release, covid_rows, key_env):
+    # Setup: a case number present exactly when the test was a drive-through one (half the rows);
+    # identifiers are never learned, so only a learned present/absent flag can keep that link:
+    # nulls placed at random would agree with it in about half the rows.
+    frame = covid_rows.copy()
+    frame["case_no"] = [f"C-{i:05d}" if d == 1 else None for i, d in enumerate(frame["drive_thru_ind"])]
+    spec = covid_release(frame, columns={"case_no": {"kind": "id", "action": "pseudonymise"}},
+                         generator={"kind": "autoregressive", "params": {"max_epochs": 6, "hidden": 16}},
+                         evaluation={"thresholds": {"inference_risk_max": None}})
+
+    # Run
+    release(spec_path=str(spec))
+
+    # Assert
+    import pandas as pd
+
+    published = pd.read_parquet(next(_release_dir(covid_release.tmp_path, "1.0.0").glob("*.parquet")))
+    assert "case_no__present" not in published.columns
+    agree = (published["case_no"].notna() == published["drive_thru_ind"].astype(bool)).mean()
+    assert agree >= 0.9, agree
+    assert published["case_no"].dropna().str.startswith("syn_").all()
