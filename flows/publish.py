@@ -237,7 +237,7 @@ def _training_facts(training: dict | None) -> dict | None:
     """Epochs, steps, why training stopped, and the loss per epoch (none under DP: losses are withheld there)."""
     if not training:
         return None
-    facts = {key: training.get(key) for key in ("epochs", "steps", "stopped")}
+    facts = {key: training.get(key) for key in ("epochs", "steps", "stopped", "max_minutes", "threads")}
     facts["curve"] = [
         {"epoch": point.get("epoch"), "loss": point.get("train_loss"), "val_loss": point.get("val_loss")}
         for point in training.get("curve") or []

@@ -130,7 +130,7 @@ class AutoregressiveGenerator(Generator):
         return {name: {"int64": "Int64", "bool": "boolean"}.get(dtype, dtype) for name, dtype in dtypes.items()}
 
     def _fit(self, frame: pd.DataFrame, schema: TableSchema) -> None:
-        from synthgate.generators import _ar_train, _threads
+        from synthgate.generators import _ar_calibrate, _ar_train, _threads
 
         params = self.params
         check_constraints(params.constraints, schema)
@@ -148,11 +148,16 @@ class AutoregressiveGenerator(Generator):
             if params.dp is None:
                 self._encoder = TableEncoder.fit(frame, schema, options)
                 self._network = self._new_network()
-                outcome = _ar_train.train(self._network, self._encoder.encode(frame), config, self._progress)
+                tokens = self._encoder.encode(frame)
+                outcome = _ar_train.train(self._network, tokens, config, self._progress)
+                # Training stops early and mixes orders, so heads end off the real shares (null shares
+                # drift by points): head biases are shifted until mean predictions match. Never under DP.
+                calibration_gap = _ar_calibrate.calibrate_marginals(self._network, tokens, device=self.device,
+                                                                    seed=derive_seed(self.seed, 0xCA))
             else:
-                outcome = self._fit_private(frame, schema, options, config)
+                outcome, calibration_gap = self._fit_private(frame, schema, options, config), None
         self._training = {"epochs": outcome.epochs, "steps": outcome.steps, "stopped": outcome.stopped,
-                          "max_minutes": params.max_minutes, "threads": threads,
+                          "max_minutes": params.max_minutes, "threads": threads, "calibration_gap": calibration_gap,
                           "best_val_loss": outcome.best_val_loss, "curve": outcome.curve}
 
     def _fit_private(self, frame: pd.DataFrame, schema: TableSchema, options: EncodingOptions, config: Any) -> Any:

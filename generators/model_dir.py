@@ -25,7 +25,7 @@ from typing import Any
 
 from synthgate.generators.errors import ModelDirectoryError
 
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2  # 2: grouped output heads and lattices (models of format 1 are refused with this line)
 MODEL_FILE, CONFIG_FILE, MANIFEST_FILE = "model.pkl", "config.json", "manifest.json"
 TORCH_FILE = "model.pt"  # a torch state read with weights_only=True: loading it runs no code
 # Libraries whose versions decide whether a pickled model loads and samples the same way.

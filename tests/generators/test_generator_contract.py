@@ -60,7 +60,7 @@ def test_fit_sample_save_load_gives_the_same_rows(kind, make_generator, mixed_fr
     assert config["kind"] == kind and config["seed"] == 11
     assert generators.TableSchema.from_dict(config["schema"]) == mixed_schema
     assert MANIFEST_KEYS <= set(manifest) and LIBRARIES <= set(manifest["libraries"])
-    assert manifest["format_version"] == 1 and manifest["device"] == "cpu" and manifest["rows"] == 200
+    assert manifest["format_version"] == 2 and manifest["device"] == "cpu" and manifest["rows"] == 200
     assert canary not in config_text and canary not in manifest_text
     for value in ("north", "south", "50000", "2020-01-0"):
         assert value not in config_text + manifest_text

@@ -34,7 +34,7 @@ def test_missing_file_is_refused(saved, name):
 
 def test_unknown_format_version_is_refused(saved):
     manifest = json.loads((saved / "manifest.json").read_text())
-    manifest["format_version"] = 2
+    manifest["format_version"] = 1
     (saved / "manifest.json").write_text(json.dumps(manifest))
     with pytest.raises(generators.ModelDirectoryError, match="unsupported format_version"):
         generators.Generator.load(saved)
