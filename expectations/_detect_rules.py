@@ -78,7 +78,47 @@ def propose(frame: pd.DataFrame, kinds: Mapping[str, str], *, min_held: float, m
     _determines(cols, rules, min_held, loose, sample, rng)
     _inequalities(cols, rules, min_held, loose, sample)
     rules.sort(key=lambda r: (_ORDER[r["type"]], -r["held"], -r.pop("_gain")))
-    return rules[:max_rules]
+    return _consistent(rules)[:max_rules]
+
+
+def _derived(rule: dict) -> list[tuple[str, list[str]]]:
+    """(column, its sources) for each column a rule computes from others (how generators keep it)."""
+    if rule["type"] == "equal":
+        return [(target, [rule["columns"][0]]) for target in rule["columns"][1:]]
+    if rule["type"] == "determines":
+        return [(rule["column"], list(rule["by"]))]
+    return []
+
+
+def _consistent(rules: list[dict]) -> list[dict]:
+    """The rules a generator can keep together, strongest first.
+
+    A column is computed by at most one rule and never from itself through a chain, and a
+    column that is computed follows its source's presence, so a presence rule on it is left out
+    (generators refuse such a set as a whole; a draft must load as written).
+    """
+    sources: dict[str, list[str]] = {}
+
+    def reaches(start: str, goal: str) -> bool:
+        stack, seen = [start], set()
+        while stack:
+            column = stack.pop()
+            if column == goal:
+                return True
+            if column not in seen:
+                seen.add(column)
+                stack.extend(sources.get(column, []))
+        return False
+
+    kept = []
+    for rule in rules:
+        pairs = _derived(rule)
+        if any(t in sources or any(reaches(src, t) for src in srcs) for t, srcs in pairs):
+            continue
+        for target, srcs in pairs:
+            sources[target] = srcs
+        kept.append(rule)
+    return [r for r in kept if not (r["type"] == "present_when" and r["column"] in sources)]
 
 
 def _rule(body: dict, held: float, chance: float, reason: str) -> dict:
