@@ -79,6 +79,8 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     parser.add_argument("--aim-rounds-per-column", type=float, default=None,
                         help="AIM's rounds per column (default: AIM's own, 16; --quick: 2)")
     parser.add_argument("--no-rules", action="store_true", help="give no generator the detected rules")
+    parser.add_argument("--dp-private-domains", action="store_true",
+                        help="our DP generators learn domains privately (default: declared public, as for AIM/MST)")
     parser.add_argument("--label", default=socket.gethostname(), help="names the default --out file")
     parser.add_argument("--out", type=Path, default=None,
                         help="default: benchmarks/results/generators-<label>.json")
@@ -117,6 +119,29 @@ def our_params(name: str, args: argparse.Namespace) -> dict:
     return params
 
 
+def public_domains(frame, kinds: dict[str, str]) -> dict[str, dict]:
+    """Each column's domain as a spec would declare it: categories, or min and max (dates as ISO days).
+
+    The same assumption as SmartNoise's runs (``_smartnoise_runner.declare_domains``): the domain
+    is public, so no ε is spent learning it; both DP sides then compare on equal terms.
+    """
+    import pandas as pd
+
+    domains = {}
+    for name, kind in kinds.items():
+        column = frame[name].dropna()
+        if column.empty:
+            continue
+        if kind in ("categorical", "boolean"):
+            domains[name] = {"values": sorted({str(v) for v in column})}
+        elif kind == "datetime":
+            dates = pd.to_datetime(column)
+            domains[name] = {"min": dates.min().date().isoformat(), "max": dates.max().date().isoformat()}
+        else:
+            domains[name] = {"min": float(column.min()), "max": float(column.max())}
+    return domains
+
+
 def run_generator(name: str, table, work: Path, args: argparse.Namespace, rules: list[dict] | None) -> dict:
     """Fit and sample ``name`` on ``table`` in a child; the child's timings and the synthetic rows' path.
 
@@ -137,6 +162,8 @@ def run_generator(name: str, table, work: Path, args: argparse.Namespace, rules:
         if epsilon is not None and DP_DELTA >= 1 / len(table.train):
             return {"skipped": f"delta {DP_DELTA} is not below 1/{len(table.train)} training rows"}
         params = our_params(name, args)
+        if epsilon is not None and not args.dp_private_domains:
+            params["dp"]["domains"] = public_domains(table.train, table.kinds)
         try:
             generators.parse_params(kind, params)
         except generators.InvalidParamsError:

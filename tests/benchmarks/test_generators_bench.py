@@ -274,3 +274,18 @@ def test_peer_commands_carry_epsilon_delta_bins_and_quick_rounds(tmp_path, monke
     assert aim[aim.index("--aim-rounds-per-column") + 1] == "2"
     assert "--aim-rounds-per-column" not in mst and mst[mst.index("--epsilon") + 1] == "1.0"
     assert skipped == "no .venv-smartnoise (run benchmarks/setup_smartnoise.sh)"
+
+
+def test_our_dp_runs_get_the_same_public_domains_as_aim_and_mst():
+    # Setup
+    sys.path.insert(0, str(ROOT / "benchmarks"))
+    bench = _load("generators_vs_peers")
+    from synthgate import generators
+
+    # Run
+    domains = bench.public_domains(_frame(), KINDS)
+
+    # Assert: categories, bounds and ISO days, accepted by our DP params as declared domains
+    assert domains == {"n": {"min": 0.0, "max": 10.0}, "i": {"min": 1.0, "max": 3.0}, "c": {"values": ["x", "y"]},
+                       "b": {"values": ["False", "True"]}, "d": {"min": "2020-01-01", "max": "2020-01-05"}}
+    generators.parse_params("autoregressive", {"dp": {"epsilon": 1.0, "delta": 1e-5, "domains": domains}})
