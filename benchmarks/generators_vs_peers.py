@@ -132,7 +132,9 @@ def public_domains(frame, kinds: dict[str, str]) -> dict[str, dict]:
         column = frame[name].dropna()
         if column.empty:
             continue
-        if kind in ("categorical", "boolean"):
+        if kind == "boolean":
+            continue  # known by its kind: our DP params refuse a declared boolean domain
+        if kind == "categorical":
             domains[name] = {"values": sorted({str(v) for v in column})}
         elif kind == "datetime":
             dates = pd.to_datetime(column)

@@ -287,5 +287,5 @@ def test_our_dp_runs_get_the_same_public_domains_as_aim_and_mst():
 
     # Assert: categories, bounds and ISO days, accepted by our DP params as declared domains
     assert domains == {"n": {"min": 0.0, "max": 10.0}, "i": {"min": 1.0, "max": 3.0}, "c": {"values": ["x", "y"]},
-                       "b": {"values": ["False", "True"]}, "d": {"min": "2020-01-01", "max": "2020-01-05"}}
+                       "d": {"min": "2020-01-01", "max": "2020-01-05"}}
     generators.parse_params("autoregressive", {"dp": {"epsilon": 1.0, "delta": 1e-5, "domains": domains}})
