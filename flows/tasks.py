@@ -11,6 +11,7 @@ import sys
 import traceback
 from dataclasses import asdict, dataclass
 
+import numpy as np
 import pandas as pd
 from prefect import get_run_logger, task
 from prefect.cache_policies import NO_CACHE
@@ -31,7 +32,7 @@ from synthgate.flows.errors import (
 from synthgate.flows.keys import additional_information_key, resolve_key
 from synthgate.flows.publish import publish_release, write_blocked_report
 from synthgate.flows.sources import SourceFacts, check_columns, read_source
-from synthgate.flows.spec import LoadedSpec, ReleaseSpec
+from synthgate.flows.spec import LoadedSpec
 from synthgate.flows.tables import coerce_kinds
 from synthgate.flows.workspace import Workspace, additional_information_file, read_json, steps_applied, write_json
 
@@ -189,8 +190,11 @@ def train(loaded: LoadedSpec, ws: Workspace) -> TrainResult:
     dp = f", differential privacy ε={gen_spec.dp['epsilon']}, δ={gen_spec.dp['delta']}" if gen_spec.dp else ""
     log.info("train: %s on %s, seed %d%s", gen_spec.kind, device, gen_spec.seed, dp)
     model = cls(params, device=device, seed=gen_spec.seed, **convert.generator_rules(loaded.spec))
-    table, schema = _with_presence(loaded.spec, ws, pd.read_parquet(ws.training_table),
-                                   convert.generator_schema(loaded.spec, steps_applied(ws)))
+    table, schema = pd.read_parquet(ws.training_table), convert.generator_schema(loaded.spec, steps_applied(ws))
+    ids = pd.read_parquet(ws.pseudonymised_table, columns=convert.identifier_columns(loaded.spec))
+    flags = _presence_flags(ids, ws, len(table))
+    table = table.assign(**flags)
+    schema = generators.TableSchema.from_mapping({**dict(schema.columns), **dict.fromkeys(flags, "boolean")})
     with generators.console_progress(f"train {gen_spec.kind}") as bar:
 
         def progress(facts: generators.TrainingProgress) -> None:
@@ -207,26 +211,18 @@ def _presence_flag(column: str) -> str:
     return f"{column}__present"
 
 
-def _with_presence(spec: ReleaseSpec, ws: Workspace, training: pd.DataFrame,
-                   schema: generators.TableSchema) -> tuple[pd.DataFrame, generators.TableSchema]:
-    """The training rows plus one learned present/absent flag per identifier column that is sometimes null.
+def _presence_flags(ids: pd.DataFrame, ws: Workspace, rows: int) -> dict[str, np.ndarray]:
+    """One present/absent flag per identifier column that is sometimes null, lined up with the training rows.
 
     Identifiers are never learned, but whether a row has one is part of the row (a case number
     present exactly when a charge is): the flag is learned with the other columns, and sampling
-    nulls the fresh identifier where the drawn flag is false. Flags of columns never or always
-    null teach nothing and are left out; the holdout mask lines the pseudonymised rows up with
-    the training rows.
+    nulls the fresh identifier where the drawn flag is false. Columns never or always null teach
+    nothing; the holdout mask picks the training rows out of the pseudonymised ones.
     """
-    kinds = dict(schema.columns)
-    names = [n for n in convert.identifier_columns(spec) if _presence_flag(n) not in training.columns]
-    if not names or any(_presence_flag(n) in kinds and kinds[_presence_flag(n)] != "boolean" for n in names):
-        return training, schema
-    ids = pd.read_parquet(ws.pseudonymised_table, columns=names)
     kept = ~pd.read_parquet(ws.holdout_mask)["holdout"].to_numpy(dtype=bool)
-    flags = {_presence_flag(n): ids[n].notna().to_numpy()[kept] for n in names if 0 < ids[n].isna().mean() < 1}
-    if not flags or int(kept.sum()) != len(training):
-        return training, schema
-    return training.assign(**flags), generators.TableSchema.from_mapping({**kinds, **dict.fromkeys(flags, "boolean")})
+    if ids.empty or int(kept.sum()) != rows:
+        return {}
+    return {_presence_flag(n): ids[n].notna().to_numpy()[kept] for n in ids.columns if 0 < ids[n].isna().mean() < 1}
 
 
 @task(name="sample", **TASK_OPTIONS)
@@ -243,19 +239,20 @@ def sample(loaded: LoadedSpec, ws: Workspace) -> dict:
             frame = privacy.coarsen_synthetic(frame, rules)
         return frame
 
-    training, _ = _with_presence(spec, ws, training, model.schema)
-    synthetic, discarded, drawn = generators.sample_without_copies(
-        model, spec.sample.rows, seed=spec.generator.seed, training=training, transform=coarsen,
-    )
     pseudonymised = pd.read_parquet(ws.pseudonymised_table, columns=convert.identifier_columns(spec))
+    flags = {f: v for f, v in _presence_flags(pseudonymised, ws, len(training)).items() if f in model.schema.names}
+    synthetic, discarded, drawn = generators.sample_without_copies(
+        model, spec.sample.rows, seed=spec.generator.seed, training=training.assign(**flags), transform=coarsen,
+    )
     for offset, name in enumerate(convert.identifier_columns(spec), start=1):
         flag = _presence_flag(name)
         ids = generators.fresh_identifiers(
             spec.sample.rows, seed=spec.generator.seed + offset,
-            null_share=0.0 if flag in synthetic else float(pseudonymised[name].isna().mean()),
+            null_share=0.0 if flag in flags else float(pseudonymised[name].isna().mean()),
         )
-        # A learned flag says which rows have this id, so its nulls go with the rest of the row.
-        synthetic[name] = ids.where(synthetic[flag].fillna(False).astype(bool).to_numpy(), None) if flag in synthetic else ids
+        if flag in flags:  # the learned flag says which rows have this id: its nulls go with the rest of the row
+            ids = ids.where(synthetic[flag].fillna(False).astype(bool).to_numpy(), None)
+        synthetic[name] = ids
     synthetic = synthetic[convert.released_columns(spec)]
     synthetic.to_parquet(ws.synthetic_table, index=False)
     facts = {"rows": len(synthetic), "seed": spec.generator.seed, "discarded_copies": discarded, "drawn_rows": drawn,
