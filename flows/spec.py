@@ -254,6 +254,50 @@ class PresentWhenRule(_RuleBase):
     values: list[str | bool | int | float] | None = Field(default=None, min_length=1, max_length=100)
 
 
+REVIEWER = r"^[A-Za-z0-9][A-Za-z0-9._@-]{0,63}$"
+DURATION = r"^([1-9][0-9]{0,3})([dhm])$"
+_DURATION_SECONDS = {"d": 86_400, "h": 3_600, "m": 60}
+
+
+class ReviewSpec(StrictModel):
+    """A committee approves each release before it is published (the run waits, suspended, for a decision)."""
+
+    required: bool = Field(default=False, description="Suspend before publishing until a reviewer decides.")
+    reviewers: list[str] = Field(default_factory=list, max_length=100, description="Names that may decide: "
+                                 "letters, digits, '.', '_', '@', '-' (e.g. kim.minji).")
+    expires_after: str = Field(default="14d", description="How long a release waits for a decision before it "
+                               "expires and is discarded: a number and d, h or m (14d, 36h, 90m).")
+
+    @field_validator("reviewers")
+    @classmethod
+    def _names(cls, names: list[str]) -> list[str]:
+        for name in names:
+            if not re.match(REVIEWER, name):
+                raise ValueError(f"reviewer {name!r} is not a name of 1-64 letters, digits, '.', '_', '@' or '-'")
+        if len(set(names)) != len(names):
+            raise ValueError("a reviewer is listed twice")
+        return names
+
+    @field_validator("expires_after")
+    @classmethod
+    def _duration(cls, value: str) -> str:
+        if not re.match(DURATION, value):
+            raise ValueError(f"{value!r} is not a duration; allowed: a whole number 1-9999 and d, h or m, "
+                             "e.g. 14d, 36h, 90m")
+        return value
+
+    @model_validator(mode="after")
+    def _someone_decides(self) -> "ReviewSpec":
+        if self.required and not self.reviewers:
+            raise ValueError("required: true needs at least one name in reviewers")
+        return self
+
+    @property
+    def expires_after_seconds(self) -> int:
+        number, unit = re.match(DURATION, self.expires_after).groups()
+        return int(number) * _DURATION_SECONDS[unit]
+
+
 DataRule = Annotated[Union[EqualRule, DeterminesRule, InequalityRule, PresentWhenRule], Field(discriminator="type")]
 RULE_MODELS = {"equal": EqualRule, "determines": DeterminesRule, "inequality": InequalityRule,
                "present_when": PresentWhenRule}
@@ -272,6 +316,7 @@ class ReleaseSpec(StrictModel):
     risk: RiskSpec | None = None
     rules: list[DataRule] = Field(default_factory=list, max_length=200, description="Data rules the generator "
                                   "keeps and validation checks (equal, determines, inequality, present_when).")
+    review: ReviewSpec = ReviewSpec()
 
 
 def _check_generator(spec: ReleaseSpec, shown: str) -> None:
