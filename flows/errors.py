@@ -15,6 +15,7 @@ Exception tree::
     ├── PrivacyStageError           exit 3: the privacy step refused the data (its message holds no value)
     ├── EvaluationStageError        exit 3: the evaluation could not compare the tables (no value either)
     ├── ReportFailed                exit 3: report.html or report.pdf could not be written; nothing published
+    ├── AuditTrailError             exit 3: the catalog's audit trail refused an event or cannot be appended to
     └── StageError                  exit 3: an unexpected failure inside a stage (type only)
 """
 from __future__ import annotations
@@ -132,6 +133,10 @@ class ReportFailed(SynthgateError):
     def __init__(self, reason: str) -> None:
         self.reason = reason
         super().__init__(f"the release report failed: {reason}")
+
+
+class AuditTrailError(SynthgateError):
+    """The catalog's audit trail (audit.jsonl) refused an event or cannot be written; names and paths only."""
 
 
 class StageError(SynthgateError):
