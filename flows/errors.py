@@ -9,13 +9,15 @@ Exception tree::
     │   ├── ColumnPlanError         unplanned columns, or planned columns missing from the data
     │   ├── ColumnTypeError         a column's values do not fit its declared kind
     │   ├── KeyConfigError          the pseudonymisation key is missing or too short
-    │   └── VersionExistsError      the release version is already in the catalog
+    │   ├── VersionExistsError      the release version is already in the catalog
+    │   └── ReviewError             a review decision refused (reviewer not listed, wrong report hash, no such run)
     ├── ValidationFailed            exit 1: a quality or privacy gate failed; nothing published
     ├── RiskGateFailed              exit 1: the re-identification threshold cannot be met; nothing published
     ├── PrivacyStageError           exit 3: the privacy step refused the data (its message holds no value)
     ├── EvaluationStageError        exit 3: the evaluation could not compare the tables (no value either)
     ├── ReportFailed                exit 3: report.html or report.pdf could not be written; nothing published
     ├── AuditTrailError             exit 3: the catalog's audit trail refused an event or cannot be appended to
+    ├── ReviewedFilesChanged        exit 3: a pending release's files differ from those reviewed; nothing published
     └── StageError                  exit 3: an unexpected failure inside a stage (type only)
 """
 from __future__ import annotations
@@ -137,6 +139,19 @@ class ReportFailed(SynthgateError):
 
 class AuditTrailError(SynthgateError):
     """The catalog's audit trail (audit.jsonl) refused an event or cannot be written; names and paths only."""
+
+
+class ReviewError(InputError):
+    """A review command or decision was refused; names, run ids and hashes only."""
+
+
+class ReviewedFilesChanged(SynthgateError):
+    """A pending release's files are not the ones the reviewers read; nothing was published."""
+
+    def __init__(self, folder: str, changed: Sequence[str]) -> None:
+        self.folder, self.changed = folder, list(changed)
+        super().__init__(f"the pending release {folder} changed since it was reviewed ({', '.join(self.changed[:5])}"
+                         f"{' and more' if len(self.changed) > 5 else ''}); nothing was published")
 
 
 class StageError(SynthgateError):
