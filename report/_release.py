@@ -213,3 +213,29 @@ def reproducibility(manifest: Mapping, evaluation: Mapping) -> dict:
         "thresholds": [(str(name), number(value)) for name, value in mapping(config.get("thresholds")).items()],
         "timings": [(str(name), seconds(value)) for name, value in mapping(evaluation.get("timings")).items()],
     }
+
+
+def review(manifest: Mapping) -> dict | None:
+    """The committee's review as the manifest records it: awaiting a decision, approved or rejected.
+
+    None for a release that needed no review. Names, times, a comment and a hash: no data value.
+    """
+    block = mapping(manifest.get("review"))
+    if not block:
+        return None
+    status = str(block.get("status") or "pending")
+    reviewers = ", ".join(str(name) for name in sequence(block.get("reviewers")))
+    if status == "pending":
+        headline = (f"Awaiting the review committee's decision ({reviewers or 'no reviewer named'}): "
+                    "not published until a reviewer approves this report.")
+    else:
+        verb = "Approved" if status == "approved" else "Rejected"
+        headline = f"{verb} by {block.get('reviewer') or '—'} on {block.get('decided_at') or '—'}."
+    return {
+        "status": status, "headline": headline,
+        "rows": [(label, str(value)) for label, value in (
+            ("reviewers", reviewers or "—"), ("suspended at", block.get("suspended_at")),
+            ("decide by", block.get("expires_at")), ("comment", block.get("comment")),
+            ("SHA-256 of the report reviewed", block.get("report_sha256")),
+        ) if value],
+    }

@@ -85,6 +85,7 @@ def build_context(*, evaluation: Mapping, manifest: Mapping, validation: Mapping
         "validation": _evaluation.validation(validation, data_docs_href),
         "data_docs": _release.data_docs(manifest),
         "reproducibility": _release.reproducibility(manifest, evaluation),
+        "review": _release.review(manifest),
         "glossary": GLOSSARY,
     }
 
