@@ -15,7 +15,7 @@ from pathlib import Path
 import pandas as pd
 
 from synthgate.flows import convert
-from synthgate.flows.errors import InputError, ReportFailed, VersionExistsError
+from synthgate.flows.errors import InputError, ReportFailed, ReviewedFilesChanged, VersionExistsError
 from synthgate.flows.sources import file_sha256
 from synthgate.flows.spec import LoadedSpec
 from synthgate.flows.workspace import ReleaseLayout, Workspace, read_json, steps_applied, write_json
@@ -290,6 +290,44 @@ def write_blocked_report(loaded: LoadedSpec, ws: Workspace) -> Path:
     return ws.report_dir / ReleaseLayout.REPORT
 
 
+def write_release(folder: Path, loaded: LoadedSpec, ws: Workspace, *, flow_run_id: str | None = None,
+                  review: dict | None = None) -> dict:
+    """Write every file of the release into ``folder``: the catalog's staging folder, or a pending review's.
+
+    ``review`` (the committee's status or decision, facts only) goes into the manifest and the report.
+    Returns the manifest as written.
+    """
+    layout = layout_for(loaded)
+    synthetic = pd.read_parquet(ws.synthetic_table)
+    _write_parquet(synthetic, folder / layout.data_file_name, loaded, ws)
+    _copy_data_docs(ws.data_docs_dir, folder / layout.DATA_DOCS)
+    shutil.copyfile(ws.validation_summary, folder / layout.VALIDATION)
+    shutil.copyfile(ws.evaluation, folder / layout.EVALUATION)
+    manifest = _manifest(loaded, ws, flow_run_id)
+    if review is not None:
+        manifest["review"] = review
+    profile = read_json(ws.profile) if ws.profile.is_file() else None
+    card = _card(loaded, manifest, layout.data_file_name, profile)
+    (folder / layout.CARD).write_text(card, encoding="utf-8")
+    # The report shows every file's hash but its own: hash, render, then hash again.
+    manifest["files"] = _file_hashes(folder)
+    write_report(folder, manifest, evaluation=read_json(ws.evaluation),
+                 validation=read_json(ws.validation_summary), pdf=loaded.spec.evaluation.pdf,
+                 data_docs_href=f"{layout.DATA_DOCS}/index.html")
+    manifest["files"] = _file_hashes(folder)
+    write_json(folder / layout.MANIFEST, manifest)
+    return manifest
+
+
+def _published(layout: ReleaseLayout, rows: int) -> Published:
+    final = layout.release_dir
+    return Published(
+        release_dir=str(final), data_file=str(final / layout.data_file_name),
+        manifest=str(final / layout.MANIFEST), data_docs=str(final / layout.DATA_DOCS / "index.html"),
+        report=str(final / layout.REPORT), rows=rows,
+    )
+
+
 def publish_release(loaded: LoadedSpec, ws: Workspace, *, flow_run_id: str | None = None) -> Published:
     """Stage every file beside the final folder, hash it, then rename the folder into place.
 
@@ -302,22 +340,7 @@ def publish_release(loaded: LoadedSpec, ws: Workspace, *, flow_run_id: str | Non
     staging = layout.staging_dir(secrets.token_hex(6))
     staging.mkdir()
     try:
-        synthetic = pd.read_parquet(ws.synthetic_table)
-        _write_parquet(synthetic, staging / layout.data_file_name, loaded, ws)
-        _copy_data_docs(ws.data_docs_dir, staging / layout.DATA_DOCS)
-        shutil.copyfile(ws.validation_summary, staging / layout.VALIDATION)
-        shutil.copyfile(ws.evaluation, staging / layout.EVALUATION)
-        manifest = _manifest(loaded, ws, flow_run_id)
-        profile = read_json(ws.profile) if ws.profile.is_file() else None
-        card = _card(loaded, manifest, layout.data_file_name, profile)
-        (staging / layout.CARD).write_text(card, encoding="utf-8")
-        # The report shows every file's hash but its own: hash, render, then hash again.
-        manifest["files"] = _file_hashes(staging)
-        write_report(staging, manifest, evaluation=read_json(ws.evaluation),
-                     validation=read_json(ws.validation_summary), pdf=loaded.spec.evaluation.pdf,
-                     data_docs_href=f"{layout.DATA_DOCS}/index.html")
-        manifest["files"] = _file_hashes(staging)
-        write_json(staging / layout.MANIFEST, manifest)
+        manifest = write_release(staging, loaded, ws, flow_run_id=flow_run_id)
         # A published version is never empty, so rename() refuses to replace one that appeared
         # meanwhile (ENOTEMPTY); the explicit check above gives the friendly message.
         ensure_version_is_new(loaded)
@@ -325,9 +348,51 @@ def publish_release(loaded: LoadedSpec, ws: Workspace, *, flow_run_id: str | Non
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
-    final = layout.release_dir
-    return Published(
-        release_dir=str(final), data_file=str(final / layout.data_file_name),
-        manifest=str(final / layout.MANIFEST), data_docs=str(final / layout.DATA_DOCS / "index.html"),
-        report=str(final / layout.REPORT), rows=len(synthetic),
-    )
+    return _published(layout, manifest["rows"]["synthetic"])
+
+
+def publish_reviewed(pending: Path, layout: ReleaseLayout, review: dict, *, pdf: bool) -> Published:
+    """Publish a pending release exactly as it was reviewed: only the report and manifest gain the decision.
+
+    Every file the reviewed manifest lists (the reviewed report too) must still have its sha256; nothing
+    is recomputed from the workspace.
+
+    Raises:
+        ReviewedFilesChanged: a pending file is missing, added or changed since the review began.
+        VersionExistsError: the version appeared in the catalog meanwhile.
+    """
+    manifest = read_json(pending / layout.MANIFEST)
+    _check_reviewed_files(pending, manifest["files"])
+    if layout.release_dir.exists():
+        raise VersionExistsError(layout.dataset, layout.version, str(layout.release_dir))
+    layout.dataset_dir.mkdir(parents=True, exist_ok=True)
+    staging = layout.staging_dir(secrets.token_hex(6))
+    try:
+        shutil.copytree(pending, staging)
+        (staging / layout.MANIFEST).unlink()
+        # Checked again on the copy: what is renamed into the catalog is what was reviewed.
+        _check_reviewed_files(staging, manifest["files"])
+        for name in (layout.REPORT, layout.REPORT_PDF):
+            (staging / name).unlink(missing_ok=True)
+        manifest["review"] = review
+        manifest["files"] = _file_hashes(staging)
+        write_report(staging, manifest, evaluation=read_json(staging / layout.EVALUATION),
+                     validation=read_json(staging / layout.VALIDATION), pdf=pdf,
+                     data_docs_href=f"{layout.DATA_DOCS}/index.html")
+        manifest["files"] = _file_hashes(staging)
+        write_json(staging / layout.MANIFEST, manifest)
+        if layout.release_dir.exists():
+            raise VersionExistsError(layout.dataset, layout.version, str(layout.release_dir))
+        staging.rename(layout.release_dir)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    return _published(layout, manifest["rows"]["synthetic"])
+
+
+def _check_reviewed_files(folder: Path, reviewed: dict) -> None:
+    now = _file_hashes(folder)
+    now.pop(ReleaseLayout.MANIFEST, None)
+    changed = sorted(name for name in set(now) | set(reviewed) if now.get(name) != reviewed.get(name))
+    if changed:
+        raise ReviewedFilesChanged(str(folder), changed)
