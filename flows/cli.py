@@ -316,6 +316,11 @@ def demo(
     run_release(spec_path, prefect_home, title="demo")
 
 
+from synthgate.flows import deploy as _deploy  # noqa: E402  (its module imports no Prefect; fail() is defined above)
+
+_deploy.add_commands(app)  # deploy, deployments, undeploy
+
+
 def _print_version(value: bool) -> None:
     if value:
         from importlib.metadata import version

@@ -10,6 +10,7 @@ Exception tree::
     │   ├── ColumnTypeError         a column's values do not fit its declared kind
     │   ├── KeyConfigError          the pseudonymisation key is missing or too short
     │   ├── VersionExistsError      the release version is already in the catalog
+    │   ├── DatasetBusy             another run of the dataset is running or awaiting review
     │   └── ReviewError             a review decision refused (reviewer not listed, wrong report hash, no such run)
     ├── ValidationFailed            exit 1: a quality or privacy gate failed; nothing published
     ├── RiskGateFailed              exit 1: the re-identification threshold cannot be met; nothing published
@@ -49,8 +50,9 @@ class SpecError(InputError):
 class SourceError(InputError):
     """The source file(s) cannot be used."""
 
-    def __init__(self, source: str, problem: str) -> None:
-        self.source, self.problem = source, problem
+    def __init__(self, source: str, problem: str, *, transient: bool = False) -> None:
+        # transient: an I/O failure that may pass (a network share hiccup), so ingest retries it.
+        self.source, self.problem, self.transient = source, problem, transient
         super().__init__(f"source {source}: {problem}")
 
 
@@ -89,6 +91,17 @@ class VersionExistsError(InputError):
         super().__init__(
             f"release {dataset} {version} already exists at {path}; published versions are never "
             "overwritten: raise dataset.version in the spec"
+        )
+
+
+class DatasetBusy(InputError):
+    """One run per dataset at a time: another run holds the dataset (running, or suspended for review)."""
+
+    def __init__(self, dataset: str, holder: str, state: str, since: str, lock_path: str) -> None:
+        self.dataset, self.holder, self.state, self.since, self.lock_path = dataset, holder, state, since, lock_path
+        super().__init__(
+            f"dataset {dataset} is busy: flow run {holder} ({state}, since {since}) holds it; this run stops "
+            f"without publishing. Run again when that run has ended (if none is going on, remove {lock_path})"
         )
 
 

@@ -4,8 +4,9 @@ from __future__ import annotations
 from prefect import flow
 from prefect.runtime import flow_run
 
-from synthgate.flows import tasks
-from synthgate.flows.spec import load_spec
+from synthgate.flows import runlock, tasks
+from synthgate.flows.errors import SynthgateError
+from synthgate.flows.spec import LoadedSpec, load_spec
 from synthgate.flows.workspace import Workspace, new_run_id, write_json
 
 
@@ -21,7 +22,19 @@ def release(spec_path: str, dataset: str = "", version: str = "", run_id: str = 
     ``dataset`` and ``version`` only name the flow run; the spec is the single source of truth.
     Returns the published paths and the facts each stage recorded (counts, never values).
     """
-    loaded = load_spec(spec_path)
+    try:
+        loaded = load_spec(spec_path)
+    except SynthgateError as exc:
+        runlock.announce("failed", dataset or "unknown", version, str(flow_run.id) if flow_run.id else "", exc)
+        raise
+    # One run per dataset: a second run stops with DatasetBusy; a run suspended for review keeps holding it.
+    with runlock.one_run_per_dataset(loaded.catalog_dir, loaded.spec.dataset.name, loaded.spec.dataset.version,
+                                     str(flow_run.id) if flow_run.id else None):
+        return _release_stages(loaded, run_id)
+
+
+def _release_stages(loaded: LoadedSpec, run_id: str) -> dict:
+    """The stages in order, run while this flow run holds its dataset."""
     spec = loaded.spec
     ws = Workspace.for_run(loaded.workspace_dir, spec.dataset.name, spec.dataset.version,
                            run_id or new_run_id()).create()

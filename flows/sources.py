@@ -77,7 +77,7 @@ def _read_one(path: Path, fmt: str, delimiter: str, encoding: str):
     except PermissionError:
         raise SourceError(str(path), "cannot be read (permission denied)") from None
     except OSError as exc:
-        raise SourceError(str(path), f"cannot be read ({exc.strerror or type(exc).__name__})") from None
+        raise SourceError(str(path), f"cannot be read ({exc.strerror or type(exc).__name__})", transient=True) from None
     except UnicodeDecodeError:
         raise SourceError(str(path), _not_text(encoding)) from None
     except LookupError:

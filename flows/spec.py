@@ -303,6 +303,36 @@ RULE_MODELS = {"equal": EqualRule, "determines": DeterminesRule, "inequality": I
                "present_when": PresentWhenRule}
 
 
+class ScheduleSpec(StrictModel):
+    """When `synthgate deploy` makes this release run: a cron expression in a timezone."""
+
+    cron: str = Field(description="Five fields 'minute hour day-of-month month day-of-week' (e.g. '0 3 1 * *') "
+                      "or @daily, @weekly, @monthly, @yearly.")
+    timezone: str = Field(default="UTC", description="The IANA timezone the cron is read in, e.g. Asia/Seoul.")
+
+    @field_validator("cron")
+    @classmethod
+    def _cron(cls, value: str) -> str:
+        from synthgate.flows.schedule import check_cron
+
+        return _plain(check_cron, value)
+
+    @field_validator("timezone")
+    @classmethod
+    def _timezone(cls, value: str) -> str:
+        from synthgate.flows.schedule import check_timezone
+
+        return _plain(check_timezone, value)
+
+
+def _plain(check, value: str) -> str:
+    """Run a check whose ValueError text is the whole message (without pydantic's 'Value error, ')."""
+    try:
+        return check(value)
+    except ValueError as exc:
+        raise PydanticCustomError("schedule", "{problem}", {"problem": str(exc)}) from None
+
+
 class ReleaseSpec(StrictModel):
     dataset: DatasetSpec
     source: SourceSpec
@@ -317,6 +347,8 @@ class ReleaseSpec(StrictModel):
     rules: list[DataRule] = Field(default_factory=list, max_length=200, description="Data rules the generator "
                                   "keeps and validation checks (equal, determines, inequality, present_when).")
     review: ReviewSpec = ReviewSpec()
+    schedule: ScheduleSpec | None = Field(default=None, description="When a deployment of this release runs "
+                                           "(synthgate deploy); --cron/--timezone override it.")
 
 
 def _check_generator(spec: ReleaseSpec, shown: str) -> None:

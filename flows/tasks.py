@@ -31,6 +31,7 @@ from synthgate.flows.errors import (
 )
 from synthgate.flows.keys import additional_information_key, resolve_key
 from synthgate.flows.publish import publish_release, write_blocked_report
+from synthgate.flows.retries import ingest_retry_options
 from synthgate.flows.sources import SourceFacts, check_columns, read_source
 from synthgate.flows.spec import LoadedSpec
 from synthgate.flows.tables import coerce_kinds
@@ -67,7 +68,7 @@ def stage(name: str):
     return decorate
 
 
-@task(name="ingest", **TASK_OPTIONS)
+@task(name="ingest", **TASK_OPTIONS, **ingest_retry_options())  # only I/O is retried (flows/retries.py)
 @stage("ingest")
 def ingest(loaded: LoadedSpec, ws: Workspace) -> SourceFacts:
     """Read the source, check its columns against the plan, type them, keep them in the workspace."""

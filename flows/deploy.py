@@ -1,0 +1,326 @@
+"""Scheduled releases: `synthgate deploy`, `deployments` and `undeploy` on the Prefect server at PREFECT_API_URL.
+
+A deployment runs the installed flow (entrypoint ``synthgate.flows.release.release``, Prefect's
+module-path form of ``synthgate.flows.release:release``) on a ``process`` work pool: a worker
+started with ``prefect worker start --pool NAME`` runs each flow run as a subprocess of its own
+Python, so the worker's environment (the pseudonymisation key) is the run's. Nothing is copied to the
+server but the spec's path and the dataset's name and version.
+"""
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import Optional
+
+import typer
+
+from synthgate.flows import settings
+from synthgate.flows.errors import InputError, SynthgateError
+
+FLOW_NAME = "synthgate-release"
+ENTRYPOINT = "synthgate.flows.release.release"
+DEFAULT_POOL = "synthgate"
+#: Non-secret settings the flow-run subprocess gets from the deployment (settings.configure's defaults).
+RUN_ENV = {"TLDEXTRACT_PUBLIC_SUFFIX_LIST_URLS": "", "TOKENIZERS_PARALLELISM": "false",
+           "PREFECT_SERVER_ANALYTICS_ENABLED": "false"}
+HEALTH_TIMEOUT_SECONDS = 5.0
+
+
+def server_url() -> str:
+    """The Prefect API named by PREFECT_API_URL, checked to answer; InputError (exit 2) otherwise."""
+    url = os.environ.get("PREFECT_API_URL", "").strip().rstrip("/")
+    if not url:
+        raise InputError("PREFECT_API_URL is not set: deployments live on a Prefect server; start one "
+                         "(prefect server start) and export PREFECT_API_URL=http://127.0.0.1:4200/api")
+    if not url.startswith(("http://", "https://")):
+        raise InputError(f"PREFECT_API_URL={url} is not an http(s) URL; allowed: http(s)://HOST:PORT/api")
+    import httpx
+
+    try:
+        answer = httpx.get(f"{url}/health", timeout=HEALTH_TIMEOUT_SECONDS)
+    except httpx.InvalidURL:
+        raise InputError(f"PREFECT_API_URL={url} is not a URL; allowed: http(s)://HOST:PORT/api") from None
+    except (httpx.HTTPError, OSError) as exc:
+        raise InputError(f"the Prefect server at PREFECT_API_URL={url} is not reachable ({type(exc).__name__}); "
+                         "start it (prefect server start) or correct PREFECT_API_URL") from None
+    if answer.status_code != 200:
+        raise InputError(f"PREFECT_API_URL={url} answered HTTP {answer.status_code} at /health; it must be a "
+                         "Prefect server's API address, ending in /api")
+    return url
+
+
+@dataclass(frozen=True)
+class Schedule:
+    cron: str
+    timezone: str
+
+    def describe(self) -> str:
+        return f"cron '{self.cron}' {self.timezone}"
+
+
+def choose_schedule(spec_schedule, cron: str | None, timezone: str | None) -> Schedule | None:
+    """The command line's --cron/--timezone over the spec's schedule block; checked, one line if not."""
+    from synthgate.flows.schedule import check_cron, check_timezone
+
+    if cron is None and timezone is not None and spec_schedule is None:
+        raise InputError("--timezone needs a schedule: give --cron too, or a schedule.cron in the spec")
+    if cron is None and spec_schedule is None:
+        return None
+    try:
+        chosen_cron = check_cron(cron) if cron is not None else spec_schedule.cron
+    except ValueError as exc:
+        raise InputError(f"--cron: {exc}") from None
+    try:
+        zone = check_timezone(timezone) if timezone is not None else (
+            spec_schedule.timezone if spec_schedule is not None else "UTC")
+    except ValueError as exc:
+        raise InputError(f"--timezone: {exc}") from None
+    return Schedule(chosen_cron, zone)
+
+
+@dataclass(frozen=True)
+class Deployed:
+    name: str
+    full_name: str
+    deployment_id: str
+    pool: str
+    schedule: Schedule | None
+    next_run: datetime | None
+    warnings: tuple[str, ...]
+
+
+def deploy(spec_path: Path, *, cron: str | None, timezone: str | None, pool: str, name: str | None) -> Deployed:
+    """Register (or update) a deployment of the release flow for the spec; create the process pool if missing."""
+    from synthgate.flows.spec import load_spec
+
+    loaded = load_spec(spec_path)
+    schedule = choose_schedule(loaded.spec.schedule, cron, timezone)
+    deployment_name = name or loaded.spec.dataset.name
+    server_url()
+    warnings = []
+    version = loaded.spec.dataset.version
+    if schedule is not None and "{" not in version and version != "auto":
+        warnings.append(f"dataset.version {version} is fixed: the second scheduled run will stop because it exists; "
+                        "use a template such as \"{date:%Y.%m}\" or auto")
+    _ensure_process_pool(pool)
+    deployment_id = _apply(loaded, deployment_name, schedule, pool)
+    next_at = None
+    if schedule is not None:
+        from synthgate.flows.schedule import next_run
+
+        next_at = next_run(schedule.cron, schedule.timezone)
+    return Deployed(deployment_name, f"{FLOW_NAME}/{deployment_name}", str(deployment_id), pool, schedule, next_at,
+                    tuple(warnings))
+
+
+def _ensure_process_pool(pool: str) -> None:
+    from prefect.client.orchestration import get_client
+    from prefect.client.schemas.actions import WorkPoolCreate
+    from prefect.exceptions import ObjectNotFound
+
+    with get_client(sync_client=True) as client:
+        try:
+            existing = client.read_work_pool(pool)
+        except ObjectNotFound:
+            client.create_work_pool(WorkPoolCreate(name=pool, type="process"))
+            return
+    if existing.type != "process":
+        raise InputError(f"work pool {pool!r} is of type {existing.type!r}; synthgate runs on a 'process' pool "
+                         "(choose another --pool name and it is created)")
+
+
+def _apply(loaded, deployment_name: str, schedule: Schedule | None, pool: str):
+    from prefect.client.schemas.objects import ConcurrencyLimitConfig, ConcurrencyLimitStrategy
+    from prefect.schedules import Cron
+    from prefect.types.entrypoint import EntrypointType
+
+    from synthgate.flows.release import release
+
+    spec = loaded.spec
+    deployment = release.to_deployment(
+        name=deployment_name,
+        entrypoint_type=EntrypointType.MODULE_PATH,
+        parameters={"spec_path": str(loaded.path), "dataset": spec.dataset.name, "version": spec.dataset.version},
+        schedules=[Cron(schedule.cron, timezone=schedule.timezone)] if schedule else [],
+        # A second run of this deployment waits for the first (a run suspended for review frees this
+        # slot; the dataset lock in flows/runlock.py then stops the newcomer).
+        concurrency_limit=ConcurrencyLimitConfig(limit=1, collision_strategy=ConcurrencyLimitStrategy.ENQUEUE),
+        tags=["synthgate", f"dataset:{spec.dataset.name}"],
+        description=f"synthgate release of {spec.dataset.name} from {loaded.path}",
+        job_variables={"env": dict(RUN_ENV)},
+    )
+    if deployment.entrypoint != ENTRYPOINT:  # the installed module, never a file path in a checkout
+        raise SynthgateError(f"deployment entrypoint {deployment.entrypoint} is not the installed {ENTRYPOINT}")
+    return deployment.apply(work_pool_name=pool)
+
+
+@dataclass(frozen=True)
+class Listed:
+    name: str
+    dataset: str
+    spec: str
+    pool: str
+    schedule: Schedule | None
+    schedule_active: bool
+    paused: bool
+    next_run: datetime | None
+    next_run_source: str  # "scheduled" (a run the server has created) or "computed" (from the cron)
+
+    def to_dict(self) -> dict:
+        return {"name": self.name, "dataset": self.dataset, "spec": self.spec, "pool": self.pool,
+                "cron": self.schedule.cron if self.schedule else None,
+                "timezone": self.schedule.timezone if self.schedule else None,
+                "schedule_active": self.schedule_active, "paused": self.paused,
+                "next_run": self.next_run.isoformat() if self.next_run else None,
+                "next_run_source": self.next_run_source}
+
+
+def list_deployments() -> list[Listed]:
+    """The release deployments on the server, each with its next run."""
+    from prefect.client.orchestration import get_client
+    from prefect.client.schemas.filters import (
+        DeploymentFilter,
+        DeploymentFilterId,
+        FlowFilter,
+        FlowFilterName,
+        FlowRunFilter,
+        FlowRunFilterState,
+        FlowRunFilterStateType,
+    )
+    from prefect.client.schemas.objects import StateType
+    from prefect.client.schemas.sorting import FlowRunSort
+
+    from synthgate.flows.schedule import next_run
+
+    server_url()
+    listed = []
+    with get_client(sync_client=True) as client:
+        found = client.read_deployments(flow_filter=FlowFilter(name=FlowFilterName(any_=[FLOW_NAME])))
+        for deployment in sorted(found, key=lambda d: d.name):
+            cron = next((s for s in deployment.schedules if getattr(s.schedule, "cron", None)), None)
+            schedule = Schedule(cron.schedule.cron, cron.schedule.timezone or "UTC") if cron else None
+            active = bool(cron and cron.active and not deployment.paused)
+            upcoming = client.read_flow_runs(
+                deployment_filter=DeploymentFilter(id=DeploymentFilterId(any_=[deployment.id])),
+                flow_run_filter=FlowRunFilter(state=FlowRunFilterState(
+                    type=FlowRunFilterStateType(any_=[StateType.SCHEDULED]))),
+                sort=FlowRunSort.EXPECTED_START_TIME_ASC, limit=1)
+            when, source = None, ""
+            if upcoming and upcoming[0].expected_start_time:
+                when, source = upcoming[0].expected_start_time, "scheduled"
+            elif schedule and active:
+                when, source = next_run(schedule.cron, schedule.timezone), "computed"
+            if when is not None and schedule is not None:
+                import zoneinfo
+
+                when = when.astimezone(zoneinfo.ZoneInfo(schedule.timezone))
+            params = deployment.parameters or {}
+            listed.append(Listed(deployment.name, str(params.get("dataset", "")), str(params.get("spec_path", "")),
+                                 deployment.work_pool_name or "", schedule, active, bool(deployment.paused), when,
+                                 source))
+    return listed
+
+
+def undeploy(name: str) -> str:
+    """Delete the deployment ``name`` (or ``synthgate-release/name``) and its scheduled runs; returns its full name."""
+    from prefect.client.orchestration import get_client
+    from prefect.exceptions import ObjectNotFound
+
+    url = server_url()
+    short = name.split("/", 1)[1] if name.startswith(f"{FLOW_NAME}/") else name
+    full = f"{FLOW_NAME}/{short}"
+    with get_client(sync_client=True) as client:
+        try:
+            deployment = client.read_deployment_by_name(full)
+        except ObjectNotFound:
+            raise InputError(f"no deployment {full} on {url}; `synthgate deployments` lists them") from None
+        client.delete_deployment(deployment.id)
+    return full
+
+
+# ---- the command line (registered on synthgate's app by flows/cli.py) ----
+
+def _fail(exc: SynthgateError) -> None:
+    from synthgate.flows.cli import fail
+
+    fail(exc)
+
+
+def _say(line: str, *, stderr: bool = False) -> None:
+    from synthgate.flows.cli import err, out
+
+    (err if stderr else out).print(line, markup=False, highlight=False, soft_wrap=True)
+
+
+def _when(moment: datetime | None) -> str:
+    return moment.strftime("%Y-%m-%d %H:%M %Z (UTC%z)") if moment else "none"
+
+
+def deploy_command(
+    spec: Path = typer.Argument(..., help="The release spec (YAML)."),
+    cron: Optional[str] = typer.Option(None, help="When to run, e.g. '0 3 1 * *' (03:00 on the 1st of each month). "
+                                       "Default: the spec's schedule.cron; none: run on demand only."),
+    timezone: Optional[str] = typer.Option(None, help="IANA timezone of the cron, e.g. Asia/Seoul. "
+                                           "Default: the spec's schedule.timezone, else UTC."),
+    pool: str = typer.Option(DEFAULT_POOL, help="The process work pool whose worker runs it (created if missing)."),
+    name: Optional[str] = typer.Option(None, help="Deployment name. Default: the dataset's name."),
+) -> None:
+    """Register a scheduled release on the Prefect server at PREFECT_API_URL (updates one of the same name).
+
+    A worker runs it: prefect worker start --pool NAME, with the pseudonymisation key in its environment.
+    Exit codes: 0 registered; 2 bad input (spec, schedule, no or unreachable server).
+    """
+    settings.configure()
+    try:
+        done = deploy(spec, cron=cron, timezone=timezone, pool=pool, name=name)
+    except SynthgateError as exc:
+        _fail(exc)
+    for warning in done.warnings:
+        _say(f"warning: {warning}", stderr=True)
+    when = f"{done.schedule.describe()}, next run {_when(done.next_run)}" if done.schedule else "no schedule (run on demand)"
+    _say(f"deployed {done.full_name} on pool {done.pool}: {when}")
+    _say(f"a worker runs it: prefect worker start --pool {done.pool}   (run a release now: prefect deployment run "
+         f"'{done.full_name}')")
+
+
+def deployments_command(
+    as_json: bool = typer.Option(False, "--json", help="Print one JSON list instead of lines."),
+) -> None:
+    """List the release deployments on the Prefect server at PREFECT_API_URL, with their next run."""
+    settings.configure()
+    try:
+        listed = list_deployments()
+    except SynthgateError as exc:
+        _fail(exc)
+    if as_json:
+        import json
+        import sys
+
+        sys.stdout.write(json.dumps([item.to_dict() for item in listed], indent=2) + "\n")
+        return
+    if not listed:
+        _say("no synthgate deployments on this server (synthgate deploy SPEC registers one)")
+    for item in listed:
+        schedule = item.schedule.describe() if item.schedule else "no schedule"
+        state = "" if item.schedule_active or not item.schedule else " (paused)"
+        _say(f"{item.name}  dataset {item.dataset}  {schedule}{state}  next run {_when(item.next_run)}  "
+             f"pool {item.pool}  spec {item.spec}")
+
+
+def undeploy_command(name: str = typer.Argument(..., help="The deployment's name (as `synthgate deployments` lists it).")) -> None:
+    """Remove a release deployment and its scheduled runs from the Prefect server (runs in progress go on)."""
+    settings.configure()
+    try:
+        full = undeploy(name)
+    except SynthgateError as exc:
+        _fail(exc)
+    _say(f"removed {full}")
+
+
+def add_commands(app: typer.Typer) -> None:
+    """Register deploy, deployments and undeploy on synthgate's command line."""
+    app.command("deploy")(deploy_command)
+    app.command("deployments")(deployments_command)
+    app.command("undeploy")(undeploy_command)

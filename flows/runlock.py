@@ -1,0 +1,195 @@
+"""One run per dataset at a time, and one alert line when a run fails or suspends.
+
+A run holds its dataset through a small record in the catalog, ``CATALOG/<dataset>/.run-lock.json``
+(flow-run id, host, pid, time; never data), written and read under an exclusive ``flock`` of
+``.run-lock`` beside it. The record outlives the run's process on purpose: a run suspended for
+review has no process (Prefect's deployment concurrency slot is released too) but still holds its
+dataset until it is approved, rejected or expires. It resumes under the same flow-run id and so
+takes its own lock again. A record is stale, and taken over, when the server says its run has ended
+(or its review wait has expired); when the server does not know the run, when the pid on this host
+is gone.
+"""
+from __future__ import annotations
+
+import contextlib
+import fcntl
+import json
+import logging
+import os
+import socket
+import uuid
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from pathlib import Path
+
+from synthgate.flows.errors import DatasetBusy, SynthgateError
+
+LOCK_RECORD = ".run-lock.json"
+LOCK_GUARD = ".run-lock"
+#: The prefix of the one line an automation or a log shipper picks up (journald, Loki, syslog rules).
+ALERT_PREFIX = "SYNTHGATE-ALERT"
+#: Prefect events emitted beside the line, for Prefect automations (docs/operations.md).
+EVENT_FAILED = "synthgate.release.failed"
+EVENT_SUSPENDED = "synthgate.release.suspended"
+
+_ALIVE = {"RUNNING", "PENDING", "SCHEDULED", "PAUSED", "CANCELLING"}
+
+
+@dataclass(frozen=True)
+class Holder:
+    flow_run_id: str
+    host: str
+    pid: int
+    since: str
+
+    def to_dict(self) -> dict:
+        return {"flow_run_id": self.flow_run_id, "host": self.host, "pid": self.pid, "since": self.since}
+
+
+def _paths(catalog_dir: Path, dataset: str) -> tuple[Path, Path]:
+    folder = Path(catalog_dir) / dataset
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder / LOCK_RECORD, folder / LOCK_GUARD
+
+
+@contextlib.contextmanager
+def _guarded(guard: Path):
+    with open(guard, "a+") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def _read_holder(record: Path) -> Holder | None:
+    try:
+        data = json.loads(record.read_text())
+        return Holder(str(data["flow_run_id"]), str(data["host"]), int(data["pid"]), str(data["since"]))
+    except FileNotFoundError:
+        return None
+    except (OSError, ValueError, KeyError, TypeError):
+        return None  # an unreadable record holds nothing; it is overwritten
+
+
+def holder_state(holder: Holder) -> str | None:
+    """The holder's state while it still holds the dataset (e.g. 'Running', 'Suspended'); None if it has ended."""
+    state = _server_state(holder.flow_run_id)
+    if state is not None:
+        kind, name, expired = state
+        return name if kind in _ALIVE and not expired else None
+    if holder.host == socket.gethostname():
+        try:
+            os.kill(holder.pid, 0)
+        except ProcessLookupError:
+            return None
+        except PermissionError:
+            pass
+        return "process alive"
+    return "unknown to this server"  # another host's run that this server cannot see: keep it, say how to clear
+
+
+def _server_state(flow_run_id: str) -> tuple[str, str, bool] | None:
+    """(state type, state name, review wait expired) of a flow run, or None when the server cannot tell."""
+    try:
+        run_id = uuid.UUID(flow_run_id)
+    except ValueError:
+        return None
+    try:
+        from prefect.client.orchestration import get_client
+
+        with get_client(sync_client=True) as client:
+            run = client.read_flow_run(run_id)
+    except Exception:  # not found, or no server: fall back on the pid
+        return None
+    state = run.state
+    if state is None:
+        return None
+    timeout = getattr(state.state_details, "pause_timeout", None)
+    expired = bool(state.type.value == "PAUSED" and timeout is not None and timeout < datetime.now(timezone.utc))
+    return state.type.value, state.name or state.type.value.title(), expired
+
+
+def acquire(catalog_dir: Path, dataset: str, flow_run_id: str) -> Holder:
+    """Take the dataset for ``flow_run_id`` (again, if it already holds it), or raise DatasetBusy."""
+    record, guard = _paths(catalog_dir, dataset)
+    with _guarded(guard):
+        current = _read_holder(record)
+        if current is not None and current.flow_run_id != flow_run_id:
+            state = holder_state(current)
+            if state is not None:
+                raise DatasetBusy(dataset, current.flow_run_id, state, current.since, str(record))
+        mine = Holder(flow_run_id, socket.gethostname(), os.getpid(),
+                      current.since if current is not None and current.flow_run_id == flow_run_id
+                      else datetime.now(timezone.utc).isoformat(timespec="seconds"))
+        staged = record.with_name(f"{LOCK_RECORD}.{os.getpid()}.tmp")
+        staged.write_text(json.dumps(mine.to_dict()))
+        os.replace(staged, record)
+        return mine
+
+
+def release_lock(catalog_dir: Path, dataset: str, flow_run_id: str) -> None:
+    """Give the dataset back if ``flow_run_id`` holds it (never another run's lock)."""
+    record, guard = _paths(catalog_dir, dataset)
+    with _guarded(guard):
+        current = _read_holder(record)
+        if current is not None and current.flow_run_id == flow_run_id:
+            record.unlink(missing_ok=True)
+
+
+def alert_line(event: str, dataset: str, version: str, flow_run_id: str, exc: BaseException | None) -> str:
+    """One line, key=value after a fixed prefix; the error's text only when it is one of ours (no data)."""
+    parts = [ALERT_PREFIX, f"event={event}", f"dataset={dataset}", f"version={version}", f"flow_run={flow_run_id}"]
+    if isinstance(exc, SynthgateError):
+        parts += [f"exit_code={exc.exit_code}", f"error={type(exc).__name__}: {exc}"]
+    elif exc is not None:
+        parts += ["exit_code=3", f"error={type(exc).__name__}"]
+    return " ".join(parts)
+
+
+def announce(event: str, dataset: str, version: str, flow_run_id: str, exc: BaseException | None) -> None:
+    """Log the alert line on the run's logger (shipped to the server and the worker's output) and emit its event."""
+    line = alert_line(event, dataset, version, flow_run_id, exc)
+    try:
+        from prefect import get_run_logger
+
+        logger = get_run_logger()
+    except Exception:
+        logger = logging.getLogger("synthgate")
+    (logger.error if event == "failed" else logger.warning)(line)
+    try:
+        from prefect.events import emit_event
+
+        emit_event(EVENT_FAILED if event == "failed" else EVENT_SUSPENDED,
+                   resource={"prefect.resource.id": f"synthgate.dataset.{dataset}",
+                             "prefect.resource.name": dataset},
+                   related=[{"prefect.resource.id": f"prefect.flow-run.{flow_run_id}",
+                             "prefect.resource.role": "flow-run"}],
+                   payload={"dataset": dataset, "version": version, "error_type": type(exc).__name__ if exc else None,
+                            "exit_code": getattr(exc, "exit_code", 3) if exc else None})
+    except Exception:  # an event is a convenience; the line above is the contract
+        pass
+
+
+@contextlib.contextmanager
+def one_run_per_dataset(catalog_dir: Path, dataset: str, version: str, flow_run_id: str | None):
+    """Hold the dataset for the body; keep holding it when the run suspends; alert on failure or suspension."""
+    from prefect.exceptions import Pause
+
+    run_id = flow_run_id or f"local-{uuid.uuid4()}"
+    try:
+        acquire(catalog_dir, dataset, run_id)
+    except DatasetBusy as exc:
+        announce("failed", dataset, version, run_id, exc)
+        raise
+    try:
+        yield
+    except Pause:
+        # Suspended for review: the run keeps the dataset until it resumes and ends.
+        announce("suspended", dataset, version, run_id, None)
+        raise
+    except BaseException as exc:
+        release_lock(catalog_dir, dataset, run_id)
+        announce("failed", dataset, version, run_id, exc)
+        raise
+    release_lock(catalog_dir, dataset, run_id)
