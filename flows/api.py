@@ -28,7 +28,9 @@ def run_release(spec_path: str | Path, *, prefect_home: str | None = None) -> di
     from synthgate.flows.preflight import preflight
     from synthgate.flows.release import release
 
-    loaded = load_spec(spec_path)
+    from synthgate.flows.versions import resolve_version
+
+    loaded, _ = resolve_version(load_spec(spec_path))  # a version template resolves now; the run keeps it
     preflight(loaded)
     return release(spec_path=str(loaded.path), dataset=loaded.spec.dataset.name,
                    version=loaded.spec.dataset.version)

@@ -50,6 +50,16 @@ def _load(spec: Path):
         fail(exc)
 
 
+def _resolved(loaded):
+    """The spec with its version template ({date:...}, {run_date:...}, auto) resolved now; the run keeps it."""
+    from synthgate.flows.versions import resolve_version
+
+    try:
+        return resolve_version(loaded)[0]
+    except SynthgateError as exc:
+        fail(exc)
+
+
 SampleSize = typer.Option(200, min=10, max=100_000, help="Values sampled per column for detection.")
 Seed = typer.Option(0, help="Sampling seed: the same seed gives the same proposals.")
 Encoding = typer.Option("utf-8", help="Text encoding of a CSV file, e.g. utf-8, cp949, euc-kr.")
@@ -165,7 +175,7 @@ def check(spec: Path = typer.Argument(..., help="The release spec (YAML).")) -> 
     settings.configure()
     from synthgate.flows.preflight import preflight
 
-    loaded = _load(spec)
+    loaded = _resolved(_load(spec))
     try:
         report = preflight(loaded)
     except SynthgateError as exc:
@@ -182,7 +192,12 @@ def run_release(spec: Path, prefect_home: Optional[str], *, title: str = "run") 
     home = settings.configure(prefect_home)
     from synthgate.flows.preflight import preflight
 
-    loaded = _load(spec)
+    loaded = _resolved(_load(spec))
+    if loaded.spec.review.required:
+        # Prefect suspends only a deployment's run; waiting here in-process for days is no service.
+        fail(InputError(f"{spec}: review.required is true: a reviewed release runs as a deployment, where it can "
+                        "wait suspended for the committee; deploy it (synthgate deploy SPEC) and start it there "
+                        "(its schedule, or prefect deployment run synthgate-release/NAME)"))
     try:
         report = preflight(loaded)
     except SynthgateError as exc:
@@ -319,6 +334,37 @@ def demo(
 from synthgate.flows import deploy as _deploy  # noqa: E402  (its module imports no Prefect; fail() is defined above)
 
 _deploy.add_commands(app)  # deploy, deployments, undeploy
+
+from synthgate.flows.review_cli import review_app  # noqa: E402  (Prefect is imported inside its commands)
+
+app.add_typer(review_app)  # review list, show, approve, reject
+
+
+audit_app = typer.Typer(name="audit", help="The catalog's append-only, hash-chained audit trail (audit.jsonl).",
+                        no_args_is_help=True)
+app.add_typer(audit_app)
+
+
+@audit_app.command("verify")
+def audit_verify(catalog: Path = typer.Argument(..., help="The catalog folder (holding audit.jsonl).")) -> None:
+    """Check that every line of CATALOG/audit.jsonl chains to the one before; name the first that does not.
+
+    Exit codes: 0 the chain holds; 1 a line is broken (named); 2 no catalog or no audit trail there.
+    """
+    from synthgate import catalog as catalog_pkg
+
+    if not catalog.is_dir():
+        fail(InputError(f"{catalog} is not a folder; give the catalog folder (output.catalog in the spec)"))
+    try:
+        check = catalog_pkg.verify_chain(catalog)
+    except catalog_pkg.AuditError as exc:
+        fail(InputError(str(exc)))
+    if not check.ok:
+        err.print(f"error: {check.path} line {check.broken_line}: {check.problem}; the {check.lines} line(s) "
+                  "before it hold", markup=False, highlight=False, soft_wrap=True)
+        raise typer.Exit(1)
+    out.print(f"ok: {check.path}: {check.lines} event(s) chained; head sha256 {check.head} (keep it elsewhere: "
+              "only a copy shows a rewritten tail)", markup=False, highlight=False, soft_wrap=True)
 
 
 def _print_version(value: bool) -> None:

@@ -189,7 +189,7 @@ def _manifest(loaded: LoadedSpec, ws: Workspace, flow_run_id: str | None) -> dic
             "domain": spec.dataset.domain.value,
         },
         "created_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
-        "run": {"workspace_run_id": ws.root.name, "prefect_flow_run_id": flow_run_id},
+        "run": {"workspace_run_id": ws.root.name, "prefect_flow_run_id": flow_run_id, **_version_facts(ws)},
         "spec_sha256": loaded.sha256,
         "source": {"sha256": ingest["sha256"], "rows": ingest["rows"], "columns": ingest["columns"],
                    "files": len(ingest["files"]), "renamed_headers": ingest.get("renamed_headers", [])},
@@ -222,6 +222,12 @@ def _manifest(loaded: LoadedSpec, ws: Workspace, flow_run_id: str | None) -> dic
                        "failed": validation["failed"]},
         "libraries": library_versions(),
     }
+
+
+def _version_facts(ws: Workspace) -> dict:
+    """How the run's version came about (a template resolved when the run started), from run.json."""
+    run = read_json(ws.run_record) if ws.run_record.is_file() else {}
+    return {key: run[key] for key in ("version_template", "version_resolved_at") if key in run}
 
 
 def _evaluation_facts(figures: dict) -> dict:

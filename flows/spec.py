@@ -5,7 +5,9 @@ import codecs
 import difflib
 import hashlib
 import re
+import string
 from dataclasses import dataclass
+from datetime import datetime
 from enum import Enum
 from pathlib import Path
 from typing import Annotated, Any, Literal, Union
@@ -62,13 +64,72 @@ class ColumnKind(str, Enum):
     TEXT = "text"
 
 
+VERSION_AUTO = "auto"
+VERSION_FIELDS = ("date", "run_date")
+_SAMPLE_DATE = datetime(2026, 12, 31, 23, 59, 59)
+
+
+def is_version_template(version: str) -> bool:
+    """``auto`` or a text with ``{date:...}`` / ``{run_date:...}`` fields, resolved when a run starts."""
+    return version == VERSION_AUTO or "{" in version or "}" in version
+
+
+def render_version(template: str, *, date: datetime, run_date: datetime) -> str:
+    """Fill a version template's date fields with strftime; ``auto`` is resolved by `flows.versions`."""
+    values = {"date": date, "run_date": run_date}
+    parts = []
+    for literal, field, fmt, _ in string.Formatter().parse(template):
+        parts.append(literal)
+        if field is not None:
+            parts.append(format(values[field], fmt))
+    return "".join(parts)
+
+
+def _check_version(value: str) -> str:
+    """A plain version, ``auto``, or a template whose every field is a date with a strftime format."""
+    if value == VERSION_AUTO:
+        return value
+    allowed = ("1-32 letters, digits, '.', '_', '+' or '-' starting with a letter or digit (e.g. 1.0.0); "
+               "or a template such as {date:%Y.%m} or {run_date:%Y.%m.%d}; or auto")
+    if not is_version_template(value):
+        if not re.match(VERSION, value):
+            _version_problem(f"{value!r} is not a version; allowed: {allowed}")
+        return value
+    try:
+        fields = [(f, fmt, conv) for _, f, fmt, conv in string.Formatter().parse(value) if f is not None]
+    except ValueError as exc:
+        _version_problem(f"{value!r} is not a version template ({exc}); allowed: {allowed}")
+    for field, fmt, conversion in fields:
+        if field not in VERSION_FIELDS or conversion is not None or "%" not in (fmt or ""):
+            shown = field + (f"!{conversion}" if conversion else "") + (f":{fmt}" if fmt else "")
+            _version_problem(f"{value!r}: the field {{{shown}}} is not allowed; a template field is {{date:FORMAT}} "
+                             "or {run_date:FORMAT} with a strftime FORMAT such as %Y.%m")
+    rendered = render_version(value, date=_SAMPLE_DATE, run_date=_SAMPLE_DATE)
+    if not re.match(VERSION, rendered):
+        _version_problem(f"{value!r} makes versions such as {rendered!r}, which is not a version: 1-32 letters, "
+                         "digits, '.', '_', '+' or '-' starting with a letter or digit")
+    return value
+
+
+def _version_problem(problem: str) -> None:
+    # The whole message as the one placeholder: a template's own braces stay as written.
+    raise PydanticCustomError("version", "{problem}", {"problem": problem})
+
+
 class DatasetSpec(StrictModel):
     name: str = Field(pattern=SLUG, description="Slug: lower-case letters, digits and hyphens.")
-    version: str = Field(pattern=VERSION, description="Release version, e.g. 1.0.0.")
+    version: str = Field(description="Release version, e.g. 1.0.0; or a template resolved when the run starts: "
+                         "{date:%Y.%m} (the run's start), {run_date:%Y.%m.%d} (its scheduled time), or auto "
+                         "(the next patch version after the catalog's latest of this dataset).")
     title: str = Field(min_length=1, max_length=200)
     description: str = Field(default="", max_length=10_000)
     licence: str = Field(min_length=1, max_length=100, description="e.g. CC-BY-4.0 or KOGL-Type1.")
     domain: Domain
+
+    @field_validator("version")
+    @classmethod
+    def _version(cls, value: str) -> str:
+        return _check_version(value)
 
 
 class SourceSpec(StrictModel):

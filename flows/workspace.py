@@ -141,6 +141,11 @@ def additional_information_file(folder: Path, dataset: str, version: str, run_id
     return folder / f"{dataset}-{version}-{run_id}.sgai"
 
 
+def version_record(base: Path, dataset: str, flow_run_id: str) -> Path:
+    """The version a templated run resolved, kept per Prefect flow run (a resumed run finds it again)."""
+    return base / dataset / ".runs" / f"{flow_run_id}.json"
+
+
 def write_json(path: Path, payload: Any) -> None:
     """Write JSON atomically (temporary file, then rename)."""
     tmp = path.with_name(f".{path.name}.{secrets.token_hex(4)}.tmp")
