@@ -89,11 +89,25 @@ def holder_state(holder: Holder) -> str | None:
     return "unknown to this server"  # another host's run that this server cannot see: keep it, say how to clear
 
 
+def _has_server() -> bool:
+    """A server to ask: PREFECT_API_URL, or the ephemeral one this process's flow run already uses.
+
+    Outside both, asking would start a throwaway ephemeral server that knows no run.
+    """
+    if os.environ.get("PREFECT_API_URL"):
+        return True
+    from prefect.context import FlowRunContext
+
+    return FlowRunContext.get() is not None
+
+
 def _server_state(flow_run_id: str) -> tuple[str, str, bool] | None:
     """(state type, state name, review wait expired) of a flow run, or None when the server cannot tell."""
     try:
         run_id = uuid.UUID(flow_run_id)
     except ValueError:
+        return None
+    if not _has_server():
         return None
     try:
         from prefect.client.orchestration import get_client
@@ -157,6 +171,8 @@ def announce(event: str, dataset: str, version: str, flow_run_id: str, exc: Base
     except Exception:
         logger = logging.getLogger("synthgate")
     (logger.error if event == "failed" else logger.warning)(line)
+    if not _has_server():
+        return
     try:
         from prefect.events import emit_event
 
