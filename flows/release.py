@@ -4,7 +4,7 @@ from __future__ import annotations
 from prefect import flow
 from prefect.runtime import flow_run
 
-from synthgate.flows import runlock, tasks
+from synthgate.flows import audit, runlock, tasks, versions
 from synthgate.flows.errors import SynthgateError
 from synthgate.flows.spec import LoadedSpec, load_spec
 from synthgate.flows.workspace import Workspace, new_run_id, write_json
@@ -30,22 +30,31 @@ def release(spec_path: str, dataset: str = "", version: str = "", run_id: str = 
     # One run per dataset: a second run stops with DatasetBusy; a run suspended for review keeps holding it.
     with runlock.one_run_per_dataset(loaded.catalog_dir, loaded.spec.dataset.name, loaded.spec.dataset.version,
                                      str(flow_run.id) if flow_run.id else None):
-        return _release_stages(loaded, run_id)
+        return _release_stages(loaded, run_id, version)
 
 
-def _release_stages(loaded: LoadedSpec, run_id: str) -> dict:
+def _release_stages(loaded: LoadedSpec, run_id: str, requested_version: str = "") -> dict:
     """The stages in order, run while this flow run holds its dataset."""
+    # A version template ({date:...}, {run_date:...}, auto) is resolved once, here, and kept for the run.
+    loaded, resolved = versions.resolve_for_run(loaded, requested=requested_version,
+                                                flow_run_id=str(flow_run.id) if flow_run.id else None,
+                                                scheduled=flow_run.scheduled_start_time)
     spec = loaded.spec
     ws = Workspace.for_run(loaded.workspace_dir, spec.dataset.name, spec.dataset.version,
                            run_id or new_run_id()).create()
     write_json(ws.run_record, {"spec": str(loaded.path), "spec_sha256": loaded.sha256,
-                               "prefect_flow_run_id": str(flow_run.id) if flow_run.id else None})
-    tasks.ingest(loaded, ws)
-    tasks.pseudonymise(loaded, ws)
-    trained = tasks.train(loaded, ws)
-    tasks.sample(loaded, ws)
-    tasks.evaluate(loaded, ws)  # before validate: its figures are expectations of the suite
-    tasks.validate(loaded, ws)
-    published = tasks.publish(loaded, ws, str(flow_run.id) if flow_run.id else None)
+                               "prefect_flow_run_id": str(flow_run.id) if flow_run.id else None, **resolved.facts()})
+    with audit.release_events(loaded, ws, resolved) as events:
+        versions.ensure_new(loaded)  # a scheduled run has had no preflight: an existing version stops it (exit 2)
+        tasks.ingest(loaded, ws)
+        events.started()
+        tasks.pseudonymise(loaded, ws)
+        trained = tasks.train(loaded, ws)
+        tasks.sample(loaded, ws)
+        tasks.evaluate(loaded, ws)  # before validate: its figures are expectations of the suite
+        tasks.validate(loaded, ws)
+        events.gates(passed=True)
+        published = tasks.publish(loaded, ws, str(flow_run.id) if flow_run.id else None)
+        events.published(published)
     return {"workspace": str(ws.root), "published": published, "train_seconds": trained.train_seconds,
             "facts": tasks.read_stage_facts(ws)}

@@ -80,19 +80,31 @@ def test_verify_bad_input_exits_2_with_one_line(tmp_path, where, fragment):
     assert len(lines) == 1 and lines[0].startswith("error: ") and fragment in lines[0], lines
 
 
-def test_check_resolves_a_template_and_refuses_a_version_that_exists(small_release, key_env):
-    # Setup: this month's release is already in the catalog
+def test_check_resolves_a_template_to_a_new_version(small_release, key_env):
+    # Setup
     spec = small_release(**{"dataset.version": "{date:%Y.%m}", "evaluation": {"pdf": False}})
     month = datetime.now().strftime("%Y.%m")
 
     # Run
     fresh = _run("check", str(spec))
-    (small_release.tmp_path / "catalog" / "patients" / month).mkdir(parents=True)
-    taken = _run("check", str(spec))
 
     # Assert
     assert fresh.exit_code == 0, fresh.output
     assert f"will publish to {small_release.tmp_path / 'catalog' / 'patients' / month}" in fresh.stdout
+
+
+@pytest.mark.parametrize("command", ["check", "run"])
+def test_a_resolved_version_that_exists_exits_2_with_one_line(small_release, key_env, command):
+    # Setup: this month's release is already in the catalog
+    spec = small_release(**{"dataset.version": "{date:%Y.%m}", "evaluation": {"pdf": False}})
+    month = datetime.now().strftime("%Y.%m")
+    (small_release.tmp_path / "catalog" / "patients" / month).mkdir(parents=True)
+
+    # Run
+    taken = _run(command, str(spec))
+
+    # Assert: stopped before any run started, so the trail has nothing to say
     assert taken.exit_code == 2
     lines = _lines(taken.stderr)
     assert len(lines) == 1 and f"release patients {month} already exists" in lines[0], lines
+    assert not catalog.audit_path(small_release.tmp_path / "catalog").exists()
