@@ -4,7 +4,7 @@ from __future__ import annotations
 from prefect import flow
 from prefect.runtime import flow_run
 
-from synthgate.flows import audit, runlock, tasks, versions
+from synthgate.flows import audit, review_steps, runlock, tasks, versions
 from synthgate.flows.errors import SynthgateError
 from synthgate.flows.spec import LoadedSpec, load_spec
 from synthgate.flows.workspace import Workspace, new_run_id, write_json
@@ -35,6 +35,9 @@ def release(spec_path: str, dataset: str = "", version: str = "", run_id: str = 
 
 def _release_stages(loaded: LoadedSpec, run_id: str, requested_version: str = "") -> dict:
     """The stages in order, run while this flow run holds its dataset."""
+    resumed = review_steps.resume_point(loaded)  # resumed after review: the stages ran before it suspended
+    if resumed is not None:
+        return review_steps.decide(resumed, resumed=True)
     # A version template ({date:...}, {run_date:...}, auto) is resolved once, here, and kept for the run.
     loaded, resolved = versions.resolve_for_run(loaded, requested=requested_version,
                                                 flow_run_id=str(flow_run.id) if flow_run.id else None,
@@ -54,6 +57,8 @@ def _release_stages(loaded: LoadedSpec, run_id: str, requested_version: str = ""
         tasks.evaluate(loaded, ws)  # before validate: its figures are expectations of the suite
         tasks.validate(loaded, ws)
         events.gates(passed=True)
+        if spec.review.required:  # the committee decides: suspend, then publish the reviewed files or discard them
+            return review_steps.decide(review_steps.hold(loaded, ws), resumed=False)
         published = tasks.publish(loaded, ws, str(flow_run.id) if flow_run.id else None)
         events.published(published)
     return {"workspace": str(ws.root), "published": published, "train_seconds": trained.train_seconds,
