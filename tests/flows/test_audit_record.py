@@ -49,3 +49,32 @@ def test_a_refused_event_is_one_synthgate_error_and_writes_nothing(tmp_path, eve
     # Assert
     assert fragment in str(caught.value) and caught.value.exit_code == 3
     assert not catalog.audit_path(tmp_path).exists() or catalog.read_events(tmp_path) == []
+
+
+def test_a_blocked_validation_records_the_failed_gate_names_and_the_failure(small_release):
+    # Setup: a workspace whose validation failed one expectation and whose evaluation failed one gate
+    from synthgate.flows.errors import ValidationFailed
+    from synthgate.flows.spec import load_spec
+    from synthgate.flows.workspace import Workspace, write_json
+
+    loaded = load_spec(small_release())
+    ws = Workspace.for_run(loaded.workspace_dir, "patients", "1.0.0", "r1").create()
+    write_json(ws.validation_summary, {"success": False, "evaluated": 3, "failed": 1, "outcomes": [
+        {"suite": "synthetic", "expectation": "expect_column_values_to_be_in_set", "column": "sex", "success": False},
+        {"suite": "synthetic", "expectation": "expect_table_row_count_to_equal", "column": None, "success": True}]})
+    write_json(ws.evaluation, {"gates": [{"metric": "dcr_share", "verdict": "fail", "accepted": False},
+                                         {"metric": "c2st_auc", "verdict": "inconclusive", "accepted": True},
+                                         {"metric": "pair_trends", "verdict": "pass", "accepted": False}]})
+
+    # Run
+    with pytest.raises(ValidationFailed):
+        with audit.release_events(loaded, ws):
+            raise ValidationFailed(["synthetic: sex"], None)
+
+    # Assert
+    gates, failed = catalog.read_events(loaded.catalog_dir)
+    assert gates["failed_gates"] == ["synthetic:expect_column_values_to_be_in_set:sex", "evaluation:dcr_share"]
+    assert (gates["passed"], gates["expectations_failed"], gates["evaluation_gates"], gates["evaluation_gates_failed"]) \
+        == (False, 1, 3, 1)
+    assert (failed["event"], failed["error"], failed["exit_code"], failed["run_id"]) == ("run_failed",
+                                                                                         "ValidationFailed", 1, "r1")
