@@ -12,6 +12,7 @@ import socket
 import subprocess
 import sys
 import time
+import urllib.error
 import urllib.request
 import uuid
 from pathlib import Path
@@ -38,11 +39,18 @@ def _free_port() -> int:
         return sock.getsockname()[1]
 
 
-def _api(url: str, payload: dict | None = None, method: str | None = None):
+def _api(url: str, payload: dict | None = None):
     data = None if payload is None else json.dumps(payload).encode()
-    request = urllib.request.Request(url, data=data, method=method, headers={"Content-Type": "application/json"})
-    with urllib.request.urlopen(request, timeout=20) as response:
-        return json.loads(response.read())
+    request = urllib.request.Request(url, data=data, headers={"Content-Type": "application/json"})
+    for attempt in range(5):
+        try:
+            with urllib.request.urlopen(request, timeout=20) as response:
+                return json.loads(response.read())
+        except urllib.error.HTTPError as exc:
+            # 503: SQLite was locked by a busy moment of the server (a run's states and logs); ask again.
+            if exc.code != 503 or attempt == 4:
+                raise
+            time.sleep(2)
 
 
 def _sha256(path: Path) -> str:
@@ -234,7 +242,16 @@ def test_an_approved_release_publishes_exactly_the_reviewed_bytes(server, suspen
     pending_manifest = json.loads((pending / "manifest.json").read_text())
     catalog = server.base / "review-b" / "catalog"
 
-    # Run
+    # Run: first a decision the CLI would refuse, sent as the Prefect UI form sends it (no CLI checks)
+    before = server.run(run["id"])["state"]["id"]
+    _api(f"{server.api}/flow_runs/{run['id']}/resume", {"run_input": {
+        "decision": "approve", "reviewer": "mallory", "comment": "", "report_sha256": "0" * 64}})
+    deadline = time.monotonic() + 300
+    while server.run(run["id"])["state"]["id"] == before or server.run(run["id"])["state_type"] != "PAUSED":
+        assert time.monotonic() < deadline, "the run did not suspend again after a refused decision"
+        time.sleep(2)
+    refused = _audit(catalog)[-1]
+    # ... then the committee's approval through the CLI
     done = server.synthgate("review", "approve", run["id"], "--reviewer", "kim.minji", "--report-sha256",
                             _sha256(pending / "report.html"), "--comment", "approved at the December meeting",
                             "--wait")
@@ -257,9 +274,41 @@ def test_an_approved_release_publishes_exactly_the_reviewed_bytes(server, suspen
     names = sorted(t["name"].rsplit("-", 1)[0] for t in tasks)
     assert names == sorted(["ingest", "pseudonymise", "train", "sample", "evaluate", "validate",
                             "stage-for-review", "publish-reviewed"])
-    events = [(e["event"], e.get("decision")) for e in _audit(catalog)]
-    assert events[-3:] == [("suspended_for_review", None), ("decision", "approve"), ("published", None)]
+    assert (refused["event"], refused["accepted"], refused["reviewer"]) == ("decision", False, "mallory")
+    assert "reviewer 'mallory' is not one of" in refused["reason"]
+    events = [(e["event"], e.get("decision"), e.get("accepted")) for e in _audit(catalog)]
+    assert events[-4:] == [("suspended_for_review", None, None), ("decision", "approve", False),
+                           ("decision", "approve", True), ("published", None, None)]
     assert server.synthgate("audit", "verify", str(catalog)).returncode == 0
+
+
+def test_review_list_discards_a_pending_release_whose_run_expired(server, suspended):
+    # Setup: a run the server failed when its review wait expired, with its pending area left behind
+    flow = _api(f"{server.api}/flows/name/synthgate-release")
+    spec = server.base / "review-a" / "spec.yaml"
+    run = _api(f"{server.api}/flow_runs/", {"flow_id": flow["id"], "name": "review-a-expired",
+                                            "parameters": {"spec_path": str(spec)},
+                                            "state": {"type": "FAILED", "name": "Failed",
+                                                      "message": "The flow was paused and never resumed."}})
+    folder = server.base / "review-a" / "workspace" / "_review" / run["id"]
+    (folder / "release").mkdir(parents=True)
+    (folder / "release" / "report.html").write_text("<html></html>")
+    (folder / "review.json").write_text(json.dumps({
+        "flow_run_id": run["id"], "dataset": "review-a", "version": "1.0.1", "workspace_run_id": "w1",
+        "workspace": str(folder), "catalog": str(server.base / "review-a" / "catalog"), "reviewers": REVIEWERS,
+        "suspended_at": "2026-01-01T00:00:00+00:00", "expires_at": "2026-01-15T00:00:00+00:00",
+        "report_sha256": "ab" * 32}))
+
+    # Run
+    listed = server.synthgate("review", "list")
+
+    # Assert
+    assert listed.returncode == 0, listed.stderr
+    assert f"discarded: review-a 1.0.1 (flow run {run['id']}, expired)" in listed.stdout
+    assert not folder.exists()
+    event = _audit(server.base / "review-a" / "catalog")[-1]
+    assert (event["event"], event["decision"], event["version"], event["published"]) == (
+        "decision", "expired", "1.0.1", False)
 
 
 def test_the_server_and_its_result_storage_hold_no_record_and_no_key(server, suspended):
