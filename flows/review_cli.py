@@ -214,8 +214,10 @@ def approve(
     comment: str = Comment,
     wait: bool = Wait,
 ) -> None:
-    """Approve: the run resumes and publishes exactly the files reviewed. Refused (exit 2) unless you are a
-    listed reviewer and the hash is that of the pending report."""
+    """Approve: the run resumes and publishes exactly the files reviewed.
+
+    Refused (exit 2) unless you are one of the spec's reviewers and the hash is the pending report's.
+    """
     from synthgate.flows import review  # imports Prefect: only when a command runs
 
     _options(reviewer, comment, report_sha256)
