@@ -268,6 +268,8 @@ def test_an_approved_release_publishes_exactly_the_reviewed_bytes(server, suspen
     assert manifest["review"]["report_sha256"] == reviewed["report.html"]
     assert manifest["generator"] == pending_manifest["generator"]  # nothing retrained
     assert "Approved by kim.minji" in (release / "report.html").read_text()
+    rebuilt = server.synthgate("report", str(release), "--verify", "--no-pdf", "-o", str(server.base / "rebuilt"))
+    assert rebuilt.returncode == 0, rebuilt.stdout + rebuilt.stderr  # the decision is rebuilt from the manifest
     assert not run["pending"].exists()
     # Every stage ran once, before the suspension; the resumed run only published
     tasks = _api(f"{server.api}/task_runs/filter", {"flow_runs": {"id": {"any_": [run["id"]]}}, "limit": 50})
