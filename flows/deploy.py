@@ -106,6 +106,9 @@ def deploy(spec_path: Path, *, cron: str | None, timezone: str | None, pool: str
                         "use a template such as \"{date:%Y.%m}\" or auto")
     _ensure_process_pool(pool)
     deployment_id = _apply(loaded, deployment_name, schedule, pool)
+    if schedule is not None and not _schedule_now(deployment_id):
+        warnings.append("the server did not schedule the next runs at once; its scheduler will on its next pass "
+                        "(within a minute by default)")
     next_at = None
     if schedule is not None:
         from synthgate.flows.schedule import next_run
@@ -115,17 +118,34 @@ def deploy(spec_path: Path, *, cron: str | None, timezone: str | None, pool: str
                     tuple(warnings))
 
 
+def _schedule_now(deployment_id) -> bool:
+    """Have the server create the next runs now rather than at its scheduler's next pass (every 60 s by
+    default), so that a run due within that minute is not missed and `deployments` shows it at once.
+    Best effort: False when the server did not (the deployment itself is registered either way)."""
+    from prefect.client.orchestration import get_client
+
+    try:
+        with get_client(sync_client=True) as client:
+            client.request("POST", "/deployments/{id}/schedule", path_params={"id": str(deployment_id)}, json={})
+        return True
+    except Exception:
+        return False
+
+
 def _ensure_process_pool(pool: str) -> None:
     from prefect.client.orchestration import get_client
     from prefect.client.schemas.actions import WorkPoolCreate
-    from prefect.exceptions import ObjectNotFound
+    from prefect.exceptions import ObjectAlreadyExists, ObjectNotFound
 
     with get_client(sync_client=True) as client:
         try:
             existing = client.read_work_pool(pool)
         except ObjectNotFound:
-            client.create_work_pool(WorkPoolCreate(name=pool, type="process"))
-            return
+            try:
+                client.create_work_pool(WorkPoolCreate(name=pool, type="process"))
+                return
+            except ObjectAlreadyExists:  # a worker or another deploy made it meanwhile
+                existing = client.read_work_pool(pool)
     if existing.type != "process":
         raise InputError(f"work pool {pool!r} is of type {existing.type!r}; synthgate runs on a 'process' pool "
                          "(choose another --pool name and it is created)")
@@ -248,6 +268,13 @@ def _fail(exc: SynthgateError) -> None:
     fail(exc)
 
 
+def _server_failed(exc: Exception) -> SynthgateError:
+    """A request the server refused or failed (HTTP 5xx: an SQLite server under load says 503): one line, exit 3."""
+    status = getattr(getattr(exc, "response", None), "status_code", None)
+    return SynthgateError(f"the Prefect server failed the request ({type(exc).__name__}"
+                          + (f", HTTP {status}" if status else "") + "); try again, and see the server's log")
+
+
 def _say(line: str, *, stderr: bool = False) -> None:
     from synthgate.flows.cli import err, out
 
@@ -277,6 +304,8 @@ def deploy_command(
         done = deploy(spec, cron=cron, timezone=timezone, pool=pool, name=name)
     except SynthgateError as exc:
         _fail(exc)
+    except Exception as exc:  # the server's own failure; its text is Prefect's, not data, but may be long
+        _fail(_server_failed(exc))
     for warning in done.warnings:
         _say(f"warning: {warning}", stderr=True)
     when = f"{done.schedule.describe()}, next run {_when(done.next_run)}" if done.schedule else "no schedule (run on demand)"
@@ -294,6 +323,8 @@ def deployments_command(
         listed = list_deployments()
     except SynthgateError as exc:
         _fail(exc)
+    except Exception as exc:  # the server's own failure; its text is Prefect's, not data, but may be long
+        _fail(_server_failed(exc))
     if as_json:
         import json
         import sys
@@ -316,6 +347,8 @@ def undeploy_command(name: str = typer.Argument(..., help="The deployment's name
         full = undeploy(name)
     except SynthgateError as exc:
         _fail(exc)
+    except Exception as exc:  # the server's own failure; its text is Prefect's, not data, but may be long
+        _fail(_server_failed(exc))
     _say(f"removed {full}")
 
 
