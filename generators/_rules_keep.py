@@ -1,6 +1,7 @@
 """Rules kept while sampling: derived columns rebuilt from their sources, broken rows redrawn like for like.
 
-``equal`` and ``determines`` columns are left out of the model and computed after every draw;
+``equal``, ``determines`` and ``sum`` columns are left out of the model and computed after every
+draw (a sum's column is null wherever one of its terms is);
 ``present_when`` nulls its column where the condition is false; a row that still breaks a rule
 (an inequality, or a column null where its condition holds) is replaced by a fresh row with the
 same condition pattern, so redrawing never shifts the share of rows where a condition holds.
@@ -65,6 +66,12 @@ class KeptRules:
     # Share of training rows whose ``by`` values the mapping stores (the rest get the fallback):
     # low coverage means the rule's ``by`` values are mostly rare, and the column mostly one value.
     mapped: dict[str, float] = field(default_factory=dict)
+    # Columns the training table holds as integers: a sum's integer terms are rounded before they
+    # are added, as the output will round them, so the derived column adds what is published.
+    integral: frozenset[str] = frozenset()
+    # Per sum rule: share of training rows with every term present but the column missing, and
+    # with a term missing but the column present (both come out null/derived in synthetic rows).
+    sum_nulls: dict[str, dict[str, float]] = field(default_factory=dict)
 
     @classmethod
     def plan(cls, rules: Sequence[R.Rule], schema: TableSchema, *, dp: bool = False,
@@ -88,7 +95,11 @@ class KeptRules:
         return TableSchema(tuple((n, k) for n, k in self.schema.columns if n not in self.order))
 
     def learn(self, frame: pd.DataFrame, protection: int) -> None:
-        """Learn each determines mapping from the canonical training ``frame``.
+        """Learn each determines mapping from the canonical training ``frame``; note integer columns.
+
+        Raises:
+            SchemaError: A sum's column holds whole numbers while a term holds fractions (the
+                derived sums would be rounded on output and break the rule).
 
         A ``by`` value (or combination) is stored with its most frequent column value only when
         that pair is held by at least ``protection`` rows, so no rare value of either column
@@ -100,7 +111,13 @@ class KeptRules:
                 mapping = self.mappings[index] = _learn_mapping(frame, rule, self.schema, protection)
                 keys = zip(*(R.key_values(frame[name], name, self.schema.kind_of(name)) for name in rule.by))
                 self.mapped[R.describe_rule(rule)] = float(np.mean([key in mapping.table for key in keys]))
+        self.integral = frozenset(name for name in frame.columns if pd.api.types.is_integer_dtype(frame[name]))
+        for rule in self.rules:
+            if isinstance(rule, R.Sum):
+                _check_sum_grain(rule, self.integral)
         if not self.dp:  # a share of training rows is a statistic the DP budget does not cover
+            self.sum_nulls = {R.describe_rule(rule): _sum_nulls(frame, rule) for rule in self.rules
+                              if isinstance(rule, R.Sum)}
             self.held = {R.describe_rule(rule): float(R.holds(rule, frame, self.schema).mean()) for rule in self.rules}
 
     # --- rows -------------------------------------------------------------------------------------
@@ -128,10 +145,24 @@ class KeptRules:
             if isinstance(rule, R.Equal):
                 frame[target] = frame[sources[0]].to_numpy()
                 continue
+            if isinstance(rule, R.Sum):
+                frame[target] = self._add(frame, rule)
+                continue
             mapping = self.mappings[self.rules.index(rule)]
             keys = zip(*(R.key_values(frame[s], s, self.schema.kind_of(s)) for s in sources))
             values = [mapping.table.get(key, mapping.fallback) for key in keys]
             frame[target] = _column_from(values, self.schema.kind_of(target))
+
+    def _add(self, frame: pd.DataFrame, rule: R.Sum) -> pd.Series:
+        """Σ sign·term per row (integer terms rounded first, in place), null where a term is null."""
+        total = np.zeros(len(frame))
+        for sign, term in zip(rule.weights, rule.terms):
+            values = R.floats(frame[term])
+            if term in self.integral:
+                values = np.rint(values)
+                frame[term] = values
+            total = total + sign * values
+        return pd.Series(total, dtype="float64", index=frame.index)
 
     def broken(self, frame: pd.DataFrame, *, presence: bool = True) -> np.ndarray:
         """Rows of a completed frame that break a rule not kept by construction (presence rules too or not)."""
@@ -278,7 +309,7 @@ class KeptRules:
                                  "fallback": m.fallback} for index, m in self.mappings.items()}
         rules = [rule.model_dump(mode="json", exclude={"reason"}) for rule in self.rules]
         return {"format": STATE_FORMAT, "rules": rules, "mappings": mappings, "held": dict(self.held),
-                "mapped": dict(self.mapped)}
+                "mapped": dict(self.mapped), "integral": sorted(self.integral), "sum_nulls": dict(self.sum_nulls)}
 
     @classmethod
     def from_state(cls, state: dict[str, Any], schema: TableSchema) -> KeptRules:
@@ -289,6 +320,8 @@ class KeptRules:
             kept.mappings[int(index)] = LearnedMapping(table, stored["fallback"])
         kept.held = dict(state.get("held") or {})
         kept.mapped = dict(state.get("mapped") or {})
+        kept.integral = frozenset(state.get("integral") or ())
+        kept.sum_nulls = {k: dict(v) for k, v in (state.get("sum_nulls") or {}).items()}
         return kept
 
     def state_bytes(self) -> bytes:
@@ -321,12 +354,18 @@ class KeptRules:
 
     def manifest(self) -> list[dict[str, Any]]:
         """What the manifest records of each rule: type, columns, how it is kept, its training share."""
-        return [{"type": rule.type, "columns": list(R.rule_columns(rule)), "rule": R.describe_rule(rule),
-                 "kept_by": "construction" if isinstance(rule, (R.Equal, R.Determines)) else
-                 "construction and redraw" if isinstance(rule, R.PresentWhen) else "redraw",
-                 "held_in_training": self.held.get(R.describe_rule(rule)), "held_stated": rule.held,
-                 "mapped_share": self.mapped.get(R.describe_rule(rule))}
-                for rule in self.rules]
+        entries = []
+        for rule in self.rules:
+            words = R.describe_rule(rule)
+            entry = {"type": rule.type, "columns": list(R.rule_columns(rule)), "rule": words,
+                     "kept_by": "construction" if isinstance(rule, (R.Equal, R.Determines, R.Sum)) else
+                     "construction and redraw" if isinstance(rule, R.PresentWhen) else "redraw",
+                     "held_in_training": self.held.get(words), "held_stated": rule.held,
+                     "mapped_share": self.mapped.get(words)}
+            if words in self.sum_nulls:
+                entry["nulls_in_training"] = self.sum_nulls[words]
+            entries.append(entry)
+        return entries
 
 
 def _learn_mapping(frame: pd.DataFrame, rule: R.Determines, schema: TableSchema, protection: int) -> LearnedMapping:
@@ -347,6 +386,24 @@ def _learn_mapping(frame: pd.DataFrame, rule: R.Determines, schema: TableSchema,
             fallback = max(candidates, key=lambda item: item[0])[1]
             break
     return LearnedMapping(table, fallback)
+
+
+def _check_sum_grain(rule: R.Sum, integral: frozenset[str]) -> None:
+    fractional = [term for term in rule.terms if term not in integral]
+    if rule.column in integral and fractional:
+        raise SchemaError(rule.column, f"holds whole numbers but term {fractional[0]!r} of '{R.describe_rule(rule)}' "
+                                       "does not, so derived sums would be rounded on output; solve the rule for a "
+                                       "column with fractions instead")
+
+
+def _sum_nulls(frame: pd.DataFrame, rule: R.Sum) -> dict[str, float]:
+    """Shares of training rows the derivation changes: column missing with every term present, and the reverse."""
+    target = frame[rule.column].isna().to_numpy()
+    term_missing = np.zeros(len(frame), dtype=bool)
+    for term in rule.terms:
+        term_missing |= frame[term].isna().to_numpy()
+    return {"column_missing_terms_present": float(np.mean(target & ~term_missing)),
+            "column_present_term_missing": float(np.mean(~target & term_missing))}
 
 
 def _column_from(values: list[Any], kind: str) -> pd.Series:
