@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
+from synthgate.expectations._detect_sums import find_sums, number_column
 from synthgate.expectations.rules import _codes, _modal_keep, _numbers
 
 _KINDS = ("numerical", "categorical", "boolean", "datetime")
@@ -17,7 +18,8 @@ _KINDS = ("numerical", "categorical", "boolean", "datetime")
 _INFORMATIVE = 0.98
 _MIN_PAIRS = 30  # rows where both are present before an inequality is judged at all
 _MAX_LEVELS = 50  # a present_when's other column names at most this many values
-_ORDER = {"equal": 0, "present_when": 1, "determines": 2, "inequality": 3}
+_ORDER = {"equal": 0, "present_when": 1, "determines": 2, "sum": 3, "inequality": 4}
+_SUM_SAMPLE = 200  # rows a candidate sum is first checked on
 
 
 @dataclass
@@ -57,6 +59,8 @@ def propose(frame: pd.DataFrame, kinds: Mapping[str, str], *, min_held: float, m
             min_level_rows: int, seed: int) -> list[dict]:
     """Rules that hold in at least ``min_held`` of the rows they apply to, most telling first.
 
+    Sums between numerical columns (2 or 3 terms, signs ±1) are found by ``_detect_sums``.
+
     Candidates are searched on ``sample_rows`` seeded rows with a looser bar (ten times the
     allowed breakage), then confirmed on every row. Each rule carries ``held`` and a
     ``reason`` with its support counts; no value appears except a present_when's ``values``,
@@ -77,6 +81,9 @@ def propose(frame: pd.DataFrame, kinds: Mapping[str, str], *, min_held: float, m
     _present_when(cols, rules, min_held, min_level_rows)
     _determines(cols, rules, min_held, loose, sample, rng)
     _inequalities(cols, rules, min_held, loose, sample)
+    numbers = [number_column(c.name, c.numbers) for c in cols if c.kind == "numerical"]
+    rules += find_sums(numbers, min_held=min_held, loose=loose, rng=rng,
+                       sample=np.sort(rng.choice(sample, size=min(len(sample), _SUM_SAMPLE), replace=False)))
     rules.sort(key=lambda r: (_ORDER[r["type"]], -r["held"], -r.pop("_gain")))
     return _consistent(rules)[:max_rules]
 
@@ -87,6 +94,8 @@ def _derived(rule: dict) -> list[tuple[str, list[str]]]:
         return [(target, [rule["columns"][0]]) for target in rule["columns"][1:]]
     if rule["type"] == "determines":
         return [(rule["column"], list(rule["by"]))]
+    if rule["type"] == "sum":
+        return [(rule["column"], list(rule["terms"]))]
     return []
 
 
@@ -95,7 +104,9 @@ def _consistent(rules: list[dict]) -> list[dict]:
 
     A column is computed by at most one rule and never from itself through a chain, and a
     column that is computed follows its source's presence, so a presence rule on it is left out
-    (generators refuse such a set as a whole; a draft must load as written).
+    (generators refuse such a set as a whole; a draft must load as written). A sum whose column
+    is already computed, or whose terms reach it, is tried solved for each other column it
+    offers (``_solve``) before it is left out.
     """
     sources: dict[str, list[str]] = {}
 
@@ -111,13 +122,15 @@ def _consistent(rules: list[dict]) -> list[dict]:
         return False
 
     kept = []
-    for rule in rules:
-        pairs = _derived(rule)
-        if any(t in sources or any(reaches(src, t) for src in srcs) for t, srcs in pairs):
-            continue
-        for target, srcs in pairs:
-            sources[target] = srcs
-        kept.append(rule)
+    for first in rules:
+        for rule in [first, *first.pop("_solve", ())]:  # a sum may be solved for another of its columns
+            pairs = _derived(rule)
+            if any(t in sources or any(reaches(src, t) for src in srcs) for t, srcs in pairs):
+                continue
+            for target, srcs in pairs:
+                sources[target] = srcs
+            kept.append(rule)
+            break
     return [r for r in kept if not (r["type"] == "present_when" and r["column"] in sources)]
 
 

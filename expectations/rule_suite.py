@@ -20,7 +20,8 @@ __all__ = ["RULE_TARGET", "RuleCheck", "check_rules", "rule_mostly"]
 
 #: The issue's target: at least 99% of synthetic rows keep every rule real rows keep (>= 99.9%).
 RULE_TARGET = 0.99
-_ROW_FLAG = "__rule_{}_{}"  # the per-row boolean column of a determines or present_when rule
+_ROW_FLAG = "__rule_{}_{}"  # the per-row boolean column of a determines, present_when or sum rule
+_FLAGGED = ("determines", "present_when", "sum")
 
 
 def rule_mostly(real_share: float, rows: int, target: float = RULE_TARGET) -> float:
@@ -45,7 +46,8 @@ class RuleCheck:
         synthetic_shares: The same share over the synthetic rows, measured as GX measures it.
         suite: One expectation per rule, in rule order.
         frame: The synthetic columns the pair expectations read, plus one boolean column per
-            determines or present_when rule (True where the row keeps it).
+            determines, present_when or sum rule (True where the row keeps it; for a sum, null
+            where a value is missing, so GX leaves the row out as the share does).
     """
 
     rules: tuple[dict, ...]
@@ -78,6 +80,9 @@ def check_rules(
     strict; rows with a missing value ignored). A functional dependency or a present_when is a
     property of rows together, which no GX built-in checks, so pandas marks each synthetic row
     that keeps it (``rules.rule_keeps``) and ``ExpectColumnValuesToBeInSet([True])`` counts them.
+    A sum (``column = Σ sign·term`` within a tolerance) is checked the same way, its flag null in
+    rows missing a value (GX's column-map expectations skip nulls, as the share does); GX's own
+    ``ExpectMulticolumnSumToEqual`` takes neither signs nor a tolerance.
     Each expectation's ``mostly`` is ``rule_mostly(real share, synthetic rows)``.
 
     Args:
@@ -106,10 +111,12 @@ def check_rules(
     for i, (rule, share) in enumerate(zip(rules, real_shares)):
         mostly = rule_mostly(share, len(synthetic), target) if share is not None else target
         flag = _ROW_FLAG.format(i, rule["type"])
-        if rule["type"] in ("determines", "present_when"):
+        if rule["type"] in _FLAGGED:
             if flag in synthetic.columns:
                 raise ValidationRunError(f"the synthetic table has a column named {flag!r}, which rule checks use")
-            frame[flag] = rule_keeps(synthetic, rule)[1]
+            applies, kept = rule_keeps(synthetic, rule)
+            frame[flag] = kept if rule["type"] != "sum" else pd.Series(
+                [bool(k) if a else None for a, k in zip(applies, kept)], index=frame.index, dtype=object)
         expectations.append(_expectation(rule, flag, mostly, share))
     published = tuple(_published(rule, real, protection) for rule in rules)
     return RuleCheck(published, tuple(real_shares), tuple(synthetic_shares),
