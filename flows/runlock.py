@@ -1,8 +1,8 @@
 """One run per dataset at a time, and one alert line when a run fails or suspends.
 
-A run holds its dataset through a small record in the catalog, ``CATALOG/<dataset>/.run-lock.json``
+A run holds its dataset through a small record in the catalog, ``CATALOG/.locks/<dataset>.json``
 (flow-run id, host, pid, time; never data), written and read under an exclusive ``flock`` of
-``.run-lock`` beside it. The record outlives the run's process on purpose: a run suspended for
+``<dataset>.lock`` beside it (outside the dataset's folder, which holds only what was published). The record outlives the run's process on purpose: a run suspended for
 review has no process (Prefect's deployment concurrency slot is released too) but still holds its
 dataset until it is approved, rejected or expires. It resumes under the same flow-run id and so
 takes its own lock again. A record is stale, and taken over, when the server says its run has ended
@@ -24,8 +24,7 @@ from pathlib import Path
 
 from synthgate.flows.errors import DatasetBusy, SynthgateError
 
-LOCK_RECORD = ".run-lock.json"
-LOCK_GUARD = ".run-lock"
+LOCKS = ".locks"
 #: The prefix of the one line an automation or a log shipper picks up (journald, Loki, syslog rules).
 ALERT_PREFIX = "SYNTHGATE-ALERT"
 #: Prefect events emitted beside the line, for Prefect automations (docs/operations.md).
@@ -46,10 +45,15 @@ class Holder:
         return {"flow_run_id": self.flow_run_id, "host": self.host, "pid": self.pid, "since": self.since}
 
 
+def lock_path(catalog_dir: Path, dataset: str) -> Path:
+    """The dataset's lock record: CATALOG/.locks/<dataset>.json."""
+    return Path(catalog_dir) / LOCKS / f"{dataset}.json"
+
+
 def _paths(catalog_dir: Path, dataset: str) -> tuple[Path, Path]:
-    folder = Path(catalog_dir) / dataset
-    folder.mkdir(parents=True, exist_ok=True)
-    return folder / LOCK_RECORD, folder / LOCK_GUARD
+    record = lock_path(catalog_dir, dataset)
+    record.parent.mkdir(parents=True, exist_ok=True)
+    return record, record.with_suffix(".lock")
 
 
 @contextlib.contextmanager
@@ -136,7 +140,7 @@ def acquire(catalog_dir: Path, dataset: str, flow_run_id: str) -> Holder:
         mine = Holder(flow_run_id, socket.gethostname(), os.getpid(),
                       current.since if current is not None and current.flow_run_id == flow_run_id
                       else datetime.now(timezone.utc).isoformat(timespec="seconds"))
-        staged = record.with_name(f"{LOCK_RECORD}.{os.getpid()}.tmp")
+        staged = record.with_name(f"{record.name}.{os.getpid()}.tmp")
         staged.write_text(json.dumps(mine.to_dict()))
         os.replace(staged, record)
         return mine

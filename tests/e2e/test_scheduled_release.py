@@ -259,7 +259,7 @@ def test_a_deployment_fires_on_its_schedule_and_one_run_publishes(prefect, deplo
     manifest = json.loads((catalog / version / "manifest.json").read_text())
     assert manifest["run"]["prefect_flow_run_id"] == winner["id"]
     assert (catalog / version / "covid-testing.parquet").is_file()
-    assert not (catalog / ".run-lock.json").exists()  # given back when the run ended
+    assert not (catalog.parent / ".locks" / "covid-testing.json").exists()  # given back when the run ended
     tasks = _api(f"{api}/task_runs/filter", {"flow_runs": {"id": {"any_": [winner["id"]]}}, "limit": 50})
     assert {t["name"].rsplit("-", 1)[0] for t in tasks} >= {"ingest", "train", "publish"}
 

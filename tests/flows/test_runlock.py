@@ -34,7 +34,7 @@ def alerts():
 
 
 def _record(catalog, dataset="people"):
-    return catalog / dataset / runlock.LOCK_RECORD
+    return catalog / ".locks" / f"{dataset}.json"
 
 
 def _dead_pid() -> int:
