@@ -157,6 +157,40 @@ def test_round_incomes_keep_their_share_of_thousands():
     assert within_twice(pd.Series(x), decoded)
 
 
+def test_levels_the_greedy_choice_jumps_over_are_kept():
+    # Setup: incomes in cents; 60 % whole thousands, 15 % whole hundreds, 20 % whole dollars,
+    # 5 % with cents. Thousands explain most at once: whole dollars and hundreds must not then
+    # decode with cents (a classifier sees the recorded precision).
+    rng = np.random.default_rng(6)
+    income = rng.lognormal(11, 0.6, N)
+    pick = rng.random(N)
+    x = np.select([pick < 0.6, pick < 0.75, pick < 0.95],
+                  [np.round(income, -3), np.round(income, -2), np.round(income)], np.round(income, 2))
+
+    # Run
+    codec = fit_codec(x)
+    decoded = round_trip(codec, x)
+
+    # Assert: each level's share within 3 points of the real one
+    assert codec.lattice.decimals == 2 and {100, 10_000, 100_000} <= set(codec.lattice.steps)
+    for unit in (1, 100, 1000):
+        real, synthetic = (x % unit == 0).mean(), (decoded.to_numpy() % unit == 0).mean()
+        assert abs(real - synthetic) < 0.03, (unit, real, synthetic)
+
+
+def test_a_gap_with_no_round_level_in_it_gets_none():
+    # Setup: whole dollars, 70 % of them whole thousands; the rest uniform dollars (no step between)
+    rng = np.random.default_rng(7)
+    income = rng.uniform(10_000, 90_000, N)
+    x = np.where(rng.random(N) < 0.7, np.round(income, -3), np.round(income))
+
+    # Run
+    lattice = learn_lattice(x, protection=5)
+
+    # Assert: nothing inserted between 1 and 1000 (10 and 100 hold only their chance share)
+    assert lattice.steps[:2] == [1, 1000]
+
+
 def test_datetimes_recorded_to_the_minute_decode_to_whole_minutes():
     # Setup
     rng = np.random.default_rng(6)
