@@ -180,8 +180,21 @@ class ARNetwork(nn.Module):
             head.weight[i].mul_(0.1)
 
     def default_rank(self) -> torch.Tensor:
-        """Sub-column s at position s: the schema order."""
-        return torch.arange(len(self.cardinalities))
+        """The positions of the sub-columns in the learned column order (``column_order``)."""
+        return self.rank_for(self.column_order)
+
+    @property
+    def column_order(self) -> list[int]:
+        """The columns in the order the network draws them: learned at fit (``_ar_order``), else the schema's."""
+        return list(getattr(self, "_column_order", None) or range(max(self.groups) + 1))
+
+    def set_column_order(self, order: list[int] | None) -> None:
+        """Draw (and train) in ``order``, a permutation of the columns; None: the schema order."""
+        columns = max(self.groups) + 1
+        if order is not None and sorted(order) != list(range(columns)):
+            raise ValueError(f"a column order must be a permutation of {columns} columns")
+        self._column_order = None if order is None else [int(c) for c in order]
+        self.set_rank(self.default_rank())
 
     def rank_for(self, column_order: list[int]) -> torch.Tensor:
         """Positions of the sub-columns when columns come in ``column_order`` (a column's sub-columns stay together)."""

@@ -23,15 +23,15 @@ def sample_tokens(network: ARNetwork, n: int, *, seed: int, device: str,
         device: Where to run ("cpu" or "cuda").
         fixed: (n, sub-columns) tokens; only the sub-columns of ``fixed_columns`` are read.
         fixed_columns: Columns whose tokens are given; they come first in the order, so every other
-            column is drawn conditionally on them.
+            column is drawn conditionally on them (the others in the network's learned order).
         never_null: Sub-columns whose token 0 (missing) is never drawn: columns trained without
             nulls, whose output dtype (int64, bool) cannot hold one.
 
     Returns:
         An (n, sub-columns) int64 array.
     """
-    columns = max(network.groups) + 1
-    order = list(fixed_columns) + [c for c in range(columns) if c not in fixed_columns]
+    learned = network.column_order
+    order = [c for c in learned if c in fixed_columns] + [c for c in learned if c not in fixed_columns]
     rank = network.rank_for(order)
     network.set_rank(rank)
     sequence = torch.argsort(rank).tolist()  # sub-columns in the order they are drawn

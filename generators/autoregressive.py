@@ -130,7 +130,7 @@ class AutoregressiveGenerator(Generator):
         return {name: {"int64": "Int64", "bool": "boolean"}.get(dtype, dtype) for name, dtype in dtypes.items()}
 
     def _fit(self, frame: pd.DataFrame, schema: TableSchema) -> None:
-        from synthgate.generators import _ar_calibrate, _ar_train, _threads
+        from synthgate.generators import _ar_calibrate, _ar_order, _ar_train, _threads
 
         params = self.params
         check_constraints(params.constraints, schema)
@@ -148,6 +148,10 @@ class AutoregressiveGenerator(Generator):
             if params.dp is None:
                 self._encoder = TableEncoder.fit(frame, schema, options)
                 self._network = self._new_network()
+                # Columns the others explain best are drawn last (a score after its inputs). Read off
+                # the rows, so never under DP, where the schema order stays.
+                self._network.set_column_order(_ar_order.learn_order(
+                    frame[list(schema.names)], [kind for _, kind in schema.columns], seed=derive_seed(self.seed, 0x0D)))
                 tokens = self._encoder.encode(frame)
                 outcome = _ar_train.train(self._network, tokens, config, self._progress)
                 # Training stops early and mixes orders, so heads end off the real shares (null shares
@@ -158,7 +162,8 @@ class AutoregressiveGenerator(Generator):
                 outcome, calibration_gap = self._fit_private(frame, schema, options, config), None
         self._training = {"epochs": outcome.epochs, "steps": outcome.steps, "stopped": outcome.stopped,
                           "max_minutes": params.max_minutes, "threads": threads, "calibration_gap": calibration_gap,
-                          "best_val_loss": outcome.best_val_loss, "curve": outcome.curve}
+                          "best_val_loss": outcome.best_val_loss, "curve": outcome.curve,
+                          "column_order": [schema.names[c] for c in self._network.column_order]}
 
     def _fit_private(self, frame: pd.DataFrame, schema: TableSchema, options: EncodingOptions, config: Any) -> Any:
         from synthgate.generators import _ar_train, _dp_domains, dp_accounting
@@ -229,9 +234,10 @@ class AutoregressiveGenerator(Generator):
                                  constraints=self.params.constraints, schema=self.schema)
 
     def _sample_fixed(self, n: int, seed: int, fixed: pd.DataFrame, max_rounds: int = 20) -> pd.DataFrame:
-        if self.params.random_order_share == 0 and list(fixed.columns) != list(self.schema.names[:fixed.shape[1]]):
+        leading = [self.schema.names[c] for c in self._network.column_order[:fixed.shape[1]]]
+        if self.params.random_order_share == 0 and sorted(fixed.columns) != sorted(leading):
             raise GeneratorError("this model was trained with random_order_share 0: it can fix only a leading "
-                                 "run of the schema's columns")
+                                 "run of the columns in its training order (" + ", ".join(leading) + ", ...)")
         rows = self._draw(n, seed, fixed)
         constraints = self.params.constraints
         for round_ in range(1, max_rounds + 1):
@@ -260,7 +266,8 @@ class AutoregressiveGenerator(Generator):
 
         assert self._encoder is not None
         state = {name: tensor.detach().cpu() for name, tensor in self._network.state_dict().items()}
-        torch.save({"network": state, "encoder": self._encoder.to_state()}, path)
+        torch.save({"network": state, "encoder": self._encoder.to_state(),
+                    "column_order": list(self._network.column_order)}, path)
 
     def _load_model(self, path: Path) -> None:
         import torch
@@ -268,6 +275,7 @@ class AutoregressiveGenerator(Generator):
         stored = torch.load(path, map_location="cpu", weights_only=True)  # plain tensors and lists: no code runs
         self._encoder = TableEncoder.from_state(stored["encoder"])
         self._network = self._new_network(stored["network"]).eval()
+        self._network.set_column_order(stored.get("column_order"))  # absent: saved before orders were learned
 
 
 def hidden_per_head(hidden: int, hidden_units: int | None, sub_columns: int) -> int:

@@ -361,7 +361,7 @@ def test_the_model_file_is_model_pt_and_loads_without_running_code(fitted, tmp_p
 
     # Assert
     assert sorted(p.name for p in (tmp_path / "model").iterdir()) == ["config.json", "manifest.json", "model.pt"]
-    assert set(stored) == {"network", "encoder"}
+    assert set(stored) == {"network", "encoder", "column_order"}
     assert all(isinstance(tensor, torch.Tensor) for tensor in stored["network"].values())
 
 
