@@ -315,6 +315,17 @@ class PresentWhenRule(_RuleBase):
     values: list[str | bool | int | float] | None = Field(default=None, min_length=1, max_length=100)
 
 
+class SumRule(_RuleBase):
+    """``column = Σ sign·term`` within ``tolerance`` wherever all are present; numerical columns."""
+
+    type: Literal["sum"]
+    column: str
+    terms: list[str] = Field(min_length=1, max_length=32)
+    signs: list[Literal[1, -1]] | None = Field(default=None, description="+1 or -1 per term (default all +1).")
+    tolerance: float | None = Field(default=None, ge=0.0, allow_inf_nan=False, description="Largest difference "
+                                    "allowed (default: half the finest unit recorded in the columns).")
+
+
 REVIEWER = r"^[A-Za-z0-9][A-Za-z0-9._@-]{0,63}$"
 DURATION = r"^([1-9][0-9]{0,3})([dhm])$"
 _DURATION_SECONDS = {"d": 86_400, "h": 3_600, "m": 60}
@@ -359,9 +370,10 @@ class ReviewSpec(StrictModel):
         return int(number) * _DURATION_SECONDS[unit]
 
 
-DataRule = Annotated[Union[EqualRule, DeterminesRule, InequalityRule, PresentWhenRule], Field(discriminator="type")]
+DataRule = Annotated[Union[EqualRule, DeterminesRule, InequalityRule, PresentWhenRule, SumRule],
+                     Field(discriminator="type")]
 RULE_MODELS = {"equal": EqualRule, "determines": DeterminesRule, "inequality": InequalityRule,
-               "present_when": PresentWhenRule}
+               "present_when": PresentWhenRule, "sum": SumRule}
 
 
 class ScheduleSpec(StrictModel):
@@ -406,7 +418,8 @@ class ReleaseSpec(StrictModel):
     evaluation: EvaluationSpec = EvaluationSpec()
     risk: RiskSpec | None = None
     rules: list[DataRule] = Field(default_factory=list, max_length=200, description="Data rules the generator "
-                                  "keeps and validation checks (equal, determines, inequality, present_when).")
+                                  "keeps and validation checks (equal, determines, inequality, present_when, "
+                                  "sum).")
     review: ReviewSpec = ReviewSpec()
     schedule: ScheduleSpec | None = Field(default=None, description="When a deployment of this release runs "
                                            "(synthgate deploy); --cron/--timezone override it.")
@@ -668,6 +681,8 @@ def _check_rules(spec: ReleaseSpec, shown: str) -> None:
                 raise SpecError(shown, where, f"{name!r} may be generalised by a risk step, which would change "
                                 "what the rule means; a rule cannot name it")
         names = [name for _, name in named]
+        if isinstance(rule, SumRule):
+            _check_sum(rule, i, learned, shown)
         if len(set(names)) < len(names):
             raise SpecError(shown, f"rules.{i}", f"a {rule.type} rule names a column twice")
         kinds = [learned[name] for name in names]
@@ -686,6 +701,22 @@ def _check_rules(spec: ReleaseSpec, shown: str) -> None:
                             f"{rule.other!r} is {kinds[1]}")
 
 
+def _check_sum(rule: SumRule, i: int, learned: dict[str, str], shown: str) -> None:
+    """A sum adds numerical columns, one sign per term, and never names its column as a term."""
+    if rule.column in rule.terms:
+        raise SpecError(shown, f"rules.{i}.terms.{rule.terms.index(rule.column)}", f"{rule.column!r} is the sum's "
+                        "column and cannot also be one of its terms")
+    if len(set(rule.terms)) < len(rule.terms):
+        raise SpecError(shown, f"rules.{i}.terms", "a sum names a term twice")
+    if rule.signs is not None and len(rule.signs) != len(rule.terms):
+        raise SpecError(shown, f"rules.{i}.signs", f"{len(rule.signs)} signs for {len(rule.terms)} terms; give one "
+                        "sign (1 or -1) per term, or leave signs out for all +1")
+    for place, name in [("column", rule.column), *((f"terms.{j}", t) for j, t in enumerate(rule.terms))]:
+        if learned[name] != "numerical":
+            raise SpecError(shown, f"rules.{i}.{place}", f"a sum adds numerical columns; {name!r} is "
+                            f"{learned[name]}")
+
+
 def _rule_places(rule: Any) -> list[tuple[str, str]]:
     """(place in the rule, column) for every column a rule names."""
     if isinstance(rule, EqualRule):
@@ -694,4 +725,6 @@ def _rule_places(rule: Any) -> list[tuple[str, str]]:
         return [*((f"by.{j}", name) for j, name in enumerate(rule.by)), ("column", rule.column)]
     if isinstance(rule, InequalityRule):
         return [("low", rule.low), ("high", rule.high)]
+    if isinstance(rule, SumRule):
+        return [("column", rule.column), *((f"terms.{j}", name) for j, name in enumerate(rule.terms))]
     return [("column", rule.column), ("other", rule.other)]
