@@ -234,8 +234,8 @@ def _risk_lines(detections: list[privacy.ColumnDetection], proposals: list[Propo
 
 def _rules_lines(rules: list[dict]) -> list[str]:
     if not rules:
-        return ["rules: []   # init found no rule held in >= 99.9% of rows; add equal, determines, inequality "
-                "or present_when rules by hand"]
+        return ["rules: []   # init found no rule held in >= 99.9% of rows; add equal, determines, inequality, "
+                "present_when or sum rules by hand"]
     lines = ["rules:   # held in >= 99.9% of rows: the generator keeps them, validation checks >= 99% of synthetic "
              "rows do; delete any that is a coincidence"]
     for rule in rules:

@@ -107,7 +107,8 @@ def propose_rules(frame: pd.DataFrame, proposals: list[Proposal],
     Columns kept as they are take part; date-shifted ones too, but only in rules a shift by
     one offset per person keeps (equal, inequality, present_when without values); generalised
     columns do not (their values change). A present_when names the values of its other
-    column only if detection found no personal entity there, and only values of >= 5 rows.
+    column only if detection found no personal entity there, and only values of >= 5 rows. Sums
+    take numerical columns only, so neither a date shift nor a value list touches them.
     Tables above 20,000 rows are read on a seeded sample of that many rows.
 
     Returns:

@@ -255,4 +255,10 @@ def rule_words(rule: Mapping) -> str:
         when = (f"{rule.get('other')} takes one of {len(values)} listed value{'s' if len(values) != 1 else ''}"
                 if values else f"{rule.get('other')} is present")
         return f"{rule.get('column')} is present exactly when {when}"
+    if kind == "sum":
+        terms = [str(t) for t in sequence(rule.get("terms"))]
+        signs = list(sequence(rule.get("signs"))) or [1] * len(terms)
+        words = " ".join(f"{'−' if s == -1 else '+'} {t}" for t, s in zip(terms, signs))
+        words = words[2:] if words.startswith("+ ") else words.replace("− ", "−", 1)
+        return f"{rule.get('column')} = {words}"
     return str(kind or "rule")
