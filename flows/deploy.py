@@ -93,7 +93,7 @@ class Deployed:
 
 def deploy(spec_path: Path, *, cron: str | None, timezone: str | None, pool: str, name: str | None) -> Deployed:
     """Register (or update) a deployment of the release flow for the spec; create the process pool if missing."""
-    from synthgate.flows.spec import load_spec
+    from synthgate.flows.spec import is_version_template, load_spec
 
     loaded = load_spec(spec_path)
     schedule = choose_schedule(loaded.spec.schedule, cron, timezone)
@@ -101,7 +101,7 @@ def deploy(spec_path: Path, *, cron: str | None, timezone: str | None, pool: str
     server_url()
     warnings = []
     version = loaded.spec.dataset.version
-    if schedule is not None and "{" not in version and version != "auto":
+    if schedule is not None and not is_version_template(version):
         warnings.append(f"dataset.version {version} is fixed: the second scheduled run will stop because it exists; "
                         "use a template such as \"{date:%Y.%m}\" or auto")
     _ensure_process_pool(pool)
