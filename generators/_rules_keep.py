@@ -66,8 +66,9 @@ class KeptRules:
     # Share of training rows whose ``by`` values the mapping stores (the rest get the fallback):
     # low coverage means the rule's ``by`` values are mostly rare, and the column mostly one value.
     mapped: dict[str, float] = field(default_factory=dict)
-    # Columns the training table holds as integers: a sum's integer terms are rounded before they
-    # are added, as the output will round them, so the derived column adds what is published.
+    # Columns of sum rules the training table holds as whole numbers (an integer dtype, or floats
+    # that are all whole, e.g. integers with nulls): such a term is rounded before it is added, as
+    # the output rounds an integer column, so the derived column adds what is published.
     integral: frozenset[str] = frozenset()
     # Per sum rule: share of training rows with every term present but the column missing, and
     # with a term missing but the column present (both come out null/derived in synthetic rows).
@@ -111,7 +112,8 @@ class KeptRules:
                 mapping = self.mappings[index] = _learn_mapping(frame, rule, self.schema, protection)
                 keys = zip(*(R.key_values(frame[name], name, self.schema.kind_of(name)) for name in rule.by))
                 self.mapped[R.describe_rule(rule)] = float(np.mean([key in mapping.table for key in keys]))
-        self.integral = frozenset(name for name in frame.columns if pd.api.types.is_integer_dtype(frame[name]))
+        summed = {name for rule in self.rules if isinstance(rule, R.Sum) for name in R.rule_columns(rule)}
+        self.integral = frozenset(name for name in summed if _whole(frame[name]))
         for rule in self.rules:
             if isinstance(rule, R.Sum):
                 _check_sum_grain(rule, self.integral)
@@ -386,6 +388,15 @@ def _learn_mapping(frame: pd.DataFrame, rule: R.Determines, schema: TableSchema,
             fallback = max(candidates, key=lambda item: item[0])[1]
             break
     return LearnedMapping(table, fallback)
+
+
+def _whole(column: pd.Series) -> bool:
+    """Whether a numerical column holds whole numbers only (its grain, like its dtype)."""
+    if pd.api.types.is_integer_dtype(column):
+        return True
+    values = R.floats(column)
+    values = values[~np.isnan(values)]
+    return bool(len(values)) and bool(np.all(values == np.rint(values)))
 
 
 def _check_sum_grain(rule: R.Sum, integral: frozenset[str]) -> None:

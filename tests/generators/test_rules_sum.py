@@ -168,3 +168,21 @@ def test_every_synthetic_row_keeps_every_sum(kind, loans, tmp_path):
     assert [entry["kept_by"] for entry in manifest] == ["construction"] * 3
     assert manifest[2]["nulls_in_training"] == {"column_missing_terms_present": 0.0,
                                                 "column_present_term_missing": 0.0}
+
+
+def test_whole_number_terms_with_nulls_add_up_to_a_whole_number_column_and_dp_measures_nothing():
+    # Setup: fees is int64; fee_b holds whole numbers as floats (it has nulls); under dp
+    schema = generators.TableSchema.from_mapping({"fees": "numerical", "fee_a": "numerical", "fee_b": "numerical"})
+    frame = pd.DataFrame({"fee_a": [1, 2, 3, 4], "fee_b": [5.0, np.nan, 7.0, 8.0]})
+    frame["fees"] = (frame["fee_a"] + frame["fee_b"].fillna(0)).astype("int64")
+    kept = KeptRules.plan(R.parse_rules([{"type": "sum", "column": "fees", "terms": ["fee_a", "fee_b"]}]), schema,
+                          dp=True)
+
+    # Run
+    kept.learn(frame[["fees", "fee_a", "fee_b"]], protection=5)
+    rows = kept.complete(pd.DataFrame({"fee_a": [1.2, 2.0], "fee_b": [6.6, np.nan]}))
+
+    # Assert: terms rounded to their grain, the sum whole; no training share is recorded under dp
+    assert kept.integral == frozenset({"fees", "fee_a", "fee_b"})
+    assert rows["fees"].iloc[0] == 8.0 and np.isnan(rows["fees"].iloc[1])
+    assert kept.held == {} and kept.sum_nulls == {}
