@@ -37,6 +37,7 @@ class NumberColumn:
 
 
 def number_column(name: str, values: np.ndarray) -> NumberColumn:
+    """A column's values (float64, NaN missing) with the unit they are recorded in."""
     return NumberColumn(name, values, finest_unit(values))
 
 
@@ -57,7 +58,7 @@ def find_sums(cols: Sequence[NumberColumn], *, min_held: float, loose: float, sa
     candidates: set[tuple[tuple[int, int], ...]] = set()
     for rows in _subsets(cols, n, rng):
         candidates |= _hash_matches(cols, rows, max_terms, rng)
-    found: list[tuple[dict, np.ndarray]] = []
+    found: list[dict] = []
     basis = np.zeros((0, len(cols)))
     for combo in sorted(candidates, key=lambda c: (len(c), c)):
         if not _on_sample(cols, combo, loose, sample):
@@ -70,8 +71,8 @@ def find_sums(cols: Sequence[NumberColumn], *, min_held: float, loose: float, sa
         rule = _confirm(cols, combo, min_held, rng)
         if rule is not None:
             basis = np.vstack([basis, vector])
-            found.append((rule, vector))
-    return [rule for rule, _ in found]
+            found.append(rule)
+    return found
 
 
 def _varies(col: NumberColumn) -> bool:
@@ -178,7 +179,8 @@ def _kept(total: np.ndarray, tolerance: float, scale: np.ndarray) -> tuple[int, 
     return int(ok.sum()), int(present.sum())
 
 
-def _on_sample(cols: Sequence[NumberColumn], combo, loose: float, sample: np.ndarray) -> bool:
+def _on_sample(cols: Sequence[NumberColumn], combo: tuple[tuple[int, int], ...], loose: float,
+               sample: np.ndarray) -> bool:
     total, tolerance = _residual(cols, combo, sample)
     scale = np.abs(cols[combo[0][0]].values[sample])
     kept, present = _kept(total, tolerance, scale)
@@ -227,7 +229,9 @@ def _target(cols: Sequence[NumberColumn], combo: tuple[tuple[int, int], ...]) ->
     return max(choices, key=lambda i: float(np.nanmean(np.abs(cols[i].values))))
 
 
-def _solved(cols, combo, target: int, tolerance: float, held: float, kept: int, present: int, chance: float) -> dict:
+def _solved(cols: Sequence[NumberColumn], combo: tuple[tuple[int, int], ...], target: int, tolerance: float,
+            held: float, kept: int, present: int, chance: float) -> dict:
+    """The identity as a rule solved for ``target``: terms in column order, signs only when one is -1."""
     coef = dict(combo)
     terms = [i for i, _ in combo if i != target]
     signs = [int(-coef[i] * coef[target]) for i in terms]
