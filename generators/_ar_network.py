@@ -133,7 +133,7 @@ class ARNetwork(nn.Module):
     """Predicts every sub-column's token distribution from the tokens before it in ``rank`` order."""
 
     def __init__(self, cardinalities: list[int], groups: list[int], *, hidden: int, embedding_cap: int,
-                 depth: int = 1) -> None:
+                 depth: int = 1, input_dropout: float = 0.0) -> None:
         super().__init__()
         self.cardinalities, self.groups, self.hidden = list(cardinalities), list(groups), hidden
         dims = [embedding_dim(c, embedding_cap) for c in cardinalities]
@@ -152,6 +152,7 @@ class ARNetwork(nn.Module):
         self.register_buffer("in_owner", torch.repeat_interleave(torch.arange(subs), torch.tensor(dims)),
                              persistent=False)
         self.register_buffer("hidden_owner", torch.arange(subs).repeat_interleave(hidden), persistent=False)
+        self.input_dropout = float(input_dropout)
         self.set_rank(self.default_rank())
 
     def _apply(self, fn, *args, **kwargs):  # noqa: ANN001, ANN202 (nn.Module's hook for .to())
@@ -217,7 +218,10 @@ class ARNetwork(nn.Module):
 
     def forward(self, tokens: torch.Tensor) -> list[torch.Tensor]:
         """Logits of every bucket of heads, (B, n, width) each, for token rows (B, sub-columns)."""
-        hidden = F.gelu(self.masked(self.embed(tokens))).view(len(tokens), -1, self.hidden)
+        embedded = self.embed(tokens)
+        if self.input_dropout and self.training:  # regularises: no head leans on one earlier column's code
+            embedded = F.dropout(embedded, self.input_dropout, training=True)
+        hidden = F.gelu(self.masked(embedded)).view(len(tokens), -1, self.hidden)
         if self.residual is not None:
             hidden = self.residual(hidden)
         return [head(hidden.index_select(1, index)) for head, index in zip(self.heads, self.bucket_index)]

@@ -82,6 +82,9 @@ class AutoregressiveParams(GeneratorParams):
     hidden_units: int | None = Field(512, ge=64, le=1_000_000, description="Cap on hidden units over all "
                                      "heads (per head: min(hidden, this / sub-columns)); keeps an epoch linear "
                                      "in the width; None: no cap.")
+    input_dropout: LaxFloat = Field(0.2, ge=0, lt=1, description="Share of the input embeddings dropped in "
+                                    "each training step (not under DP): the network cannot lean on one earlier "
+                                    "column's code, so it learns dependencies that generalise (0: none).")
     depth: int = Field(1, ge=1, le=2, description="Layers per head: 2 adds a residual layer on each head's "
                        "own hidden units.")
     threads: int | None = Field(None, ge=1, le=1024, description="CPU threads of training; None: one per core "
@@ -206,7 +209,8 @@ class AutoregressiveGenerator(Generator):
         sizes = self.params.dp or self.params  # DP trains a smaller network (its own hidden, embedding_cap)
         hidden = hidden_per_head(sizes.hidden, self.params.hidden_units, len(self._encoder.cardinalities))
         network = ARNetwork(self._encoder.cardinalities, self._encoder.groups,
-                            hidden=hidden, embedding_cap=sizes.embedding_cap, depth=self.params.depth)
+                            hidden=hidden, embedding_cap=sizes.embedding_cap, depth=self.params.depth,
+                            input_dropout=0.0 if self.params.dp else self.params.input_dropout)
         if state is not None:
             network.load_state_dict(state)
         return network.to(self.device)

@@ -178,3 +178,38 @@ def test_capped_hidden_units_keep_the_masked_layer_linear_in_the_width():
     assert sizes[1] <= 2 * sizes[0] and sizes[2] <= 2 * sizes[1]
     assert hidden_per_head(64, None, 128) == 64 and hidden_per_head(64, 2048, 16) == 64
     assert hidden_per_head(64, 2048, 1000) == 8  # never below 8 units a head
+
+
+def test_input_dropout_acts_only_in_training_and_keeps_the_autoregressive_property():
+    # Setup
+    torch.manual_seed(0)
+    net = ARNetwork(CARDS, GROUPS, hidden=8, embedding_cap=4, input_dropout=0.5)
+    tokens = random_tokens(32, 3)
+
+    # Run
+    net.train()
+    first, second = head_outputs(net, tokens), head_outputs(net, tokens)
+    net.eval()
+    still, again = head_outputs(net, tokens), head_outputs(net, tokens)
+
+    # Assert: training draws differ (inputs dropped), evaluation is deterministic and leak-free
+    assert any(not torch.equal(a, b) for a, b in zip(first, second))
+    assert all(torch.equal(a, b) for a, b in zip(still, again))
+    assert leaking_heads(net, net.default_rank()) == []
+
+
+def test_the_generator_drops_inputs_by_default_but_never_under_dp():
+    # Setup
+    frame = pd.DataFrame({"a": np.arange(200) % 3, "b": np.arange(200) % 5 == 0})
+    schema = generators.TableSchema((("a", "categorical"), ("b", "boolean")))
+
+    # Run
+    plain = generators.AutoregressiveGenerator(generators.AutoregressiveParams(max_epochs=1), seed=0)
+    plain.fit(frame.astype({"a": str}), schema)
+    private = generators.AutoregressiveGenerator(
+        generators.AutoregressiveParams(dp={"epsilon": 5.0, "delta": 1e-4, "epochs": 1}), seed=0)
+    private.fit(frame.astype({"a": str}), schema)
+
+    # Assert
+    assert plain._network.input_dropout == 0.2
+    assert private._network.input_dropout == 0.0
