@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import importlib.util
 import sys
-import time
 from pathlib import Path
 
 import numpy as np
@@ -178,7 +177,7 @@ def test_a_sum_whose_column_is_computed_by_another_rule_is_solved_for_another_co
     assert kept == [determines, solved]
 
 
-def test_sum_detection_stays_fast_on_a_wide_numerical_table():
+def test_sums_are_found_among_many_numerical_columns():
     # Setup: 10,000 rows x 55 numerical columns (the worst case for sums), two identities inside
     frame, kinds = loans_like(rows=10_000, seed=3)
     rng = np.random.default_rng(4)
@@ -187,14 +186,10 @@ def test_sum_detection_stays_fast_on_a_wide_numerical_table():
         kinds[f"extra_{i}"] = "numerical"
     frame = frame.drop(columns="grade")
     kinds.pop("grade")
-    detect_rules(frame.head(200), kinds)  # warm imports
 
-    # Run
-    started = time.perf_counter()
+    # Run (about 1 s on 2 quiet cores, the sums ~0.1 s of it: speed lives in benchmarks, not in tests)
     rules = detect_rules(frame, kinds)
-    seconds = time.perf_counter() - started
 
-    # Assert: about 1 s on 2 quiet cores (sums themselves ~0.1 s); the bound leaves room for a shared machine
+    # Assert
     assert frame.shape == (10_000, 55)
-    assert seconds < 10, seconds
     assert PAID in _sums(rules) and BALANCE in _sums(rules)
