@@ -124,6 +124,18 @@ def test_rows_from_the_same_population_sit_at_chance_with_unequal_tables():
     assert _failed_gates(result) == set()
 
 
+def test_the_dcr_interval_counts_no_more_rows_than_the_holdout_has():
+    # Setup: many synthetic rows, 60 holdout rows: the holdout draw, not the synthetic sample, limits what is known
+    train, holdout, synthetic = _population(1000, 4), _population(60, 5), _population(3000, 6)
+
+    # Run
+    result = measure_distances(train, synthetic, holdout, KINDS, seed=0)
+
+    # Assert: as wide as a Wilson interval on 60 rows (about ±0.12 on the raw share), so an honest table is no fail
+    assert result.dcr_share_high - result.dcr_share_low > 0.2
+    assert result.dcr_share_low < 0.55
+
+
 def _tied_table(n: int, seed: int, levels: int) -> pd.DataFrame:
     rng = np.random.default_rng(seed)
     return pd.DataFrame({"a": rng.choice(levels, n).astype(str).astype(object),
