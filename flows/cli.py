@@ -210,6 +210,8 @@ def run_release(spec: Path, prefect_home: Optional[str], *, title: str = "run") 
     from synthgate.flows.release import release
     from synthgate.flows.summary import print_summary
 
+    settings.one_line_console()
+
     started = time.monotonic()
     try:
         result = release(spec_path=str(loaded.path), dataset=loaded.spec.dataset.name,

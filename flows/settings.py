@@ -40,3 +40,33 @@ def configure(prefect_home: str | None = None) -> Path:
     for name, value in defaults.items():
         os.environ.setdefault(name, value)
     return home
+
+
+def one_line_console() -> None:
+    """Prefect's console lines carry no traceback (its API log keeps them for operators).
+
+    Prefect logs a failed task and a failed flow with the exception's traceback: a gate that
+    fails is an expected outcome with its own one-line message, and a traceback on the user's
+    terminal says "crash" (and could quote a library's message). Call after Prefect is imported.
+    """
+    import logging
+
+    from prefect.logging.handlers import PrefectConsoleHandler
+
+    loggers = [logging.getLogger()] + [logging.getLogger(name) for name in list(logging.root.manager.loggerDict)]
+    for logger in loggers:
+        for handler in getattr(logger, "handlers", ()):
+            if isinstance(handler, PrefectConsoleHandler) and not getattr(handler, "_synthgate_one_line", False):
+                handler.format = _without_traceback(handler.format)
+                handler._synthgate_one_line = True
+
+
+def _without_traceback(format_record):
+    def format_one_line(record):
+        saved = record.exc_info, record.exc_text, record.stack_info
+        record.exc_info = record.exc_text = record.stack_info = None
+        try:
+            return format_record(record)
+        finally:
+            record.exc_info, record.exc_text, record.stack_info = saved
+    return format_one_line
