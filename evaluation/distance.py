@@ -255,8 +255,8 @@ def _dcr_interval(raw: float, synthetic: Encoded, train: Encoded, holdout: Encod
 
     Every synthetic row is compared with the same real rows, so the rows' outcomes are not
     independent, and a Wilson interval over the synthetic rows alone is far too narrow on a small
-    holdout. Each replicate draws both real tables with replacement (a row's count is its weight)
-    and the synthetic rows likewise; a synthetic row's nearest training (holdout) row is the first of
+    holdout. Each replicate draws both real tables with replacement (a row's count, Poisson(1), is
+    its weight) and the synthetic rows likewise; a synthetic row's nearest training (holdout) row is the first of
     its ``DCR_NEIGHBOURS`` nearest there that the draw kept, and a tie's credit uses the kept rows'
     counts. The interval is the replicates' spread around their median, placed around ``raw`` (the
     exact share), so ties beyond the kept neighbours shift nothing.
@@ -271,7 +271,7 @@ def _dcr_interval(raw: float, synthetic: Encoded, train: Encoded, holdout: Encod
     for b in range(DCR_REPLICATES):
         nearest_kept = []
         for distances, index, size in sides:
-            counts = rng.multinomial(size, np.full(size, 1.0 / size))[index]  # n x k
+            counts = rng.poisson(1.0, size)[index]  # n x k; Poisson(1) counts: the bootstrap of large samples
             kept = counts > 0
             to = np.where(kept.any(axis=1), distances[rows, kept.argmax(axis=1)], np.inf)
             ties = np.where(np.abs(distances - to[:, None]) <= _TIE, counts, 0).sum(axis=1)
