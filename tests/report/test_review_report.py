@@ -28,6 +28,8 @@ def test_a_pending_review_names_the_reviewers_and_the_deadline(plain):
     assert "Awaiting the review committee&#39;s decision (kim.minji, lee.jun)" in html
     assert "not published until a reviewer approves this report" in html
     assert "2026-12-16T10:00:00+00:00" in html
+    # ... and the headline does not say released before the committee has decided
+    assert "AWAITING THE COMMITTEE" in html and "RELEASED" not in html
 
 
 def test_an_approval_shows_who_when_the_comment_and_the_reviewed_report_hash(plain):
@@ -40,6 +42,7 @@ def test_an_approval_shows_who_when_the_comment_and_the_reviewed_report_hash(pla
 
     # Assert: the comment is a person's text, so it is escaped like every other string
     assert 'class="review approved"' in html
+    assert "✓ RELEASED" in html and "AWAITING" not in html
     assert "Approved by kim.minji on 2026-12-03T09:30:00+00:00." in html
     assert SHA in html
     assert XSS not in html and "&lt;script&gt;" in html
