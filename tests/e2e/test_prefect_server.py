@@ -1,36 +1,21 @@
 """With PREFECT_API_URL set, a release run is recorded on that (real) Prefect server."""
 from __future__ import annotations
 
-import json
 import os
-import socket
 import subprocess
 import sys
 import time
-import urllib.request
 from pathlib import Path
 
 import pytest
+from _prefect_api import call_api, free_port
 
 pytestmark = pytest.mark.slow
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def _api(url: str, payload: dict | None = None):
-    data = None if payload is None else json.dumps(payload).encode()
-    request = urllib.request.Request(url, data=data, headers={"Content-Type": "application/json"})
-    with urllib.request.urlopen(request, timeout=10) as response:
-        return json.loads(response.read())
-
-
 @pytest.fixture
 def prefect_server(tmp_path):
-    port = _free_port()
+    port = free_port()
     home = tmp_path / "server-home"
     env = {**os.environ, "PREFECT_HOME": str(home), "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
            "PREFECT_UI_ENABLED": "false"}
@@ -43,7 +28,7 @@ def prefect_server(tmp_path):
         deadline = time.monotonic() + 180
         while True:
             try:
-                _api(f"{api}/health")
+                call_api(f"{api}/health")
                 break
             except OSError:
                 if time.monotonic() > deadline or server.poll() is not None:
@@ -68,8 +53,8 @@ def test_a_run_is_recorded_on_the_server_named_by_prefect_api_url(prefect_server
     # Assert
     assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
     assert f"Prefect server {prefect_server}" in done.stdout
-    runs = _api(f"{prefect_server}/flow_runs/filter", {"limit": 10})
+    runs = call_api(f"{prefect_server}/flow_runs/filter", {"limit": 10})
     assert [(r["name"], r["state_type"]) for r in runs] == [("covid-testing-1.0.0", "COMPLETED")]
-    tasks = _api(f"{prefect_server}/task_runs/filter", {"limit": 20})
+    tasks = call_api(f"{prefect_server}/task_runs/filter", {"limit": 20})
     assert {t["name"].rsplit("-", 1)[0] for t in tasks} == {
         "ingest", "pseudonymise", "train", "sample", "evaluate", "validate", "publish"}

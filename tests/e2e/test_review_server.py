@@ -8,16 +8,14 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import socket
 import subprocess
 import sys
 import time
-import urllib.error
-import urllib.request
 import uuid
 from pathlib import Path
 
 import pytest
+from _prefect_api import call_api, free_port
 import yaml
 
 from synthgate.evaluation import INTERVAL_GATES
@@ -31,26 +29,6 @@ POOL = "review-e2e"
 REVIEWERS = ["kim.minji", "lee.jun"]
 # Planted in the source: none may reach the server (parameters, run inputs, logs, states) or its result storage.
 CANARIES = {"subject_id": "CANARYID4417", "fake_last_name": "Qwertreview", "fake_first_name": "Zxreviewus"}
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def _api(url: str, payload: dict | None = None):
-    data = None if payload is None else json.dumps(payload).encode()
-    request = urllib.request.Request(url, data=data, headers={"Content-Type": "application/json"})
-    for attempt in range(5):
-        try:
-            with urllib.request.urlopen(request, timeout=20) as response:
-                return json.loads(response.read())
-        except urllib.error.HTTPError as exc:
-            # 503: SQLite was locked by a busy moment of the server (a run's states and logs); ask again.
-            if exc.code != 503 or attempt == 4:
-                raise
-            time.sleep(2)
 
 
 def _sha256(path: Path) -> str:
@@ -90,11 +68,11 @@ class Server:
                               text=True, timeout=timeout)
 
     def start(self, deployment: str) -> str:
-        found = _api(f"{self.api}/deployments/name/synthgate-release/{deployment}")
-        return _api(f"{self.api}/deployments/{found['id']}/create_flow_run", {})["id"]
+        found = call_api(f"{self.api}/deployments/name/synthgate-release/{deployment}")
+        return call_api(f"{self.api}/deployments/{found['id']}/create_flow_run", {})["id"]
 
     def run(self, flow_run_id: str) -> dict:
-        return _api(f"{self.api}/flow_runs/{flow_run_id}")
+        return call_api(f"{self.api}/flow_runs/{flow_run_id}")
 
     def wait(self, flow_run_id: str, states: set[str], timeout: float = 900) -> dict:
         deadline = time.monotonic() + timeout
@@ -112,7 +90,7 @@ class Server:
 def server(tmp_path_factory):
     """prefect server start + synthgate deploy (two specs) + prefect worker start, on loopback."""
     base = tmp_path_factory.mktemp("review-e2e")
-    port = _free_port()
+    port = free_port()
     api = f"http://127.0.0.1:{port}/api"
     quiet = {"PREFECT_SERVER_ANALYTICS_ENABLED": "false", "PREFECT_UI_ENABLED": "false",
              "TLDEXTRACT_PUBLIC_SUFFIX_LIST_URLS": ""}
@@ -129,7 +107,7 @@ def server(tmp_path_factory):
         deadline = time.monotonic() + 180
         while True:
             try:
-                _api(f"{api}/health")
+                call_api(f"{api}/health")
                 break
             except OSError:
                 if time.monotonic() > deadline or processes[0].poll() is not None:
@@ -244,7 +222,7 @@ def test_an_approved_release_publishes_exactly_the_reviewed_bytes(server, suspen
 
     # Run: first a decision the CLI would refuse, sent as the Prefect UI form sends it (no CLI checks)
     before = server.run(run["id"])["state"]["id"]
-    _api(f"{server.api}/flow_runs/{run['id']}/resume", {"run_input": {
+    call_api(f"{server.api}/flow_runs/{run['id']}/resume", {"run_input": {
         "decision": "approve", "reviewer": "mallory", "comment": "", "report_sha256": "0" * 64}})
     deadline = time.monotonic() + 300
     while server.run(run["id"])["state"]["id"] == before or server.run(run["id"])["state_type"] != "PAUSED":
@@ -272,7 +250,7 @@ def test_an_approved_release_publishes_exactly_the_reviewed_bytes(server, suspen
     assert rebuilt.returncode == 0, rebuilt.stdout + rebuilt.stderr  # the decision is rebuilt from the manifest
     assert not run["pending"].exists()
     # Every stage ran once, before the suspension; the resumed run only published
-    tasks = _api(f"{server.api}/task_runs/filter", {"flow_runs": {"id": {"any_": [run["id"]]}}, "limit": 50})
+    tasks = call_api(f"{server.api}/task_runs/filter", {"flow_runs": {"id": {"any_": [run["id"]]}}, "limit": 50})
     names = sorted(t["name"].rsplit("-", 1)[0] for t in tasks)
     assert names == sorted(["ingest", "pseudonymise", "train", "sample", "evaluate", "validate",
                             "stage-for-review", "publish-reviewed"])
@@ -286,9 +264,9 @@ def test_an_approved_release_publishes_exactly_the_reviewed_bytes(server, suspen
 
 def test_review_list_discards_a_pending_release_whose_run_expired(server, suspended):
     # Setup: a run the server failed when its review wait expired, with its pending area left behind
-    flow = _api(f"{server.api}/flows/name/synthgate-release")
+    flow = call_api(f"{server.api}/flows/name/synthgate-release")
     spec = server.base / "review-a" / "spec.yaml"
-    run = _api(f"{server.api}/flow_runs/", {"flow_id": flow["id"], "name": "review-a-expired",
+    run = call_api(f"{server.api}/flow_runs/", {"flow_id": flow["id"], "name": "review-a-expired",
                                             "parameters": {"spec_path": str(spec)},
                                             "state": {"type": "FAILED", "name": "Failed",
                                                       "message": "The flow was paused and never resumed."}})
@@ -319,12 +297,12 @@ def test_the_server_and_its_result_storage_hold_no_record_and_no_key(server, sus
     for run in suspended.values():
         run_id = run["id"]
         texts.append(json.dumps(server.run(run_id)))
-        texts.append(json.dumps(_api(f"{server.api}/flow_runs/{run_id}/input/filter", {"prefix": "", "limit": 100})))
-        texts.append(json.dumps(_api(f"{server.api}/task_runs/filter",
+        texts.append(json.dumps(call_api(f"{server.api}/flow_runs/{run_id}/input/filter", {"prefix": "", "limit": 100})))
+        texts.append(json.dumps(call_api(f"{server.api}/task_runs/filter",
                                      {"flow_runs": {"id": {"any_": [run_id]}}, "limit": 50})))
-        texts.append(json.dumps(_api(f"{server.api}/logs/filter",
+        texts.append(json.dumps(call_api(f"{server.api}/logs/filter",
                                      {"logs": {"flow_run_id": {"any_": [run_id]}}, "limit": 200})))
-    texts.append(json.dumps(_api(f"{server.api}/artifacts/filter", {"limit": 100})))
+    texts.append(json.dumps(call_api(f"{server.api}/artifacts/filter", {"limit": 100})))
     storage = server.base / "result-storage"
     stored = [p.read_bytes().decode("utf-8", "replace") for p in storage.rglob("*") if p.is_file()] \
         if storage.exists() else []

@@ -9,16 +9,15 @@ from __future__ import annotations
 
 import json
 import os
-import socket
 import subprocess
 import sys
 import time
-import urllib.request
 import zoneinfo
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
+from _prefect_api import call_api, free_port
 import yaml
 
 from synthgate.evaluation import INTERVAL_GATES
@@ -30,19 +29,6 @@ KEY = "scheduled-test-key-" + "0123456789abcdef" * 3
 POOL = "synthgate-e2e"
 SEOUL = zoneinfo.ZoneInfo("Asia/Seoul")
 timings: dict[str, float] = {}  # monotonic marks, printed at the end (pytest -s) to see where the time goes
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def _api(url: str, payload: dict | None = None):
-    data = None if payload is None else json.dumps(payload).encode()
-    request = urllib.request.Request(url, data=data, headers={"Content-Type": "application/json"})
-    with urllib.request.urlopen(request, timeout=10) as response:
-        return json.loads(response.read())
 
 
 def _write_spec(folder: Path, frame, version: str, **extra) -> Path:
@@ -69,7 +55,7 @@ def _write_spec(folder: Path, frame, version: str, **extra) -> Path:
 def prefect(tmp_path_factory):
     """A real server and a real process worker on loopback; yields (api url, client env, worker log)."""
     home = tmp_path_factory.mktemp("prefect")
-    port = _free_port()
+    port = free_port()
     base = {**os.environ, "PREFECT_SERVER_ANALYTICS_ENABLED": "false", "PREFECT_UI_ENABLED": "false"}
     base.pop("PREFECT_API_URL", None)
     prefect_cli = str(Path(sys.executable).with_name("prefect"))
@@ -85,7 +71,7 @@ def prefect(tmp_path_factory):
         deadline = time.monotonic() + 180
         while True:
             try:
-                _api(f"{api}/health")
+                call_api(f"{api}/health")
                 break
             except OSError:
                 if time.monotonic() > deadline or server.poll() is not None:
@@ -139,7 +125,7 @@ def deployed(prefect, tmp_path_factory, covid_rows):
     assert done_a.returncode == 0, done_a.stdout + done_a.stderr
     assert done_b.returncode == 0, done_b.stdout + done_b.stderr
     assert datetime.now(SEOUL) < due - timedelta(seconds=5), "deploying took longer than the margin"
-    deployments = {d["name"]: d for d in _api(f"{api}/deployments/filter", {"limit": 10})}
+    deployments = {d["name"]: d for d in call_api(f"{api}/deployments/filter", {"limit": 10})}
     return {"due": due, "cron": cron, "folder": folder, "outputs": (done_a, done_b),
             "ids": {name: deployments[name]["id"] for name in ("covid-a", "covid-b")}, "deployments": deployments}
 
@@ -150,7 +136,7 @@ def fired(prefect, deployed):
     api, _, worker_log = prefect
     deadline = time.monotonic() + 120 + 420
     while True:
-        runs = _api(f"{api}/flow_runs/filter", {"deployments": {"id": {"any_": list(deployed["ids"].values())}},
+        runs = call_api(f"{api}/flow_runs/filter", {"deployments": {"id": {"any_": list(deployed["ids"].values())}},
                                                 "limit": 10})
         ended = [r for r in runs if r["state_type"] in ("COMPLETED", "FAILED", "CRASHED", "CANCELLED")]
         if len(ended) == 2:
@@ -189,7 +175,7 @@ def test_deploy_registers_the_installed_flow_on_a_process_pool_and_lists_its_nex
         assert registered["work_pool_name"] == POOL
         assert registered["global_concurrency_limit"]["limit"] == 1
         assert registered["concurrency_options"]["collision_strategy"] == "ENQUEUE"
-    pool = _api(f"{api}/work_pools/{POOL}")
+    pool = call_api(f"{api}/work_pools/{POOL}")
     assert pool["type"] == "process"
     due = deployed["due"].strftime("%Y-%m-%d %H:%M KST (UTC+0900)")
     assert f"covid-a  dataset covid-testing  cron '{deployed['cron']}' Asia/Seoul  next run {due}" in lines.stdout
@@ -260,7 +246,7 @@ def test_a_deployment_fires_on_its_schedule_and_one_run_publishes(prefect, deplo
     assert manifest["run"]["prefect_flow_run_id"] == winner["id"]
     assert (catalog / version / "covid-testing.parquet").is_file()
     assert not (catalog.parent / ".locks" / "covid-testing.json").exists()  # given back when the run ended
-    tasks = _api(f"{api}/task_runs/filter", {"flow_runs": {"id": {"any_": [winner["id"]]}}, "limit": 50})
+    tasks = call_api(f"{api}/task_runs/filter", {"flow_runs": {"id": {"any_": [winner["id"]]}}, "limit": 50})
     assert {t["name"].rsplit("-", 1)[0] for t in tasks} >= {"ingest", "train", "publish"}
 
 
@@ -271,8 +257,8 @@ def test_two_scheduled_runs_of_one_dataset_do_not_overlap(prefect, deployed, fir
     loser = next(run for run in fired.values() if run["state_type"] == "FAILED")
 
     # Run: read what the second run did and logged
-    tasks = _api(f"{api}/task_runs/filter", {"flow_runs": {"id": {"any_": [loser["id"]]}}, "limit": 50})
-    logs = _api(f"{api}/logs/filter", {"logs": {"flow_run_id": {"any_": [loser["id"]]}}, "limit": 200})
+    tasks = call_api(f"{api}/task_runs/filter", {"flow_runs": {"id": {"any_": [loser["id"]]}}, "limit": 50})
+    logs = call_api(f"{api}/logs/filter", {"logs": {"flow_run_id": {"any_": [loser["id"]]}}, "limit": 200})
 
     # Assert: it stopped clearly, before any stage, while the first held the dataset
     assert tasks == []
