@@ -1,4 +1,4 @@
-"""The catalog of published releases: for now its audit trail (``audit.jsonl``).
+"""The catalog of published releases: what it holds (``scan``), and its audit trail (``audit.jsonl``).
 
 A leaf package: it reads and writes files in the catalog folder and imports neither flows,
 prefect nor another leaf.
@@ -13,6 +13,7 @@ from synthgate.catalog.audit import (
     verify_chain,
 )
 from synthgate.catalog.errors import AuditEntryError, AuditError, CatalogError
+from synthgate.catalog.model import Catalog, Column, Dataset, Tombstone, Version, scan
 
 __all__ = [
     "AUDIT_FILE",
@@ -20,9 +21,15 @@ __all__ = [
     "AuditCheck",
     "AuditEntryError",
     "AuditError",
+    "Catalog",
     "CatalogError",
+    "Column",
+    "Dataset",
+    "Tombstone",
+    "Version",
     "append_event",
     "audit_path",
     "read_events",
+    "scan",
     "verify_chain",
 ]

@@ -186,7 +186,9 @@ def _manifest(loaded: LoadedSpec, ws: Workspace, flow_run_id: str | None) -> dic
         "dataset": {
             "name": spec.dataset.name, "version": spec.dataset.version, "title": spec.dataset.title,
             "description": spec.dataset.description, "licence": spec.dataset.licence,
-            "domain": spec.dataset.domain.value,
+            "domain": spec.dataset.domain.value, "access": spec.dataset.access,
+            "retention": spec.dataset.retention.model_dump(mode="json") if spec.dataset.retention else None,
+            "card": _card_facts(loaded),
         },
         "created_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
         "run": {"workspace_run_id": ws.root.name, "prefect_flow_run_id": flow_run_id, **_version_facts(ws)},
@@ -222,6 +224,30 @@ def _manifest(loaded: LoadedSpec, ws: Workspace, flow_run_id: str | None) -> dic
                        "failed": validation["failed"]},
         "libraries": library_versions(),
     }
+
+
+def _card_facts(loaded: LoadedSpec) -> dict:
+    """The spec's dataset card, with the citation built when the spec gives none (the catalog page shows it)."""
+    dataset = loaded.spec.dataset
+    card = dataset.card.model_dump(mode="json")
+    if not card["citation"]:
+        year = datetime.now(timezone.utc).year
+        by = f"{card['publisher']} " if card["publisher"] else ""
+        card["citation"] = f"{by}({year}). {dataset.title}, version {dataset.version} [synthetic dataset]. {dataset.licence}."
+    return card
+
+
+def _schema(table: pd.DataFrame, data_file: Path, loaded: LoadedSpec, kinds: dict[str, str]) -> list[dict]:
+    """Column, kind, description, Arrow type (as written) and null share of the published table."""
+    import pyarrow.parquet as pq
+
+    arrow = pq.read_schema(data_file)
+    nulls = table.isna().mean() if len(table) else None
+    columns = loaded.spec.columns
+    return [{"name": field.name, "kind": kinds.get(field.name), "type": str(field.type),
+             "description": columns[field.name].description if field.name in columns else "",
+             "null_share": round(float(nulls[field.name]), 6) if nulls is not None else None}
+            for field in arrow]
 
 
 def _version_facts(ws: Workspace) -> dict:
@@ -310,6 +336,7 @@ def write_release(folder: Path, loaded: LoadedSpec, ws: Workspace, *, flow_run_i
     shutil.copyfile(ws.validation_summary, folder / layout.VALIDATION)
     shutil.copyfile(ws.evaluation, folder / layout.EVALUATION)
     manifest = _manifest(loaded, ws, flow_run_id)
+    manifest["schema"] = _schema(synthetic, folder / layout.data_file_name, loaded, manifest["columns"])
     if review is not None:
         manifest["review"] = review
     profile = read_json(ws.profile) if ws.profile.is_file() else None

@@ -7,7 +7,7 @@ import hashlib
 import re
 import string
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from enum import Enum
 from pathlib import Path
 from typing import Annotated, Any, Literal, Union
@@ -24,6 +24,8 @@ from synthgate import privacy
 
 SLUG = r"^[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?$"
 VERSION = r"^[0-9A-Za-z][0-9A-Za-z._+-]{0,31}$"
+# Names the catalog site writes beside the version folders of a dataset (CATALOG/<dataset>/index.html).
+RESERVED_VERSIONS = ("index.html",)
 ENV_NAME = r"^[A-Za-z_][A-Za-z0-9_]*$"
 
 
@@ -105,6 +107,9 @@ def _check_version(value: str) -> str:
             _version_problem(f"{value!r}: the field {{{shown}}} is not allowed; a template field is {{date:FORMAT}} "
                              "or {run_date:FORMAT} with a strftime FORMAT such as %Y.%m")
     rendered = render_version(value, date=_SAMPLE_DATE, run_date=_SAMPLE_DATE)
+    if rendered.lower() in RESERVED_VERSIONS:
+        _version_problem(f"{value!r} is a file name the catalog site uses ({', '.join(RESERVED_VERSIONS)}); "
+                         "choose a version such as 1.0.0")
     if not re.match(VERSION, rendered):
         _version_problem(f"{value!r} makes versions such as {rendered!r}, which is not a version: 1-32 letters, "
                          "digits, '.', '_', '+' or '-' starting with a letter or digit")
@@ -116,6 +121,33 @@ def _version_problem(problem: str) -> None:
     raise PydanticCustomError("version", "{problem}", {"problem": problem})
 
 
+class RetentionSpec(StrictModel):
+    until: date = Field(description="Last day the release may be downloaded (YYYY-MM-DD).")
+
+
+DEFAULT_PROHIBITED_USES = (
+    "Trying to re-identify any person, or to link rows to people or to other data about them.",
+    "Decisions about individual people (care, eligibility, employment, insurance, security clearance).",
+    "Presenting the rows as real records, or as measurements of real people.",
+)
+
+
+class CardSpec(StrictModel):
+    """What the catalog page says about the dataset besides the title and description (spec: dataset.card)."""
+
+    audience: str = Field(default="", max_length=1_000, description="Who the dataset is for.")
+    intended_uses: list[Annotated[str, Field(min_length=1, max_length=500)]] = Field(default_factory=list, max_length=20)
+    prohibited_uses: list[Annotated[str, Field(min_length=1, max_length=500)]] = Field(
+        default_factory=lambda: list(DEFAULT_PROHIBITED_USES), max_length=20,
+        description="What the data must not be used for (default: re-identification, decisions about people, "
+        "passing rows off as real).")
+    publisher: str | None = Field(default=None, max_length=200, description="The releasing agency.")
+    contact: str | None = Field(default=None, max_length=200, description="A role address for questions (not a person).")
+    citation: str | None = Field(default=None, max_length=2_000, description="How to cite the dataset "
+                                 "(default: built from publisher, title, version and year).")
+    keywords: list[Annotated[str, Field(min_length=1, max_length=60)]] = Field(default_factory=list, max_length=30)
+
+
 class DatasetSpec(StrictModel):
     name: str = Field(pattern=SLUG, description="Slug: lower-case letters, digits and hyphens.")
     version: str = Field(description="Release version, e.g. 1.0.0; or a template resolved when the run starts: "
@@ -125,6 +157,13 @@ class DatasetSpec(StrictModel):
     description: str = Field(default="", max_length=10_000)
     licence: str = Field(min_length=1, max_length=100, description="e.g. CC-BY-4.0 or KOGL-Type1.")
     domain: Domain
+    access: Literal["public", "restricted"] = Field(
+        default="public", description="restricted: the catalog lists the dataset, but its files need a bearer token "
+        "(`synthgate catalog token add`).")
+    retention: RetentionSpec | None = Field(
+        default=None, description="How long the release stays downloadable; `synthgate catalog expire` withdraws it "
+        "after `until`.")
+    card: CardSpec = Field(default_factory=lambda: CardSpec(), description="The dataset card of the catalog page.")
 
     @field_validator("version")
     @classmethod
@@ -175,6 +214,8 @@ class ColumnSpec(StrictModel):
     rule: privacy.GeneraliseRule | None = None
     surrogate: privacy.SurrogateConfig | None = None
     reviewed: bool = Field(default=False, description="A person reviewed the action `init` marked '# REVIEW:'.")
+    description: str = Field(default="", max_length=1_000, description="What the column holds, for the catalog's "
+                             "schema table (never a value from the data).")
 
 
 class AdditionalInformationSpec(StrictModel):

@@ -53,11 +53,3 @@ def covid_release(tmp_path, covid_rows):
 
     make.tmp_path = tmp_path
     return make
-
-
-@pytest.fixture(scope="session")
-def prefect_harness():
-    from prefect.testing.utilities import prefect_test_harness
-
-    with prefect_test_harness(server_startup_timeout=180):
-        yield
