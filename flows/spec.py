@@ -96,6 +96,7 @@ def _check_version(value: str) -> str:
     if not is_version_template(value):
         if not re.match(VERSION, value):
             _version_problem(f"{value!r} is not a version; allowed: {allowed}")
+        _check_not_reserved(value)
         return value
     try:
         fields = [(f, fmt, conv) for _, f, fmt, conv in string.Formatter().parse(value) if f is not None]
@@ -107,13 +108,17 @@ def _check_version(value: str) -> str:
             _version_problem(f"{value!r}: the field {{{shown}}} is not allowed; a template field is {{date:FORMAT}} "
                              "or {run_date:FORMAT} with a strftime FORMAT such as %Y.%m")
     rendered = render_version(value, date=_SAMPLE_DATE, run_date=_SAMPLE_DATE)
-    if rendered.lower() in RESERVED_VERSIONS:
-        _version_problem(f"{value!r} is a file name the catalog site uses ({', '.join(RESERVED_VERSIONS)}); "
-                         "choose a version such as 1.0.0")
+    _check_not_reserved(rendered, value)
     if not re.match(VERSION, rendered):
         _version_problem(f"{value!r} makes versions such as {rendered!r}, which is not a version: 1-32 letters, "
                          "digits, '.', '_', '+' or '-' starting with a letter or digit")
     return value
+
+
+def _check_not_reserved(version: str, written: str | None = None) -> None:
+    if version.lower() in RESERVED_VERSIONS:
+        _version_problem(f"{written or version!r} is a file name the catalog site uses "
+                         f"({', '.join(RESERVED_VERSIONS)}); choose a version such as 1.0.0")
 
 
 def _version_problem(problem: str) -> None:
