@@ -156,7 +156,7 @@ def test_korean_column_names_and_phone_content():
 def test_numbers_only_table_needs_no_language_model():
     # Setup: a fresh interpreter, where nothing has loaded Presidio yet
     code = (
-        "import sys, pandas as pd, privacy; "
+        "import sys, pandas as pd; from synthgate import privacy; "
         "found = privacy.detect_columns(pd.DataFrame({'score': [1.5, 2.5], 'count': [1, 2]})); "
         "print([d.proposed_action.value for d in found], 'presidio_analyzer' in sys.modules)"
     )
