@@ -14,6 +14,7 @@ from synthgate.catalog.audit import (
 )
 from synthgate.catalog.errors import AuditEntryError, AuditError, CatalogError
 from synthgate.catalog.model import Catalog, Column, Dataset, Tombstone, Version, scan
+from synthgate.catalog.withdraw import WithdrawalIncomplete, expire, expired, withdraw
 
 __all__ = [
     "AUDIT_FILE",
@@ -27,9 +28,13 @@ __all__ = [
     "Dataset",
     "Tombstone",
     "Version",
+    "WithdrawalIncomplete",
     "append_event",
     "audit_path",
+    "expire",
+    "expired",
     "read_events",
     "scan",
     "verify_chain",
+    "withdraw",
 ]
