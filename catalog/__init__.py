@@ -14,6 +14,7 @@ from synthgate.catalog.audit import (
 )
 from synthgate.catalog.errors import AuditEntryError, AuditError, CatalogError
 from synthgate.catalog.model import Catalog, Column, Dataset, Tombstone, Version, scan
+from synthgate.catalog.tokens import add_token, check_token, list_tokens, revoke_token
 from synthgate.catalog.withdraw import WithdrawalIncomplete, expire, expired, withdraw
 
 __all__ = [
@@ -29,11 +30,15 @@ __all__ = [
     "Tombstone",
     "Version",
     "WithdrawalIncomplete",
+    "add_token",
     "append_event",
     "audit_path",
+    "check_token",
     "expire",
     "expired",
+    "list_tokens",
     "read_events",
+    "revoke_token",
     "scan",
     "verify_chain",
     "withdraw",
