@@ -14,6 +14,7 @@ from synthgate.catalog.audit import (
 )
 from synthgate.catalog.errors import AuditEntryError, AuditError, CatalogError
 from synthgate.catalog.model import Catalog, Column, Dataset, Tombstone, Version, scan
+from synthgate.catalog.server import create_app, serve
 from synthgate.catalog.tokens import add_token, check_token, list_tokens, revoke_token
 from synthgate.catalog.withdraw import WithdrawalIncomplete, expire, expired, withdraw
 
@@ -34,12 +35,14 @@ __all__ = [
     "append_event",
     "audit_path",
     "check_token",
+    "create_app",
     "expire",
     "expired",
     "list_tokens",
     "read_events",
     "revoke_token",
     "scan",
+    "serve",
     "verify_chain",
     "withdraw",
 ]
