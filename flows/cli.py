@@ -187,8 +187,11 @@ def check(spec: Path = typer.Argument(..., help="The release spec (YAML).")) -> 
               + f"; will publish to {report.release_dir}", soft_wrap=True)
 
 
-def run_release(spec: Path, prefect_home: Optional[str], *, title: str = "run") -> dict:
-    """Preflight, then the Prefect flow; prints the summary. Exits with the error's code on failure."""
+def run_release(spec: Path, prefect_home: Optional[str], *, title: str = "run", site: bool = True) -> dict:
+    """Preflight, then the Prefect flow; prints the summary. Exits with the error's code on failure.
+
+    ``site``: the flow rebuilds the catalog's site after publishing (flows/catalog_site.py).
+    """
     home = settings.configure(prefect_home)
     from synthgate.flows.preflight import preflight
 
@@ -215,10 +218,12 @@ def run_release(spec: Path, prefect_home: Optional[str], *, title: str = "run") 
     started = time.monotonic()
     try:
         result = release(spec_path=str(loaded.path), dataset=loaded.spec.dataset.name,
-                         version=loaded.spec.dataset.version)
+                         version=loaded.spec.dataset.version, site=site)
     except SynthgateError as exc:
         fail(exc)
     print_summary(out, loaded, result, time.monotonic() - started)
+    if result.get("site"):
+        out.print(f"catalog site: {result['site']}", markup=False, highlight=False, soft_wrap=True)
     return result
 
 
@@ -226,13 +231,16 @@ def run_release(spec: Path, prefect_home: Optional[str], *, title: str = "run") 
 def run(
     spec: Path = typer.Argument(..., help="The release spec (YAML)."),
     prefect_home: Optional[str] = PrefectHome,
+    site: bool = typer.Option(True, "--site/--no-site", help="Rebuild the catalog's site (index.html, "
+                              "catalog.json, croissant.json) after publishing."),
 ) -> None:
     """Run a release: ingest, pseudonymise, train, sample, validate, publish (a Prefect flow).
 
-    Exit codes: 0 published; 1 a quality or privacy gate failed (nothing published);
-    2 bad input (nothing started); 3 an unexpected failure in a stage.
+    Exit codes: 0 published (a failed site rebuild is one warning line: the release stands);
+    1 a quality or privacy gate failed (nothing published); 2 bad input (nothing started);
+    3 an unexpected failure in a stage.
     """
-    run_release(spec, prefect_home)
+    run_release(spec, prefect_home, site=site)
 
 
 class TaskChoice(str, Enum):
@@ -340,6 +348,10 @@ _deploy.add_commands(app)  # deploy, deployments, undeploy
 from synthgate.flows.review_cli import review_app  # noqa: E402  (Prefect is imported inside its commands)
 
 app.add_typer(review_app)  # review list, show, approve, reject
+
+from synthgate.flows import catalog_cli as _catalog_cli  # noqa: E402  (the catalog is imported inside its commands)
+
+_catalog_cli.add_commands(app)  # catalog build, serve, token, expire; withdraw
 
 
 audit_app = typer.Typer(name="audit", help="The catalog's append-only, hash-chained audit trail (audit.jsonl).",

@@ -10,6 +10,7 @@ Exception tree::
     │   ├── ColumnTypeError         a column's values do not fit its declared kind
     │   ├── KeyConfigError          the pseudonymisation key is missing or too short
     │   ├── VersionExistsError      the release version is already in the catalog
+    │   │   └── VersionWithdrawnError   ... and was withdrawn: never republished
     │   ├── DatasetBusy             another run of the dataset is running or awaiting review
     │   └── ReviewError             a review decision refused (reviewer not listed, wrong report hash, no such run)
     ├── ValidationFailed            exit 1: a quality or privacy gate failed; nothing published
@@ -92,6 +93,15 @@ class VersionExistsError(InputError):
             f"release {dataset} {version} already exists at {path}; published versions are never "
             "overwritten: raise dataset.version in the spec"
         )
+
+
+class VersionWithdrawnError(VersionExistsError):
+    """A withdrawn version keeps its folder (manifest and tombstone) and is never published again."""
+
+    def __init__(self, dataset: str, version: str, path: str, withdrawn_at: str) -> None:
+        self.dataset, self.version, self.path, self.withdrawn_at = dataset, version, path, withdrawn_at
+        InputError.__init__(self, f"release {dataset} {version} was withdrawn on {withdrawn_at}: a withdrawn version "
+                            f"is never republished ({path}); raise dataset.version in the spec")
 
 
 class DatasetBusy(InputError):

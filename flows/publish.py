@@ -15,7 +15,8 @@ from pathlib import Path
 import pandas as pd
 
 from synthgate.flows import convert
-from synthgate.flows.errors import InputError, ReportFailed, ReviewedFilesChanged, VersionExistsError
+from synthgate.flows.errors import (InputError, ReportFailed, ReviewedFilesChanged, VersionExistsError,
+                                    VersionWithdrawnError)
 from synthgate.flows.sources import file_sha256
 from synthgate.flows.spec import LoadedSpec
 from synthgate.flows.workspace import ReleaseLayout, Workspace, read_json, steps_applied, write_json
@@ -59,9 +60,17 @@ def layout_for(loaded: LoadedSpec) -> ReleaseLayout:
 
 
 def ensure_version_is_new(loaded: LoadedSpec) -> None:
-    """Raise VersionExistsError when the release folder is already in the catalog."""
+    """Raise VersionExistsError when the release folder is already in the catalog (VersionWithdrawnError
+    when it holds a tombstone: the folder stays after a withdrawal, so the version is never published again)."""
     layout = layout_for(loaded)
     if layout.release_dir.exists():
+        tombstone = layout.release_dir / "WITHDRAWN.json"
+        if tombstone.is_file():
+            try:
+                at = str(json.loads(tombstone.read_text(encoding="utf-8")).get("at") or "an unrecorded date")
+            except (OSError, ValueError, AttributeError):
+                at = "an unrecorded date"
+            raise VersionWithdrawnError(layout.dataset, layout.version, str(layout.release_dir), at[:10])
         raise VersionExistsError(layout.dataset, layout.version, str(layout.release_dir))
 
 

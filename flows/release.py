@@ -1,10 +1,12 @@
 """The release flow: ingest → pseudonymise → train → sample → evaluate → validate → publish."""
 from __future__ import annotations
 
+from pathlib import Path
+
 from prefect import flow
 from prefect.runtime import flow_run
 
-from synthgate.flows import audit, review_steps, runlock, tasks, versions
+from synthgate.flows import audit, catalog_site, review_steps, runlock, tasks, versions
 from synthgate.flows.errors import SynthgateError
 from synthgate.flows.spec import LoadedSpec, load_spec
 from synthgate.flows.workspace import Workspace, new_run_id, write_json
@@ -16,10 +18,12 @@ def _run_name() -> str:
 
 
 @flow(name="synthgate-release", flow_run_name=_run_name, persist_result=False, validate_parameters=True)
-def release(spec_path: str, dataset: str = "", version: str = "", run_id: str = "") -> dict:
+def release(spec_path: str, dataset: str = "", version: str = "", run_id: str = "", site: bool = True) -> dict:
     """Release one synthetic dataset from the spec at ``spec_path``.
 
     ``dataset`` and ``version`` only name the flow run; the spec is the single source of truth.
+    ``site``: rebuild the catalog's site after publishing (false: ``synthgate run --no-site``, or the
+    deployment's parameter); a failed build logs one alert line and the run still succeeds.
     Returns the published paths and the facts each stage recorded (counts, never values).
     """
     try:
@@ -30,7 +34,13 @@ def release(spec_path: str, dataset: str = "", version: str = "", run_id: str = 
     # One run per dataset: a second run stops with DatasetBusy; a run suspended for review keeps holding it.
     with runlock.one_run_per_dataset(loaded.catalog_dir, loaded.spec.dataset.name, loaded.spec.dataset.version,
                                      str(flow_run.id) if flow_run.id else None):
-        return _release_stages(loaded, run_id, version)
+        result = _release_stages(loaded, run_id, version)
+    published = result.get("published")
+    if site and published:  # also after the committee's approval: the resumed run ends here too
+        result["site"] = catalog_site.after_publish(
+            loaded.catalog_dir, dataset=loaded.spec.dataset.name, version=Path(published["release_dir"]).name,
+            flow_run_id=str(flow_run.id) if flow_run.id else None)
+    return result
 
 
 def _release_stages(loaded: LoadedSpec, run_id: str, requested_version: str = "") -> dict:
