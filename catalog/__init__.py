@@ -12,6 +12,8 @@ from synthgate.catalog.audit import (
     read_events,
     verify_chain,
 )
+from synthgate.catalog.croissant import croissant
+from synthgate.catalog.dcat import catalog_index
 from synthgate.catalog.errors import AuditEntryError, AuditError, CatalogError
 from synthgate.catalog.model import Catalog, Column, Dataset, Tombstone, Version, scan
 from synthgate.catalog.server import create_app, serve
@@ -34,8 +36,10 @@ __all__ = [
     "add_token",
     "append_event",
     "audit_path",
+    "catalog_index",
     "check_token",
     "create_app",
+    "croissant",
     "expire",
     "expired",
     "list_tokens",
