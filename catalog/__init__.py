@@ -17,12 +17,14 @@ from synthgate.catalog.dcat import catalog_index
 from synthgate.catalog.errors import AuditEntryError, AuditError, CatalogError
 from synthgate.catalog.model import Catalog, Column, Dataset, Tombstone, Version, scan
 from synthgate.catalog.server import create_app, serve
+from synthgate.catalog.site import SITE_FILES, SiteBuild, build_site
 from synthgate.catalog.tokens import add_token, check_token, list_tokens, revoke_token
 from synthgate.catalog.withdraw import WithdrawalIncomplete, expire, expired, withdraw
 
 __all__ = [
     "AUDIT_FILE",
     "GENESIS",
+    "SITE_FILES",
     "AuditCheck",
     "AuditEntryError",
     "AuditError",
@@ -30,12 +32,14 @@ __all__ = [
     "CatalogError",
     "Column",
     "Dataset",
+    "SiteBuild",
     "Tombstone",
     "Version",
     "WithdrawalIncomplete",
     "add_token",
     "append_event",
     "audit_path",
+    "build_site",
     "catalog_index",
     "check_token",
     "create_app",
