@@ -115,8 +115,8 @@ def build(
         _fail(InputError(f"--out {out_dir} is a file; give a folder for the site"))
     try:
         built = catalog_site.build(root, out_dir)
-    except catalog_pkg.CatalogError as exc:
-        _fail(InputError(str(exc)))
+    except catalog_pkg.CatalogError as exc:  # a page that cannot be written is no bad input
+        _fail(SynthgateError(str(exc)) if isinstance(exc.__cause__, OSError) else InputError(str(exc)))
     except OSError as exc:
         _fail(SynthgateError(f"the site could not be written: {exc.strerror} ({exc.filename})"))
     _say(f"ok: site of {root} written to {built.out}: {len(built.pages)} page(s), {len(built.files)} file(s); "
@@ -279,11 +279,11 @@ def withdraw(
 ) -> None:
     """Withdraw a published version for good: a tombstone, its files deleted, never republished.
 
-    WITHDRAWN.json (reason, time, who) is written first; then every file but manifest.json is
-    deleted; the event goes to audit.jsonl when the catalog keeps one; the site is rebuilt when the
-    catalog has one. Exit codes: 0 withdrawn; 2 bad input or already withdrawn (nothing changed);
-    3 withdrawn, but a file could not be deleted (run it again to finish) or the audit trail could not
-    be appended to (the line says so).
+    WITHDRAWN.json (reason, time, who) is written first, then every file but manifest.json is deleted;
+    the event goes to audit.jsonl when the catalog keeps one; the site is rebuilt when the catalog has one.
+
+    Exit codes: 0 withdrawn; 2 bad input or already withdrawn (nothing changed); 3 withdrawn, but a
+    file could not be deleted (run it again to finish) or the audit trail could not be appended to.
     """
     from synthgate import catalog as catalog_pkg
     from synthgate.catalog.withdraw import WithdrawalIncomplete, withdraw as withdraw_version

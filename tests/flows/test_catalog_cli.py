@@ -228,3 +228,37 @@ def test_a_withdrawn_version_is_never_republished_and_auto_skips_it(small_releas
                                     f"never republished ({folder}); raise dataset.version in the spec"]
     assert auto.exit_code == 0, auto.output
     assert str(folder.parent / "1.0.1") in auto.stdout
+
+
+def test_a_site_that_cannot_be_built_after_a_publish_is_one_alert_line(cat):
+    # Setup: a folder where the site's index.html goes, so the build cannot write it
+    from synthgate.flows import catalog_site
+
+    (cat / "index.html").mkdir()
+    folder = cat / DATASET / "1.1.0"
+    release = {p: p.read_bytes() for p in folder.rglob("*") if p.is_file()}
+    warnings: list[str] = []
+
+    # Run
+    index = catalog_site.after_publish(cat, dataset=DATASET, version="1.1.0", flow_run_id="run-1",
+                                       warn=warnings.append)
+
+    # Assert: no exception, one line an alert rule picks up, the release untouched
+    assert index is None
+    assert len(warnings) == 1 and "\n" not in warnings[0]
+    assert warnings[0].startswith(f"SYNTHGATE-ALERT event=site_failed dataset={DATASET} version=1.1.0 "
+                                  "flow_run=run-1 error=CatalogError: cannot write the catalog site in ")
+    assert warnings[0].endswith("hint=the release is published; rebuild with: synthgate catalog build CATALOG")
+    assert {p: p.read_bytes() for p in release} == release  # (a croissant.json may have been written beside)
+
+
+def test_a_site_that_cannot_be_written_exits_3_in_one_line(cat):
+    # Setup
+    (cat / "index.html").mkdir()
+
+    # Run
+    result = _run("catalog", "build", cat)
+
+    # Assert
+    assert result.exit_code == 3
+    assert _lines(result.stderr) == [f"error: cannot write the catalog site in {cat}: Is a directory"]
