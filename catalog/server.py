@@ -23,12 +23,13 @@ Rescanning: each request stats the catalog folder, its dataset folders and their
 mtime); the whitelist is rebuilt only when one of those changed. A failed rebuild (a manifest
 half-written by hand) keeps the previous whitelist and logs one line.
 
-HTTP: ``ETag`` is the manifest's sha256 for release files and a hash of size, mtime and inode for
-the others; ``If-None-Match`` (or, without it, ``If-Modified-Since``) gives 304. Ranges come from
-Starlette's `FileResponse`: one range (``bytes=a-b``, ``a-``, ``-n``) gives 206 with
-``Content-Range``; several give 206 ``multipart/byteranges`` (overlaps merged); a range past the end
-416; a malformed ``Range`` header 400; ``If-Range`` with a different ETag the whole file. Files
-stream in 64 KiB chunks. ``Cache-Control: no-cache`` (revalidate: a version can be withdrawn).
+HTTP (`_http`): ``ETag`` is the manifest's sha256 for release files and a hash of size, mtime and
+inode for the others; ``If-None-Match`` (or, without it, ``If-Modified-Since``) gives 304. One range
+(``bytes=a-b``, ``a-``, ``-n``) gives 206 with ``Content-Range``, a range past the end 416; several
+ranges, a malformed one or a stale ``If-Range`` get the whole file (200), as RFC 9110 allows. The
+file is opened once (no link followed) and its size, validators and bytes all come from that one
+descriptor, streamed in 256 KiB chunks. ``Cache-Control: no-cache`` (revalidate: a version can be
+withdrawn).
 
 Restricted versions (``dataset.access: restricted``): pages, catalog.json, Croissant, manifest and
 tombstone stay public; every file the manifest lists needs ``Authorization: Bearer <token>``
@@ -41,9 +42,7 @@ the path without its query string, never a header, never the token. No client ad
 """
 from __future__ import annotations
 
-import hashlib
 import logging
-import mimetypes
 import os
 import re
 import stat
@@ -51,13 +50,12 @@ import sys
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime
-from email.utils import formatdate, parsedate_to_datetime
+from email.utils import formatdate
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote, unquote_to_bytes
 
-from synthgate.catalog import tokens
+from synthgate.catalog import _http, tokens
 from synthgate.catalog.errors import CatalogError
 from synthgate.catalog.model import MANIFEST, TOMBSTONE, Catalog, scan
 
@@ -68,20 +66,6 @@ CROISSANT = "croissant.json"
 AUDIT = "audit.jsonl"
 LOGGER = "synthgate.catalog.server"
 REALM = "synthgate catalog"
-_TYPES = {
-    ".parquet": "application/vnd.apache.parquet",
-    ".json": "application/json",
-    ".jsonld": "application/ld+json",
-    ".html": "text/html; charset=utf-8",
-    ".md": "text/markdown; charset=utf-8",
-    ".pdf": "application/pdf",
-    ".csv": "text/csv; charset=utf-8",
-    ".txt": "text/plain; charset=utf-8",
-    ".css": "text/css; charset=utf-8",
-    ".js": "text/javascript; charset=utf-8",
-    ".svg": "image/svg+xml",
-    ".png": "image/png",
-}
 _HEX64 = re.compile(r"^[0-9a-f]{64}$")
 _BEARER = re.compile(r"^Bearer +([A-Za-z0-9\-._~+/]+=*) *$", re.IGNORECASE)
 
@@ -197,7 +181,7 @@ class _Whitelist:
             return PlainTextResponse(refused.message + "\n", status_code=refused.status, headers=headers)
 
     def _answer(self, request: Any) -> Any:
-        from starlette.responses import FileResponse, Response
+        from starlette.responses import Response, StreamingResponse
 
         parts = _segments(request.scope.get("raw_path") or request.scope["path"].encode("utf-8"))
         entries, real_root = self.entries()
@@ -216,16 +200,34 @@ class _Whitelist:
         if entry.restricted:
             _record(request, "token", self._authorise(request, entry.dataset))
             headers.update({"Cache-Control": "private, no-cache", "Vary": "Authorization"})
-        path, facts = _open(entry, real_root)
+        fd, facts = _open(entry, real_root)
+        chunks = _http.FileChunks(fd, 0, facts.st_size)  # closes the descriptor however the request ends
         if entry.size is not None and facts.st_size != entry.size:
             logging.getLogger(LOGGER).warning("%s: %d bytes on disk, %d in its manifest; not served", key,
                                               facts.st_size, entry.size)
+            chunks.close()
             raise _Refused(500, "this file differs from its manifest; the catalog's keeper has been told")
-        headers["ETag"] = _etag(entry, facts)
+        headers["ETag"] = _http.etag(entry.sha256, facts)
         headers["Last-Modified"] = formatdate(facts.st_mtime, usegmt=True)
-        if _not_modified(request.headers, headers["ETag"], facts.st_mtime):
+        headers["Accept-Ranges"] = "bytes"
+        if _http.not_modified(request.headers, headers["ETag"], facts.st_mtime):
+            chunks.close()
             return Response(status_code=304, headers=headers)
-        return FileResponse(path, stat_result=facts, media_type=_content_type(key), headers=headers)
+        span = _http.byte_range(request.headers, facts.st_size, headers["ETag"], headers["Last-Modified"])
+        if span == _http.UNSATISFIABLE:
+            chunks.close()
+            raise _Refused(416, "the range starts past the end of the file",
+                           {"Content-Range": f"bytes */{facts.st_size}", **headers})
+        status = 200
+        if isinstance(span, tuple):
+            status, (chunks.offset, chunks.end) = 206, span
+            headers["Content-Range"] = f"bytes {span[0]}-{span[1] - 1}/{facts.st_size}"
+        headers["Content-Length"] = str(chunks.end - chunks.offset)
+        media_type = _http.content_type(key, json_ld=key.endswith("/" + CROISSANT))
+        if request.method == "HEAD":
+            chunks.close()
+            return Response(status_code=status, headers=headers, media_type=media_type)
+        return StreamingResponse(chunks, status_code=status, headers=headers, media_type=media_type)
 
     def _authorise(self, request: Any, dataset: str | None) -> str:
         challenge = f'Bearer realm="{REALM}"'
@@ -339,55 +341,26 @@ def _segments(raw: bytes) -> list[str]:
     return parts
 
 
-def _open(entry: _Entry, real_root: str) -> tuple[str, os.stat_result]:
-    """The file's real path and stat, if it is a regular file inside the catalog and not hidden."""
+def _open(entry: _Entry, real_root: str) -> tuple[int, os.stat_result]:
+    """An open descriptor and its stat, if the file is a regular file inside the catalog and not hidden.
+
+    The real path is opened without following a link (one swapped in since ``realpath`` fails), and
+    size and type come from the open descriptor, so what is checked is what is sent.
+    """
     real = os.path.realpath(entry.file)
     inside = os.path.relpath(real, real_root) if real.startswith(real_root + os.sep) else None
     if inside is None or inside == AUDIT or any(p.startswith(".") for p in inside.split(os.sep)):
         logging.getLogger(LOGGER).warning("a link leads outside the served files; not served")
         raise _Refused(404, "not found")
     try:
-        facts = os.stat(real)
+        fd = os.open(real, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | os.O_CLOEXEC)
     except OSError as exc:
         raise _Refused(404, "not found") from exc
+    facts = os.fstat(fd)
     if not stat.S_ISREG(facts.st_mode):
+        os.close(fd)
         raise _Refused(404, "not found")
-    return real, facts
-
-
-def _etag(entry: _Entry, facts: os.stat_result) -> str:
-    if entry.sha256:
-        return f'"{entry.sha256}"'
-    stamp = f"{facts.st_size}-{facts.st_mtime_ns}-{facts.st_ino}".encode()
-    return f'"{hashlib.sha256(stamp).hexdigest()[:32]}"'
-
-
-def _not_modified(headers: Any, etag: str, mtime: float) -> bool:
-    """RFC 9110 13.1: If-None-Match (weak comparison) wins; If-Modified-Since only without it."""
-    if_none_match = headers.get("if-none-match")
-    if if_none_match is not None:
-        tags = [t.strip().removeprefix("W/") for t in if_none_match.split(",")]
-        return "*" in tags or etag in tags
-    if_modified_since = headers.get("if-modified-since")
-    if if_modified_since:
-        try:
-            since = parsedate_to_datetime(if_modified_since)
-        except (TypeError, ValueError):
-            return False
-        if isinstance(since, datetime) and since.tzinfo is not None:
-            return int(mtime) <= since.timestamp()
-    return False
-
-
-def _content_type(key: str) -> str:
-    name = key.rsplit("/", 1)[-1]
-    if name == CROISSANT:
-        return "application/ld+json"
-    suffix = os.path.splitext(name)[1].lower()
-    if suffix in _TYPES:
-        return _TYPES[suffix]
-    guessed = mimetypes.guess_type(name)[0] or "application/octet-stream"
-    return f"{guessed}; charset=utf-8" if guessed.startswith("text/") else guessed
+    return fd, facts
 
 
 def _record(request: Any, key: str, value: str) -> None:
