@@ -189,6 +189,23 @@ def test_korean_text_is_tagged_korean_and_still_loads(croissant_catalog, tmp_pat
     assert len(list(dataset.records(record_set="clinic"))) == 300
 
 
+def test_dp_states_the_budget_and_what_was_spent(croissant_catalog):
+    # Setup: the manifest of a DP-SGD release records its budget and the accountant's epsilon spent
+    version = scan(croissant_catalog).version("field-logistics", "2.0.0")
+    manifest = json.loads(json.dumps(version.manifest))
+    manifest["generator"]["differential_privacy"] = {"epsilon": 3.0, "delta": 1e-6, "epsilon_spent": 2.91234,
+                                                     "accountant": "rdp"}
+    dp_version = type(version)(version.dataset, version.version, version.folder, manifest)
+
+    # Run
+    doc = croissant(dp_version, content_base="")
+
+    # Assert
+    stated = "epsilon 3.0, delta 1e-06; epsilon spent 2.912 (rdp accountant)"
+    assert stated in doc["rai:dataCollection"] and f"Differential privacy: {stated}." in \
+        doc["rai:personalSensitiveInformation"]
+
+
 @pytest.mark.parametrize(("arrow", "kind", "expected"), [
     ("int64", "numerical", "sc:Integer"), ("uint8", None, "sc:Integer"), ("double", "numerical", "sc:Float"),
     ("float", None, "sc:Float"), ("decimal128(10, 2)", None, "sc:Float"), ("bool", "boolean", "sc:Boolean"),

@@ -70,7 +70,7 @@ def test_the_index_lists_datasets_versions_and_downloads_with_their_hashes(index
     assert field["access"] == "restricted" and field["accessRights"].endswith("/access-right/RESTRICTED")
     assert field["license"] == "https://www.kogl.or.kr/info/licenseType1.do" and field["licenseName"] == "KOGL-Type1"
     restricted = field["hasVersion"][0]
-    assert restricted["differentialPrivacy"] == {"epsilon": 5.0, "delta": 1e-5}
+    assert restricted["differentialPrivacy"] == {"epsilon": 5.0, "delta": 1e-5, "epsilonSpent": None}
     assert restricted["retentionUntil"] == "2020-01-01"
     # nothing from the source rows
     assert [c for c in catalog_canaries if c in text] == []
