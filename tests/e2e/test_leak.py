@@ -30,9 +30,10 @@ LEARNED_NEEDLES = [RARE_CATEGORY, str(EXTREME)]
 # reads 470) and a payor group held by 3 rows. Searched as a token: 1470 or 4.70 do not count.
 SINGLE_ROW_EXTREME, THREE_ROW_CATEGORY = 470, "Canarypayor Zq"
 EXTREME_TOKEN = re.compile(rb"(?<![\w.])%d(?:\.0+)?(?![\w]|\.\d)" % SINGLE_ROW_EXTREME)
-# Every published file derived from the training table (the Parquet file's cells too).
+# Every published file derived from the training table (the Parquet file's cells too), and the catalog
+# site the run builds from them (index.html pages, catalog.json, croissant.json).
 PUBLISHED = ("validation.json", "data_docs", "evaluation.json", "report.html", "report.pdf", "README.md",
-             ".parquet")
+             ".parquet", "index.html", "catalog.json", "croissant.json")
 
 
 def _files(root: Path):
@@ -107,7 +108,9 @@ def test_canaries_appear_nowhere_outside_the_private_workspace(covid_release, co
     assert _hits(catalog, NEEDLES + LEARNED_NEEDLES + [THREE_ROW_CATEGORY]) == []
     assert _token_hits(catalog) == []
     published = {p.name for p in _files(catalog)}
-    assert {"validation.json", "index.html", "README.md", "report.pdf"} <= published
+    assert {"validation.json", "index.html", "README.md", "report.pdf", "catalog.json", "croissant.json"} <= published
+    # the site the run built is in the catalog folder, so the searches above covered it
+    assert (catalog / "index.html").is_file() and (catalog / "covid-testing" / "index.html").is_file()
     assert {"report.html", "report.pdf", "evaluation.json"} <= {p.name for p in _files(covid_release.tmp_path / "catalog")}
     assert _hits(workspace / "model", NEEDLES) == []
     assert _hits(prefect_home, NEEDLES) == []
