@@ -149,20 +149,35 @@ def test_a_withdrawn_version_is_a_valid_tombstone_that_links_no_data(croissant_c
     assert dataset.metadata.record_sets == []
 
 
-def test_no_canary_and_relative_links_under_a_content_base(croissant_catalog, catalog_canaries):
-    # Setup
+def test_a_site_written_elsewhere_links_back_to_the_catalog_and_still_loads(croissant_catalog, no_network):
+    # Setup: the site of `catalog build --out SITE` beside the catalog folder
     version = scan(croissant_catalog).version("field-logistics", "2.0.0")
+    target = croissant_catalog.parent / "site" / "field-logistics" / "2.0.0" / "croissant.json"
+    target.parent.mkdir(parents=True)
 
     # Run
     doc = croissant(version, content_base="../../../catalog/field-logistics/2.0.0", url="index.html")
-    text = json.dumps(doc, ensure_ascii=False)
+    target.write_text(json.dumps(doc, ensure_ascii=False), "utf-8")
+    dataset, issues = _load(target)
 
     # Assert
     assert doc["url"] == "index.html"
     assert {o["contentUrl"] for o in doc["distribution"]} >= {
         "../../../catalog/field-logistics/2.0.0/field-logistics.parquet",
         "../../../catalog/field-logistics/2.0.0/data_docs/index.html"}
-    assert [c for c in catalog_canaries if c in text] == []
+    assert not issues.errors and len(list(dataset.records(record_set="field-logistics"))) == 300
+
+
+def test_no_croissant_file_holds_a_canary(croissant_catalog, catalog_canaries):
+    # Setup
+    files = sorted(croissant_catalog.glob("*/*/croissant.json"))
+
+    # Run
+    found = {str(f.relative_to(croissant_catalog)): [c for c in catalog_canaries if c in f.read_text("utf-8")]
+             for f in files}
+
+    # Assert: every version's file, the withdrawn one included, and none holds a raw source value
+    assert len(files) == 3 and all(hits == [] for hits in found.values()), found
 
 
 def test_korean_text_is_tagged_korean_and_still_loads(croissant_catalog, tmp_path, no_network):
