@@ -45,6 +45,7 @@ from __future__ import annotations
 import logging
 import os
 import re
+import socket
 import stat
 import sys
 import threading
@@ -123,14 +124,17 @@ def server_config(root: str | Path, host: str = "127.0.0.1", port: int = 8000, *
 def serve(root: str | Path, host: str = "127.0.0.1", port: int = 8000) -> None:
     """Serve the catalog folder until interrupted; the access log goes to stderr.
 
+    The listening socket is bound here, so an address in use is one line, not uvicorn's exit(1).
+
     Raises:
-        CatalogError: ``root`` is not a folder (one line).
+        CatalogError: ``root`` is not a folder, or ``host:port`` cannot be listened on (one line).
     """
     import uvicorn
 
     root = Path(root)
     if not root.is_dir():
         raise CatalogError(f"{root} is not a folder; give the catalog folder (output.catalog in the spec)")
+    listener = _listen(host, port)
     logger = logging.getLogger(LOGGER)
     if not logger.handlers:
         handler = logging.StreamHandler(sys.stderr)
@@ -138,7 +142,25 @@ def serve(root: str | Path, host: str = "127.0.0.1", port: int = 8000) -> None:
         logger.addHandler(handler)
         logger.setLevel(logging.INFO)
         logger.propagate = False
-    uvicorn.Server(server_config(root, host, port)).run()
+    try:
+        uvicorn.Server(server_config(root, host, port)).run(sockets=[listener])
+    finally:
+        listener.close()
+
+
+def _listen(host: str, port: int) -> socket.socket:
+    """A bound TCP socket for ``host:port`` (IPv6 when the host is an IPv6 address)."""
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    listener = socket.socket(family, socket.SOCK_STREAM)
+    listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    try:
+        listener.bind((host, port))
+    except (OSError, OverflowError) as exc:
+        listener.close()
+        reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
+        raise CatalogError(f"cannot listen on {host}:{port}: {reason}; choose another --host or --port") from exc
+    listener.set_inheritable(True)
+    return listener
 
 
 class _Whitelist:

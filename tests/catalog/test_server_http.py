@@ -14,6 +14,8 @@ import posixpath
 import re
 import shutil
 import socket
+import subprocess
+import sys
 import threading
 import time
 from pathlib import Path
@@ -199,7 +201,7 @@ def test_etag_304_head_and_content_types(site):
     assert again[0] == 304 and again[2] == b"" and again[1]["etag"] == headers["etag"]
     assert weak[0] == 304 and other[0] == 200 and since[0] == 304
     assert head[0] == 200 and head[2] == b"" and head[1]["content-length"] == str(len(data))
-    assert head[1]["etag"] == headers["etag"]
+    assert head[1]["etag"] == headers["etag"] and "server" not in headers
     assert manifest[0] == 200 and manifest[1]["content-type"] == "application/json"
     assert manifest[1]["etag"].startswith('"') and _get(site, f"/{PUBLIC}/manifest.json",
                                                          {"If-None-Match": manifest[1]["etag"]})[0] == 304
@@ -415,6 +417,23 @@ def test_withdrawn_version_answers_410_and_keeps_its_manifest(site):
     assert live[0] == 200
 
 
+def test_a_version_published_or_removed_while_serving_is_seen_at_once(site, released_catalog):
+    # Setup
+    path = "/covid-testing/1.2.0/covid-testing.parquet"
+    before = _get(site, path)
+
+    # Run: a release folder appears (as publish renames it in), then goes
+    shutil.copytree(released_catalog / PUBLIC, site["root"] / "covid-testing" / ".staging-1.2.0")
+    (site["root"] / "covid-testing" / ".staging-1.2.0").rename(site["root"] / "covid-testing" / "1.2.0")
+    published = _get(site, path)
+    shutil.rmtree(site["root"] / "covid-testing" / "1.2.0")
+    removed = _get(site, path)
+
+    # Assert
+    assert before[0] == 404 and removed[0] == 404
+    assert published[0] == 200 and published[2] == (released_catalog / PUBLIC / "covid-testing.parquet").read_bytes()
+
+
 def test_no_file_descriptor_is_left_open(site):
     # Setup: every kind of answer that opens a file (200, HEAD, 206, 304, 416) and some that do not
     path = f"/{PUBLIC}/covid-testing.parquet"
@@ -438,8 +457,9 @@ def test_no_file_descriptor_is_left_open(site):
 
 
 def test_access_log_has_no_query_string_and_no_token(site):
-    # Setup
+    # Setup: earlier requests' lines may still arrive (a line is written once the answer is sent)
     key = site["keys"]["all"]
+    time.sleep(0.1)
     site["lines"].clear()
 
     # Run
@@ -449,15 +469,65 @@ def test_access_log_has_no_query_string_and_no_token(site):
     deadline = time.monotonic() + 5
     while len(site["lines"]) < 3 and time.monotonic() < deadline:
         time.sleep(0.02)
+    time.sleep(0.1)
 
     # Assert: method, path, status, bytes, token name
     size = (site["root"] / RESTRICTED / "README.md").stat().st_size
-    assert site["lines"][0] == f"GET /{RESTRICTED}/README.md 200 {size} acme-lab"
-    assert site["lines"][1].startswith("GET /catalog.json 200 ") and site["lines"][1].endswith(" -")
-    assert site["lines"][2].startswith(f"GET /{RESTRICTED}/README.md 401 ")
+    catalog_size = (site["root"] / "catalog.json").stat().st_size
+    assert {f"GET /{RESTRICTED}/README.md 200 {size} acme-lab", f"GET /catalog.json 200 {catalog_size} -"} <= set(
+        site["lines"])
+    assert [line for line in site["lines"] if f"/{RESTRICTED}/README.md 401 " in line][0].endswith(" -")
     log = "\n".join(site["lines"])
     assert "QUERYSECRET" not in log and "?" not in log
     assert all(k not in log for k in site["keys"].values()) and "Bearer" not in log
+
+
+def test_serve_in_its_own_process_logs_to_stderr(site):
+    # Setup: a free port (bound, then handed to the child)
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    code = f"from synthgate.catalog import serve; serve({str(site['root'])!r}, port={port})"
+    child = subprocess.Popen([sys.executable, "-c", code], stderr=subprocess.PIPE, text=True)
+
+    # Run
+    try:
+        deadline = time.monotonic() + 20
+        while True:
+            try:
+                answer = _get({"port": port}, "/catalog.json?from=QUERYSECRET")
+                break
+            except ConnectionRefusedError:
+                assert time.monotonic() < deadline and child.poll() is None, "serve did not start"
+                time.sleep(0.1)
+        headers = answer[1]
+    finally:
+        child.terminate()
+        _, stderr = child.communicate(timeout=10)
+
+    # Assert: uvicorn's own access log and Server header are off; ours has no query string
+    assert answer[0] == 200 and "server" not in headers
+    assert "GET /catalog.json 200 " in stderr and "QUERYSECRET" not in stderr
+    assert "Traceback" not in stderr
+
+
+def test_serve_refuses_a_missing_folder_and_a_taken_port_in_one_line(site, tmp_path):
+    # Setup
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+
+        # Run
+        with pytest.raises(catalog.CatalogError) as missing:
+            catalog.serve(tmp_path / "nowhere", port=port)
+        with pytest.raises(catalog.CatalogError) as in_use:
+            catalog.serve(site["root"], port=port)
+
+    # Assert
+    assert str(missing.value).endswith("is not a folder; give the catalog folder (output.catalog in the spec)")
+    assert str(in_use.value) == (f"cannot listen on 127.0.0.1:{port}: Address already in use; "
+                                 "choose another --host or --port")
 
 
 def test_pandas_reads_a_restricted_parquet_with_a_token(site):
