@@ -138,6 +138,7 @@ def serve(
         _fail(InputError(f"--port {port} is not a TCP port; give 1-65535"))
     if not host.strip():
         _fail(InputError("--host is empty; give an address such as 127.0.0.1"))
+    _can_listen(host, port)
     from synthgate.catalog.server import serve as serve_catalog
 
     shown = f"[{host}]" if ":" in host else host
@@ -153,6 +154,22 @@ def serve(
     except SystemExit as exc:  # uvicorn exits 1 when it cannot bind
         if exc.code not in (None, 0):
             _fail(SynthgateError(f"the server could not start on {host}:{port} (see the line above)"))
+
+
+def _can_listen(host: str, port: int) -> None:
+    """One line before uvicorn starts: an address that does not resolve (2), a port already taken (3)."""
+    import socket
+
+    try:
+        family = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)[0][0]
+    except (socket.gaierror, UnicodeError):
+        _fail(InputError(f"--host {host!r} is not an address of this machine; give e.g. 127.0.0.1 or 0.0.0.0"))
+    try:
+        with socket.create_server((host, port), family=family):  # SO_REUSEADDR, as uvicorn binds
+            pass
+    except OSError as exc:
+        _fail(SynthgateError(f"cannot listen on {host}:{port}: "
+                             f"{os.strerror(exc.errno) if exc.errno else type(exc).__name__}"))
 
 
 @token_app.command("add")

@@ -262,3 +262,40 @@ def test_a_site_that_cannot_be_written_exits_3_in_one_line(cat):
     # Assert
     assert result.exit_code == 3
     assert _lines(result.stderr) == [f"error: cannot write the catalog site in {cat}: Is a directory"]
+
+
+@pytest.mark.slow
+def test_serve_answers_on_its_port_and_a_taken_port_is_one_line_exit_3(cat):
+    # Setup: a site to serve, a free port
+    import socket
+    import subprocess
+    import sys
+    import time
+    import urllib.error
+    import urllib.request
+
+    assert _run("catalog", "build", cat).exit_code == 0
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    command = [sys.executable, "-m", "synthgate", "catalog", "serve", str(cat), "--port", str(port)]
+    server = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        # Run: wait for the index, then ask for the audit trail, then start a second server on the port
+        deadline, status = time.monotonic() + 60, None
+        while status is None and time.monotonic() < deadline:
+            try:
+                status = urllib.request.urlopen(f"http://127.0.0.1:{port}/index.html", timeout=2).status
+            except (urllib.error.URLError, ConnectionError):
+                time.sleep(0.2)
+        with pytest.raises(urllib.error.HTTPError) as hidden:
+            urllib.request.urlopen(f"http://127.0.0.1:{port}/audit.jsonl", timeout=2)
+        second = subprocess.run(command, capture_output=True, text=True, timeout=60)
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+
+    # Assert
+    assert status == 200 and hidden.value.code == 404
+    assert second.returncode == 3
+    assert _lines(second.stderr) == [f"error: cannot listen on 127.0.0.1:{port}: Address already in use"]
