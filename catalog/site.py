@@ -287,21 +287,38 @@ def _citation(v: Version, ds: Dataset) -> dict:
 
 
 def _snippets(path: str, access: str) -> list[dict]:
-    """Copy-paste code for pandas, Polars, DuckDB and HF datasets; ``path`` is relative to the catalog."""
+    """Copy-paste code for pandas, Polars, DuckDB and HF datasets; ``path`` is relative to the catalog.
+
+    A restricted file needs ``Authorization: Bearer TOKEN``: pandas sends ``storage_options`` as HTTP
+    headers and DuckDB has an http secret for it; Polars' HTTP reader sends no custom header and HF
+    ``datasets`` passes none to a plain URL, so those two read the bytes through urllib or pandas.
+    """
     url = f"{PLACEHOLDER_HOST}/{path}"
-    auth_py = ', storage_options={"Authorization": "Bearer TOKEN"}' if access == "restricted" else ""
-    duck_secret = ("CREATE SECRET (TYPE http, BEARER_TOKEN 'TOKEN');\n" if access == "restricted" else "")
-    hf_auth = (',\n                  storage_options={"headers": {"Authorization": "Bearer TOKEN"}}'
-               if access == "restricted" else "")
+    local = f"CATALOG/{path}"
+    if access != "restricted":
+        return [
+            {"tool": "pandas", "code": f'import pandas as pd\n\ndf = pd.read_parquet("{url}")\n'
+                                       f'# from a copy of the catalog folder: pd.read_parquet("{local}")'},
+            {"tool": "Polars", "code": f'import polars as pl\n\ndf = pl.read_parquet("{url}")\n'
+                                       f'# from a copy of the catalog folder: pl.read_parquet("{local}")'},
+            {"tool": "DuckDB", "code": f"INSTALL httpfs; LOAD httpfs;\nSELECT * FROM read_parquet('{url}') LIMIT 10;"},
+            {"tool": "HF datasets", "code": f'from datasets import load_dataset\n\n'
+                                            f'ds = load_dataset("parquet", data_files="{url}")["train"]'},
+        ]
+    header = '{"Authorization": "Bearer TOKEN"}'
     return [
-        {"tool": "pandas", "code": f'import pandas as pd\n\ndf = pd.read_parquet("{url}"{auth_py})\n'
-                                   f'# a local copy of the catalog: pd.read_parquet("CATALOG/{path}")'},
-        {"tool": "Polars", "code": f'import polars as pl\n\ndf = pl.read_parquet("{url}"{auth_py})\n'
-                                   f'# a local copy of the catalog: pl.read_parquet("CATALOG/{path}")'},
-        {"tool": "DuckDB", "code": f"INSTALL httpfs; LOAD httpfs;\n{duck_secret}"
+        {"tool": "pandas", "code": f'import pandas as pd\n\ndf = pd.read_parquet("{url}",\n'
+                                   f'                     storage_options={header})'},
+        {"tool": "Polars", "code": f'import io\nimport urllib.request\n\nimport polars as pl\n\n'
+                                   f'request = urllib.request.Request("{url}",\n'
+                                   f'                                 headers={header})\n'
+                                   f'with urllib.request.urlopen(request) as response:\n'
+                                   f'    df = pl.read_parquet(io.BytesIO(response.read()))'},
+        {"tool": "DuckDB", "code": f"INSTALL httpfs; LOAD httpfs;\nCREATE SECRET (TYPE http, BEARER_TOKEN 'TOKEN');\n"
                                    f"SELECT * FROM read_parquet('{url}') LIMIT 10;"},
-        {"tool": "HF datasets", "code": f'from datasets import load_dataset\n\nds = load_dataset("parquet", '
-                                        f'data_files="{url}"{hf_auth})["train"]'},
+        {"tool": "HF datasets", "code": f'import pandas as pd\nfrom datasets import Dataset\n\n'
+                                        f'ds = Dataset.from_pandas(pd.read_parquet("{url}",\n'
+                                        f'                                         storage_options={header}))'},
     ]
 
 

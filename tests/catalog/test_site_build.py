@@ -152,7 +152,7 @@ def test_the_restricted_dp_dataset_shows_its_token_note_epsilon_delta_and_passed
     assert 'id="restricted-note"' in text and "bearer token" in text
     assert "ε = 5" in text and "δ = 1e-5" in text
     assert "kept until 2020-01-01" in text and "This date has passed" in text
-    assert 'Authorization": "Bearer TOKEN' in text and "CREATE SECRET (TYPE http, BEARER_TOKEN 'TOKEN')" in text
+    assert '"Authorization": "Bearer TOKEN"' in text and "CREATE SECRET (TYPE http, BEARER_TOKEN 'TOKEN')" in text
 
 
 @pytest.mark.parametrize("where", ["site", "in_place"])
@@ -231,7 +231,7 @@ def test_every_version_withdrawn_leaves_a_page_that_says_so(released_catalog, tm
     # Assert
     text = (root / "field-logistics" / "index.html").read_text(encoding="utf-8")
     assert 'id="withdrawn-note"' in text and "Expired (retention passed)" in text
-    assert ".parquet" not in text.replace("field-logistics.parquet was", "")
+    assert ".parquet" not in text
     assert 'class="gone"' in (root / "index.html").read_text(encoding="utf-8")
 
 
@@ -298,3 +298,57 @@ def test_no_canary_and_no_category_value_reaches_any_site_file(in_place, catalog
         if path.suffix == ".html":
             shown = [c for c in categories if re.search(rf"\b{re.escape(c)}\b", text)]
             assert shown == [], (path, shown)
+
+
+def _snippet_code(page: Path) -> dict[str, str]:
+    text = page.read_text(encoding="utf-8")
+    return {tool: html.unescape(code) for tool, code in
+            re.findall(r'<h3>([^<]+)</h3>\n<pre class="snippet"><code>(.*?)</code></pre>', text, re.S)}
+
+
+def test_the_pandas_and_polars_snippets_load_the_parquet_from_the_real_server(released_catalog, tmp_path):
+    # Setup: a copy of the catalog with its site, a token, and the real server on loopback
+    import threading
+    import time
+
+    import pandas as pd
+    import uvicorn
+
+    from synthgate.catalog import add_token
+    from synthgate.catalog.server import server_config
+
+    root = tmp_path / "catalog"
+    shutil.copytree(released_catalog, root)
+    build_site(root, now=NOW)
+    token = add_token(root, "snippets")
+    server = uvicorn.Server(server_config(root, port=0))
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 10
+    while not server.started and time.monotonic() < deadline:
+        time.sleep(0.02)
+    assert server.started, "the server did not start"
+    base = f"http://127.0.0.1:{server.servers[0].sockets[0].getsockname()[1]}"
+
+    # Run: each page's pandas and Polars snippet, with the host and token filled in as a user would
+    loaded = {}
+    try:
+        for dataset in ("covid-testing", "field-logistics"):
+            for tool, code in _snippet_code(root / dataset / "index.html").items():
+                if tool in ("pandas", "Polars"):
+                    names: dict = {}
+                    exec(code.replace("https://HOST", base).replace("TOKEN", token), names)  # noqa: S102
+                    loaded[dataset, tool] = names["df"]
+    finally:
+        server.should_exit = True
+        thread.join(timeout=10)
+
+    # Assert: the public and the restricted table, whole, by both tools
+    for dataset, version in (("covid-testing", "1.1.0"), ("field-logistics", "2.0.0")):
+        expected = pd.read_parquet(root / dataset / version / f"{dataset}.parquet")
+        pd.testing.assert_frame_equal(loaded[dataset, "pandas"], expected)
+        assert loaded[dataset, "Polars"].shape == expected.shape
+        assert loaded[dataset, "Polars"].columns == list(expected.columns)
+    snippets = _snippet_code(root / "field-logistics" / "index.html")
+    assert set(snippets) == {"pandas", "Polars", "DuckDB", "HF datasets"}
+    assert "BEARER_TOKEN 'TOKEN'" in snippets["DuckDB"] and "Bearer TOKEN" in snippets["HF datasets"]
