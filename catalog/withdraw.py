@@ -82,7 +82,8 @@ def withdraw(root: str | Path, dataset: str, version: str, *, reason: str, by: s
 
 def expired(cat: Catalog, today: date) -> list[Version]:
     """The versions whose retention ended before ``today`` and that are not withdrawn yet."""
-    return [v for v in cat.versions() if not v.withdrawn and v.retention_until is not None and v.retention_until < today]
+    return [v for v in cat.versions()
+            if not v.withdrawn and v.retention_until is not None and v.retention_until < today]
 
 
 def expire(root: str | Path, *, today: date, by: str) -> list[Tombstone]:
@@ -128,8 +129,8 @@ def _delete(folder: Path) -> None:
                 os.rmdir(base)
         _fsync_dir(folder)
     except OSError as exc:
-        raise WithdrawalIncomplete(f"{folder}: the tombstone is written but a file could not be deleted ({exc.strerror}); "
-                           "run the withdrawal again to finish it") from None
+        raise WithdrawalIncomplete(f"{folder}: the tombstone is written but a file could not be deleted "
+                                   f"({exc.strerror}); run the withdrawal again to finish it") from None
 
 
 def _write_atomically(path: Path, data: dict) -> None:
