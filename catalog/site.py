@@ -307,18 +307,17 @@ def _snippets(path: str, access: str) -> list[dict]:
         ]
     header = '{"Authorization": "Bearer TOKEN"}'
     return [
-        {"tool": "pandas", "code": f'import pandas as pd\n\ndf = pd.read_parquet("{url}",\n'
-                                   f'                     storage_options={header})'},
+        {"tool": "pandas", "code": f'import pandas as pd\n\ndf = pd.read_parquet(\n    "{url}",\n'
+                                   f'    storage_options={header},\n)'},
         {"tool": "Polars", "code": f'import io\nimport urllib.request\n\nimport polars as pl\n\n'
-                                   f'request = urllib.request.Request("{url}",\n'
-                                   f'                                 headers={header})\n'
+                                   f'request = urllib.request.Request(\n    "{url}",\n    headers={header},\n)\n'
                                    f'with urllib.request.urlopen(request) as response:\n'
                                    f'    df = pl.read_parquet(io.BytesIO(response.read()))'},
         {"tool": "DuckDB", "code": f"INSTALL httpfs; LOAD httpfs;\nCREATE SECRET (TYPE http, BEARER_TOKEN 'TOKEN');\n"
                                    f"SELECT * FROM read_parquet('{url}') LIMIT 10;"},
         {"tool": "HF datasets", "code": f'import pandas as pd\nfrom datasets import Dataset\n\n'
-                                        f'ds = Dataset.from_pandas(pd.read_parquet("{url}",\n'
-                                        f'                                         storage_options={header}))'},
+                                        f'ds = Dataset.from_pandas(pd.read_parquet(\n    "{url}",\n'
+                                        f'    storage_options={header},\n))'},
     ]
 
 
