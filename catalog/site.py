@@ -105,7 +105,7 @@ METRICS = {
     "column_shapes": _t("Column shapes", "열 분포"),
     "utility_ratio": _t("Usefulness for training models (utility ratio)", "모델 학습 유용성 (효용 비율)"),
 }
-HEADLINE_KO = {  # the headline tiles: short names
+HEADLINE = {  # the headline tiles' short names, in the order shown
     "quality_score": _t("fidelity (1 = perfect)", "충실도 (1 = 완전 일치)"),
     "c2st": _t("C2ST (1 = indistinguishable)", "C2ST (1 = 구별 불가)"),
     "column_pair_trends": _t("column pair trends", "열 쌍 경향"),
@@ -201,7 +201,7 @@ def _headline(v: Version, gates: list[dict]) -> dict:
     head = v.headline()
     bound = {g["metric"]: g for g in gates}
     tiles = []
-    for key, names in HEADLINE_KO.items():
+    for key, names in HEADLINE.items():
         value = head.get(key)
         if value is None:
             continue
@@ -397,7 +397,7 @@ def _dataset_context(ds: Dataset, cat: Catalog, out: Path, today: date) -> dict:
     }
 
 
-def _row_context(ds: Dataset, today: date) -> dict:
+def _row_context(ds: Dataset) -> dict:
     latest = ds.latest
     verdict = _release_verdict(latest)
     withdrawn = [v.version for v in ds.versions if v.withdrawn]
@@ -414,13 +414,13 @@ def _row_context(ds: Dataset, today: date) -> dict:
 
 
 def _index_context(cat: Catalog, today: date) -> dict:
-    rows = [_row_context(ds, today) for ds in cat.datasets]
-    since = [("30", _t("last 30 days", "최근 30일"), today - timedelta(days=30)),
-             ("365", _t("last 12 months", "최근 12개월"), today - timedelta(days=365))]
+    rows = [_row_context(ds) for ds in cat.datasets]
+    since = [(_t("last 30 days", "최근 30일"), today - timedelta(days=30)),
+             (_t("last 12 months", "최근 12개월"), today - timedelta(days=365))]
     return {
         "rows": rows,
         "domains": sorted({r["domain"] for r in rows}), "licences": sorted({r["licence"] for r in rows}),
-        "since": [{"value": cut.isoformat(), "label": label} for _, label, cut in since],
+        "since": [{"value": cut.isoformat(), "label": label} for label, cut in since],
         "catalog_json": CATALOG_JSON,
     }
 

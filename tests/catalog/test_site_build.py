@@ -352,3 +352,33 @@ def test_the_pandas_and_polars_snippets_load_the_parquet_from_the_real_server(re
     snippets = _snippet_code(root / "field-logistics" / "index.html")
     assert set(snippets) == {"pandas", "Polars", "DuckDB", "HF datasets"}
     assert "BEARER_TOKEN 'TOKEN'" in snippets["DuckDB"] and "Bearer TOKEN" in snippets["HF datasets"]
+
+
+def test_an_out_folder_that_cannot_be_written_is_one_clear_error(released_catalog, tmp_path):
+    # Setup: a file where the site folder should be
+    blocker = tmp_path / "site"
+    blocker.write_text("not a folder", encoding="utf-8")
+
+    # Run / Assert
+    with pytest.raises(CatalogError, match=r"^cannot write the catalog site in .*site: "):
+        build_site(released_catalog, blocker)
+
+
+def test_a_manifest_from_before_the_catalog_still_gets_a_page(released_catalog, tmp_path):
+    # Setup: no card, access, retention or schema (manifests written before issue 15)
+    root = tmp_path / "catalog"
+    shutil.copytree(released_catalog / "covid-testing" / "1.0.0", root / "covid-testing" / "1.0.0")
+    path = root / "covid-testing" / "1.0.0" / "manifest.json"
+    manifest = json.loads(path.read_text(encoding="utf-8"))
+    for key in ("card", "access", "retention"):
+        manifest["dataset"].pop(key, None)
+    manifest.pop("schema", None)
+    path.write_text(json.dumps(manifest), encoding="utf-8")
+
+    # Run
+    build_site(root, now=NOW)
+
+    # Assert: public, the schema read from the Parquet footer, the card's gaps said plainly
+    text = (root / "covid-testing" / "index.html").read_text(encoding="utf-8")
+    assert 'id="restricted-note"' not in text and "<code>pan_day</code>" in text and "Not stated." in text
+    assert re.search(r"<code>pan_day</code></td><td>.*?</td><td>—</td><td><code>(int64|double)</code>", text)
