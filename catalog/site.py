@@ -131,6 +131,8 @@ def _num(value: Any) -> str:
     """A figure as the report shows it: whole numbers with separators, others to 3 significant digits."""
     if not _is_number(value):
         return "—"
+    if abs(value) < 1e-12:  # float noise of an interval's end (8.6e-19) reads as what it is
+        return "0"
     if isinstance(value, int) or float(value).is_integer() and abs(value) >= 1:
         return f"{int(value):,}"
     return f"{value:.3g}" if abs(value) >= 0.001 or value == 0 else f"{value:.2e}"
