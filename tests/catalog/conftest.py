@@ -97,7 +97,7 @@ def released_catalog(tmp_path_factory, prefect_harness) -> Path:
     previous = os.environ.get("SYNTHGATE_PSEUDONYM_KEY")
     os.environ["SYNTHGATE_PSEUDONYM_KEY"] = "catalog-test-key-" + "0123456789abcdef" * 3
     try:
-        release(spec_path=str(path))
+        release(spec_path=str(path), site=False)  # the tests build the site they need, from a copy
     finally:
         if previous is None:
             os.environ.pop("SYNTHGATE_PSEUDONYM_KEY", None)
@@ -109,7 +109,10 @@ def released_catalog(tmp_path_factory, prefect_harness) -> Path:
            created_at="2030-01-02T03:04:05+00:00")
     _clone(first, catalog / "field-logistics" / "2.0.0", dataset="field-logistics", version="2.0.0",
            created_at="2030-02-03T04:05:06+00:00", title="Field logistics readiness (synthetic)", domain="defense",
-           access="restricted", retention={"until": "2020-01-01"}, licence="KOGL-Type1")
+           access="restricted", retention={"until": "2020-01-01"}, licence="KOGL-Type1",
+           card={"audience": "Logistics planners", "publisher": "Synthgate test agency", "intended_uses": [],
+                 "prohibited_uses": ["Targeting units or people"], "keywords": ["logistics"], "contact": None,
+                 "citation": "Synthgate test agency (2030). Field logistics readiness (synthetic), version 2.0.0."})
     manifest_path = catalog / "field-logistics" / "2.0.0" / "manifest.json"
     manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
     manifest["generator"]["differential_privacy"] = {"epsilon": 5.0, "delta": 1e-5, "accountant": "rdp"}
