@@ -86,7 +86,7 @@ def test_a_cp949_source_with_its_declared_encoding_passes_the_check(small_releas
 def test_spec_with_a_typo(small_release, key_env):
     spec = small_release(**{"columns.sex": {"kind": "categorical", "actoin": "keep"}})
     _assert_refused(_run("run", str(spec)), small_release.tmp_path,
-                    "columns.sex", "unknown key 'actoin'", "did you mean 'action'", "allowed: action, kind, reviewed, rule, surrogate")
+                    "columns.sex", "unknown key 'actoin'", "did you mean 'action'", "allowed: action, description, kind, reviewed, rule, surrogate")
 
 
 def test_spec_with_a_wrong_type(small_release, key_env):
