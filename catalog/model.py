@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
+from functools import cached_property
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -125,9 +126,12 @@ class Version:
             card.setdefault(key, None)
         return card
 
-    @property
+    @cached_property
     def files(self) -> dict[str, dict]:
-        """The manifest's files that are on disk ({} once withdrawn): relative path -> {bytes, sha256}."""
+        """The manifest's files that are on disk ({} once withdrawn): relative path -> {bytes, sha256}.
+
+        Read once per scan, like the evaluation and validation: a scan is a snapshot.
+        """
         if self.withdrawn:
             return {}
         listed = self.manifest.get("files")
@@ -159,9 +163,17 @@ class Version:
         return str(generator.get("kind")) if isinstance(generator, dict) and generator.get("kind") else None
 
     def evaluation(self) -> dict | None:
-        return self._read(EVALUATION)
+        return self._evaluation
 
     def validation(self) -> dict | None:
+        return self._validation
+
+    @cached_property
+    def _evaluation(self) -> dict | None:
+        return self._read(EVALUATION)
+
+    @cached_property
+    def _validation(self) -> dict | None:
         return self._read(VALIDATION)
 
     def _read(self, name: str) -> dict | None:
