@@ -8,12 +8,13 @@ from __future__ import annotations
 import json
 import shutil
 import socket
+from datetime import datetime
 from pathlib import Path
 
 import pandas as pd
 import pytest
 
-from synthgate.catalog import scan
+from synthgate.catalog import scan, withdraw
 from synthgate.catalog.croissant import CROISSANT_1_1, croissant, data_type, licence_url
 
 pytestmark = pytest.mark.filterwarnings("ignore:ConjunctiveGraph is deprecated:DeprecationWarning")
@@ -21,7 +22,7 @@ pytestmark = pytest.mark.filterwarnings("ignore:ConjunctiveGraph is deprecated:D
 REQUIRED = ("@context", "@type", "conformsTo", "name", "description", "license", "url", "creator", "datePublished",
             "distribution")
 TOMBSTONE = {"kind": "withdrawn", "reason": "a data subject objected", "at": "2031-01-01T00:00:00+00:00",
-             "by": "release officer", "removed": ["covid-testing.parquet"]}
+             "by": "release-officer", "removed": ["covid-testing.parquet"]}
 
 
 @pytest.fixture(scope="module")
@@ -29,12 +30,9 @@ def croissant_catalog(released_catalog, tmp_path_factory) -> Path:
     """A copy of the released catalog with covid-testing/1.0.0 withdrawn and every croissant.json written."""
     root = tmp_path_factory.mktemp("croissant") / "catalog"
     shutil.copytree(released_catalog, root)
-    # a withdrawal as catalog/withdraw.py leaves it: the tombstone, the manifest, no other release file
-    folder = root / "covid-testing" / "1.0.0"
-    for path in sorted(folder.rglob("*"), reverse=True):
-        if path.name != "manifest.json":
-            path.rmdir() if path.is_dir() else path.unlink()
-    (folder / "WITHDRAWN.json").write_text(json.dumps(TOMBSTONE), encoding="utf-8")
+    # a real withdrawal: the tombstone and the manifest stay, every other release file goes
+    withdraw(root, "covid-testing", "1.0.0", reason=TOMBSTONE["reason"], by=TOMBSTONE["by"], kind=TOMBSTONE["kind"],
+             now=datetime.fromisoformat(TOMBSTONE["at"]))
     for version in scan(root).versions():
         doc = croissant(version, content_base="")
         (version.folder / "croissant.json").write_text(json.dumps(doc, indent=1, ensure_ascii=False), "utf-8")
@@ -139,11 +137,11 @@ def test_a_withdrawn_version_is_a_valid_tombstone_that_links_no_data(croissant_c
     # Assert: it validates, says why and when up front and in machine-readable form, and links no Parquet
     assert not issues.errors, issues.report()
     assert all(doc.get(key) for key in REQUIRED)
-    assert doc["description"].startswith("WITHDRAWN on 2031-01-01T00:00:00+00:00 by release officer: "
+    assert doc["description"].startswith("WITHDRAWN on 2031-01-01T00:00:00+00:00 by release-officer: "
                                          "a data subject objected.")
     assert doc["creativeWorkStatus"] == "Withdrawn" and doc["dateModified"] == TOMBSTONE["at"]
     assert doc["sg:tombstone"] == {"sg:kind": "withdrawn", "sg:reason": "a data subject objected",
-                                   "sg:at": TOMBSTONE["at"], "sg:by": "release officer"}
+                                   "sg:at": TOMBSTONE["at"], "sg:by": "release-officer"}
     assert {o["@id"] for o in doc["distribution"]} == {"manifest.json", "WITHDRAWN.json"}
     assert "parquet" not in json.dumps(doc["distribution"]) and "recordSet" not in doc
     assert dataset.metadata.record_sets == []

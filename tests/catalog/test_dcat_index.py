@@ -3,15 +3,16 @@ from __future__ import annotations
 
 import json
 import shutil
+from datetime import datetime
 from pathlib import Path
 
 import pytest
 
-from synthgate.catalog import scan
+from synthgate.catalog import scan, withdraw
 from synthgate.catalog.dcat import catalog_index
 
 TOMBSTONE = {"kind": "expired", "reason": "retention ended on 2020-01-01", "at": "2031-01-01T00:00:00+00:00",
-             "by": "synthgate catalog expire", "removed": ["covid-testing.parquet"]}
+             "by": "records-officer", "removed": ["covid-testing.parquet"]}
 pytestmark = pytest.mark.filterwarnings("ignore:ConjunctiveGraph is deprecated:DeprecationWarning")
 
 LINKS = {"page_url": lambda d: f"{d.name}/index.html",
@@ -24,11 +25,8 @@ def indexed_catalog(released_catalog, tmp_path_factory) -> Path:
     """A copy of the released catalog whose covid-testing/1.0.0 expired (tombstone and manifest left)."""
     root = tmp_path_factory.mktemp("dcat") / "catalog"
     shutil.copytree(released_catalog, root)
-    folder = root / "covid-testing" / "1.0.0"
-    for path in sorted(folder.rglob("*"), reverse=True):
-        if path.name != "manifest.json":
-            path.rmdir() if path.is_dir() else path.unlink()
-    (folder / "WITHDRAWN.json").write_text(json.dumps(TOMBSTONE), encoding="utf-8")
+    withdraw(root, "covid-testing", "1.0.0", reason=TOMBSTONE["reason"], by=TOMBSTONE["by"], kind=TOMBSTONE["kind"],
+             now=datetime.fromisoformat(TOMBSTONE["at"]))
     return root
 
 

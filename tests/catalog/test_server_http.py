@@ -16,11 +16,11 @@ import shutil
 import socket
 import subprocess
 import sys
-import threading
 import time
 from pathlib import Path
 
 import pytest
+from _serve import serving
 
 from synthgate import catalog
 
@@ -52,10 +52,6 @@ def _build_site(root: Path) -> bool:
 @pytest.fixture(scope="module")
 def site(released_catalog, tmp_path_factory):
     """(catalog root, access-log lines, base URL, tokens) of a running server."""
-    import uvicorn
-
-    from synthgate.catalog.server import server_config
-
     # Setup: the catalog copy, its site, a secret beside it, links inside it that lead to the secret
     base = tmp_path_factory.mktemp("served")
     root = base / "catalog"
@@ -78,18 +74,9 @@ def site(released_catalog, tmp_path_factory):
             "revoked": catalog.add_token(root, "former-partner")}
     catalog.revoke_token(root, "former-partner")
     lines: list[str] = []
-    server = uvicorn.Server(server_config(root, port=0, log=lines.append))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 10
-    while not server.started and time.monotonic() < deadline:
-        time.sleep(0.02)
-    assert server.started, "the server did not start"
-    port = server.servers[0].sockets[0].getsockname()[1]
-    yield {"root": root, "lines": lines, "url": f"http://127.0.0.1:{port}", "port": port, "keys": keys,
-           "real_site": real_site}
-    server.should_exit = True
-    thread.join(timeout=10)
+    with serving(root, log=lines.append) as port:
+        yield {"root": root, "lines": lines, "url": f"http://127.0.0.1:{port}", "port": port, "keys": keys,
+               "real_site": real_site}
 
 
 def _get(site, path: str, headers: dict | None = None, method: str = "GET"):

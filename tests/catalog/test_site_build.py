@@ -308,40 +308,26 @@ def _snippet_code(page: Path) -> dict[str, str]:
 
 def test_the_pandas_and_polars_snippets_load_the_parquet_from_the_real_server(released_catalog, tmp_path):
     # Setup: a copy of the catalog with its site, a token, and the real server on loopback
-    import threading
-    import time
-
     import pandas as pd
-    import uvicorn
+    from _serve import serving
 
     from synthgate.catalog import add_token
-    from synthgate.catalog.server import server_config
 
     root = tmp_path / "catalog"
     shutil.copytree(released_catalog, root)
     build_site(root, now=NOW)
     token = add_token(root, "snippets")
-    server = uvicorn.Server(server_config(root, port=0))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 10
-    while not server.started and time.monotonic() < deadline:
-        time.sleep(0.02)
-    assert server.started, "the server did not start"
-    base = f"http://127.0.0.1:{server.servers[0].sockets[0].getsockname()[1]}"
 
     # Run: each page's pandas and Polars snippet, with the host and token filled in as a user would
     loaded = {}
-    try:
+    with serving(root) as port:
+        base = f"http://127.0.0.1:{port}"
         for dataset in ("covid-testing", "field-logistics"):
             for tool, code in _snippet_code(root / dataset / "index.html").items():
                 if tool in ("pandas", "Polars"):
                     names: dict = {}
                     exec(code.replace("https://HOST", base).replace("TOKEN", token), names)  # noqa: S102
                     loaded[dataset, tool] = names["df"]
-    finally:
-        server.should_exit = True
-        thread.join(timeout=10)
 
     # Assert: the public and the restricted table, whole, by both tools
     for dataset, version in (("covid-testing", "1.1.0"), ("field-logistics", "2.0.0")):
