@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
-LEAVES = ("privacy", "generators", "expectations", "evaluation", "report", "catalog")
+LEAVES = ("privacy", "generators", "expectations", "evaluation", "report", "catalog", "relational")
 STAGES = ("flows", *LEAVES)
 FORBIDDEN = {"flows", "prefect", *LEAVES}
 

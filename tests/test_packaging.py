@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
-STAGES = ("flows", "privacy", "generators", "expectations", "evaluation", "report", "catalog")
+STAGES = ("flows", "privacy", "generators", "expectations", "evaluation", "report", "catalog", "relational")
 
 
 def test_every_package_folder_is_listed_under_the_namespace():

@@ -1,0 +1,68 @@
+"""Table order along generating links, cycles named, and integrity counts (orphans, duplicates, ties)."""
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from synthgate.relational import (
+    CycleError,
+    depth,
+    duplicate_keys,
+    generating_links,
+    orphan_mask,
+    orphans,
+    sequence_ties,
+    table_order,
+)
+
+
+def _link(child, column, parent, parent_column="id"):
+    return {"child": child, "column": column, "parent": parent, "parent_column": parent_column}
+
+
+def test_parents_come_before_children_and_secondary_links_do_not_generate():
+    # Setup: labs -> visits -> patients; visits also points at clinics (secondary); patients at itself
+    keys = {"labs": None, "visits": "id", "clinics": "id", "patients": "id"}
+    links = [_link("labs", "visit_id", "visits"), _link("visits", "patient_id", "patients"),
+             _link("visits", "clinic_id", "clinics"), _link("patients", "case_id", "patients")]
+
+    # Run
+    order = table_order(keys, links)
+    levels = depth(keys, links)
+    generating = generating_links(links)
+
+    # Assert
+    assert order.index("patients") < order.index("visits") < order.index("labs")
+    assert levels == {"clinics": 0, "patients": 0, "visits": 1, "labs": 2}
+    assert set(generating) == {"labs", "visits"} and generating["visits"]["parent"] == "patients"
+
+
+def test_a_cycle_is_one_error_naming_its_tables_in_order():
+    # Setup
+    keys = {"a": "id", "b": "id", "c": "id"}
+    links = [_link("a", "c_id", "c"), _link("b", "a_id", "a"), _link("c", "b_id", "b")]
+
+    # Run
+    with pytest.raises(CycleError) as caught:
+        table_order(keys, links)
+
+    # Assert
+    assert caught.value.tables == ["a", "c", "b"]
+    assert "a -> c -> b -> a" in str(caught.value)
+
+
+def test_orphans_duplicates_and_ties_are_counted():
+    # Setup: keys as integers in the parent and integral floats (with a null) in the child
+    parents = pd.DataFrame({"id": [1, 2, 3, 3]})
+    child = pd.DataFrame({"pid": [1.0, 1.0, 2.0, 9.0, 9.0, None], "day": [0, 0, 5, 1, 2, 3]})
+    tables = {"p": parents, "c": child}
+
+    # Run
+    found = orphans(tables, [_link("c", "pid", "p")])
+    mask = orphan_mask(child["pid"], parents["id"])
+
+    # Assert: two rows point at a key that is not there (one distinct); the null is not an orphan
+    assert found == {"c.pid": {"child_rows": 6, "null_rows": 1, "orphan_rows": 2, "orphan_keys": 1}}
+    assert mask.tolist() == [False, False, False, True, True, False]
+    assert duplicate_keys(parents, "id") == 1
+    assert sequence_ties(child, "pid", "day") == {"groups_with_ties": 1, "tied_rows": 2}
