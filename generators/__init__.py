@@ -24,6 +24,7 @@ from synthgate.generators.errors import (
     UnknownGeneratorError,
 )
 from synthgate.generators.identifiers import fresh_identifiers
+from synthgate.generators.relational import RelationalGenerator
 from synthgate.generators.registry import DEFAULT_GENERATOR, REGISTRY, available, get_generator, parse_params, register
 from synthgate.generators.progress import ProgressCallback, TrainingProgress, console_progress
 from synthgate.generators.sampling import CopyFreeSample, sample_without_copies
@@ -60,6 +61,7 @@ __all__ = [
     "get_generator",
     "parse_params",
     "register",
+    "RelationalGenerator",
     "resolve_device",
     "CopyFreeSample",
     "sample_without_copies",

@@ -1,0 +1,503 @@
+"""Several linked tables: parents first, then every parent's children conditioned on the parent row.
+
+``RelationalGenerator`` takes the relational contract's plain values (tables, keys, links,
+sequences, kinds; docs/generators.md, "Several tables") and fits one autoregressive model per
+table (the single-table generator, value protection included):
+
+- a root table's model learns its columns plus one child count per child table (``__n_<child>``),
+  so how many children a parent has depends on the parent row (zero included);
+- a child table's model learns its columns after a context fixed when sampling: the parent row
+  (at most ``context_cap`` columns, the ones that tell most about the child count), the number of
+  siblings and, for a grandchild, the grandparent row; a sequence table adds the position in the
+  sequence, the previous event (lag 1) and models ``order_by`` as a start plus gaps, so order is
+  kept by construction and absolute values are rebuilt by cumulative sums;
+- sampling draws all parents' t-th children together in one batch per step (CPU or CUDA, the same
+  code), gives every table fresh keys ``"{table}-{n:06d}"`` and points each child at a synthetic
+  parent by construction; a secondary link (a second foreign key, a self-reference) draws its
+  targets in proportion to the real in-degree distribution.
+
+Not yet: differential privacy per subject (refused), more than three levels (refused).
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+import tempfile
+import time
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from synthgate.generators import _frames, _rel_frames as rf
+from synthgate.generators._rel_plan import build_plan
+from synthgate.generators._seeding import check_seed, derive_seed
+from synthgate.generators.autoregressive import AutoregressiveParams
+from synthgate.generators.base import TableSchema
+from synthgate.generators.device import resolve_device
+from synthgate.generators.errors import GeneratorError, ModelDirectoryError
+
+FORMAT = 1
+PLAN_FILE, STATS_FILE, MANIFEST_FILE, MODELS_DIR = "relational.json", "links.json", "manifest.json", "models"
+DEFAULT_CONTEXT_CAP = 16  # parent (and grandparent) columns a child's model sees
+DEFAULT_LAG_CAP = 8  # previous-event columns a sequence's model sees
+DEFAULT_MAX_CHILDREN = 10_000  # a parent with more children than this is refused at fit
+DP_REFUSAL = ("differential privacy for several tables is not supported yet: it must count a subject's whole "
+              "history as one unit in DP-SGD (per subject, not per row); fit without dp or release the tables "
+              "one by one")
+QUANTILES = 101
+
+
+class RelationalGenerator:
+    """A model of linked tables: ``fit`` → ``sample`` / ``save``; ``load`` restores a saved one."""
+
+    kind = "relational"
+
+    def __init__(self) -> None:
+        self.plan: dict[str, Any] = {}
+        self.models: dict[str, Any] = {}
+        self.links_stats: list[dict[str, Any]] = []
+        self.seed = 0
+        self.device = "cpu"
+        self.report: dict[str, Any] = {}
+
+    # --- fit -------------------------------------------------------------------------------------
+
+    def fit(self, tables: Mapping[str, pd.DataFrame], keys: Mapping[str, str], links: Sequence[Mapping[str, str]],
+            sequences: Mapping[str, Mapping[str, str]] | None, kinds: Mapping[str, Mapping[str, str]], *,
+            seed: int = 0, device: str = "cpu", params: AutoregressiveParams | Mapping[str, Any] | None = None,
+            table_params: Mapping[str, AutoregressiveParams | Mapping[str, Any]] | None = None,
+            context_cap: int = DEFAULT_CONTEXT_CAP, lag_cap: int = DEFAULT_LAG_CAP,
+            max_children: int = DEFAULT_MAX_CHILDREN) -> dict[str, Any]:
+        """Learn the tables; returns the fit report (seconds, rows and orphans per table).
+
+        Args:
+            tables, keys, links, sequences, kinds: The relational contract's plain values.
+            seed: Seed of the fit in [0, 2**32).
+            device: "cpu", "cuda" or "auto", as the single-table generator.
+            params: Autoregressive params for every table (``dp`` is refused).
+            table_params: Params of single tables, replacing ``params`` there.
+            context_cap: Most parent (plus grandparent) columns a child's model conditions on.
+            lag_cap: Most previous-event columns a sequence's model conditions on.
+            max_children: A parent with more children than this in one table is refused.
+
+        Raises:
+            GeneratorError: One line naming the table and column (bad links, depth > 3, a table
+                without rows, missing or duplicate primary keys, a parent above ``max_children``,
+                ``dp``), never a cell value.
+        """
+        started = time.perf_counter()
+        self.seed, self.device = check_seed(seed), resolve_device(device)
+        sequences = dict(sequences or {})
+        self.plan = build_plan(tables, keys, links, sequences, kinds)
+        self.plan["context_cap"], self.plan["lag_cap"] = int(context_cap), int(lag_cap)
+        self.plan["max_children"] = int(max_children)
+        all_params = {name: _params((table_params or {}).get(name, params)) for name in self.plan["order"]}
+        for name, p in all_params.items():
+            self.plan["tables"][name]["protection"] = int(p.value_protection)
+        if any(p.dp is not None for p in all_params.values()):
+            raise GeneratorError(DP_REFUSAL)
+        for name, tp in self.plan["tables"].items():
+            clash = [c for c in tables[name].columns if str(c).startswith(rf.PREFIX)]
+            if clash:
+                raise GeneratorError(f"table {name!r}: column {clash[0]!r} starts with {rf.PREFIX!r}, "
+                                     "which the relational generator keeps for its own columns")
+        parents = rf.parent_positions(self.plan, tables)
+        subjects = rf.subjects_of(self.plan, tables, parents)
+        canon = {name: rf.canonical(tables[name].reset_index(drop=True), tp["columns"])
+                 for name, tp in self.plan["tables"].items()}
+        counts = {}
+        for name, tp in self.plan["tables"].items():
+            if tp["parent"] is not None:
+                valid = parents[name][parents[name] >= 0]
+                counts[name] = np.bincount(valid, minlength=len(tables[tp["parent"]]))
+                if counts[name].max(initial=0) > max_children:
+                    raise GeneratorError(f"table {name!r}: a row of {tp['parent']!r} has more than {max_children} "
+                                         "children (max_children); raise max_children or split the table")
+        self.report = {"tables": {}, "device": self.device}
+        self.models = {}
+        for i, name in enumerate(self.plan["order"]):
+            tp = self.plan["tables"][name]
+            tick = time.perf_counter()
+            frame, frame_kinds, context = self._training_frame(name, canon, parents, subjects, counts)
+            model = None
+            if len(frame.columns) > len(context) and len(frame):
+                from synthgate.generators._rel_context import ContextGenerator
+
+                p = all_params[name]
+                if context and "random_order_share" not in p.model_fields_set:
+                    p = p.model_copy(update={"random_order_share": 0.0})  # context always first: no other order
+                model = ContextGenerator(p, device=self.device, seed=derive_seed(self.seed, 0x5E, i), context=context)
+                model.fit(frame, TableSchema(tuple((c, frame_kinds[c]) for c in frame.columns)))
+            self.models[name] = model
+            orphans = int((parents[name] < 0).sum()) if tp["parent"] is not None else 0
+            self.report["tables"][name] = {"rows": len(tables[name]), "orphans_ignored": orphans,
+                                           "context": list(context), "seconds": round(time.perf_counter() - tick, 3)}
+        self.links_stats = [_link_stats(link, tables, int(all_params[link["child"]].value_protection))
+                            for link in self.plan["secondary"]]
+        self.report["train_seconds"] = round(time.perf_counter() - started, 3)
+        return self.report
+
+    def _training_frame(self, name: str, canon: Mapping[str, pd.DataFrame], parents: Mapping[str, np.ndarray],
+                        subjects: Mapping[str, np.ndarray], counts: Mapping[str, np.ndarray]
+                        ) -> tuple[pd.DataFrame, dict[str, str], list[str]]:
+        tp = self.plan["tables"][name]
+        kinds = {c: k for c, k in tp["columns"]}
+        own = [c for c, _ in tp["columns"] if c != tp["order_by"]]
+        base = canon[name]
+        rows = np.arange(len(base))
+        if tp["parent"] is not None:
+            rows = rows[parents[name] >= 0]
+        ppos = parents[name][rows] if tp["parent"] is not None else None
+        order_by = tp["order_by"]
+        if order_by is not None:  # sequence: rows of a parent together, in order (ties keep the table's order)
+            ob = base[order_by].to_numpy()
+            ob = ob.astype("datetime64[ns]").astype(np.int64) if kinds[order_by] == "datetime" else ob.astype(float)
+            rows = rows[np.lexsort((rows, ob[rows], ppos))]
+            ppos = parents[name][rows]
+        frame = base.iloc[rows][own].reset_index(drop=True)
+        context: dict[str, pd.Series] = {}
+        if tp["parent"] is not None:
+            context.update(self._parent_context(name, canon, parents, counts, ppos, fit=True))
+            kinds.update(self._context_kinds(name))
+        if order_by is not None:
+            group = pd.Series(ppos)
+            position = group.groupby(group).cumcount()
+            values = base[order_by].iloc[rows].reset_index(drop=True)
+            days = rf.to_days(values) if kinds[order_by] == "datetime" else values.astype(float)
+            gap = days.groupby(group).diff()
+            anchor = self._anchor(name)
+            if anchor is not None:
+                start_kind = "numerical"
+                start = days - rf.to_days(canon[tp["parent"]][anchor]).to_numpy()[ppos]
+            else:
+                start_kind = kinds[order_by]
+                start = values.astype(float) if start_kind == "numerical" else values
+            context["__pos"] = position.astype("int64")
+            kinds["__pos"] = "numerical"
+            for c in self._lag_columns(name):
+                context[f"__prev_{c}"] = frame[c].groupby(group).shift(1)
+                kinds[f"__prev_{c}"] = kinds[c]
+            context["__prev_gap"] = gap.groupby(group).shift(1)
+            kinds["__prev_gap"] = "numerical"
+            frame["__start"] = start.where(position == 0)
+            frame["__gap"] = gap
+            kinds["__start"], kinds["__gap"] = start_kind, "numerical"
+        for child in tp["children"]:
+            frame[rf.count_name(child)] = counts[child][rows]
+            kinds[rf.count_name(child)] = "numerical"
+        full = pd.concat([pd.DataFrame(context), frame], axis=1)
+        if tp["parent"] is not None:
+            full = rf.protect_by_subject(full, kinds, subjects[name][rows], tp["protection"])
+        return full, {c: kinds[c] for c in full.columns}, list(context)
+
+    def _parent_context(self, name: str, frames: Mapping[str, pd.DataFrame], parents: Mapping[str, np.ndarray],
+                        counts: Mapping[str, np.ndarray], ppos: np.ndarray, *, fit: bool) -> dict[str, pd.Series]:
+        """``__nsib``, ``__p_*`` and ``__g_*`` for child rows whose parent rows are ``ppos``."""
+        tp = self.plan["tables"][name]
+        parent = tp["parent"]
+        ptp = self.plan["tables"][parent]
+        if fit:
+            cap = self.plan["context_cap"]
+            pkinds = {c: k for c, k in ptp["columns"]}
+            chosen = rf.informative(frames[parent][list(pkinds)], pkinds, counts[name], cap)
+            grand: list[str] = []
+            if ptp["parent"] is not None and cap - len(chosen) < cap // 2:
+                chosen = chosen[: max(cap - cap // 2, 1)]
+            if ptp["parent"] is not None:
+                gtp = self.plan["tables"][ptp["parent"]]
+                gkinds = {c: k for c, k in gtp["columns"]}
+                gpos = parents[parent]
+                gframe = frames[ptp["parent"]][list(gkinds)].iloc[np.maximum(gpos, 0)].reset_index(drop=True)
+                grand = rf.informative(gframe, gkinds, counts[name], cap - len(chosen))
+            tp["parent_context"], tp["grand_context"] = chosen, grand
+        out: dict[str, pd.Series] = {"__nsib": pd.Series(np.asarray(counts[name])[ppos], dtype="int64")}
+        pframe = frames[parent]
+        for c in tp["parent_context"]:
+            out[f"__p_{c}"] = pframe[c].iloc[ppos].reset_index(drop=True)
+        if tp["grand_context"]:
+            gpos = np.asarray(parents[parent])[ppos]
+            gframe = frames[ptp["parent"]]
+            for c in tp["grand_context"]:
+                column = gframe[c].iloc[np.maximum(gpos, 0)].reset_index(drop=True)
+                out[f"__g_{c}"] = column.where(pd.Series(gpos >= 0))
+        return out
+
+    def _context_kinds(self, name: str) -> dict[str, str]:
+        tp = self.plan["tables"][name]
+        kinds: dict[str, str] = {"__nsib": "numerical"}
+        ptp = self.plan["tables"][tp["parent"]]
+        kinds.update({f"__p_{c}": dict((a, b) for a, b in ptp["columns"])[c] for c in tp["parent_context"]})
+        if tp["grand_context"]:
+            gtp = self.plan["tables"][ptp["parent"]]
+            kinds.update({f"__g_{c}": dict((a, b) for a, b in gtp["columns"])[c] for c in tp["grand_context"]})
+        return kinds
+
+    def _anchor(self, name: str) -> str | None:
+        """The parent's first date column, where the first event's order_by is measured from (datetime order_by)."""
+        tp = self.plan["tables"][name]
+        if dict((c, k) for c, k in tp["columns"]).get(tp["order_by"]) != "datetime":
+            return None
+        ptp = self.plan["tables"][tp["parent"]]
+        return next((c for c, k in ptp["columns"] if k == "datetime"), None)
+
+    def _lag_columns(self, name: str) -> list[str]:
+        tp = self.plan["tables"][name]
+        own = [(c, k) for c, k in tp["columns"] if c != tp["order_by"] and k != "datetime"]
+        ranked = [c for c, k in own if k in ("categorical", "boolean")] + [c for c, k in own if k == "numerical"]
+        return ranked[: self.plan["lag_cap"]]
+
+    # --- sample ----------------------------------------------------------------------------------
+
+    def sample(self, scale: float = 1.0, *, n_parents: int | Mapping[str, int] | None = None,
+               seed: int = 0) -> dict[str, pd.DataFrame]:
+        """Synthetic tables: ``scale`` × the real root rows (or ``n_parents`` per root), children as drawn.
+
+        Returns:
+            ``{table: frame}`` with the table's keys, foreign keys and learnable columns (other id
+            and text columns are left to the caller, as for a single table).
+        """
+        if not self.plan:
+            raise GeneratorError("the relational generator is not fitted; call fit() or load() first")
+        seed = check_seed(seed)
+        if isinstance(scale, bool) or not isinstance(scale, (int, float)) or not 0 < scale <= 1000:
+            raise GeneratorError("scale must be a number > 0 and ≤ 1000")
+        synth: dict[str, pd.DataFrame] = {}
+        parent_of: dict[str, np.ndarray] = {}
+        for i, name in enumerate(self.plan["order"]):
+            tp = self.plan["tables"][name]
+            step_seed = derive_seed(seed, 0x5A, i)
+            if tp["parent"] is None:
+                n = _root_rows(name, tp["rows"], scale, n_parents)
+                model = self.models.get(name)
+                frame = model.sample(n, seed=step_seed) if model is not None else pd.DataFrame(index=range(n))
+            else:
+                counts = _counts(synth[tp["parent"]], name, self.plan["max_children"])
+                if tp["order_by"] is None:
+                    ppos = np.repeat(np.arange(len(counts)), counts)
+                    frame = self._draw_children(name, synth, parent_of, counts, ppos, step_seed)
+                else:
+                    frame, ppos = self._draw_sequences(name, synth, parent_of, counts, step_seed)
+                parent_of[name] = ppos
+            synth[name] = frame
+        return self._finish(synth, parent_of, seed)
+
+    def _draw_children(self, name: str, synth: Mapping[str, pd.DataFrame], parent_of: Mapping[str, np.ndarray],
+                       counts: np.ndarray, ppos: np.ndarray, seed: int) -> pd.DataFrame:
+        model = self.models.get(name)
+        if model is None or len(ppos) == 0:
+            return pd.DataFrame(index=range(len(ppos)))
+        fixed = pd.DataFrame(self._parent_context(name, synth, parent_of, {name: counts}, ppos, fit=False))
+        return model.sample(len(ppos), seed=seed, fixed=fixed)
+
+    def _draw_sequences(self, name: str, synth: Mapping[str, pd.DataFrame], parent_of: Mapping[str, np.ndarray],
+                        counts: np.ndarray, seed: int) -> tuple[pd.DataFrame, np.ndarray]:
+        """Step t draws the t-th event of every parent with more than t events, in one batch."""
+        model = self.models[name]
+        lags = self._lag_columns(name)
+        empty = {c: float if k == "numerical" else object for c, k in self.plan["tables"][name]["columns"]}
+        empty["gap"] = float
+        previous: dict[str, pd.Series] = {}
+        pieces, owners = [], []
+        for t in range(int(counts.max(initial=0))):
+            active = np.flatnonzero(counts > t)
+            fixed = pd.DataFrame(self._parent_context(name, synth, parent_of, {name: counts}, active, fit=False))
+            fixed["__pos"] = t
+            for c in [*lags, "gap"]:
+                key = f"__prev_{c}"
+                fixed[key] = (previous[c].loc[active].reset_index(drop=True) if t else
+                              pd.Series([None] * len(active), dtype=empty[c]))
+            drawn = model.sample(len(active), seed=derive_seed(seed, t), fixed=fixed)
+            drawn.index = active
+            for c in lags:
+                previous[c] = drawn[c]
+            previous["gap"] = drawn["__gap"] if t else pd.Series(np.nan, index=active)
+            drawn["__pos"] = t
+            pieces.append(drawn.reset_index(drop=True))
+            owners.append(active)
+        if not pieces:
+            return pd.DataFrame(), np.zeros(0, dtype=np.int64)
+        frame = pd.concat(pieces, ignore_index=True)
+        ppos = np.concatenate(owners)
+        order = np.lexsort((frame["__pos"].to_numpy(), ppos))
+        frame, ppos = frame.iloc[order].reset_index(drop=True), ppos[order]
+        frame[self.plan["tables"][name]["order_by"]] = self._rebuild_order(name, frame, ppos, synth)
+        return frame, ppos
+
+    def _rebuild_order(self, name: str, frame: pd.DataFrame, ppos: np.ndarray,
+                       synth: Mapping[str, pd.DataFrame]) -> pd.Series:
+        tp = self.plan["tables"][name]
+        kind = dict((c, k) for c, k in tp["columns"])[tp["order_by"]]
+        first = frame["__pos"].to_numpy() == 0
+        start = frame["__start"]
+        if pd.api.types.is_datetime64_any_dtype(start):
+            start = rf.to_days(start)
+        start = start.astype(float).to_numpy()
+        anchor = self._anchor(name)
+        if anchor is not None:
+            start = start + rf.to_days(synth[tp["parent"]][anchor]).to_numpy()[ppos]
+        step = np.where(first, start, np.clip(frame["__gap"].astype(float).fillna(0.0).to_numpy(), 0, None))
+        values = pd.Series(step).groupby(ppos).cumsum()
+        return rf.from_days(values.to_numpy()) if kind == "datetime" else values
+
+    def _finish(self, synth: dict[str, pd.DataFrame], parent_of: Mapping[str, np.ndarray],
+                seed: int) -> dict[str, pd.DataFrame]:
+        keys: dict[tuple[str, str], pd.Series] = {}
+        for name in self.plan["order"]:
+            tp = self.plan["tables"][name]
+            n = len(synth[name])
+            if tp["key"] is not None:
+                keys[(name, tp["key"])] = pd.Series([f"{name}-{j:06d}" for j in range(n)], dtype=object)
+        for link in self.plan["secondary"]:
+            target = (link["parent"], link["parent_column"])
+            if target not in keys:
+                n = len(synth[link["parent"]])
+                keys[target] = pd.Series([f"{link['parent']}.{link['parent_column']}-{j:06d}" for j in range(n)],
+                                         dtype=object)
+        out = {}
+        for name in self.plan["order"]:
+            tp = self.plan["tables"][name]
+            frame = synth[name]
+            columns: dict[str, pd.Series] = {}
+            for column, values in ((c, v) for (t, c), v in keys.items() if t == name):
+                columns[column] = values
+            if tp["parent"] is not None:
+                parent_keys = keys[(tp["parent"], tp["parent_key"])].to_numpy()
+                columns[tp["fk"]] = pd.Series(parent_keys[parent_of[name]], dtype=object)
+            for j, link in enumerate(self.plan["secondary"]):
+                if link["child"] == name:
+                    rng = np.random.default_rng(derive_seed(seed, 0x11, j))
+                    columns[link["column"]] = _draw_links(self.links_stats[j], keys[(link["parent"],
+                                                          link["parent_column"])], len(frame), rng)
+            schema_cols = [c for c in tp["columns"]]
+            if schema_cols:
+                learned = _frames.conform_output(frame, TableSchema(tuple(map(tuple, schema_cols))), tp["dtypes"]) \
+                    if len(frame) else pd.DataFrame({c: pd.Series(dtype=tp["dtypes"][c]) for c, _ in schema_cols})
+                for c, _ in schema_cols:
+                    columns[c] = learned[c]
+            table = pd.DataFrame({c: columns[c].reset_index(drop=True) for c in tp["output"] if c in columns})
+            out[name] = table.reset_index(drop=True)
+        return out
+
+    # --- save / load -----------------------------------------------------------------------------
+
+    def save(self, directory: Path) -> None:
+        """Write relational.json (names, kinds, dtypes: no value), links.json (in-degree quantiles:
+        as sensitive as a model file) and one autoregressive model directory per table, atomically."""
+        if not self.plan:
+            raise GeneratorError("the relational generator is not fitted; call fit() or load() first")
+        directory = Path(directory)
+        if directory.exists() and (not directory.is_dir() or any(directory.iterdir())):
+            raise ModelDirectoryError(directory, "exists and is not an empty directory; refusing to overwrite")
+        directory.parent.mkdir(parents=True, exist_ok=True)
+        staging = Path(tempfile.mkdtemp(prefix=f".{directory.name}.", suffix=".tmp", dir=directory.parent))
+        try:
+            models = {}
+            for i, name in enumerate(self.plan["order"]):
+                if self.models.get(name) is not None:
+                    models[name] = f"{i:02d}"
+                    self.models[name].save(staging / MODELS_DIR / models[name])
+            plan = {"format": FORMAT, "kind": self.kind, "plan": self.plan, "models": models, "seed": self.seed,
+                    "report": self.report}
+            (staging / PLAN_FILE).write_text(json.dumps(plan, indent=2, sort_keys=True) + "\n", encoding="utf-8")
+            (staging / STATS_FILE).write_text(json.dumps(self.links_stats) + "\n", encoding="utf-8")
+            manifest = {"format": FORMAT, "kind": self.kind,
+                        "sha256": {f: _sha(staging / f) for f in (PLAN_FILE, STATS_FILE)}}
+            (staging / MANIFEST_FILE).write_text(json.dumps(manifest, indent=2) + "\n", encoding="utf-8")
+            if directory.exists():
+                directory.rmdir()
+            os.replace(staging, directory)
+        except OSError as exc:
+            raise ModelDirectoryError(directory, f"could not be written ({type(exc).__name__})") from exc
+        finally:
+            shutil.rmtree(staging, ignore_errors=True)
+
+    @classmethod
+    def load(cls, directory: Path, *, device: str = "cpu") -> RelationalGenerator:
+        """Read a directory written by :meth:`save`, verifying every checksum."""
+        from synthgate.generators._rel_context import ContextGenerator
+
+        directory = Path(directory)
+        try:
+            manifest = json.loads((directory / MANIFEST_FILE).read_text(encoding="utf-8"))
+            for name, digest in manifest["sha256"].items():
+                if _sha(directory / name) != digest:
+                    raise ModelDirectoryError(directory, f"{name} does not match the sha256 in {MANIFEST_FILE}")
+            stored = json.loads((directory / PLAN_FILE).read_text(encoding="utf-8"))
+            stats = json.loads((directory / STATS_FILE).read_text(encoding="utf-8"))
+        except (OSError, ValueError, KeyError, TypeError) as exc:
+            raise ModelDirectoryError(directory, f"is not a relational model directory ({type(exc).__name__})") \
+                from None
+        if stored.get("format") != FORMAT or stored.get("kind") != cls.kind:
+            raise ModelDirectoryError(directory, f"unsupported relational format; this code reads {FORMAT}")
+        generator = cls()
+        generator.plan, generator.links_stats = stored["plan"], stats
+        generator.seed, generator.report = stored["seed"], stored["report"]
+        generator.device = resolve_device(device)
+        generator.models = {name: None for name in generator.plan["order"]}
+        for name, sub in stored["models"].items():
+            generator.models[name] = ContextGenerator.load(directory / MODELS_DIR / sub, device=generator.device)
+        return generator
+
+
+def _params(raw: AutoregressiveParams | Mapping[str, Any] | None) -> AutoregressiveParams:
+    if raw is None:
+        return AutoregressiveParams()
+    if isinstance(raw, AutoregressiveParams):
+        return raw
+    from synthgate.generators.registry import parse_params
+
+    return parse_params("autoregressive", raw)  # type: ignore[return-value]
+
+
+def _root_rows(name: str, real: int, scale: float, n_parents: int | Mapping[str, int] | None) -> int:
+    if n_parents is None:
+        return max(1, int(round(real * scale)))
+    wanted = n_parents.get(name, max(1, int(round(real * scale)))) if isinstance(n_parents, Mapping) else n_parents
+    if isinstance(wanted, bool) or not isinstance(wanted, (int, np.integer)) or wanted < 1:
+        raise GeneratorError("n_parents must be an integer ≥ 1 (or a mapping of root tables to one)")
+    return int(wanted)
+
+
+def _counts(parent: pd.DataFrame, child: str, max_children: int) -> np.ndarray:
+    column = parent[rf.count_name(child)] if rf.count_name(child) in parent else pd.Series(0, index=parent.index)
+    values = pd.to_numeric(column).astype(float).fillna(0).round().clip(0, max_children)
+    return values.to_numpy().astype(np.int64)
+
+
+def _link_stats(link: Mapping[str, str], tables: Mapping[str, pd.DataFrame], protection: int) -> dict[str, Any]:
+    """Null share of a secondary foreign key and quantiles of the in-degree of the rows it points at.
+
+    The largest in-degrees are clipped to the one ``protection`` rows reach, as the single-table
+    model protects extremes; quantiles hold no key.
+    """
+    child = tables[link["child"]][link["column"]]
+    target = tables[link["parent"]][link["parent_column"]].astype(str)
+    present = child.notna() & child.astype(str).isin(set(target))
+    indegree = child[present].astype(str).value_counts().reindex(target, fill_value=0).to_numpy()
+    if len(indegree) >= protection > 1:
+        indegree = np.minimum(indegree, np.sort(indegree)[-protection])
+    quantiles = np.quantile(indegree, np.linspace(0, 1, QUANTILES)) if len(indegree) else np.zeros(QUANTILES)
+    return {"link": dict(link), "null_share": float(1 - present.mean()), "unmatched": int((child.notna() & ~present).sum()),
+            "indegree_quantiles": [float(q) for q in quantiles]}
+
+
+def _draw_links(stats: Mapping[str, Any], targets: pd.Series, n: int, rng: np.random.Generator) -> pd.Series:
+    out = pd.Series([None] * n, dtype=object)
+    present = int(round(n * (1 - stats["null_share"])))
+    if n == 0 or present == 0 or len(targets) == 0:
+        return out
+    weights = np.asarray(stats["indegree_quantiles"])[rng.integers(0, QUANTILES, len(targets))]
+    p = weights / weights.sum() if weights.sum() > 0 else None
+    chosen = rng.choice(len(targets), size=present, p=p)
+    where = rng.choice(n, size=present, replace=False)
+    out.iloc[where] = targets.to_numpy()[chosen]
+    return out
+
+
+def _sha(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
