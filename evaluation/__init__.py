@@ -1,4 +1,4 @@
-"""Fidelity, utility and privacy risk of a synthetic table against its training rows and a holdout."""
+"""Fidelity, utility and privacy risk of a synthetic table (or a set of linked tables) against its training rows and a holdout."""
 
 from synthgate.evaluation.config import GATES, INTERVAL_GATES, EvaluationConfig, GateRule, Task, Thresholds
 from synthgate.evaluation.errors import (
@@ -10,6 +10,12 @@ from synthgate.evaluation.errors import (
 )
 from synthgate.evaluation.evaluate import evaluate
 from synthgate.evaluation.holdout import HoldoutSplit, split_holdout, table_sha256
+from synthgate.evaluation.relational import (
+    RelationalEvaluation,
+    augment_with_children,
+    evaluate_relational,
+    split_by_subject,
+)
 from synthgate.evaluation.result import FIGURES, VERDICTS, Evaluation, Gate
 from synthgate.evaluation.tables import KINDS, AlignedTables, align_tables, infer_kind
 
@@ -27,14 +33,18 @@ __all__ = [
     "GateRule",
     "HoldoutSplit",
     "NotApplicable",
+    "RelationalEvaluation",
     "TableMismatchError",
     "TargetError",
     "VERDICTS",
     "Task",
     "Thresholds",
     "align_tables",
+    "augment_with_children",
     "evaluate",
+    "evaluate_relational",
     "infer_kind",
+    "split_by_subject",
     "split_holdout",
     "table_sha256",
 ]
