@@ -63,7 +63,10 @@ def _resolved(loaded):
 SampleSize = typer.Option(200, min=10, max=100_000, help="Values sampled per column for detection.")
 Seed = typer.Option(0, help="Sampling seed: the same seed gives the same proposals.")
 Encoding = typer.Option("utf-8", help="Text encoding of a CSV file, e.g. utf-8, cp949, euc-kr.")
-Delimiter = typer.Option(",", help="CSV delimiter (one character).")
+Delimiter = typer.Option(",", help="CSV delimiter (one character; 'tab' for a tab).")
+SourceFormat = typer.Option(
+    "auto", "--format", help="The file's format: auto (by its name), csv, csv.gz or parquet.",
+)
 MrnPattern = typer.Option(
     None, "--mrn-pattern",
     help="A regular expression of your hospital's chart numbers (KR_MEDICAL_RECORD_NUMBER); repeatable.",
@@ -74,8 +77,13 @@ DedupeHeaders = typer.Option(
 )
 
 
+def _delimiter(text: str) -> str:
+    """The delimiter a user typed: 'tab' or a backslash-t (a shell passes it as two characters) is a tab."""
+    return "\t" if text in ("tab", "\\t", "TAB") else text
+
+
 def _detect(data: Path, *, sample_size: int, seed: int, encoding: str, delimiter: str, mrn_patterns: list[str] | None,
-            dedupe_headers: bool = False):
+            dedupe_headers: bool = False, fmt: str = "auto"):
     """Reads DATA and runs detection; bad input ends the command with one line and exit code 2.
 
     Returns the detections, the source's facts and the table (which never leaves the process).
@@ -83,8 +91,11 @@ def _detect(data: Path, *, sample_size: int, seed: int, encoding: str, delimiter
     import re
 
     from synthgate import privacy
-    from synthgate.flows.sources import read_source
+    from synthgate.flows.sources import FORMATS, empty_columns, hidden_matches, read_source
 
+    delimiter = _delimiter(delimiter)
+    if fmt not in FORMATS:
+        fail(InputError(f"--format {fmt!r} is not a format; allowed: {', '.join(FORMATS)}"))
     if len(delimiter) != 1:
         fail(InputError(f"--delimiter must be one character, not {len(delimiter)}"))
     for number, pattern in enumerate(mrn_patterns or [], start=1):
@@ -93,10 +104,17 @@ def _detect(data: Path, *, sample_size: int, seed: int, encoding: str, delimiter
         except re.error as exc:
             fail(InputError(f"--mrn-pattern #{number} is not a regular expression ({exc.msg} at position {exc.pos})"))
     try:
-        frame, facts = read_source(str(data.resolve()), delimiter=delimiter, encoding=encoding,
+        frame, facts = read_source(str(data.resolve()), fmt=fmt, delimiter=delimiter, encoding=encoding,
                                    dedupe_headers=dedupe_headers)
     except SynthgateError as exc:
         fail(exc)
+    hidden = hidden_matches(str(data))
+    if hidden:
+        err.print(f"warning: {len(hidden)} file(s) matching {data} start with '.' and were skipped (hidden files); "
+                  "name one itself to read it", markup=False, highlight=False, soft_wrap=True)
+    for column in empty_columns(frame):
+        err.print(f"warning: column {column!r} is empty in every row; the draft drops it",
+                  markup=False, highlight=False, soft_wrap=True)
     detections = privacy.detect_columns(
         frame, sample_size=sample_size, seed=seed, medical_record_patterns=tuple(mrn_patterns or ())
     )
@@ -113,6 +131,7 @@ def scan(
     mrn_pattern: Optional[List[str]] = MrnPattern,
     as_json: bool = typer.Option(False, "--json", help="Print only a JSON list, one object per column."),
     dedupe_headers: bool = DedupeHeaders,
+    fmt: str = SourceFormat,
 ) -> None:
     """Detect personal data per column (Korean and English) and propose an action; prints no value."""
     settings.configure()
@@ -120,7 +139,7 @@ def scan(
 
     detections, _, _ = _detect(
         data, sample_size=sample_size, seed=seed, encoding=encoding, delimiter=delimiter, mrn_patterns=mrn_pattern,
-        dedupe_headers=dedupe_headers,
+        dedupe_headers=dedupe_headers, fmt=fmt,
     )
     if as_json:
         import json
@@ -143,6 +162,7 @@ def init(
     mrn_pattern: Optional[List[str]] = MrnPattern,
     force: bool = typer.Option(False, help="Overwrite an existing file."),
     dedupe_headers: bool = DedupeHeaders,
+    fmt: str = SourceFormat,
 ) -> None:
     """Draft a release spec: kinds inferred and privacy actions proposed by the same detection as `scan`."""
     settings.configure()
@@ -150,13 +170,14 @@ def init(
 
     if output.exists() and not force:
         fail(InputError(f"{output} already exists; pass --force to overwrite it"))
+    delimiter = _delimiter(delimiter)
     detections, facts, frame = _detect(
         data, sample_size=sample_size, seed=seed, encoding=encoding, delimiter=delimiter, mrn_patterns=mrn_pattern,
-        dedupe_headers=dedupe_headers,
+        dedupe_headers=dedupe_headers, fmt=fmt,
     )
     text = render_draft(
         detections, source_path=relative_source(data, output), facts=facts, name=data.stem, frame=frame,
-        encoding=encoding, delimiter=delimiter, dedupe_headers=dedupe_headers,
+        encoding=encoding, delimiter=delimiter, dedupe_headers=dedupe_headers, fmt=fmt,
         medical_record_patterns=tuple(mrn_pattern or ()),
     )
     output.parent.mkdir(parents=True, exist_ok=True)

@@ -126,6 +126,7 @@ def render_draft(
     delimiter: str = ",",
     dedupe_headers: bool = False,
     medical_record_patterns: tuple[str, ...] = (),
+    fmt: str = "auto",
 ) -> str:
     """The YAML text of a draft spec. Comments carry evidence (entity, shares); never a value.
 
@@ -140,6 +141,7 @@ def render_draft(
         delimiter: the CSV delimiter (written when not a comma).
         dedupe_headers: write ``source.dedupe_headers: true``.
         medical_record_patterns: chart-number regexes from ``--mrn-pattern``.
+        fmt: the source format (``--format``; written when not ``auto``).
 
     Returns:
         The draft's text; every column that needs review carries ``# REVIEW:`` lines and
@@ -159,6 +161,8 @@ def render_draft(
         "source:",
         f"  path: {_scalar(source_path)}",
     ]
+    if fmt != "auto":
+        lines.append(f"  format: {_scalar(fmt)}")
     if encoding.replace("-", "").lower() != "utf8":
         lines.append(f"  encoding: {_scalar(encoding)}")
     if delimiter != ",":

@@ -4,6 +4,7 @@ from __future__ import annotations
 import glob
 import hashlib
 import re
+import unicodedata
 from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -11,6 +12,7 @@ from pathlib import Path
 import pandas as pd
 
 from synthgate.flows.errors import ColumnPlanError, SourceError
+from synthgate.flows.sniff import sniff_csv
 
 
 @dataclass(frozen=True)
@@ -38,6 +40,11 @@ def resolve_files(pattern: str) -> list[Path]:
     if any(ch in pattern for ch in "*?["):
         files = sorted(Path(p) for p in glob.glob(pattern, recursive=True) if Path(p).is_file())
         if not files:
+            hidden = hidden_matches(pattern)
+            if hidden:
+                raise SourceError(pattern, f"no file matches this glob but {len(hidden)} whose name starts with "
+                                  "'.', which a glob skips (hidden files are usually editor or OS leftovers); "
+                                  "name the file itself if it is the source")
             raise SourceError(pattern, "no file matches this glob")
         return files
     path = Path(pattern)
@@ -48,32 +55,54 @@ def resolve_files(pattern: str) -> list[Path]:
     return [path]
 
 
+FORMATS = ("auto", "csv", "csv.gz", "parquet")
+"""source.format and --format: auto reads .csv, .tsv and .txt as CSV, .csv.gz as gzipped CSV, .parquet and .pq."""
+
+
+def empty_columns(frame: pd.DataFrame) -> list[str]:
+    """Columns empty (null) in every row: detection proposes dropping them; scan and init warn."""
+    return [str(c) for c in frame.columns if frame[c].isna().all()]
+
+
+def hidden_matches(pattern: str) -> list[Path]:
+    """Files a glob matches only with hidden names included ('.x.csv', '.cache/x.csv'): the files it skips.
+
+    A glob skips them on purpose: names starting with '.' are mostly editor, OS or sync
+    leftovers (``._x.csv`` from macOS, ``.~lock.x.csv#``) that would break the read. `scan`
+    and `init` warn about them; a single file path is read whatever its name.
+    """
+    if not any(ch in pattern for ch in "*?["):
+        return []
+    shown = set(glob.glob(pattern, recursive=True))
+    return sorted(Path(p) for p in glob.glob(pattern, recursive=True, include_hidden=True)
+                  if p not in shown and Path(p).is_file())
+
+
 def _format_of(path: Path, declared: str) -> str:
     if declared != "auto":
         return declared
+    suffixes = "".join(path.suffixes[-2:]).lower()
+    if suffixes.endswith((".csv.gz", ".tsv.gz", ".txt.gz")):
+        return "csv.gz"
     suffix = path.suffix.lower()
     if suffix in (".parquet", ".pq"):
         return "parquet"
     if suffix in (".csv", ".txt", ".tsv"):
         return "csv"
-    raise SourceError(str(path), f"unknown file type '{suffix}'; allowed: .csv, .parquet (or set source.format)")
+    raise SourceError(str(path), f"unknown file type '{suffix}'; allowed: .csv, .csv.gz, .parquet "
+                      "(or set source.format; scan/init: --format)")
 
 
 def _read_one(path: Path, fmt: str, delimiter: str, encoding: str):
     import pyarrow as pa
-    import pyarrow.csv as pacsv
     import pyarrow.parquet as pq
 
     try:
         if fmt == "parquet":
-            return pq.read_table(path)
-        table = pacsv.read_csv(
-            path,
-            read_options=pacsv.ReadOptions(encoding=encoding),
-            parse_options=pacsv.ParseOptions(delimiter=delimiter),
-            # Empty cells are missing values, as pandas reads them, whatever the column type.
-            convert_options=pacsv.ConvertOptions(strings_can_be_null=True),
-        )
+            table = pq.read_table(path)
+        else:
+            sniff_csv(path, fmt, delimiter, encoding)
+            table = _read_csv(path, fmt, delimiter, encoding)
     except PermissionError:
         raise SourceError(str(path), "cannot be read (permission denied)") from None
     except OSError as exc:
@@ -93,7 +122,93 @@ def _read_one(path: Path, fmt: str, delimiter: str, encoding: str):
     undecoded = [n for n, t in zip(names, table.schema.types) if pa.types.is_binary(t) or pa.types.is_large_binary(t)]
     if undecoded:
         raise SourceError(str(path), f"column {undecoded[0]!r} {_not_text(encoding)}")
+    nested = [(n, t) for n, t in zip(names, table.schema.types) if pa.types.is_nested(t)]
+    if nested:
+        column, kind = nested[0]
+        more = f" (and {len(nested) - 1} more)" if len(nested) > 1 else ""
+        raise SourceError(str(path), f"column {column!r}{more} is a nested {_nested_kind(kind)} column; nested columns "
+                          "are not supported: flatten it into one plain column per field before release")
     return table
+
+
+def _nested_kind(kind) -> str:
+    import pyarrow as pa
+
+    if pa.types.is_struct(kind):
+        return "struct"
+    if pa.types.is_map(kind):
+        return "map"
+    return "list" if "list" in str(kind) else "nested"
+
+
+class _BadRow(Exception):
+    """A CSV row with the wrong number of fields: its line (when pyarrow knows it) and counts."""
+
+    def __init__(self, line: int | None, expected: int, actual: int) -> None:
+        self.line, self.expected, self.actual = line, expected, actual
+
+
+def _read_csv(path: Path, fmt: str, delimiter: str, encoding: str, *, threads: bool = True):
+    """The CSV as an Arrow table: whitespace-only lines skipped, identifier-like digit columns as strings."""
+    import pyarrow as pa
+    import pyarrow.csv as pacsv
+
+    bad: list[_BadRow] = []
+
+    def row_handler(row) -> str:
+        # A whitespace-only line (often the last) carries no data, as an empty line does.
+        if not row.text.strip():
+            return "skip"
+        bad.append(_BadRow(row.number, row.expected_columns, row.actual_columns))
+        return "error"
+
+    def read(**options):
+        with pa.input_stream(str(path), compression="gzip" if fmt == "csv.gz" else None) as stream:
+            return pacsv.read_csv(
+                stream,
+                read_options=pacsv.ReadOptions(encoding=encoding, use_threads=threads, **options.pop("read", {})),
+                parse_options=pacsv.ParseOptions(delimiter=delimiter, invalid_row_handler=row_handler),
+                # Empty cells are missing values, as pandas reads them, whatever the column type.
+                convert_options=pacsv.ConvertOptions(strings_can_be_null=True, **options),
+            )
+
+    try:
+        table = read()
+    except pa.ArrowInvalid:
+        if not bad:
+            raise
+        row = bad[0]
+        if row.line is None and threads:  # pyarrow numbers lines only when it reads in one thread
+            return _read_csv(path, fmt, delimiter, encoding, threads=False)
+        where = f"line {row.line}" if row.line is not None else "a row"
+        raise SourceError(str(path), f"does not parse as CSV: {where} has {row.actual} field"
+                          f"{'s' if row.actual != 1 else ''} where the header has {row.expected}; check the "
+                          "delimiter (source.delimiter) and the quoting of that line") from None
+    integers = [i for i, t in enumerate(table.schema.types) if pa.types.is_integer(t)]
+    if not integers:
+        return table
+    # Read the integer columns again as text: a leading zero anywhere, or one width of 10+ digits
+    # (phone, resident, card numbers), makes it an identifier whose zeros a number would lose.
+    raw = read(read={"autogenerate_column_names": True, "skip_rows": 1},
+               include_columns=[f"f{i}" for i in integers], column_types={f"f{i}": pa.string() for i in integers})
+    for i in integers:
+        text = raw.column(f"f{i}")
+        if digit_identifier(text):
+            table = table.set_column(i, table.field(i).with_type(pa.string()), text)
+    return table
+
+
+def digit_identifier(text) -> bool:
+    """True for a column of digit strings that must stay text: a leading zero, or one width of 10+ digits."""
+    import pyarrow.compute as pc
+
+    present = pc.drop_null(pc.utf8_trim_whitespace(text))
+    if len(present) == 0:
+        return False
+    if pc.any(pc.match_substring_regex(present, r"^[+-]?0[0-9]")).as_py():
+        return True
+    widths = pc.min_max(pc.utf8_length(present)).as_py()
+    return widths["min"] == widths["max"] >= 10
 
 
 def _not_text(encoding: str) -> str:
@@ -147,7 +262,7 @@ def read_source(
 
     Args:
         pattern: an absolute file path or glob.
-        fmt: "auto", "csv" or "parquet".
+        fmt: "auto", "csv", "csv.gz" or "parquet" ("auto": by the name, .csv.gz read as gzip).
         delimiter: CSV delimiter.
         encoding: CSV text encoding.
         rename: 1-based position or header -> the name the release uses (source.rename).
@@ -159,8 +274,9 @@ def read_source(
         the renamed headers).
 
     Raises:
-        SourceError: missing, unreadable, unparsable, empty, files with different columns, or
-            duplicate or blank headers left after renaming.
+        SourceError: missing, unreadable, unparsable (with the line), compressed, binary or UTF-16
+            under another name, another delimiter, nested Parquet columns, empty, files with
+            different columns, or duplicate, blank or multi-line headers left after renaming.
     """
     import pyarrow as pa
 
@@ -199,15 +315,32 @@ def header_names(
         SourceError: a rename that names no header or an ambiguous one, or duplicate or blank
             names left after renaming (each named with its positions, and how to proceed).
     """
-    names = list(headers)
+    # Padding and Unicode normalisation are not part of a name: " age" is "age", and an NFD
+    # "가" (two code points, as macOS writes file names) is the NFC one.
+    clean = [_clean_header(h) for h in headers]
+    names = list(clean)
     for key, new in (rename or {}).items():
-        names[_rename_position(headers, key, source) - 1] = new
+        names[_rename_position(clean, key, source) - 1] = new
     if dedupe:
         names = _dedupe(names)
-    _refuse_duplicates(names, source, renamed=bool(rename) or dedupe)
+    _refuse_line_breaks(names, source)
+    cleaned = any(c != h for c, h in zip(clean, headers))
+    _refuse_duplicates(names, source, renamed=bool(rename) or dedupe, cleaned=cleaned)
     changed = tuple({"position": i + 1, "header": old, "name": new}
                     for i, (old, new) in enumerate(zip(headers, names)) if old != new)
     return names, changed
+
+
+def _clean_header(header: str) -> str:
+    return unicodedata.normalize("NFC", str(header)).strip()
+
+
+def _refuse_line_breaks(names: list[str], source: str) -> None:
+    broken = [i + 1 for i, n in enumerate(names) if any(unicodedata.category(ch) in ("Cc", "Zl", "Zp") for ch in n)]
+    if broken:
+        raise SourceError(source, f"the header at position{'s' if len(broken) > 1 else ''} {_positions(broken)} "
+                          "holds a line break or another control character; set source.rename "
+                          f"({{{broken[0]}: new_name}}) in the spec, or fix the header in the file")
 
 
 def _rename_position(headers: list[str], key: int | str, source: str) -> int:
@@ -216,7 +349,7 @@ def _rename_position(headers: list[str], key: int | str, source: str) -> int:
             raise SourceError(source, f"source.rename: position {key} is not a column; "
                               f"positions run from 1 to {len(headers)}")
         return key
-    positions = [i + 1 for i, h in enumerate(headers) if h == key]
+    positions = [i + 1 for i, h in enumerate(headers) if h == _clean_header(key)]
     if not positions:
         raise SourceError(source, f"source.rename: {key!r} is not a header of the file; "
                           "name a header or a position (1-based)")
@@ -249,7 +382,7 @@ def _positions(positions: list[int]) -> str:
     return ", ".join(map(str, positions[:-1])) + f" and {positions[-1]}" if len(positions) > 1 else str(positions[0])
 
 
-def _refuse_duplicates(names: list[str], source: str, *, renamed: bool) -> None:
+def _refuse_duplicates(names: list[str], source: str, *, renamed: bool, cleaned: bool = False) -> None:
     blank = [i + 1 for i, n in enumerate(names) if not n.strip()]
     by_name: dict[str, list[int]] = {}
     for i, name in enumerate(names):
@@ -265,6 +398,8 @@ def _refuse_duplicates(names: list[str], source: str, *, renamed: bool) -> None:
     what = "duplicate or blank column names" if blank and duplicates else (
         "blank column names" if blank else "duplicate column names")
     after = " after source.rename" if renamed else ""
+    if cleaned:
+        after += " (headers are read without leading and trailing spaces, in Unicode NFC)"
     raise SourceError(source, f"has {what}{after}: {'; '.join(parts)}; leave the file as it is and set "
                       "source.rename ({position: new_name}) or source.dedupe_headers: true in the spec "
                       "(scan and init: --dedupe-headers)")

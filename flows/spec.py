@@ -178,7 +178,7 @@ class DatasetSpec(StrictModel):
 
 class SourceSpec(StrictModel):
     path: str = Field(min_length=1, description="A CSV or Parquet file, or a glob of them.")
-    format: Literal["auto", "csv", "parquet"] = "auto"
+    format: Literal["auto", "csv", "csv.gz", "parquet"] = "auto"
     delimiter: str = Field(default=",", min_length=1, max_length=1)
     encoding: str = Field(default="utf-8", min_length=1, description="Text encoding of CSV files, e.g. utf-8, cp949, euc-kr.")
     rename: dict[int | str, str] = Field(
