@@ -23,6 +23,9 @@ _SCORE = 0.4  # detection threshold: the lowest score of a pattern recognizer we
 _WEAK_SCORE = 0.1  # format-only findings (11 digits: 0.15) count only column-wide, as FORMAT_ENTITIES
 _CONFIDENT = 0.5  # a finding this sure may overrule a column name; phonenumbers' flat 0.4 may not
 _SCAN_DIGITS = 7  # whole numbers this long may be ids stored as numbers (11-digit insurance numbers)
+# Characters of one value the analyzer reads: spaCy refuses texts past its max_length (1,000,000)
+# and a long note's share of entities shows in its first pages; the rest is never read.
+MAX_SCAN_CHARS = 10_000
 _HANGUL = re.compile(r"[\uac00-\ud7a3\u3131-\u318e]")
 # A column of chart numbers is KR_MEDICAL_RECORD_NUMBER, the name specs and --mrn-pattern use,
 # whichever recognizer (the generic one or the hospital's pattern) scored its values higher.
@@ -32,13 +35,14 @@ Findings = dict[str, tuple[list[_Span], list[_Span]]]  # text -> (trusted findin
 
 
 def sample_values(series: pd.Series, size: int, seed: int) -> list[str]:
-    """Up to ``size`` non-null values (seeded), as stripped strings; whole floats read as integers."""
+    """Up to ``size`` non-null values (seeded), as stripped strings of at most 10,000 characters; whole floats read
+    as integers."""
     values = series.dropna()
     if len(values) > size:
         values = values.sample(n=size, random_state=seed)
     if _whole_floats(values):
         values = values.astype("int64")  # 12345678901.0 (a NaN made it float) is read as 12345678901
-    return [str(v).strip() for v in values]
+    return [str(v).strip()[:MAX_SCAN_CHARS] for v in values]
 
 
 def _whole_floats(values: pd.Series) -> bool:
