@@ -153,7 +153,8 @@ def scan(
 
 @app.command()
 def init(
-    data: Path = typer.Argument(..., help="A CSV or Parquet file to draft a spec for."),
+    data: List[Path] = typer.Argument(..., help="A CSV or Parquet file to draft a spec for; several files, or a "
+                                      "folder of them, draft a spec with tables: (keys and references proposed)."),
     output: Path = typer.Option(..., "-o", "--output", help="Where to write the draft spec (YAML)."),
     sample_size: int = SampleSize,
     seed: int = Seed,
@@ -171,6 +172,10 @@ def init(
     if output.exists() and not force:
         fail(InputError(f"{output} already exists; pass --force to overwrite it"))
     delimiter = _delimiter(delimiter)
+    if len(data) > 1 or data[0].is_dir():  # several tables: flows/draft_tables.py
+        return _init_tables(data, output, sample_size=sample_size, seed=seed, encoding=encoding, delimiter=delimiter,
+                            mrn_pattern=mrn_pattern, dedupe_headers=dedupe_headers, fmt=fmt)
+    data = data[0]
     detections, facts, frame = _detect(
         data, sample_size=sample_size, seed=seed, encoding=encoding, delimiter=delimiter, mrn_patterns=mrn_pattern,
         dedupe_headers=dedupe_headers, fmt=fmt,
@@ -190,6 +195,36 @@ def init(
               "dataset.licence, then: synthgate check " + str(output), markup=False, highlight=False, soft_wrap=True)
 
 
+def _init_tables(data: list[Path], output: Path, *, sample_size: int, seed: int, encoding: str, delimiter: str,
+                 mrn_pattern, dedupe_headers: bool, fmt: str) -> None:
+    """`init` on several files or a folder: each table drafted as `init` drafts one, plus proposed keys."""
+    from synthgate.flows.draft_tables import render_tables_draft, table_files
+
+    try:
+        files = table_files(data)
+    except SynthgateError as exc:
+        fail(exc)
+    parts = {}
+    for table, path in files.items():
+        detections, _, frame = _detect(path, sample_size=sample_size, seed=seed, encoding=encoding,
+                                       delimiter=delimiter, mrn_patterns=mrn_pattern, dedupe_headers=dedupe_headers,
+                                       fmt=fmt)
+        parts[table] = (path, detections, frame)
+    name = data[0].name if data[0].is_dir() else output.stem
+    text, proposals = render_tables_draft(parts, output=output, name=name, encoding=encoding, delimiter=delimiter,
+                                          fmt=fmt, dedupe_headers=dedupe_headers, seed=seed)
+    output.parent.mkdir(parents=True, exist_ok=True)
+    output.write_text(text, encoding="utf-8")
+    keys = sum(1 for p in proposals if p.kind == "primary_key")
+    marked = sum(1 for _, detections, _ in parts.values() for d in detections if d.needs_review)
+    out.print(f"Draft written to {output}: {len(parts)} tables, {keys} primary key(s) and {len(proposals) - keys} "
+              f"reference(s) proposed, {marked} column(s) marked REVIEW.", markup=False, highlight=False,
+              soft_wrap=True)
+    out.print("Review every table's columns, primary_key and references, set reviewed: true on each REVIEW column, "
+              "fill in dataset.licence, then: synthgate check " + str(output), markup=False, highlight=False,
+              soft_wrap=True)
+
+
 @app.command()
 def check(spec: Path = typer.Argument(..., help="The release spec (YAML).")) -> None:
     """Check a spec, its source, its key and its output version, without running anything."""
@@ -197,6 +232,17 @@ def check(spec: Path = typer.Argument(..., help="The release spec (YAML).")) -> 
     from synthgate.flows.preflight import preflight
 
     loaded = _resolved(_load(spec))
+    if loaded.spec.tables is not None:  # several tables: checked here, not released yet (flows/relations.py)
+        from synthgate.flows.relations import check_table_data, ok_line
+
+        try:
+            tables = check_table_data(loaded)
+        except SynthgateError as exc:
+            fail(exc)
+        for warning in tables.warnings:
+            err.print(f"warning: {warning}", markup=False, highlight=False, soft_wrap=True)
+        out.print(ok_line(loaded, tables), markup=False, highlight=False, soft_wrap=True)
+        return
     try:
         report = preflight(loaded)
     except SynthgateError as exc:
@@ -217,6 +263,10 @@ def run_release(spec: Path, prefect_home: Optional[str], *, title: str = "run", 
     from synthgate.flows.preflight import preflight
 
     loaded = _resolved(_load(spec))
+    if loaded.spec.tables is not None:  # checked (synthgate check) but no multi-table pipeline yet: nothing starts
+        from synthgate.flows.spec import TABLES_NOT_RELEASED
+
+        fail(InputError(f"{spec}: {TABLES_NOT_RELEASED}"))
     if loaded.spec.review.required:
         # Prefect suspends only a deployment's run; waiting here in-process for days is no service.
         fail(InputError(f"{spec}: review.required is true: a reviewed release runs as a deployment, where it can "

@@ -223,6 +223,32 @@ class ColumnSpec(StrictModel):
                              "schema table (never a value from the data).")
 
 
+TABLE_NAME = r"^[A-Za-z_][A-Za-z0-9_-]{0,62}$"
+
+
+class TableColumnSpec(ColumnSpec):
+    """A column of one of several tables: as a single table's, plus the key it may point at."""
+
+    references: str | None = Field(default=None, min_length=3, description="TABLE.COLUMN: this column is a "
+                                   "foreign key to that table's primary key (e.g. patients.id).")
+
+
+class SequenceSpec(StrictModel):
+    order_by: str = Field(min_length=1, description="The numerical or datetime column that orders one parent's "
+                          "rows (ties keep their file order).")
+
+
+class TableSpec(StrictModel):
+    """One table of a multi-table spec (tables:): its source, columns, primary key and how orphans go."""
+
+    source: SourceSpec
+    columns: dict[str, TableColumnSpec] = Field(min_length=1)
+    primary_key: str | None = Field(default=None, description="The column that identifies a row (unique, not null).")
+    sequence: SequenceSpec | None = Field(default=None, description="The rows of one parent form a sequence.")
+    orphans: Literal["drop", "keep"] = Field(default="drop", description="Rows whose key matches no parent row: "
+                                             "drop (counted) or keep.")
+
+
 class AdditionalInformationSpec(StrictModel):
     """Where the encrypted re-identification table goes, and the variable holding its key."""
 
@@ -454,8 +480,11 @@ def _plain(check, value: str) -> str:
 
 class ReleaseSpec(StrictModel):
     dataset: DatasetSpec
-    source: SourceSpec
-    columns: dict[str, ColumnSpec] = Field(min_length=1)
+    source: SourceSpec | None = None  # one table: source and columns; several: tables (docs/spec.md)
+    columns: dict[str, ColumnSpec] = Field(default_factory=dict)
+    tables: dict[str, TableSpec] | None = Field(default=None, description="Several related tables, each with its "
+                                                "source, columns, primary key and references (instead of "
+                                                "source and columns).")
     privacy: PrivacySpec = PrivacySpec()
     generator: GeneratorSpec = GeneratorSpec()
     sample: SampleSpec
@@ -530,6 +559,8 @@ class LoadedSpec:
     @property
     def source_pattern(self) -> str:
         """The source file or glob as an absolute pattern."""
+        if self.spec.tables is not None:  # every reader of one source stops here with one line (exit 2)
+            raise SpecError(str(self.path), "tables", TABLES_NOT_RELEASED)
         candidate = Path(self.spec.source.path).expanduser()
         return str(candidate if candidate.is_absolute() else self.base_dir / candidate)
 
@@ -574,6 +605,9 @@ def load_spec(path: str | Path) -> LoadedSpec:
     return loaded
 
 
+TABLES_NOT_RELEASED = ("multi-table releases are checked but cannot be released yet; see issue 16 / docs/spec.md "
+                       "('Several tables')")
+
 _STEPS = {"generalise": privacy.GeneraliseStep, "suppress_cells": privacy.SuppressCellsStep,
           "suppress_rows": privacy.SuppressRowsStep}
 
@@ -612,24 +646,33 @@ def _first_problem(exc: ValidationError) -> tuple[str, str]:
 
 def _check_semantics(loaded: LoadedSpec, shown: str) -> None:
     spec = loaded.spec
+    if spec.tables is not None:
+        from synthgate.flows import relations  # relations imports this module
+
+        relations.check_tables(loaded, shown)
+    elif spec.source is None or not spec.columns:
+        missing = "source" if spec.source is None else "columns"
+        raise SpecError(shown, missing, "Field required: a spec has source and columns (one table) or tables "
+                        "(several; docs/spec.md, 'Several tables')")
     for name, column in spec.columns.items():
         try:
             privacy.ColumnPlan(name=name, kind=column.kind.value, action=column.action, rule=column.rule,
                                surrogate=column.surrogate)
         except privacy.PrivacyError as exc:
             raise SpecError(shown, f"columns.{name}", str(exc)) from None
-    shift = spec.privacy.date_shift
-    shifted = [name for name, column in spec.columns.items() if column.action is privacy.Action.DATE_SHIFT]
-    if shifted and shift is None:
-        raise SpecError(shown, f"columns.{shifted[0]}", "action 'date_shift' needs privacy.date_shift.subject "
-                        "(the column naming the person whose dates move together)")
-    if shift is not None and not shifted:
-        raise SpecError(shown, "privacy.date_shift", "no column has action 'date_shift'")
-    if shift is not None and shift.subject not in spec.columns:
-        raise SpecError(shown, "privacy.date_shift.subject", f"{shift.subject!r} is not a column; "
-                        f"allowed: {', '.join(spec.columns)}")
-    if shift is not None and shift.subject in shifted:
-        raise SpecError(shown, "privacy.date_shift.subject", "the subject column cannot itself be date-shifted")
+    if spec.tables is None:  # several tables: relations.check_tables checked date_shift per table
+        shift = spec.privacy.date_shift
+        shifted = [name for name, column in spec.columns.items() if column.action is privacy.Action.DATE_SHIFT]
+        if shifted and shift is None:
+            raise SpecError(shown, f"columns.{shifted[0]}", "action 'date_shift' needs privacy.date_shift.subject "
+                            "(the column naming the person whose dates move together)")
+        if shift is not None and not shifted:
+            raise SpecError(shown, "privacy.date_shift", "no column has action 'date_shift'")
+        if shift is not None and shift.subject not in spec.columns:
+            raise SpecError(shown, "privacy.date_shift.subject", f"{shift.subject!r} is not a column; "
+                            f"allowed: {', '.join(spec.columns)}")
+        if shift is not None and shift.subject in shifted:
+            raise SpecError(shown, "privacy.date_shift.subject", "the subject column cannot itself be date-shifted")
     _check_generator(spec, shown)
     catalog, workspace = loaded.catalog_dir, loaded.workspace_dir
     if catalog == workspace or catalog in workspace.parents or workspace in catalog.parents:
