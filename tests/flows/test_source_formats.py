@@ -134,28 +134,24 @@ def _cli(*args, cwd):
     return subprocess.run([SYNTHGATE, *args], cwd=cwd, env=env, capture_output=True, text=True, timeout=120)
 
 
-@pytest.mark.parametrize(("name", "data", "fragment"), [
-    ("tabs.csv", _csv(f"name\tage\n{CANARY}\t3\n"), "--delimiter tab"),
-    ("packed.csv", gzip.compress(_csv(f"a,b\n{CANARY},1\n")), "--format csv.gz"),
-], ids=["tabs", "gzip"])
-def test_scan_refuses_in_one_line_with_exit_2(tmp_path, name, data, fragment):
+def test_scan_refuses_a_tab_file_named_csv_in_one_line_with_exit_2(tmp_path):
     # Setup
-    (tmp_path / name).write_bytes(data)
+    (tmp_path / "tabs.csv").write_bytes(_csv(f"name\tage\n{CANARY}\t3\n"))
 
     # Run
-    result = _cli("scan", name, cwd=tmp_path)
+    result = _cli("scan", "tabs.csv", cwd=tmp_path)
 
     # Assert
     lines = result.stderr.strip().splitlines()
     assert result.returncode == 2 and result.stdout == ""
-    assert len(lines) == 1 and lines[0].startswith("error: source ") and fragment in lines[0], lines
+    assert len(lines) == 1 and lines[0].startswith("error: source ") and "--delimiter tab" in lines[0], lines
     assert "Traceback" not in result.stderr and CANARY not in result.stderr
 
 
 def test_init_of_a_gzipped_tab_file_writes_a_spec_that_check_accepts(tmp_path):
     # Setup: a tab-separated .csv.gz with an empty column
-    rows = "".join(f"{i}\t{i % 3}\t\n" for i in range(30))
-    (tmp_path / "t.csv.gz").write_bytes(gzip.compress(_csv("n\tgroup\tgone\n" + rows)))
+    rows = "".join(f"{i}\t{i % 3}\t{(i * 7.31) % 19:.2f}\t\n" for i in range(30))
+    (tmp_path / "t.csv.gz").write_bytes(gzip.compress(_csv("n\tgroup\tscore\tgone\n" + rows)))
 
     # Run
     drafted = _cli("init", "t.csv.gz", "--delimiter", "tab", "--format", "csv.gz", "-o", "spec.yaml", cwd=tmp_path)
@@ -168,4 +164,4 @@ def test_init_of_a_gzipped_tab_file_writes_a_spec_that_check_accepts(tmp_path):
     assert "warning: column 'gone' is empty in every row" in drafted.stderr
     assert 'delimiter: "\\t"' in spec and "format: csv.gz" in spec
     assert checked.returncode == 0, checked.stderr
-    assert checked.stdout.startswith("ok: 30 rows x 3 columns")
+    assert checked.stdout.startswith("ok: 30 rows x 4 columns")
