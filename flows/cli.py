@@ -292,6 +292,10 @@ def run_release(spec: Path, prefect_home: Optional[str], *, title: str = "run", 
                          version=loaded.spec.dataset.version, site=site)
     except SynthgateError as exc:
         fail(exc)
+    except Exception as exc:  # outside a stage (the workspace, the run lock): errno and path, else its type
+        from synthgate.flows.failures import describe
+
+        fail(describe("release", exc, loaded))
     print_summary(out, loaded, result, time.monotonic() - started)
     if result.get("site"):
         out.print(f"catalog site: {result['site']}", markup=False, highlight=False, soft_wrap=True)

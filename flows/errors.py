@@ -12,7 +12,9 @@ Exception tree::
     │   ├── VersionExistsError      the release version is already in the catalog
     │   │   └── VersionWithdrawnError   ... and was withdrawn: never republished
     │   ├── DatasetBusy             another run of the dataset is running or awaiting review
-    │   └── ReviewError             a review decision refused (reviewer not listed, wrong report hash, no such run)
+    │   ├── ReviewError             a review decision refused (reviewer not listed, wrong report hash, no such run)
+    │   ├── TableShapeError         a table too wide for the generator, or too small or rare to learn from
+    │   └── FileSystemError         a folder not writable, a disk full, a read-only file system (errno and path)
     ├── ValidationFailed            exit 1: a quality or privacy gate failed; nothing published
     ├── RiskGateFailed              exit 1: the re-identification threshold cannot be met; nothing published
     ├── PrivacyStageError           exit 3: the privacy step refused the data (its message holds no value)
@@ -20,6 +22,8 @@ Exception tree::
     ├── ReportFailed                exit 3: report.html or report.pdf could not be written; nothing published
     ├── AuditTrailError             exit 3: the catalog's audit trail refused an event or cannot be appended to
     ├── ReviewedFilesChanged        exit 3: a pending release's files differ from those reviewed; nothing published
+    ├── ComponentStageError         exit 3: a leaf's own error (generators, expectations, report, catalog), message shown
+    ├── FileSystemStageError        exit 3: an I/O error of the machine (EIO, ...): errno and path only
     └── StageError                  exit 3: an unexpected failure inside a stage (type only)
 """
 from __future__ import annotations
@@ -186,3 +190,41 @@ class StageError(SynthgateError):
             f"stage '{stage}' failed with {error_type}; its message is withheld because it may "
             "contain data (set SYNTHGATE_DEBUG=1 to print the traceback on this terminal only)"
         )
+
+
+class TableShapeError(InputError):
+    """The table cannot be learned as it is: too wide for the generator's memory, too small, too rare."""
+
+
+class ComponentStageError(SynthgateError):
+    """A leaf package's own error inside a stage; those packages build messages from names, rules and counts only.
+
+    Only the value-free error trees are wrapped (see :func:`flows.failures.describe`): generators.GeneratorError,
+    expectations.ExpectationsError, report.ReportError and catalog.CatalogError; anything else stays a StageError.
+    """
+
+    def __init__(self, stage: str, error_type: str, reason: str) -> None:
+        self.stage, self.error_type, self.reason = stage, error_type, reason
+        super().__init__(f"stage '{stage}' failed: {reason} ({error_type})")
+
+
+class FileSystemError(InputError):
+    """The machine's folders refused a file (permission, read-only, disk full, file too large, gone): exit 2.
+
+    Built from the error's errno and file names only, never from its text: paths are not data.
+    """
+
+    def __init__(self, where: str, errno_name: str, path: str | None, advice: str) -> None:
+        self.where, self.errno_name, self.path, self.advice = where, errno_name, path, advice
+        on = f" on {path}" if path else ""
+        super().__init__(f"{where}: {errno_name}{on}: {advice}")
+
+
+class FileSystemStageError(SynthgateError):
+    """Any other I/O error with an errno (EIO, ESTALE, ...): exit 3, errno and path only."""
+
+    def __init__(self, where: str, errno_name: str, path: str | None) -> None:
+        self.where, self.errno_name, self.path = where, errno_name, path
+        on = f" on {path}" if path else ""
+        super().__init__(f"{where}: {errno_name}{on}: an I/O error of the machine; nothing was published "
+                         "(check the disk or network share, then run again)")

@@ -43,21 +43,27 @@ def configure(prefect_home: str | None = None) -> Path:
 
 
 def one_line_console() -> None:
-    """Prefect's console lines carry no traceback (its API log keeps them for operators).
+    """Prefect's console lines carry no traceback and no failure report (its API log keeps both for operators).
 
-    Prefect logs a failed task and a failed flow with the exception's traceback: a gate that
-    fails is an expected outcome with its own one-line message, and a traceback on the user's
-    terminal says "crash" (and could quote a library's message). Call after Prefect is imported.
+    Prefect logs a failed task and a failed flow with the exception's traceback, then again as
+    "Finished in state Failed(...)": a gate that fails is an expected outcome with its own one-line
+    message, which the CLI prints once; a traceback on the user's terminal says "crash" (and could
+    quote a library's message). The records still reach Prefect's API log (``prefect flow-run logs
+    ID``). SYNTHGATE_DEBUG=1 leaves the console as Prefect made it. Call after Prefect is imported.
     """
     import logging
 
     from prefect.logging.handlers import PrefectConsoleHandler
+
+    if os.environ.get("SYNTHGATE_DEBUG") == "1":
+        return
 
     loggers = [logging.getLogger()] + [logging.getLogger(name) for name in list(logging.root.manager.loggerDict)]
     for logger in loggers:
         for handler in getattr(logger, "handlers", ()):
             if isinstance(handler, PrefectConsoleHandler) and not getattr(handler, "_synthgate_one_line", False):
                 handler.format = _without_traceback(handler.format)
+                handler.addFilter(_QuietFailures())
                 handler._synthgate_one_line = True
 
 
@@ -70,3 +76,17 @@ def _without_traceback(format_record):
         finally:
             record.exc_info, record.exc_text, record.stack_info = saved
     return format_one_line
+
+
+# Prefect's engine reports a failure three times (the task, its final state, the flow) and the run
+# lock once more (SYNTHGATE-ALERT event=failed, for deployments' log scrapers); the CLI prints it once.
+_FAILURE_REPORTS = ("Task run failed with exception", "Finished in state Failed", "Encountered exception during "
+                    "execution", "SYNTHGATE-ALERT event=failed", "Flow run encountered an exception")
+
+
+class _QuietFailures:
+    """A console filter: drops Prefect's reports of a failed task or flow (a retry's line stays)."""
+
+    def filter(self, record) -> bool:
+        message = record.getMessage()
+        return not (message.startswith(_FAILURE_REPORTS) and "Retry " not in message)

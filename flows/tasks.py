@@ -6,9 +6,6 @@ can never hold a record; results are not persisted at all.
 from __future__ import annotations
 
 import functools
-import os
-import sys
-import traceback
 from dataclasses import asdict, dataclass
 
 import numpy as np
@@ -20,12 +17,8 @@ from synthgate import evaluation
 from synthgate import expectations
 from synthgate import generators
 from synthgate import privacy
-from synthgate.flows import convert
+from synthgate.flows import convert, failures
 from synthgate.flows.errors import (
-    EvaluationStageError,
-    PrivacyStageError,
-    RiskGateFailed,
-    StageError,
     SynthgateError,
     ValidationFailed,
 )
@@ -41,7 +34,11 @@ TASK_OPTIONS = {"persist_result": False, "cache_policy": NO_CACHE}
 
 
 def stage(name: str):
-    """Let synthgate's own errors through; replace any other by its type alone (its text may hold data)."""
+    """Let synthgate's own errors through; describe any other by what its kind may show (flows/failures.py).
+
+    Value-free leaf errors keep their message, file-system errors show their errno and path, and
+    anything else its type alone (its text may hold data).
+    """
 
     def decorate(fn):
         @functools.wraps(fn)
@@ -50,18 +47,9 @@ def stage(name: str):
                 return fn(*args, **kwargs)
             except SynthgateError:
                 raise
-            except privacy.RiskThresholdNotMetError as exc:
-                raise RiskGateFailed(str(exc)) from None
-            except privacy.PrivacyError as exc:
-                # Built from column names, rules and counts only (privacy/errors.py), so it may be shown.
-                raise PrivacyStageError(name, str(exc)) from None
-            except evaluation.EvaluationError as exc:
-                # Column names, kinds and counts only (evaluation/errors.py).
-                raise EvaluationStageError(name, str(exc)) from None
             except Exception as exc:
-                if os.environ.get("SYNTHGATE_DEBUG") == "1":
-                    traceback.print_exc(file=sys.__stderr__)
-                raise StageError(name, type(exc).__name__) from None
+                loaded = next((a for a in args if isinstance(a, LoadedSpec)), None)
+                raise failures.describe(name, exc, loaded) from None
 
         return run
 
