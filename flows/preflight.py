@@ -1,10 +1,14 @@
 """Check a release before the orchestrator starts, so bad input stops in one clear line."""
 from __future__ import annotations
 
+import errno
+import os
+import tempfile
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from synthgate import privacy
-from synthgate.flows import convert
+from synthgate.flows import convert, failures, table_shape
 from synthgate.flows.draft import review_marks, text_language
 from synthgate.flows.errors import InputError, SpecError
 from synthgate.flows.keys import additional_information_key, key_from_environment
@@ -12,6 +16,7 @@ from synthgate.flows.publish import ensure_version_is_new, layout_for
 from synthgate.flows.sources import SourceFacts, check_columns, read_source
 from synthgate.flows.spec import LoadedSpec
 from synthgate.flows.tables import coerce_kinds
+from synthgate.flows.timezones import align_timezones
 
 
 @dataclass(frozen=True)
@@ -31,7 +36,9 @@ def preflight(loaded: LoadedSpec) -> PreflightReport:
 
     Raises:
         InputError: the first problem found (SpecError for columns still marked REVIEW,
-            VersionExistsError, KeyConfigError, SourceError, ColumnPlanError or ColumnTypeError).
+            VersionExistsError, KeyConfigError, FileSystemError for a catalog or workspace that cannot be
+            written, TableShapeError for a table too wide, too small or too rare, SourceError,
+            ColumnPlanError or ColumnTypeError).
     """
     spec = loaded.spec
     check_reviews(loaded)
@@ -44,12 +51,16 @@ def preflight(loaded: LoadedSpec) -> PreflightReport:
             origin = f"Prefect Secret '{spec.privacy.key_secret_block}' (loaded when the run starts)"
     if spec.privacy.additional_information is not None:
         additional_information_key(spec.privacy)
+    check_writable(loaded)
+    table_shape.check_width(loaded)  # from the spec alone: a 5,000-column table stops before it is read
     frame, facts = read_source(loaded.source_pattern, fmt=spec.source.format, delimiter=spec.source.delimiter,
                                encoding=spec.source.encoding, rename=spec.source.rename,
                                dedupe_headers=spec.source.dedupe_headers)
     check_columns(list(frame.columns), list(spec.columns))
-    coerce_kinds(frame, {name: col.kind.value for name, col in spec.columns.items()})
+    kinds = {name: col.kind.value for name, col in spec.columns.items()}
+    typed = coerce_kinds(align_timezones(frame, kinds, spec.source.timezone), kinds)
     _check_evaluation(loaded, facts.rows)
+    table_shape.check_learnable(loaded, typed)
     warnings = tuple(w for w in [_language_warning(loaded, frame)] if w)
     return PreflightReport(facts, key_id, origin, str(layout_for(loaded).release_dir), warnings)
 
@@ -104,3 +115,27 @@ def _check_evaluation(loaded: LoadedSpec, rows: int) -> None:
         if report.find_chromium() is None:
             raise InputError("evaluation.pdf: report.pdf is printed by headless Chromium, which was not found; "
                              "install Debian's chromium (make browser) or set evaluation.pdf: false")
+
+
+def check_writable(loaded: LoadedSpec) -> None:
+    """The catalog and the workspace folders take a file: a probe is created and removed in each.
+
+    A folder that does not exist yet is probed in its nearest existing parent (the run creates it).
+
+    Raises:
+        FileSystemError: naming the spec key, the folder, the errno and what to do.
+    """
+    for key, folder in (("output.catalog", loaded.catalog_dir), ("output.workspace", loaded.workspace_dir)):
+        probe_dir = Path(folder)
+        while not probe_dir.exists() and probe_dir != probe_dir.parent:
+            probe_dir = probe_dir.parent
+        try:
+            if not probe_dir.is_dir():
+                raise NotADirectoryError(errno.ENOTDIR, os.strerror(errno.ENOTDIR), str(probe_dir))
+            with tempfile.NamedTemporaryFile(dir=probe_dir, prefix=".synthgate-probe-"):
+                pass
+        except OSError as exc:
+            if exc.filename is None:
+                exc.filename = str(probe_dir)
+            raise failures.file_system_error(key, exc, folder=f"{key} ({folder})") from None
+

@@ -188,6 +188,10 @@ class SourceSpec(StrictModel):
     dedupe_headers: bool = Field(
         default=False, description="Name later duplicate headers name__2, name__3 and blank ones column_<position>.",
     )
+    timezone: Literal["utc"] | None = Field(
+        default=None, description="utc: read time-zone-aware timestamps (a UTC offset, or a Parquet timestamp with "
+        "a time zone) as naive UTC; values without an offset are taken as UTC already. Unset: such a column is refused.",
+    )
 
     @field_validator("rename")
     @classmethod

@@ -17,7 +17,7 @@ from synthgate import evaluation
 from synthgate import expectations
 from synthgate import generators
 from synthgate import privacy
-from synthgate.flows import convert, failures
+from synthgate.flows import convert, failures, table_shape
 from synthgate.flows.errors import (
     SynthgateError,
     ValidationFailed,
@@ -28,6 +28,7 @@ from synthgate.flows.retries import ingest_retry_options
 from synthgate.flows.sources import SourceFacts, check_columns, read_source
 from synthgate.flows.spec import LoadedSpec
 from synthgate.flows.tables import coerce_kinds
+from synthgate.flows.timezones import align_timezones
 from synthgate.flows.workspace import Workspace, additional_information_file, read_json, steps_applied, write_json
 
 TASK_OPTIONS = {"persist_result": False, "cache_policy": NO_CACHE}
@@ -67,7 +68,9 @@ def ingest(loaded: LoadedSpec, ws: Workspace) -> SourceFacts:
         rename=spec.source.rename, dedupe_headers=spec.source.dedupe_headers,
     )
     check_columns(list(frame.columns), list(spec.columns))
-    typed = coerce_kinds(frame, {name: col.kind.value for name, col in spec.columns.items()})
+    kinds = {name: col.kind.value for name, col in spec.columns.items()}
+    typed = coerce_kinds(align_timezones(frame, kinds, spec.source.timezone), kinds)
+    table_shape.check_learnable(loaded, typed)  # a scheduled run has had no preflight
     typed.to_parquet(ws.raw_table, index=False)
     write_json(ws.ingest_facts, facts.to_dict())
     get_run_logger().info(
@@ -171,6 +174,7 @@ class TrainResult:
 @stage("train")
 def train(loaded: LoadedSpec, ws: Workspace) -> TrainResult:
     """Fit the spec's generator on the training table and save it as a model directory."""
+    table_shape.check_width(loaded)  # a scheduled run has had no preflight
     gen_spec = loaded.spec.generator
     cls = generators.get_generator(gen_spec.kind)
     params = generators.parse_params(gen_spec.kind, convert.generator_params(loaded.spec))
