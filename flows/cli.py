@@ -227,7 +227,12 @@ def _init_tables(data: list[Path], output: Path, *, sample_size: int, seed: int,
 
 @app.command()
 def check(spec: Path = typer.Argument(..., help="The release spec (YAML).")) -> None:
-    """Check a spec, its source, its key and its output version, without running anything."""
+    """Check a spec, its source, its key and its output version, without running anything.
+
+    Also: the catalog and workspace folders take a file, the table fits the generator's memory,
+    time zones, and enough rows for the holdout and value protection. Exit codes: 0 ok; 2 one line
+    naming the problem (the same preflight stops `run` before any work).
+    """
     settings.configure()
     from synthgate.flows.preflight import preflight
 
@@ -312,8 +317,9 @@ def run(
     """Run a release: ingest, pseudonymise, train, sample, validate, publish (a Prefect flow).
 
     Exit codes: 0 published (a failed site rebuild is one warning line: the release stands);
-    1 a quality or privacy gate failed (nothing published); 2 bad input (nothing started);
-    3 an unexpected failure in a stage.
+    1 a quality or privacy gate failed (nothing published); 2 bad input, or a folder that takes no
+    file, a full or read-only disk (nothing published; errno and path); 3 a failure in a stage
+    (synthgate's own errors with their message, any other by its type; SYNTHGATE_DEBUG=1 for the traceback).
     """
     run_release(spec, prefect_home, site=site)
 
