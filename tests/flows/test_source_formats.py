@@ -7,7 +7,6 @@ import subprocess
 import sys
 from pathlib import Path
 
-import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
@@ -32,10 +31,12 @@ REFUSED = [
     ("noise.csv", bytes(range(256)) * 40, ["looks binary", "line 1"]),
     ("book.csv", b"PK\x03\x04" + _csv(CANARY) * 10, ["ZIP archive", "export the sheet as CSV"]),
     ("nul.csv", _csv(f"a,b\n1,2\n3,{CANARY}\x004\n"), ["NUL byte at line 3", "remove the NUL bytes"]),
-    ("latin.csv", _csv(f"a,b\n1,{CANARY}\n") + b"2,\xff\xfe\n", ["line 3: column 'b' is not valid utf-8 text", "source.encoding"]),
+    ("latin.csv", _csv(f"a,b\n1,{CANARY}\n") + b"2,\xff\xfe\n",
+     ["line 3: column 'b' is not valid utf-8 text", "source.encoding"]),
     ("ragged.csv", _csv(f"a,b\n1,2\n3,{CANARY},5\n6,7\n"), ["line 3 has 3 fields where the header has 2"]),
     ("newline.csv", _csv(f'"first\nname",b\n{CANARY},1\n'), ["position 1", "line break", "source.rename"]),
-    ("nfd.csv", _csv(f"\uac00,\u1100\u1161\n{CANARY},1\n"), ["duplicate column names", "NFC", "'\uac00' at positions 1 and 2"]),
+    ("nfd.csv", _csv(f"\uac00,\u1100\u1161\n{CANARY},1\n"),
+     ["duplicate column names", "NFC", "'\uac00' at positions 1 and 2"]),
     ("padded.csv", _csv(f"age, age \n{CANARY},1\n"), ["duplicate column names", "spaces", "positions 1 and 2"]),
     ("fake.csv.gz", _csv(f"a\n{CANARY}\n"), ["is not gzip-compressed", "source.format: csv"]),
 ]
