@@ -272,6 +272,12 @@ def run_release(spec: Path, prefect_home: Optional[str], *, title: str = "run", 
         from synthgate.flows.spec import TABLES_NOT_RELEASED
 
         fail(InputError(f"{spec}: {TABLES_NOT_RELEASED}"))
+    from synthgate.flows import runlock
+
+    try:  # a run holding the dataset stops this one before its preflight and Prefect start (exit 2)
+        runlock.check_free(loaded.catalog_dir, loaded.spec.dataset.name)
+    except SynthgateError as exc:
+        fail(exc)
     if loaded.spec.review.required:
         # Prefect suspends only a deployment's run; waiting here in-process for days is no service.
         fail(InputError(f"{spec}: review.required is true: a reviewed release runs as a deployment, where it can "
@@ -294,7 +300,8 @@ def run_release(spec: Path, prefect_home: Optional[str], *, title: str = "run", 
     started = time.monotonic()
     try:
         result = release(spec_path=str(loaded.path), dataset=loaded.spec.dataset.name,
-                         version=loaded.spec.dataset.version, site=site)
+                         version=loaded.spec.dataset.version, site=site,
+                         source_sha256=report.source.sha256)  # ingest refuses a source changed since
     except SynthgateError as exc:
         fail(exc)
     except Exception as exc:  # outside a stage (the workspace, the run lock): errno and path, else its type
@@ -433,6 +440,10 @@ app.add_typer(review_app)  # review list, show, approve, reject
 from synthgate.flows import catalog_cli as _catalog_cli  # noqa: E402  (the catalog is imported inside its commands)
 
 _catalog_cli.add_commands(app)  # catalog build, serve, token, expire; withdraw
+
+from synthgate.flows import gc as _gc  # noqa: E402  (Prefect is imported inside its command, if at all)
+
+_gc.add_commands(app)  # gc
 
 
 audit_app = typer.Typer(name="audit", help="The catalog's append-only, hash-chained audit trail (audit.jsonl).",

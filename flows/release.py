@@ -3,10 +3,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from prefect import flow
+from prefect import flow, get_run_logger
 from prefect.runtime import flow_run
 
-from synthgate.flows import audit, catalog_site, review_steps, runlock, tasks, versions
+from synthgate.flows import audit, catalog_site, gc, review_steps, runlock, tasks, versions
 from synthgate.flows.errors import SynthgateError
 from synthgate.flows.spec import LoadedSpec, load_spec
 from synthgate.flows.workspace import Workspace, new_run_id, write_json
@@ -18,12 +18,14 @@ def _run_name() -> str:
 
 
 @flow(name="synthgate-release", flow_run_name=_run_name, persist_result=False, validate_parameters=True)
-def release(spec_path: str, dataset: str = "", version: str = "", run_id: str = "", site: bool = True) -> dict:
+def release(spec_path: str, dataset: str = "", version: str = "", run_id: str = "", site: bool = True,
+            source_sha256: str = "") -> dict:
     """Release one synthetic dataset from the spec at ``spec_path``.
 
     ``dataset`` and ``version`` only name the flow run; the spec is the single source of truth.
     ``site``: rebuild the catalog's site after publishing (false: ``synthgate run --no-site``, or the
     deployment's parameter); a failed build logs one alert line and the run still succeeds.
+    ``source_sha256``: the source's hash when `synthgate run` checked it; ingest refuses another (exit 2).
     Returns the published paths and the facts each stage recorded (counts, never values).
     """
     try:
@@ -34,7 +36,7 @@ def release(spec_path: str, dataset: str = "", version: str = "", run_id: str = 
     # One run per dataset: a second run stops with DatasetBusy; a run suspended for review keeps holding it.
     with runlock.one_run_per_dataset(loaded.catalog_dir, loaded.spec.dataset.name, loaded.spec.dataset.version,
                                      str(flow_run.id) if flow_run.id else None):
-        result = _release_stages(loaded, run_id, version)
+        result = _release_stages(loaded, run_id, version, source_sha256)
     published = result.get("published")
     if site and published:  # also after the committee's approval: the resumed run ends here too
         result["site"] = catalog_site.after_publish(
@@ -43,7 +45,7 @@ def release(spec_path: str, dataset: str = "", version: str = "", run_id: str = 
     return result
 
 
-def _release_stages(loaded: LoadedSpec, run_id: str, requested_version: str = "") -> dict:
+def _release_stages(loaded: LoadedSpec, run_id: str, requested_version: str = "", source_sha256: str = "") -> dict:
     """The stages in order, run while this flow run holds its dataset."""
     resumed = review_steps.resume_point(loaded)  # resumed after review: the stages ran before it suspended
     if resumed is not None:
@@ -57,9 +59,12 @@ def _release_stages(loaded: LoadedSpec, run_id: str, requested_version: str = ""
                            run_id or new_run_id()).create()
     write_json(ws.run_record, {"spec": str(loaded.path), "spec_sha256": loaded.sha256,
                                "prefect_flow_run_id": str(flow_run.id) if flow_run.id else None, **resolved.facts()})
+    # Debris of killed runs (staging folders, Chromium profiles) and run folders past workspace.keep go now.
+    for path in gc.at_run_start(loaded, current=ws.root).paths:
+        get_run_logger().info("gc: removed %s", path)
     with audit.release_events(loaded, ws, resolved) as events:
         versions.ensure_new(loaded)  # a scheduled run has had no preflight: an existing version stops it (exit 2)
-        tasks.ingest(loaded, ws)
+        tasks.ingest(loaded, ws, source_sha256)
         events.started()
         tasks.pseudonymise(loaded, ws)
         trained = tasks.train(loaded, ws)

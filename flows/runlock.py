@@ -76,21 +76,65 @@ def _read_holder(record: Path) -> Holder | None:
         return None  # an unreadable record holds nothing; it is overwritten
 
 
+#: States that need a live process: a holder in one of them whose process on this host is gone was killed.
+_NEEDS_PROCESS = {"RUNNING", "PENDING", "CANCELLING"}
+
+
+def _pid_gone(holder: Holder) -> bool:
+    """True when the holder ran on this host and its process no longer exists (kill -9, OOM, reboot)."""
+    if holder.host != socket.gethostname():
+        return False
+    try:
+        os.kill(holder.pid, 0)
+    except ProcessLookupError:
+        return True
+    except PermissionError:
+        return False
+    return False
+
+
 def holder_state(holder: Holder) -> str | None:
-    """The holder's state while it still holds the dataset (e.g. 'Running', 'Suspended'); None if it has ended."""
+    """The holder's state while it still holds the dataset (e.g. 'Running', 'Suspended'); None if it has ended.
+
+    A run killed with SIGKILL never reports its end: the server keeps it RUNNING forever. When its
+    process on this host is gone it has ended all the same (a run suspended for review has no
+    process on purpose and keeps holding).
+    """
     state = _server_state(holder.flow_run_id)
     if state is not None:
         kind, name, expired = state
+        if kind in _NEEDS_PROCESS and _pid_gone(holder):
+            return None
         return name if kind in _ALIVE and not expired else None
     if holder.host == socket.gethostname():
-        try:
-            os.kill(holder.pid, 0)
-        except ProcessLookupError:
-            return None
-        except PermissionError:
-            pass
-        return "process alive"
+        return None if _pid_gone(holder) else "process alive"
     return "unknown to this server"  # another host's run that this server cannot see: keep it, say how to clear
+
+
+def mark_crashed(flow_run_id: str) -> bool:
+    """Set a flow run that a killed process left RUNNING (or PENDING) to CRASHED; True when the server took it.
+
+    Only with a server to ask (PREFECT_API_URL, or this process's own run); never starts one.
+    """
+    try:
+        run_id = uuid.UUID(flow_run_id)
+    except ValueError:
+        return False
+    if not _has_server():
+        return False
+    try:
+        from prefect.client.orchestration import get_client
+        from prefect.states import Crashed
+
+        with get_client(sync_client=True) as client:
+            run = client.read_flow_run(run_id)
+            if run.state is None or run.state.type.value not in _NEEDS_PROCESS:
+                return False
+            client.set_flow_run_state(run_id, Crashed(message="its process was killed (found by synthgate)"),
+                                      force=True)
+        return True
+    except Exception:  # no server, or it refused: the lock is taken over all the same
+        return False
 
 
 def _has_server() -> bool:
@@ -137,6 +181,8 @@ def acquire(catalog_dir: Path, dataset: str, flow_run_id: str) -> Holder:
             state = holder_state(current)
             if state is not None:
                 raise DatasetBusy(dataset, current.flow_run_id, state, current.since, str(record))
+            if _pid_gone(current):
+                mark_crashed(current.flow_run_id)  # a killed run's flow run would stay RUNNING forever
         mine = Holder(flow_run_id, socket.gethostname(), os.getpid(),
                       current.since if current is not None and current.flow_run_id == flow_run_id
                       else datetime.now(timezone.utc).isoformat(timespec="seconds"))
@@ -144,6 +190,28 @@ def acquire(catalog_dir: Path, dataset: str, flow_run_id: str) -> Holder:
         staged.write_text(json.dumps(mine.to_dict()))
         os.replace(staged, record)
         return mine
+
+
+def check_free(catalog_dir: Path, dataset: str) -> None:
+    """Raise DatasetBusy now when another live run holds the dataset: `synthgate run` asks before any work.
+
+    The flow takes the lock itself (acquire); this early look only saves a second run its preflight
+    and Prefect's start.
+    """
+    record = lock_path(catalog_dir, dataset)
+    current = _read_holder(record)
+    if current is not None:
+        state = holder_state(current)
+        if state is not None:
+            raise DatasetBusy(dataset, current.flow_run_id, state, current.since, str(record))
+
+
+def current_holder(catalog_dir: Path, dataset: str) -> Holder | None:
+    """The run holding the dataset now, or None (no record, or its holder has ended)."""
+    current = _read_holder(lock_path(catalog_dir, dataset))
+    if current is None or holder_state(current) is None:
+        return None
+    return current
 
 
 def release_lock(catalog_dir: Path, dataset: str, flow_run_id: str) -> None:

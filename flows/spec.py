@@ -482,6 +482,26 @@ def _plain(check, value: str) -> str:
         raise PydanticCustomError("schedule", "{problem}", {"problem": str(exc)}) from None
 
 
+class KeepSpec(StrictModel):
+    """Workspace retention: the newest ``runs`` run folders of the dataset, or those under ``days`` old."""
+
+    runs: int | None = Field(default=None, ge=0, le=100_000, description="Keep at most this many run folders of "
+                             "the dataset (the running one counts and is never removed).")
+    days: float | None = Field(default=None, ge=0, le=36_500, description="Remove run folders older than this "
+                               "many days (a running one is never removed).")
+
+    @model_validator(mode="after")
+    def _one_rule(self) -> "KeepSpec":
+        if (self.runs is None) == (self.days is None):
+            raise ValueError("give exactly one of runs (a count) or days (an age), e.g. {runs: 5}")
+        return self
+
+
+class WorkspaceSpec(StrictModel):
+    keep: KeepSpec | None = Field(default=None, description="Retention of run folders (raw and pseudonymised "
+                                  "data): applied when a run starts and by synthgate gc. Default: keep all.")
+
+
 class ReleaseSpec(StrictModel):
     dataset: DatasetSpec
     source: SourceSpec | None = None  # one table: source and columns; several: tables (docs/spec.md)
@@ -502,6 +522,7 @@ class ReleaseSpec(StrictModel):
     review: ReviewSpec = ReviewSpec()
     schedule: ScheduleSpec | None = Field(default=None, description="When a deployment of this release runs "
                                            "(synthgate deploy); --cron/--timezone override it.")
+    workspace: WorkspaceSpec = WorkspaceSpec()
 
 
 def _check_generator(spec: ReleaseSpec, shown: str) -> None:

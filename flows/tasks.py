@@ -19,6 +19,7 @@ from synthgate import generators
 from synthgate import privacy
 from synthgate.flows import convert, failures, table_shape
 from synthgate.flows.errors import (
+    InputError,
     SynthgateError,
     ValidationFailed,
 )
@@ -32,6 +33,14 @@ from synthgate.flows.timezones import align_timezones
 from synthgate.flows.workspace import Workspace, additional_information_file, read_json, steps_applied, write_json
 
 TASK_OPTIONS = {"persist_result": False, "cache_policy": NO_CACHE}
+
+
+class SourceChanged(InputError):
+    """The source's bytes changed between the preflight and the ingest: what was checked is not what was read."""
+
+    def __init__(self, source: str, checked: str, read: str) -> None:
+        super().__init__(f"source {source} changed after it was checked (sha256 {checked[:16]}... at the preflight, "
+                         f"{read[:16]}... at ingest); nothing was published: let the export finish, then run again")
 
 
 def stage(name: str):
@@ -59,14 +68,19 @@ def stage(name: str):
 
 @task(name="ingest", **TASK_OPTIONS, **ingest_retry_options())  # only I/O is retried (flows/retries.py)
 @stage("ingest")
-def ingest(loaded: LoadedSpec, ws: Workspace) -> SourceFacts:
-    """Read the source, check its columns against the plan, type them, keep them in the workspace."""
+def ingest(loaded: LoadedSpec, ws: Workspace, expected_sha256: str = "") -> SourceFacts:
+    """Read the source, check its columns against the plan, type them, keep them in the workspace.
+
+    ``expected_sha256``: the hash the preflight read; a source changed since is refused (SourceChanged).
+    """
     spec = loaded.spec
     frame, facts = read_source(
         loaded.source_pattern, fmt=spec.source.format,
         delimiter=spec.source.delimiter, encoding=spec.source.encoding,
         rename=spec.source.rename, dedupe_headers=spec.source.dedupe_headers,
     )
+    if expected_sha256 and facts.sha256 != expected_sha256:
+        raise SourceChanged(loaded.source_pattern, expected_sha256, facts.sha256)
     check_columns(list(frame.columns), list(spec.columns))
     kinds = {name: col.kind.value for name, col in spec.columns.items()}
     typed = coerce_kinds(align_timezones(frame, kinds, spec.source.timezone), kinds)

@@ -10,6 +10,8 @@ from pathlib import Path
 from synthgate.report.errors import ChromiumMissingError, PdfPrintError
 
 ENV_VAR = "SYNTHGATE_CHROMIUM"
+#: Chromium's throwaway profile folder in the system temp folder: PROFILE_PREFIX<pid>-<random>.
+PROFILE_PREFIX = "synthgate-chromium-"
 CANDIDATES = ("chromium", "chromium-browser", "google-chrome")
 # Headless, no sandbox (containers), and nothing that phones home: the page is local and must
 # render offline, so every background service that could open a connection is switched off.
@@ -70,7 +72,9 @@ def print_pdf(html: Path, pdf: Path, *, chromium: str | None = None, timeout: fl
     os.close(fd)
     temp = Path(temp_name)
     try:
-        with tempfile.TemporaryDirectory(prefix="synthgate-chromium-") as profile:
+        # The profile's name carries this process's id: one left by a killed run is known as such and
+        # removed by the next run or `synthgate gc` (flows/gc.py), never one a live print is using.
+        with tempfile.TemporaryDirectory(prefix=f"{PROFILE_PREFIX}{os.getpid()}-") as profile:
             command = [executable, *FLAGS, f"--user-data-dir={profile}", "--no-pdf-header-footer",
                        f"--print-to-pdf={temp}", html.as_uri()]
             try:
