@@ -87,6 +87,8 @@ def check_tables(loaded: LoadedSpec, shown: str) -> None:
     if spec.source is not None or spec.columns:
         raise SpecError(shown, "tables", "a spec has source and columns (one table) or tables (several), not both; "
                         "move the single table under tables:")
+    if not spec.tables:
+        raise SpecError(shown, "tables", "no table; name each table with its source, columns and primary_key")
     _check_names(loaded, shown)
     for name, table in spec.tables.items():
         _check_table(spec, name, table, shown)

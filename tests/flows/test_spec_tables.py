@@ -15,6 +15,7 @@ from synthgate import privacy
 from synthgate.flows import relations
 from synthgate.flows.cli import app
 from synthgate.flows.errors import InputError, SpecError
+from synthgate.flows.preflight import preflight
 from synthgate.flows.spec import TABLES_NOT_RELEASED, load_spec
 
 ID = {"kind": "id", "action": "pseudonymise"}
@@ -119,6 +120,7 @@ def _too_deep(s):
     (lambda s: s["tables"].update({"bad.name": s["tables"].pop("labs")}), "tables.bad.name", "no '.'"),
     (lambda s: s.update(rules=[{"type": "equal", "columns": ["a", "b"]}]), "rules", "not available yet"),
     (lambda s: s["tables"]["visits"].update(orphans="delete"), "tables.visits.orphans", "'drop' or 'keep'"),
+    (lambda s: s.update(tables={}), "tables", "no table"),
 ])
 def test_each_bad_tables_block_is_one_line_naming_where(tmp_path, change, location, words):
     # Setup
@@ -273,3 +275,16 @@ def test_check_passes_and_run_refuses_in_one_line_with_nothing_started(tmp_path,
     assert ran.stderr.strip() == f"error: {path}: {TABLES_NOT_RELEASED}"
     assert not (tmp_path / "workspace").exists() and not (tmp_path / "catalog").exists()
     assert not list(tmp_path.rglob("*.db"))  # Prefect never started (its database would be there)
+
+
+def test_the_single_table_preflight_refuses_a_tables_spec_in_one_line(tmp_path, key_env):
+    # Setup: the path a deployment, the Python API and the ingest task take (they read one source)
+    _tables(tmp_path)
+    loaded = load_spec(_write(tmp_path, BASE))
+
+    # Run
+    with pytest.raises(SpecError) as caught:
+        preflight(loaded)
+
+    # Assert
+    assert caught.value.location == "tables" and caught.value.problem == TABLES_NOT_RELEASED
