@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import Any, ClassVar
 
+import numpy as np
 import pandas as pd
 
 from synthgate.generators._ar_encoder import EncodingOptions, TableEncoder
@@ -27,9 +28,10 @@ class ContextGenerator(AutoregressiveGenerator):
 
     kind: ClassVar[str] = "autoregressive"
 
-    def __init__(self, *args: Any, context: tuple[str, ...] = (), **kwargs: Any) -> None:
+    def __init__(self, *args: Any, context: tuple[str, ...] = (), subjects: Any = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.context = tuple(context)
+        self.subjects = subjects  # each training row's subject: validation holds out whole subjects
 
     def _fit(self, frame: pd.DataFrame, schema: TableSchema) -> None:
         if not self.context:
@@ -59,7 +61,14 @@ class ContextGenerator(AutoregressiveGenerator):
             first = [schema.names.index(name) for name in self.context]
             self._network.set_column_order(first + [c for c in learned if c not in first])
             tokens = self._encoder.encode(frame)
-            outcome = _ar_train.train(self._network, tokens, config, self._progress)
+            if self.subjects is None:
+                outcome = _ar_train.train(self._network, tokens, config, self._progress)
+            else:
+                from synthgate.generators import _rel_train
+
+                val = _rel_train.held_out(np.asarray(self.subjects), params.val_share, derive_seed(self.seed, 0x7A))
+                subs = np.isin(np.asarray(self._encoder.groups), first)
+                outcome = _rel_train.train_grouped(self._network, tokens, val, subs, config, self._progress)
             calibration_gap = _ar_calibrate.calibrate_marginals(self._network, tokens, device=self.device,
                                                                 seed=derive_seed(self.seed, 0xCA))
         self._training = {"epochs": outcome.epochs, "steps": outcome.steps, "stopped": outcome.stopped,
