@@ -53,12 +53,14 @@ FOLDER_KEYS = {"catalog": "the catalog folder (output.catalog)", "workspace": "t
 def describe(stage: str, exc: BaseException, loaded=None) -> SynthgateError:
     """The SynthgateError to raise for ``exc`` caught inside ``stage`` (``loaded``: the run's LoadedSpec, if known).
 
-    With SYNTHGATE_DEBUG=1 a withheld error's traceback goes to this terminal's stderr (never to a log).
+    With SYNTHGATE_DEBUG=1 the original traceback goes to this terminal's stderr (never to a log).
     """
     from synthgate import catalog, evaluation, expectations, generators, privacy, report
 
     if isinstance(exc, SynthgateError):
         return exc
+    if os.environ.get("SYNTHGATE_DEBUG") == "1":
+        traceback.print_exception(type(exc), exc, exc.__traceback__, file=sys.__stderr__)
     if isinstance(exc, privacy.RiskThresholdNotMetError):
         return RiskGateFailed(str(exc))
     if isinstance(exc, privacy.PrivacyError):
@@ -70,8 +72,6 @@ def describe(stage: str, exc: BaseException, loaded=None) -> SynthgateError:
         return ComponentStageError(stage, type(exc).__name__, str(exc))
     if isinstance(exc, OSError) and isinstance(exc.errno, int) and exc.errno > 0:
         return file_system_error(f"stage '{stage}'", exc, folder=_folder(stage, exc, loaded))
-    if os.environ.get("SYNTHGATE_DEBUG") == "1":
-        traceback.print_exception(type(exc), exc, exc.__traceback__, file=sys.__stderr__)
     return StageError(stage, type(exc).__name__)
 
 

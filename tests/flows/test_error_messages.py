@@ -68,6 +68,23 @@ def test_other_errors_are_withheld(exc):
     assert type(exc).__name__ in str(described) and CANARY not in str(described)
 
 
+def test_synthgate_debug_prints_the_original_traceback_on_the_terminal(monkeypatch, capfd):
+    # Setup
+    monkeypatch.setenv("SYNTHGATE_DEBUG", "1")
+    try:
+        raise ValueError("the library's own words")
+    except ValueError as exc:
+        caught = exc
+
+    # Run
+    described = failures.describe("sample", caught)
+
+    # Assert: the terminal gets the traceback; the error itself still holds the type alone
+    printed = capfd.readouterr().err
+    assert "Traceback" in printed and "the library's own words" in printed
+    assert "the library's own words" not in str(described)
+
+
 @pytest.mark.parametrize("code, name, advice", [
     (errno.EACCES, "EACCES", "writable"),
     (errno.EROFS, "EROFS", "read-only file system"),
