@@ -137,6 +137,26 @@ def test_a_full_disk_in_a_real_stage_is_one_line_naming_the_workspace(small_rele
     assert "Person0" not in message
 
 
+@pytest.mark.skipif(hasattr(os, "geteuid") and os.geteuid() == 0, reason="root writes into any folder")
+def test_a_read_only_workspace_in_a_real_stage_is_exit_2_naming_the_folder(small_release, key_env):
+    # Setup: the run's workspace folder loses its write permission after the preflight
+    loaded = load_spec(small_release())
+    ws = Workspace.for_run(loaded.workspace_dir, "patients", "1.0.0", "test-run").create()
+    ws.root.chmod(0o555)
+
+    # Run
+    try:
+        with pytest.raises(FileSystemError) as raised:
+            tasks.ingest.fn(loaded, ws)
+    finally:
+        ws.root.chmod(0o755)
+
+    # Assert
+    assert raised.value.exit_code == 2
+    assert str(raised.value).startswith("stage 'ingest': EACCES")
+    assert "output.workspace" in str(raised.value) and "writable" in str(raised.value)
+
+
 def _record(message: str, level=logging.ERROR) -> logging.LogRecord:
     return logging.LogRecord("prefect.task_runs", level, __file__, 1, message, None, None)
 
