@@ -16,6 +16,7 @@ __all__ = ["MAX_DEPTH", "TablesReport", "check_table_data", "check_tables", "dat
            "links", "ok_line", "sequences", "table_order"]
 
 MAX_DEPTH = 2  # levels below a root: parent -> child -> grandchild
+MAX_CHILDREN = 10_000  # generators.relational.DEFAULT_MAX_CHILDREN: a larger family is refused at fit
 
 
 def keys(spec: ReleaseSpec) -> dict[str, str | None]:
@@ -302,6 +303,12 @@ def _check_reviewed(loaded: LoadedSpec) -> None:
                         "action, then set 'reviewed: true' on it")
 
 
+def _largest_family(keys) -> int:
+    """The most rows any one key value has (0 for an empty column)."""
+    counts = keys.dropna().value_counts()
+    return int(counts.iloc[0]) if len(counts) else 0
+
+
 def _check_keys(spec: ReleaseSpec, frames: dict) -> list[str]:
     warnings = []
     for name, table in spec.tables.items():
@@ -331,6 +338,12 @@ def _check_keys(spec: ReleaseSpec, frames: dict) -> list[str]:
             warnings.append(f"{where}: {found['orphan_rows']} of {keyed} keyed row(s) ({found['orphan_keys']} "
                             f"distinct key(s)) match no {link['parent']}.{link['parent_column']}; orphans: {policy} "
                             f"{does}")
+    for name, link in generating.items():
+        most = _largest_family(frames[name][link["column"]])
+        if most > MAX_CHILDREN:
+            warnings.append(f"tables.{name}: one {link['parent']} row has {most:,} {name} rows (the most); the "
+                            f"relational generator refuses more than {MAX_CHILDREN:,} children per parent by default "
+                            "(its max_children): split the table or check the key")
     for name, sequence in sequences(spec).items():
         if name not in generating:
             continue

@@ -228,6 +228,14 @@ def test_check_counts_orphans_and_ties_and_refuses_bad_keys(tmp_path, key_env):
     # Assert
     assert any("1 parent(s) have rows tied on 'day' (2 rows); tied rows keep their file order" in w for w in ties)
 
+    # Run: one patient with 10,001 visits (the generator's limit is 10,000 children per parent)
+    _tables(tmp_path, visits=pd.DataFrame({"visit_id": [f"v{i}" for i in range(10_001)], "patient_id": 101,
+                                           "day": range(10_001), "ward": "a"}))
+    crowded = relations.check_table_data(loaded).warnings
+
+    # Assert
+    assert any("tables.visits: one patients row has 10,001 visits rows (the most)" in w for w in crowded)
+
 
 @pytest.mark.parametrize("frames, words", [
     ({"patients": pd.DataFrame({"id": [101, 101, 102], "age": [1, 2, 3]})},
