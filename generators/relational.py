@@ -118,6 +118,11 @@ class RelationalGenerator:
                 if counts[name].max(initial=0) > max_children:
                     raise GeneratorError(f"table {name!r}: a row of {tp['parent']!r} has more than {max_children} "
                                          "children (max_children); raise max_children or split the table")
+        attributes = {}
+        for name in self.plan["order"]:
+            if self.plan["tables"][name]["parent"] is not None:
+                attributes.update(self._shared_columns(name, canon, parents))
+        self._attribute_values = attributes
         self.report = {"tables": {}, "device": self.device}
         self.models = {}
         for i, name in enumerate(self.plan["order"]):
@@ -137,7 +142,8 @@ class RelationalGenerator:
             self.models[name] = model
             orphans = int((parents[name] < 0).sum()) if tp["parent"] is not None else 0
             self.report["tables"][name] = {"rows": len(tables[name]), "orphans_ignored": orphans,
-                                           "context": list(context), "seconds": round(time.perf_counter() - tick, 3)}
+                                           "context": list(context), "copied": dict(tp.get("copied", {})),
+                                           "attributes": list(tp.get("attributes", [])), "seconds": round(time.perf_counter() - tick, 3)}
         self.links_stats = [_link_stats(link, tables, int(all_params[link["child"]].value_protection))
                             for link in self.plan["secondary"]]
         self.report["train_seconds"] = round(time.perf_counter() - started, 3)
@@ -148,7 +154,8 @@ class RelationalGenerator:
                         ) -> tuple[pd.DataFrame, dict[str, str], list[str], np.ndarray]:
         tp = self.plan["tables"][name]
         kinds = {c: k for c, k in tp["columns"]}
-        own = [c for c, _ in tp["columns"] if c != tp["order_by"]]
+        shared = set(tp.get("copied", {})) | set(tp.get("attributes", []))
+        own = [c for c, _ in tp["columns"] if c != tp["order_by"] and c not in shared]
         base = canon[name]
         rows = np.arange(len(base))
         if tp["parent"] is not None:
@@ -191,10 +198,60 @@ class RelationalGenerator:
         for child in tp["children"]:
             frame[rf.count_name(child)] = counts[child][rows]
             kinds[rf.count_name(child)] = "numerical"
+            child_kinds = dict((c, k) for c, k in self.plan["tables"][child]["columns"])
+            for c in self.plan["tables"][child].get("attributes", []):
+                frame[attribute_name(child, c)] = self._attribute_values[attribute_name(child, c)].to_numpy()[rows]
+                kinds[attribute_name(child, c)] = child_kinds[c]
         full = pd.concat([pd.DataFrame(context), frame], axis=1)
         if tp["parent"] is not None:
             full = rf.protect_by_subject(full, kinds, subjects[name][rows], tp["protection"])
         return full, {c: kinds[c] for c in full.columns}, list(context), subjects[name][rows]
+
+    def _shared_columns(self, name: str, canon: Mapping[str, pd.DataFrame],
+                        parents: Mapping[str, np.ndarray]) -> dict[str, pd.Series]:
+        """Columns of ``name`` that hold one value per parent row (a subject's sex on every visit).
+
+        Such a column is not drawn per child: a copy of an equal parent column (``copied``), or
+        else a column of the parent's model (``__a_<child>__<col>``, an attribute) copied to every
+        child, so it stays constant within each parent by construction. Returns the attributes'
+        values per parent row.
+        """
+        tp = self.plan["tables"][name]
+        tp["copied"], tp["attributes"] = {}, []
+        rows = np.flatnonzero(parents[name] >= 0)
+        if len(rows) == 0:
+            return {}
+        ppos = parents[name][rows]
+        ptp = self.plan["tables"][tp["parent"]]
+        values = {}
+        for c, kind in tp["columns"]:
+            if c == tp["order_by"]:
+                continue
+            column = canon[name][c].iloc[rows].reset_index(drop=True)
+            marked = column.astype(object).where(column.notna(), "\0na")
+            if marked.groupby(ppos).nunique().max() > 1:
+                continue
+            match = None
+            for pc, pkind in ptp["columns"]:
+                other = canon[tp["parent"]][pc].iloc[ppos].reset_index(drop=True)
+                if pkind == kind and ((column == other) | (column.isna() & other.isna())).all():
+                    match = pc
+                    break
+            if match is not None:
+                tp["copied"][c] = match
+            else:
+                tp["attributes"].append(c)
+                per_parent = column.groupby(ppos).first()
+                values[attribute_name(name, c)] = per_parent.reindex(range(len(canon[tp["parent"]])))
+        return values
+
+    def _fill_shared(self, name: str, frame: pd.DataFrame, ppos: np.ndarray, synth: Mapping[str, pd.DataFrame]) -> None:
+        tp = self.plan["tables"][name]
+        parent = synth[tp["parent"]]
+        for c, pc in tp.get("copied", {}).items():
+            frame[c] = parent[pc].to_numpy()[ppos] if len(ppos) else []
+        for c in tp.get("attributes", []):
+            frame[c] = parent[attribute_name(name, c)].to_numpy()[ppos] if len(ppos) else []
 
     def _parent_context(self, name: str, frames: Mapping[str, pd.DataFrame], parents: Mapping[str, np.ndarray],
                         counts: Mapping[str, np.ndarray], ppos: np.ndarray, *, fit: bool) -> dict[str, pd.Series]:
@@ -248,7 +305,8 @@ class RelationalGenerator:
 
     def _lag_columns(self, name: str) -> list[str]:
         tp = self.plan["tables"][name]
-        own = [(c, k) for c, k in tp["columns"] if c != tp["order_by"] and k != "datetime"]
+        shared = set(tp.get("copied", {})) | set(tp.get("attributes", []))
+        own = [(c, k) for c, k in tp["columns"] if c != tp["order_by"] and k != "datetime" and c not in shared]
         ranked = [c for c, k in own if k in ("categorical", "boolean")] + [c for c, k in own if k == "numerical"]
         return ranked[: self.plan["lag_cap"]]
 
@@ -300,9 +358,13 @@ class RelationalGenerator:
                        counts: np.ndarray, ppos: np.ndarray, seed: int) -> pd.DataFrame:
         model = self.models.get(name)
         if model is None or len(ppos) == 0:
-            return pd.DataFrame(index=range(len(ppos)))
+            frame = pd.DataFrame(index=range(len(ppos)))
+            self._fill_shared(name, frame, ppos, synth)
+            return frame
         fixed = pd.DataFrame(self._parent_context(name, synth, parent_of, {name: counts}, ppos, fit=False))
-        return model.sample(len(ppos), seed=seed, fixed=fixed)
+        frame = model.sample(len(ppos), seed=seed, fixed=fixed)
+        self._fill_shared(name, frame, ppos, synth)
+        return frame
 
     def _draw_sequences(self, name: str, synth: Mapping[str, pd.DataFrame], parent_of: Mapping[str, np.ndarray],
                         counts: np.ndarray, seed: int) -> tuple[pd.DataFrame, np.ndarray]:
@@ -335,6 +397,7 @@ class RelationalGenerator:
         ppos = np.concatenate(owners)
         order = np.lexsort((frame["__pos"].to_numpy(), ppos))
         frame, ppos = frame.iloc[order].reset_index(drop=True), ppos[order]
+        self._fill_shared(name, frame, ppos, synth)
         frame[self.plan["tables"][name]["order_by"]] = self._rebuild_order(name, frame, ppos, synth)
         return frame, ppos
 
@@ -452,6 +515,10 @@ class RelationalGenerator:
         for name, sub in stored["models"].items():
             generator.models[name] = ContextGenerator.load(directory / MODELS_DIR / sub, device=generator.device)
         return generator
+
+
+def attribute_name(child: str, column: str) -> str:
+    return f"{rf.PREFIX}a_{child}__{column}"
 
 
 def _params(raw: AutoregressiveParams | Mapping[str, Any] | None) -> AutoregressiveParams:
