@@ -13,7 +13,7 @@ import math
 
 import pandas as pd
 
-from synthgate import generators
+from synthgate import generators, privacy
 from synthgate.flows import convert
 from synthgate.flows.errors import TableShapeError
 from synthgate.flows.spec import LoadedSpec
@@ -121,7 +121,8 @@ def check_learnable(loaded: LoadedSpec, frame: pd.DataFrame) -> None:
             f"{training} training row(s) are fewer than value protection k={k}: no value can be held by {k} training "
             "rows, so the generator would withhold every one; add rows or lower generator.params.value_protection")
     kept = [name for name in learned if spec.columns[name].action.value == "keep"]
-    if len(kept) < len(learned):
+    steps = spec.risk.steps if spec.risk is not None else []
+    if len(kept) < len(learned) or any(isinstance(step, privacy.GeneraliseStep) for step in steps):
         return  # a generalised column's values are not known before its rule runs
     categorical = [name for name in kept if learned[name] == "categorical"]
     if categorical and len(categorical) == len(kept) and all(_largest_count(frame[name]) < k for name in categorical):
