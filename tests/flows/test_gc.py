@@ -168,3 +168,20 @@ def test_workspace_keep_is_checked(small_release, keep, problem):
     with pytest.raises(SpecError) as caught:
         load_spec(spec)
     assert "workspace.keep" in str(caught.value) and problem in str(caught.value)
+
+
+def test_the_early_look_at_the_lock_stops_a_second_run_and_lets_one_after_a_killed_run(tmp_path):
+    # Setup: this process holds one dataset; a killed process left the other's record
+    from synthgate.flows.errors import DatasetBusy
+
+    runlock.acquire(tmp_path, "people", "run-live")
+    runlock.acquire(tmp_path, "places", "run-killed")
+    record = runlock.lock_path(tmp_path, "places")
+    record.write_text(json.dumps({**json.loads(record.read_text()), "pid": _dead_pid()}))
+
+    # Run / Assert
+    with pytest.raises(DatasetBusy) as caught:
+        runlock.check_free(tmp_path, "people")
+    assert caught.value.exit_code == 2 and "dataset people is busy" in str(caught.value)
+    runlock.check_free(tmp_path, "places")  # no error: its holder is gone
+    runlock.check_free(tmp_path, "nobody")
