@@ -133,6 +133,7 @@ def render_tables_draft(
     order = relational.table_order(keys, links)
     levels = relational.depth(keys, links)
     roots = [t for t in order if levels[t] == 0]
+    generating = relational.generating_links(links)
     lines = [
         "# Draft release spec for several tables, written by `synthgate init`. It is a PROPOSAL: review every",
         "# table's columns, primary_key and references before running it. Detection and key proposals ran on the",
@@ -157,8 +158,10 @@ def render_tables_draft(
             lines.append(f"    primary_key: {_scalar(primary[table].column)}")
         else:
             lines.append("    # no primary key proposed: no column is unique, never empty and id-like or text")
+        drafted = propose_columns(detections)
+        lines += _sequence_lines(table, frame, drafted, generating.get(table))
         lines.append("    columns:")
-        for p in propose_columns(detections):
+        for p in drafted:
             reference = None
             if table in primary and p.column == primary[table].column:
                 p, _ = _as_key(p, _pk_note(primary[table]).split(":")[0], None)
@@ -192,6 +195,22 @@ def render_tables_draft(
         "",
     ]
     return "\n".join(lines), proposals
+
+
+def _sequence_lines(table: str, frame: pd.DataFrame, drafted: list[Proposal], link: dict | None) -> list[str]:
+    """``sequence: {order_by: COL}`` when a kept time-like column orders each parent's rows, with its evidence."""
+    if link is None:
+        return []
+    found = relational.propose_sequence(frame, link["column"], table=table, parent=link["parent"])
+    kept = {p.column for p in drafted if p.kind in ("numerical", "datetime")
+            and p.action in (privacy.Action.KEEP, privacy.Action.DATE_SHIFT)}
+    if found is None or found.column not in kept:
+        return []
+    e = found.evidence
+    return [f"    # sequence proposed from the values: {_percent(e['distinct_share'])} of the rows of the "
+            f"{e['parents_with_several_rows']:,} {link['parent']} rows with several {table} rows hold a value no "
+            f"sibling shares; it rises in file order for {_percent(e['rising_in_file_order'])} of them",
+            f"    sequence: {{order_by: {_scalar(found.column)}}}"]
 
 
 def _date_shift_subject(parts, primary, foreign, roots) -> tuple[str, dict[str, str]] | None:

@@ -1,7 +1,7 @@
 """Several related tables: propose keys and links from the values, order tables, count integrity problems."""
 from synthgate.relational.errors import CycleError, RelationalError
 from synthgate.relational.integrity import duplicate_keys, null_keys, orphan_mask, orphans, sequence_ties
-from synthgate.relational.keys import Proposal, name_tokens, propose_keys
+from synthgate.relational.keys import Proposal, name_tokens, propose_keys, propose_sequence
 from synthgate.relational.order import depth, generating_links, table_order
 
 __all__ = [
@@ -16,6 +16,7 @@ __all__ = [
     "orphan_mask",
     "orphans",
     "propose_keys",
+    "propose_sequence",
     "sequence_ties",
     "table_order",
 ]

@@ -10,7 +10,7 @@ import pandas as pd
 
 from synthgate.relational._values import integers, key_counts
 
-__all__ = ["Proposal", "propose_keys", "name_tokens"]
+__all__ = ["Proposal", "propose_keys", "propose_sequence", "name_tokens"]
 
 MIN_INCLUSION = 0.95  # share of a child's keyed rows found among the parent's keys
 MIN_DISTINCT = 10  # fewer distinct child values than this need a matching name
@@ -23,12 +23,13 @@ _ROW_NAMES = {"rownames", "rowname", "row", "rownum", "index", "unnamed", "level
 
 @dataclass(frozen=True)
 class Proposal:
-    """A proposed primary key (``parent`` is None) or foreign key, with its evidence as plain numbers.
+    """A proposed primary key (``parent`` is None), foreign key, or sequence order (``column`` orders the
+    rows of each ``parent`` row), with its evidence as plain numbers.
 
     Evidence never holds a value from the data: shares, counts and flags only.
     """
 
-    kind: Literal["primary_key", "foreign_key"]
+    kind: Literal["primary_key", "foreign_key", "sequence"]
     table: str
     column: str
     parent: str | None = None
@@ -172,3 +173,49 @@ def propose_keys(tables: dict[str, pd.DataFrame], *, seed: int = 0) -> list[Prop
                 foreign.append(max(found, key=lambda p: (p.evidence["name_match"], p.evidence["inclusion"],
                                                          p.parent != table)))
     return primaries + foreign
+
+
+_TIME_TOKENS = {"day", "days", "date", "time", "visit", "seq", "sequence", "order", "step", "week", "month", "year",
+                "days_since", "admit", "admitted", "start", "일", "일자", "날짜", "시각", "순번", "차수"}
+MIN_DISTINCT_IN_PARENT = 0.9  # share of a parent's rows with an order value no sibling shares
+
+
+def propose_sequence(frame: pd.DataFrame, by: str, *, table: str, parent: str) -> Proposal | None:
+    """The column that orders each parent's rows, if one reads as time: a datetime, or a number named like one.
+
+    A candidate needs at least 90% of the rows of parents with several rows to hold a value no sibling
+    shares (follow-up time repeated on every visit orders nothing). Among candidates, the one whose
+    values already rise in file order for the most parents wins.
+
+    Args:
+        frame: the child table.
+        by: its column naming the parent.
+        table, parent: names for the proposal.
+
+    Returns:
+        A ``sequence`` proposal with evidence (parents with several rows, distinct share, rising share,
+        tied rows), or None.
+    """
+    keyed = frame[frame[by].notna()]
+    several = keyed[keyed.groupby(by, sort=False)[by].transform("size") > 1]
+    if several.empty:
+        return None
+    best = None
+    for column in frame.columns:
+        if column == by:
+            continue
+        series = several[column]
+        timed = pd.api.types.is_datetime64_any_dtype(series)
+        named = bool({_singular(t) for t in name_tokens(str(column))} & _TIME_TOKENS)
+        if not (timed or (named and pd.api.types.is_numeric_dtype(series) and not pd.api.types.is_bool_dtype(series))):
+            continue
+        tied = int(several.duplicated([by, column], keep=False).sum())
+        distinct = 1 - tied / len(several)
+        if distinct < MIN_DISTINCT_IN_PARENT:
+            continue
+        rising = float(several.groupby(by, sort=False)[column].apply(lambda v: v.is_monotonic_increasing).mean())
+        evidence = {"parents_with_several_rows": int(several[by].nunique()), "distinct_share": round(distinct, 6),
+                    "rising_in_file_order": round(rising, 6), "tied_rows": tied, "datetime": bool(timed)}
+        if best is None or (rising, distinct) > (best.evidence["rising_in_file_order"], best.evidence["distinct_share"]):
+            best = Proposal("sequence", table, str(column), parent, None, evidence)
+    return best

@@ -37,6 +37,9 @@ def test_pbc_and_its_visits_draft_a_key_a_reference_and_pass_check(tmp_path, key
     assert spec["tables"]["pbcseq"]["source"]["path"] == "pbcseq.csv"
     assert "100% of 1,945 keyed rows (312 distinct) hold a pbc.id; 0 orphan row(s)" in text
     assert "unique and never empty in 418 of 418 rows" in text
+    # ... and the visit day orders each patient's visits (follow-up time, the same on every visit, does not)
+    assert spec["tables"]["pbcseq"]["sequence"] == {"order_by": "day"}
+    assert "100% of the rows of the 285 pbc rows with several pbcseq rows hold a value no sibling shares" in text
     # ... and check passes it (and says that run cannot release it yet)
     assert checked.exit_code == 0, checked.output
     assert "ok: 2 tables (pbc 418 rows, pbcseq 1,945 rows), 1 reference(s)" in checked.stdout

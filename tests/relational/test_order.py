@@ -11,6 +11,7 @@ from synthgate.relational import (
     generating_links,
     orphan_mask,
     orphans,
+    propose_sequence,
     sequence_ties,
     table_order,
 )
@@ -66,3 +67,19 @@ def test_orphans_duplicates_and_ties_are_counted():
     assert mask.tolist() == [False, False, False, True, True, False]
     assert duplicate_keys(parents, "id") == 1
     assert sequence_ties(child, "pid", "day") == {"groups_with_ties": 1, "tied_rows": 2}
+
+
+def test_the_column_that_orders_each_parents_rows_is_proposed():
+    # Setup: day orders each patient's visits; futime repeats on every visit; ward is no time
+    visits = pd.DataFrame({"pid": [1, 1, 1, 2, 2, 3], "day": [0, 30, 60, 0, 45, 0],
+                           "futime": [900, 900, 900, 400, 400, 50], "ward": [1, 2, 1, 2, 1, 2]})
+
+    # Run
+    found = propose_sequence(visits, "pid", table="visits", parent="patients")
+    tied = propose_sequence(visits.assign(day=[0, 0, 60, 0, 0, 0]), "pid", table="visits", parent="patients")
+
+    # Assert
+    assert (found.kind, found.column, found.parent) == ("sequence", "day", "patients")
+    assert found.evidence == {"parents_with_several_rows": 2, "distinct_share": 1.0, "rising_in_file_order": 1.0,
+                              "tied_rows": 0, "datetime": False}
+    assert tied is None  # 4 of 5 rows tied: no order
