@@ -212,7 +212,8 @@ def _init_tables(data: list[Path], output: Path, *, sample_size: int, seed: int,
         parts[table] = (path, detections, frame)
     name = data[0].name if data[0].is_dir() else output.stem
     text, proposals = render_tables_draft(parts, output=output, name=name, encoding=encoding, delimiter=delimiter,
-                                          fmt=fmt, dedupe_headers=dedupe_headers, seed=seed)
+                                          fmt=fmt, dedupe_headers=dedupe_headers, seed=seed,
+                                          medical_record_patterns=tuple(mrn_pattern or ()))
     output.parent.mkdir(parents=True, exist_ok=True)
     output.write_text(text, encoding="utf-8")
     keys = sum(1 for p in proposals if p.kind == "primary_key")

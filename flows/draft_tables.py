@@ -113,6 +113,7 @@ def render_tables_draft(
     fmt: str = "auto",
     dedupe_headers: bool = False,
     seed: int = 0,
+    medical_record_patterns: tuple[str, ...] = (),
 ) -> tuple[str, list[relational.Proposal]]:
     """The YAML text of a draft spec with a tables: block. Comments carry evidence; never a value.
 
@@ -179,6 +180,8 @@ def render_tables_draft(
     lines += ["privacy:", "  key_env: SYNTHGATE_PSEUDONYM_KEY   # the key (>= 32 bytes) is read from this variable at "
               "run time"]
     lines += _language_lines(first[1], first[2])
+    if medical_record_patterns:
+        lines.append(f"  medical_record_patterns: {_scalar(list(medical_record_patterns))}   # from --mrn-pattern")
     if subject is not None and subject[0]:
         lines.append(f"  date_shift: {{subject: {_scalar(subject[0])}, max_days: 180}}   # one keyed offset per "
                      "person, the same in every table")

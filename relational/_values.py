@@ -25,9 +25,20 @@ def key_counts(series: pd.Series) -> pd.Series | None:
     elif pd.api.types.is_numeric_dtype(index):
         return None
     else:
-        text = pd.Index([str(v).strip() for v in index])
+        text = pd.Index([_text(v) for v in index])
     counts = pd.Series(counts.to_numpy(), index=text)
     return counts.groupby(level=0, sort=False).sum() if not text.is_unique else counts
+
+
+def _text(value) -> str:
+    """A key as text: integral numbers without a decimal point (as pseudonymisation reads them), text stripped."""
+    if isinstance(value, (bool, np.bool_)):
+        return str(value)
+    if isinstance(value, (int, np.integer)):
+        return str(int(value))
+    if isinstance(value, (float, np.floating)) and np.isfinite(value) and float(value).is_integer():
+        return str(int(value))
+    return str(value).strip()
 
 
 def integers(counts: pd.Series) -> np.ndarray | None:

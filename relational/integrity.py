@@ -5,7 +5,7 @@ from collections.abc import Iterable, Mapping
 
 import pandas as pd
 
-from synthgate.relational._values import key_counts
+from synthgate.relational._values import _text, key_counts
 
 __all__ = ["orphans", "duplicate_keys", "null_keys", "sequence_ties"]
 
@@ -48,7 +48,7 @@ def orphan_mask(child: pd.Series, parent_keys: pd.Series) -> pd.Series:
     bad = set(counts.index[~counts.index.isin(parent.index if parent is not None else [])])
     if not bad:
         return pd.Series(False, index=child.index)
-    as_text = child.map(lambda v: None if pd.isna(v) else (str(int(v)) if isinstance(v, float) else str(v).strip()))
+    as_text = child.map(lambda v: None if pd.isna(v) else _text(v))
     return as_text.isin(bad)
 
 

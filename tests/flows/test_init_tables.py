@@ -10,9 +10,9 @@ from typer.testing import CliRunner
 from synthgate.flows.cli import app
 
 
-def _init_and_check(paths, draft):
+def _init_and_check(paths, draft, *options):
     """Run init, fill in the licence as a person must, then check; returns the draft's text and check's result."""
-    made = CliRunner().invoke(app, ["init", *map(str, paths), "-o", str(draft), "--sample-size", "50"])
+    made = CliRunner().invoke(app, ["init", *map(str, paths), "-o", str(draft), "--sample-size", "50", *options])
     assert made.exit_code == 0, made.output
     text = draft.read_text()
     draft.write_text(text.replace("licence: ''", "licence: CC-BY-4.0"))
@@ -91,7 +91,7 @@ def test_text_keys_link_without_matching_names_and_no_value_reaches_the_draft(tm
 
     # Run
     text, checked = _init_and_check([tmp_path / "in" / "members.csv", tmp_path / "in" / "postings.csv"],
-                                    tmp_path / "out" / "draft.yaml")
+                                    tmp_path / "out" / "draft.yaml", "--mrn-pattern", "MRN-[0-9]{6}")
 
     # Assert
     spec = yaml.safe_load(text)
@@ -99,6 +99,7 @@ def test_text_keys_link_without_matching_names_and_no_value_reaches_the_draft(tm
     assert spec["tables"]["postings"]["columns"]["soldier"]["references"] == "members.service_no"
     assert "the name does not match (the values decide)" in text
     assert "CANARY" not in text
+    assert spec["privacy"]["medical_record_patterns"] == ["MRN-[0-9]{6}"]
     assert checked.exit_code == 0, checked.output
 
 

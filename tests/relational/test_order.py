@@ -66,6 +66,10 @@ def test_orphans_duplicates_and_ties_are_counted():
     assert found == {"c.pid": {"child_rows": 6, "null_rows": 1, "orphan_rows": 2, "orphan_keys": 1}}
     assert mask.tolist() == [False, False, False, True, True, False]
     assert duplicate_keys(parents, "id") == 1
+    # ... and a key read as text, an integer or an integral float is one key, as pseudonymisation reads it
+    mixed = pd.DataFrame({"pid": pd.Series(["1", 2, 3.0, " 3 ", "3.5"], dtype=object)})
+    assert orphans({"p": parents, "c": mixed}, [_link("c", "pid", "p")])["c.pid"]["orphan_rows"] == 1
+    assert orphan_mask(mixed["pid"], parents["id"]).tolist() == [False, False, False, False, True]
     assert sequence_ties(child, "pid", "day") == {"groups_with_ties": 1, "tied_rows": 2}
 
 
