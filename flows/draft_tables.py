@@ -204,10 +204,17 @@ def _sequence_lines(table: str, frame: pd.DataFrame, drafted: list[Proposal], li
     """``sequence: {order_by: COL}`` when a kept time-like column orders each parent's rows, with its evidence."""
     if link is None:
         return []
-    found = relational.propose_sequence(frame, link["column"], table=table, parent=link["parent"])
-    kept = {p.column for p in drafted if p.kind in ("numerical", "datetime")
-            and p.action in (privacy.Action.KEEP, privacy.Action.DATE_SHIFT)}
-    if found is None or found.column not in kept:
+    kept = [p for p in drafted if p.kind in ("numerical", "datetime") and p.column != link["column"]
+            and p.action in (privacy.Action.KEEP, privacy.Action.DATE_SHIFT)]
+    if not kept:
+        return []
+    candidates = frame[[link["column"], *(p.column for p in kept)]].copy()
+    for p in kept:
+        if p.kind == "datetime" and not pd.api.types.is_datetime64_any_dtype(candidates[p.column]):
+            # dates read from CSV are text: compare them as dates (the draft already called them dates)
+            candidates[p.column] = pd.to_datetime(candidates[p.column], errors="coerce", format="mixed")
+    found = relational.propose_sequence(candidates, link["column"], table=table, parent=link["parent"])
+    if found is None:
         return []
     e = found.evidence
     return [f"    # sequence proposed from the values: {_percent(e['distinct_share'])} of the rows of the "

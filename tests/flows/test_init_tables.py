@@ -1,6 +1,7 @@
 """`synthgate init` on several files or a folder proposes keys and references with evidence; check passes it."""
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 import pytest
 import yaml
@@ -116,3 +117,26 @@ def test_init_refuses_a_folder_without_tables_and_a_missing_file(tmp_path):
     assert empty.exit_code == 2 and "no CSV or Parquet file in this folder" in empty.output
     assert missing.exit_code == 2 and "x.csv: file not found" in missing.output
     assert not (tmp_path / "a.yaml").exists() and not (tmp_path / "b.yaml").exists()
+
+
+def test_dated_visits_draft_one_date_shift_subject_and_a_date_sequence(tmp_path, key_env):
+    # Setup: patients and their admissions, dates written as text (as in any CSV export)
+    rng = np.random.default_rng(0)
+    patients = pd.DataFrame({"patient_id": [f"P{i:05d}" for i in range(200)], "sex": rng.choice(["F", "M"], 200)})
+    visits = pd.DataFrame({"visit_no": [f"V{i:06d}" for i in range(600)],
+                           "patient_id": [f"P{i % 200:05d}" for i in range(600)],
+                           "admitted": (pd.Timestamp("2020-01-01")
+                                        + pd.to_timedelta(rng.permutation(900)[:600], unit="D")).strftime("%Y-%m-%d"),
+                           "ward": rng.choice(["a", "b", "c"], 600)})
+    patients.to_csv(tmp_path / "patients.csv", index=False)
+    visits.to_csv(tmp_path / "visits.csv", index=False)
+
+    # Run
+    text, checked = _init_and_check([tmp_path / "patients.csv", tmp_path / "visits.csv"], tmp_path / "s.yaml")
+
+    # Assert: admissions shift with the patient's key in every table; they order each patient's visits
+    spec = yaml.safe_load(text)
+    assert spec["tables"]["visits"]["columns"]["admitted"]["action"] == "date_shift"
+    assert spec["privacy"]["date_shift"]["subject"] == "patients.patient_id"
+    assert spec["tables"]["visits"]["sequence"] == {"order_by": "admitted"}
+    assert checked.exit_code == 0, checked.output
