@@ -287,7 +287,7 @@ def check_table_data(loaded: LoadedSpec) -> TablesReport:
 
 
 def ok_line(loaded: LoadedSpec, report: TablesReport) -> str:
-    """`synthgate check`'s last line for several tables: rows per table, order, key, and that run cannot release them."""
+    """`check`'s last line for several tables: rows per table, order, key, and that run cannot release them."""
     rows = ", ".join(f"{name} {report.rows[name]:,} rows" for name in report.order)
     key = f"key {report.key_id or 'not needed'}" + (f" from {report.key_origin}" if report.key_origin else "")
     return (f"ok: {len(report.rows)} tables ({rows}), {len(links(loaded.spec))} reference(s), generated in the order "

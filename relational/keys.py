@@ -216,6 +216,7 @@ def propose_sequence(frame: pd.DataFrame, by: str, *, table: str, parent: str) -
         rising = float(several.groupby(by, sort=False)[column].apply(lambda v: v.is_monotonic_increasing).mean())
         evidence = {"parents_with_several_rows": int(several[by].nunique()), "distinct_share": round(distinct, 6),
                     "rising_in_file_order": round(rising, 6), "tied_rows": tied, "datetime": bool(timed)}
-        if best is None or (rising, distinct) > (best.evidence["rising_in_file_order"], best.evidence["distinct_share"]):
+        held = (best.evidence["rising_in_file_order"], best.evidence["distinct_share"]) if best else None
+        if best is None or (rising, distinct) > held:
             best = Proposal("sequence", table, str(column), parent, None, evidence)
     return best

@@ -195,7 +195,8 @@ def test_keys_get_one_pseudonym_and_one_date_offset_in_every_table():
         privacy.ColumnPlan("id", "id", "pseudonymise"), privacy.ColumnPlan("born", "datetime", "date_shift")],
         date_shift=shift), key)
     child, _ = privacy.apply_plan(visits, privacy.PseudonymisationPlan(columns=[
-        privacy.ColumnPlan("patient_id", "id", "pseudonymise"), privacy.ColumnPlan("admitted", "datetime", "date_shift")],
+        privacy.ColumnPlan("patient_id", "id", "pseudonymise"),
+        privacy.ColumnPlan("admitted", "datetime", "date_shift")],
         date_shift=privacy.DateShift(subject="patient_id", max_days=180)), key)
 
     # Assert: the child's keys are the parent's pseudonyms; each patient's dates moved by one offset
