@@ -333,7 +333,7 @@ def _check_keys(spec: ReleaseSpec, frames: dict) -> list[str]:
         if found["orphan_rows"]:
             policy = spec.tables[link["child"]].orphans
             is_generating = generating.get(link["child"]) == link
-            does = ("drops these rows" if is_generating else "blanks these keys (the rows stay with their parent)") \
+            does = ("drops these rows" if is_generating else "blanks these keys and keeps the rows") \
                 if policy == "drop" else "keeps them, pointing at no parent"
             warnings.append(f"{where}: {found['orphan_rows']} of {keyed} keyed row(s) ({found['orphan_keys']} "
                             f"distinct key(s)) match no {link['parent']}.{link['parent_column']}; orphans: {policy} "
