@@ -6,7 +6,14 @@ from collections.abc import Mapping
 import numpy as np
 import pandas as pd
 
-from synthgate.evaluation._relational_tree import Link, Tables, as_number, generating_links, key_text
+from synthgate.evaluation._relational_tree import (
+    Link,
+    Tables,
+    as_number,
+    category_text,
+    generating_links,
+    key_text,
+)
 
 QUANTILES = (0.1, 0.25, 0.5, 0.75, 0.9)
 REPLICATES = 200
@@ -153,7 +160,7 @@ def _sequences(frame: pd.DataFrame, key: str, order_by: str, kind: str) -> dict:
 
 def _transitions(data: pd.DataFrame, column: str) -> pd.Series:
     """(previous, next) category pairs of consecutive events of one subject; null is a category too."""
-    text = data[column].astype(object).map(str).where(data[column].notna(), _NULL)
+    text = category_text(data[column]).fillna(_NULL)
     previous = text.groupby(data["\x00key"], sort=False).shift()
     has_previous = previous.notna()
     return previous[has_previous] + "\x1f" + text[has_previous]

@@ -3,6 +3,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 
+import re
+
 import numpy as np
 import pandas as pd
 
@@ -48,6 +50,20 @@ def _key(value: object) -> str:
     return str(value)
 
 
+_WHOLE = re.compile(r"^(-?\d+)\.0+$")
+
+
+def category_text(series: pd.Series) -> pd.Series:
+    """Categories as text, one spelling per value: 1, 1.0 and "1.0" are all "1"; null stays null.
+
+    A generator may hand numbers coded as categories back as text ("1.0") where the source held
+    floats (1.0): without this, every such column would tell real from synthetic by spelling alone.
+    """
+    values = series.reset_index(drop=True).astype(object)
+    text = values.map(_key).map(lambda t: _WHOLE.sub(r"\1", t))
+    return text.where(values.notna(), None)
+
+
 def feature_kinds(frame: pd.DataFrame, table: str, keys: Mapping[str, str | None], links: Iterable[Link],
                   kinds: Mapping[str, Mapping[str, str]] | None) -> dict[str, str]:
     """A table's comparable columns with their kind: keys, link columns, ids and free text left out."""
@@ -90,7 +106,8 @@ def augment(tables: Tables, keys: Mapping[str, str | None], links: list[Link],
     for table in reversed(parents_first(tables, generating)):
         frame = tables[table]
         own = feature_kinds(frame, table, keys, links, kinds)
-        columns = {c: frame[c].reset_index(drop=True) for c in own}
+        columns = {c: category_text(frame[c]) if k == "categorical" else frame[c].reset_index(drop=True)
+                   for c, k in own.items()}
         out_kinds = dict(own)
         for child, link in generating.items():
             if link["parent"] != table:
@@ -113,8 +130,7 @@ def _aggregate(children: pd.DataFrame, kinds: Mapping[str, str], child_keys: pd.
     for column, kind in kinds.items():
         name = f"{prefix}.{column}"
         if kind == "categorical":
-            text = rows[column].astype(object).map(str).where(rows[column].notna())
-            pairs = pd.DataFrame({"k": group, "v": text}).dropna()
+            pairs = pd.DataFrame({"k": group, "v": category_text(rows[column])}).dropna()
             counts = pairs.value_counts()
             per_key = counts.groupby(level=0)
             out[f"{name}.distinct"] = parent_keys.map(per_key.size()).fillna(0.0).astype("float64")

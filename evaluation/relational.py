@@ -27,6 +27,7 @@ from synthgate.evaluation._relational_tree import (
     augment,
     feature_kinds,
     generating_links,
+    category_text,
     key_text,
     subject_split,
 )
@@ -219,6 +220,9 @@ def multi_table_quality(real: Tables, synthetic: Tables, keys: Mapping[str, str 
             part = tables[table][list(columns)].reset_index(drop=True).copy()
             for c in ids:
                 part[c] = key_text(part[c])
+            for c, k in comparable.items():
+                if k == "categorical":
+                    part[c] = category_text(part[c])
             frames[i][table] = part
     report = QualityReport()
     with warnings.catch_warnings():

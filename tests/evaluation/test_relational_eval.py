@@ -240,3 +240,18 @@ def test_bad_input_is_one_line_naming_table_and_column(sets, change, error):
     with pytest.raises((TableMismatchError, EmptyTableError)) as caught:
         evaluate_relational(sets["train"], synthetic, keys=KEYS, links=LINKS, sequences=sequences, quality=False)
     assert str(caught.value) == error
+
+
+def test_categories_spelled_as_text_are_the_same_categories(sets):
+    # Setup: the honest set with its coded categories written as text ("1.0"), as some generators return them
+    honest = sets["honest"]
+    spelled = {t: f.assign(**{c: f[c].map(lambda v: None if pd.isna(v) else f"{float(v):.1f}")
+                              for c in ("stage", "status") if c in f}) for t, f in honest.items()}
+
+    # Run
+    good, same = (c2st_agg(sets["train"], s, KEYS, LINKS, KINDS)["pbc"]["score"] for s in (honest, spelled))
+    transitions = sequence_statistics(sets["train"], spelled, LINKS, SEQUENCES, KINDS, CATEGORICAL)["pbcseq"]
+
+    # Assert
+    assert same == pytest.approx(good, abs=0.05)
+    assert transitions["transitions"]["stage"]["tv_similarity"] > 0.8
