@@ -13,7 +13,7 @@ from synthgate.flows.errors import InputError, SourceError, SpecError
 from synthgate.flows.spec import TABLE_NAME, TABLES_NOT_RELEASED, LoadedSpec, ReleaseSpec
 
 __all__ = ["MAX_DEPTH", "TablesReport", "check_table_data", "check_tables", "date_shift_subjects", "kinds", "keys",
-           "links", "ok_line", "sequences", "table_order"]
+           "links", "ok_line", "resolve_orphans", "sequences", "table_order"]
 
 MAX_DEPTH = 2  # levels below a root: parent -> child -> grandchild
 MAX_CHILDREN = 10_000  # generators.relational.DEFAULT_MAX_CHILDREN: a larger family is refused at fit
@@ -228,6 +228,41 @@ def _check_single_table_blocks(spec: ReleaseSpec, shown: str) -> None:
         if given:
             raise SpecError(shown, where, "names columns of one table; with tables: it is not available yet "
                             "(issue 16); leave it out")
+
+
+def resolve_orphans(spec: ReleaseSpec, frames: dict) -> tuple[dict, dict[str, dict[str, int]]]:
+    """Apply each table's ``orphans:`` to the raw tables, parents first, so a dropped row's children follow it.
+
+    ``drop``: rows orphaned on their generating link are removed; a dangling key on a secondary link or a
+    self-reference is blanked (the row stays). ``keep``: nothing changes. Empty keys are never orphans.
+
+    Args:
+        spec: a spec with tables:.
+        frames: table -> raw frame (not modified).
+
+    Returns:
+        The tables after the policy, and per link ``"child.column"`` -> ``{"orphan_rows", "dropped_rows",
+        "blanked_keys"}`` (counts only).
+    """
+    tables = dict(frames)
+    counts: dict[str, dict[str, int]] = {}
+    generating = relational.generating_links(links(spec))
+    for name in table_order(spec):
+        for link in (found for found in links(spec) if found["child"] == name):
+            frame = tables[name]
+            mask = relational.orphan_mask(frame[link["column"]], tables[link["parent"]][link["parent_column"]])
+            found = {"orphan_rows": int(mask.sum()), "dropped_rows": 0, "blanked_keys": 0}
+            if found["orphan_rows"] and spec.tables[name].orphans == "drop":
+                if generating.get(name) == link:
+                    tables[name] = frame[~mask.to_numpy()].reset_index(drop=True)
+                    found["dropped_rows"] = found["orphan_rows"]
+                else:
+                    frame = frame.copy()
+                    frame[link["column"]] = frame[link["column"]].astype(object).where(~mask, None)
+                    tables[name] = frame
+                    found["blanked_keys"] = found["orphan_rows"]
+            counts[f"{name}.{link['column']}"] = found
+    return tables, counts
 
 
 @dataclass(frozen=True)

@@ -297,3 +297,27 @@ def test_the_single_table_preflight_refuses_a_tables_spec_in_one_line(tmp_path, 
 
     # Assert
     assert caught.value.location == "tables" and caught.value.problem == TABLES_NOT_RELEASED
+
+
+def test_orphans_drop_removes_rows_and_their_children_and_blanks_secondary_keys(tmp_path):
+    # Setup: visit v5 belongs to no patient and has a lab; patients refer to each other (a self-reference)
+    spec = _edit(lambda s: s["tables"]["patients"]["columns"].update(
+        referred_by={**ID, "references": "patients.id"}))
+    loaded = load_spec(_write(tmp_path, spec))
+    frames = {
+        "patients": pd.DataFrame({"id": [101, 102], "age": [30, 40], "referred_by": [None, 777]}),
+        "visits": pd.DataFrame({"visit_id": ["v1", "v5"], "patient_id": [101, 999], "day": [0, 1], "ward": ["a", "b"]}),
+        "labs": pd.DataFrame({"visit_id": ["v1", "v5", "v9"], "value": [1.0, 2.0, 3.0]}),
+    }
+
+    # Run
+    kept, counts = relations.resolve_orphans(loaded.spec, frames)
+
+    # Assert: v5 dropped (drop), so its lab is an orphan too, but labs keep theirs (orphans: keep)
+    assert kept["visits"]["visit_id"].tolist() == ["v1"]
+    assert kept["labs"]["visit_id"].tolist() == ["v1", "v5", "v9"]
+    assert kept["patients"]["referred_by"].isna().all() and len(kept["patients"]) == 2
+    assert counts == {"patients.referred_by": {"orphan_rows": 1, "dropped_rows": 0, "blanked_keys": 1},
+                      "visits.patient_id": {"orphan_rows": 1, "dropped_rows": 1, "blanked_keys": 0},
+                      "labs.visit_id": {"orphan_rows": 2, "dropped_rows": 0, "blanked_keys": 0}}
+    assert frames["visits"]["visit_id"].tolist() == ["v1", "v5"]  # the input is not modified
