@@ -174,3 +174,51 @@ def test_a_parent_with_100000_children_is_refused_before_training():
     # Run / Assert: the documented limit (max_children, 10,000 by default) in one line
     with pytest.raises(GeneratorError, match=r"more than 10000 children \(max_children\)"):
         RelationalGenerator().fit({"parents": parents, "children": children}, {"parents": "key"}, [link], {}, kinds)
+
+
+def _three_levels(seed: int = 0) -> tuple:
+    """patients (enrolled date, a self-reference) → visits (dated sequence, a second link to doctors)
+    → labs (grandchildren); doctors is a second root."""
+    rng = np.random.default_rng(seed)
+    patients = pd.DataFrame({"pid": [f"p{i}" for i in range(150)], "age": rng.integers(20, 90, 150),
+                             "enrolled": pd.Timestamp("2020-01-01") + pd.to_timedelta(rng.integers(0, 300, 150), "D")})
+    patients["referrer"] = np.where(rng.random(150) < 0.3, rng.choice(patients["pid"], 150), None)
+    doctors = pd.DataFrame({"did": [f"d{i}" for i in range(12)], "ward": rng.choice(["a", "b"], 12)})
+    owner = np.repeat(patients["pid"], rng.integers(0, 5, 150)).to_numpy()
+    visits = pd.DataFrame({"vid": [f"v{i}" for i in range(len(owner))], "pid": owner,
+                           "doctor": rng.choice(doctors["did"], len(owner)),
+                           "kind": rng.choice(["exam", "call"], len(owner))})
+    visits["at"] = patients.set_index("pid").loc[owner, "enrolled"].to_numpy() + pd.to_timedelta(
+        rng.integers(0, 400, len(owner)), "D")
+    visit_of = np.repeat(visits["vid"], rng.integers(0, 3, len(visits))).to_numpy()
+    labs = pd.DataFrame({"vid": visit_of, "value": rng.normal(5, 1, len(visit_of)).round(2)})
+    tables = {"patients": patients, "doctors": doctors, "visits": visits, "labs": labs}
+    keys = {"patients": "pid", "doctors": "did", "visits": "vid"}
+    links = [{"child": "visits", "column": "pid", "parent": "patients", "parent_column": "pid"},
+             {"child": "visits", "column": "doctor", "parent": "doctors", "parent_column": "did"},
+             {"child": "labs", "column": "vid", "parent": "visits", "parent_column": "vid"},
+             {"child": "patients", "column": "referrer", "parent": "patients", "parent_column": "pid"}]
+    kinds = {"patients": {"pid": "id", "age": "numerical", "enrolled": "datetime", "referrer": "id"},
+             "doctors": {"did": "id", "ward": "categorical"},
+             "visits": {"vid": "id", "pid": "id", "doctor": "id", "kind": "categorical", "at": "datetime"},
+             "labs": {"vid": "id", "value": "numerical"}}
+    return tables, keys, links, {"visits": {"order_by": "at"}}, kinds
+
+
+def test_grandchildren_second_links_and_dated_sequences():
+    # Setup: three levels, a second root, a second foreign key and a self-reference
+    tables, keys, links, sequences, kinds = _three_levels()
+    generator = RelationalGenerator()
+    # Run
+    generator.fit(tables, keys, links, sequences, kinds, seed=2, params={"max_epochs": 3, "hidden": 8})
+    out = generator.sample(seed=4)
+    # Assert: every generating and secondary key points at a synthetic row; dates rebuilt in order
+    assert out["visits"]["pid"].isin(out["patients"]["pid"]).all()
+    assert out["labs"]["vid"].isin(out["visits"]["vid"]).all()
+    assert out["visits"]["doctor"].isin(out["doctors"]["did"]).all()
+    referred = out["patients"]["referrer"].dropna()
+    assert len(referred) > 0 and referred.isin(out["patients"]["pid"]).all()
+    assert out["visits"]["at"].dtype == "datetime64[ns]"
+    assert (out["visits"].groupby("pid")["at"].diff().dropna() >= pd.Timedelta(0)).all()
+    assert set(generator.plan["tables"]["labs"]["grand_context"]) == {"age", "enrolled"}
+    assert list(out["labs"].columns) == ["vid", "value"]
