@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 PIP    := $(BIN)/python -m pip
 
-.PHONY: demo test venv-demo venv-dev venv-anonymeter browser lint clean help bench-generators bench-dp-peers bench-evaluation
+.PHONY: demo test venv-demo venv-dev venv-anonymeter browser lint clean help bench-generators bench-dp-peers bench-evaluation bench-relational
 
 help:
 	@echo "make demo   set up .venv (demo extra) and release the built-in demo dataset"
@@ -73,3 +73,9 @@ bench-dp-peers: venv-dev
 # and our attacks beside anonymeter's on the same input.
 bench-evaluation: venv-dev venv-anonymeter
 	$(BIN)/python benchmarks/evaluation_speed.py $(BENCH_ARGS)
+
+# Linked tables (issue 16): our RelationalGenerator beside SDV's HMA and PAR and TabularARGN with a
+# context table, on pbc -> pbcseq and nafld1 -> nafld3 (BENCH_ARGS: --quick, --labs for nafld2, --sets pbc).
+bench-relational: venv-dev
+	bash benchmarks/setup_peers.sh
+	$(BIN)/python benchmarks/relational_vs_peers.py $(BENCH_ARGS)
