@@ -194,8 +194,11 @@ def collect(catalog: Path, workspace: Path | None = None, *, dataset: str | None
 def at_run_start(loaded, current: Path) -> Collected:
     """What the run holding ``loaded``'s dataset removes before its first stage (never its own folder)."""
     keep = loaded.spec.workspace.keep
-    return collect(loaded.catalog_dir, loaded.workspace_dir, dataset=loaded.spec.dataset.name,
-                   runs=keep.runs if keep else None, days=keep.days if keep else None, current=current)
+    try:
+        return collect(loaded.catalog_dir, loaded.workspace_dir, dataset=loaded.spec.dataset.name,
+                       runs=keep.runs if keep else None, days=keep.days if keep else None, current=current)
+    except OSError:  # a folder vanishing meanwhile, or one we may not list: cleaning up never fails a release
+        return Collected()
 
 
 def add_commands(app) -> None:
