@@ -40,10 +40,14 @@ def drill_spec(folder: Path, frame, *, rows: int = 150, pdf: bool = False, keep:
     return path
 
 
-def drill_env(folder: Path, **extra: str) -> dict:
-    """A child environment of its own: Prefect home and system temp folder inside ``folder``."""
+def drill_env(folder: Path, prefect_home: Path | None = None, **extra: str) -> dict:
+    """A child environment of its own: system temp folder (and Prefect home, unless given) inside ``folder``.
+
+    A Prefect home shared by a module's runs saves each later run the database migrations.
+    """
     (folder / "tmp").mkdir(parents=True, exist_ok=True)
-    env = {**os.environ, "PREFECT_HOME": str(folder / "prefect-home"), "SYNTHGATE_PSEUDONYM_KEY": TEST_KEY,
+    home = prefect_home or folder / "prefect-home"
+    env = {**os.environ, "PREFECT_HOME": str(home), "SYNTHGATE_PSEUDONYM_KEY": TEST_KEY,
            "TMPDIR": str(folder / "tmp"), "PYTHONUNBUFFERED": "1", "TLDEXTRACT_PUBLIC_SUFFIX_LIST_URLS": "",
            **extra}
     env.pop("PREFECT_API_URL", None)

@@ -27,15 +27,22 @@ pytestmark = pytest.mark.slow
 DATASET, VERSION = "covid-testing", "1.0.0"
 
 
-def _flow_run_states(prefect_home) -> list[str]:
+@pytest.fixture(scope="module")
+def prefect_home(tmp_path_factory):
+    """One Prefect home for the module's runs: only the first pays the database migrations."""
+    return tmp_path_factory.mktemp("drills-prefect-home")
+
+
+def _flow_run_states(prefect_home, name) -> list[str]:
     with sqlite3.connect(prefect_home / "prefect.db") as db:
-        return sorted(row[0] for row in db.execute("select state_type from flow_run"))
+        return sorted(row[0] for row in db.execute("select state_type from flow_run where name = ?", (name,)))
 
 
-def test_kill_9_at_stage_boundaries_and_inside_publish_then_a_rerun_publishes_and_cleans_up(tmp_path, covid_rows):
+def test_kill_9_at_stage_boundaries_and_inside_publish_then_a_rerun_publishes_and_cleans_up(tmp_path, covid_rows,
+                                                                                            prefect_home):
     # Setup: one spec (one run folder kept), one Prefect home and one system temp folder for all runs
     spec = drill_spec(tmp_path, covid_rows, rows=100, keep={"runs": 1})
-    env = drill_env(tmp_path)
+    env = drill_env(tmp_path, prefect_home)
     catalog, workspace, temp = tmp_path / "catalog", tmp_path / "workspace" / DATASET / VERSION, tmp_path / "tmp"
     release_dir = catalog / DATASET / VERSION
 
@@ -71,22 +78,22 @@ def test_kill_9_at_stage_boundaries_and_inside_publish_then_a_rerun_publishes_an
     assert len(list(workspace.iterdir())) == 1  # workspace.keep: {runs: 1}: this run's folder only
     assert "Traceback" not in err
     # The three killed flow runs were left RUNNING; each next run marked its predecessor CRASHED
-    assert _flow_run_states(tmp_path / "prefect-home") == ["COMPLETED", "CRASHED", "CRASHED", "CRASHED"]
+    assert _flow_run_states(prefect_home, f"{DATASET}-{VERSION}") == ["COMPLETED", "CRASHED", "CRASHED", "CRASHED"]
 
 
 def _no_release(catalog):
+    """Nothing published and nothing half-written: the dataset's folder is absent or empty (no staging folder)."""
     dataset = catalog / DATASET
-    assert not (dataset / VERSION).exists()
-    assert not list(dataset.glob(".staging-*")) if dataset.is_dir() else True
+    assert not dataset.exists() or not list(dataset.iterdir())
 
 
-def test_a_source_changed_between_preflight_and_ingest_is_refused(tmp_path, covid_rows):
+def test_a_source_changed_between_preflight_and_ingest_is_refused(tmp_path, covid_rows, prefect_home):
     # Setup
-    spec = drill_spec(tmp_path, covid_rows, rows=100)
+    spec = drill_spec(tmp_path, covid_rows, rows=100, version="2.0.0")
     source = tmp_path / "source" / "covid.csv"
 
     # Run: the line after the preflight appears, then the export "finishes" (a row more) before ingest reads it
-    process = start(spec, drill_env(tmp_path))
+    process = start(spec, drill_env(tmp_path, prefect_home))
     for line in process.stdout:
         if line.startswith("synthgate run:"):
             break
@@ -101,13 +108,13 @@ def test_a_source_changed_between_preflight_and_ingest_is_refused(tmp_path, covi
     _no_release(tmp_path / "catalog")
 
 
-def test_a_disk_full_during_publish_leaves_nothing_half_written(tmp_path, covid_rows):
+def test_a_disk_full_during_publish_leaves_nothing_half_written(tmp_path, covid_rows, prefect_home):
     # Setup: the catalog on a 64 KiB tmpfs (root), else the run's file size limit drops to 1 KiB when its
     # staging folder appears (RLIMIT_FSIZE: writes fail with EFBIG; Python ignores SIGXFSZ)
-    spec = drill_spec(tmp_path, covid_rows, rows=100)
+    spec = drill_spec(tmp_path, covid_rows, rows=100, version="3.0.0")
     catalog = tmp_path / "catalog"
     with mounted("tmpfs", catalog, size_kib=64) as on_tmpfs:
-        process = start(spec, drill_env(tmp_path))
+        process = start(spec, drill_env(tmp_path, prefect_home))
         if not on_tmpfs:
             staging = first(catalog / DATASET, ".staging-*")
             while staging() is None and process.poll() is None:
