@@ -72,7 +72,7 @@ class RelationalGenerator:
             seed: int = 0, device: str = "cpu", params: AutoregressiveParams | Mapping[str, Any] | None = None,
             table_params: Mapping[str, AutoregressiveParams | Mapping[str, Any]] | None = None,
             context_cap: int = DEFAULT_CONTEXT_CAP, lag_cap: int = DEFAULT_LAG_CAP,
-            max_children: int = DEFAULT_MAX_CHILDREN) -> dict[str, Any]:
+            max_children: int = DEFAULT_MAX_CHILDREN, changes: bool = False) -> dict[str, Any]:
         """Learn the tables; returns the fit report (seconds, rows and orphans per table).
 
         Args:
@@ -84,6 +84,9 @@ class RelationalGenerator:
             context_cap: Most parent (plus grandparent) columns a child's model conditions on.
             lag_cap: Most previous-event columns a sequence's model conditions on.
             max_children: A parent with more children than this in one table is refused.
+            changes: Draw a sequence's lagged numbers as changes from the previous event (a factor
+                for positive columns): lag-1 correlations close to the real ones, marginals drift
+                (docs/generators.md has the measurement).
 
         Raises:
             GeneratorError: One line naming the table and column (bad links, depth > 3, a table
@@ -95,7 +98,7 @@ class RelationalGenerator:
         sequences = dict(sequences or {})
         self.plan = build_plan(tables, keys, links, sequences, kinds)
         self.plan["context_cap"], self.plan["lag_cap"] = int(context_cap), int(lag_cap)
-        self.plan["max_children"] = int(max_children)
+        self.plan["max_children"], self.plan["changes"] = int(max_children), bool(changes)
         all_params = {name: _params((table_params or {}).get(name, params)) for name in self.plan["order"]}
         for name, p in all_params.items():
             self.plan["tables"][name]["protection"] = int(p.value_protection)
@@ -143,7 +146,8 @@ class RelationalGenerator:
             orphans = int((parents[name] < 0).sum()) if tp["parent"] is not None else 0
             self.report["tables"][name] = {"rows": len(tables[name]), "orphans_ignored": orphans,
                                            "context": list(context), "copied": dict(tp.get("copied", {})),
-                                           "attributes": list(tp.get("attributes", [])), "seconds": round(time.perf_counter() - tick, 3)}
+                                           "attributes": list(tp.get("attributes", [])),
+                                           "seconds": round(time.perf_counter() - tick, 3)}
         self.links_stats = [_link_stats(link, tables, int(all_params[link["child"]].value_protection))
                             for link in self.plan["secondary"]]
         self.report["train_seconds"] = round(time.perf_counter() - started, 3)
@@ -190,6 +194,14 @@ class RelationalGenerator:
             for c in self._lag_columns(name):
                 context[f"__prev_{c}"] = frame[c].groupby(group).shift(1)
                 kinds[f"__prev_{c}"] = kinds[c]
+                if kinds[c] == "numerical" and self.plan["changes"]:  # a change from the previous event
+                    previous = context[f"__prev_{c}"]
+                    ratio = bool((frame[c].dropna() > 0).all())  # positive numbers change by a factor
+                    tp.setdefault("ratios", {})[c] = ratio
+                    tp.setdefault("never_null", {})[c] = bool(frame[c].notna().all())
+                    now, before = frame[c].astype(float), previous.astype(float)
+                    frame[f"__d_{c}"] = np.log(now) - np.log(before) if ratio else now - before
+                    kinds[f"__d_{c}"] = "numerical"
             context["__prev_gap"] = gap.groupby(group).shift(1)
             kinds["__prev_gap"] = "numerical"
             frame["__start"] = start.where(position == 0)
@@ -384,6 +396,15 @@ class RelationalGenerator:
                 fixed[key] = (previous[c].loc[active].reset_index(drop=True) if t else
                               pd.Series([None] * len(active), dtype=empty[c]))
             drawn = model.sample(len(active), seed=derive_seed(seed, t), fixed=fixed)
+            for c in lags:
+                if f"__d_{c}" in drawn:  # numbers after the first: the previous value plus the drawn change
+                    before = pd.to_numeric(fixed[f"__prev_{c}"], errors="coerce").astype(float).to_numpy()
+                    change = drawn[f"__d_{c}"].astype(float).to_numpy()
+                    low, high = _learned_range(model, c)
+                    if self.plan["tables"][name]["never_null"][c]:
+                        change = np.nan_to_num(change)  # a column without nulls: a missing change is none
+                    after = before * np.exp(change) if self.plan["tables"][name]["ratios"][c] else before + change
+                    drawn[c] = np.where(np.isnan(before), drawn[c].astype(float).to_numpy(), np.clip(after, low, high))
             drawn.index = active
             for c in lags:
                 previous[c] = drawn[c]
@@ -517,6 +538,13 @@ class RelationalGenerator:
         return generator
 
 
+def _learned_range(model: Any, column: str) -> tuple[float, float]:
+    """The range the model's codec of ``column`` learned (protected ends), where sums of changes stay."""
+    codec = model._encoder.codecs[model.schema.names.index(column)]
+    known = [*getattr(codec, "values", []), *getattr(codec, "points", []), *getattr(codec, "edges", [])]
+    return (min(known), max(known)) if known else (-np.inf, np.inf)
+
+
 def attribute_name(child: str, column: str) -> str:
     return f"{rf.PREFIX}a_{child}__{column}"
 
@@ -559,7 +587,8 @@ def _link_stats(link: Mapping[str, str], tables: Mapping[str, pd.DataFrame], pro
     if len(indegree) >= protection > 1:
         indegree = np.minimum(indegree, np.sort(indegree)[-protection])
     quantiles = np.quantile(indegree, np.linspace(0, 1, QUANTILES)) if len(indegree) else np.zeros(QUANTILES)
-    return {"link": dict(link), "null_share": float(1 - present.mean()), "unmatched": int((child.notna() & ~present).sum()),
+    return {"link": dict(link), "null_share": float(1 - present.mean()),
+            "unmatched": int((child.notna() & ~present).sum()),
             "indegree_quantiles": [float(q) for q in quantiles]}
 
 
