@@ -95,8 +95,8 @@ def stale_profiles(temp_dir: Path | None = None) -> list[Path]:
     for path in entries:
         if not path.is_dir() or path.is_symlink():
             continue
-        pid = path.name[len(PROFILE_PREFIX):].split("-", 1)[0]
-        if pid.isdigit():
+        pid, named, _ = path.name[len(PROFILE_PREFIX):].partition("-")
+        if named and pid.isdigit():  # <pid>-<random>; an older name is <random> alone (it may be all digits)
             if not _process_exists(int(pid)):
                 stale.append(path)
         elif time.time() - path.stat().st_mtime > _UNNAMED_PROFILE_SECONDS:
