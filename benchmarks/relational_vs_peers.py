@@ -141,7 +141,7 @@ def ratios(runs: dict[str, dict]) -> dict[str, float | None]:
     return out
 
 
-def table(runs: dict[str, dict]) -> str:
+def render_table(runs: dict[str, dict]) -> str:
     """The figures side by side, one row per figure, one column per method (and the ratio)."""
     methods = [m for m in METHODS if m in runs]
     figures: list[str] = []
@@ -225,7 +225,7 @@ def main(argv: list[str]) -> int:
                 out_path.parent.mkdir(parents=True, exist_ok=True)
                 out_path.write_text(json.dumps(record, indent=2, default=str), encoding="utf-8")
         entry["ratios"] = ratios(entry["runs"])
-        entry["table"] = table(entry["runs"])
+        entry["table"] = render_table(entry["runs"])
         print(entry["table"], flush=True)
         out_path.parent.mkdir(parents=True, exist_ok=True)
         out_path.write_text(json.dumps(record, indent=2, default=str), encoding="utf-8")

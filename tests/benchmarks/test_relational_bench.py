@@ -54,7 +54,7 @@ def test_ratios_divide_ours_by_the_best_peer_and_the_fastest_peer():
 
     # Run
     ratio = bench.ratios(runs)
-    text = bench.table(runs)
+    text = bench.render_table(runs)
 
     # Assert: privacy figures get no ratio (0.5 is their ideal, not the highest)
     assert ratio == pytest.approx({"c2st_agg.p": 2.0, "cardinality_ks.c": 0.9 / 0.95, "train_s": 1.5})
