@@ -32,6 +32,7 @@ def build_plan(tables: Mapping[str, pd.DataFrame], keys: Mapping[str, str], link
                                  "to learn from; leave it out of the release")
         if name not in kinds:
             raise GeneratorError(f"table {name!r} has no kinds; kinds must name every table")
+    keys = {name: key for name, key in keys.items() if key is not None}  # None: a table without one
     for name, key in keys.items():
         _check_column(tables, name, key, "primary key")
         if tables[name][key].isna().any() or tables[name][key].duplicated().any():

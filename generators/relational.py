@@ -253,6 +253,8 @@ class RelationalGenerator:
                 tp["copied"][c] = match
             else:
                 tp["attributes"].append(c)
+                if column.notna().all():
+                    tp.setdefault("attribute_never_null", []).append(c)
                 per_parent = column.groupby(ppos).first()
                 values[attribute_name(name, c)] = per_parent.reindex(range(len(canon[tp["parent"]])))
         return values
@@ -264,6 +266,30 @@ class RelationalGenerator:
             frame[c] = parent[pc].to_numpy()[ppos] if len(ppos) else []
         for c in tp.get("attributes", []):
             frame[c] = parent[attribute_name(name, c)].to_numpy()[ppos] if len(ppos) else []
+
+    def _complete_attributes(self, name: str, frame: pd.DataFrame, seed: int) -> None:
+        """A parent with children gets a value for each attribute that no real child row left empty.
+
+        In training an attribute is empty for every childless parent, so the parent's model
+        sometimes draws it empty for a parent with children too; such a gap takes the value of
+        another synthetic parent (a donor drawn at random), never a real value.
+        """
+        rng = np.random.default_rng(seed)
+        for child in self.plan["tables"][name]["children"]:
+            ctp = self.plan["tables"][child]
+            if not len(frame) or rf.count_name(child) not in frame:
+                continue
+            having = _counts(frame, child, self.plan["max_children"]) > 0
+            for c in ctp.get("attributes", []):
+                column = attribute_name(child, c)
+                if c not in ctp.get("attribute_never_null", []) or column not in frame:
+                    continue
+                gaps = having & frame[column].isna().to_numpy()
+                donors = np.flatnonzero(having & frame[column].notna().to_numpy())
+                if gaps.any() and len(donors):
+                    values = frame[column].to_numpy(copy=True)
+                    values[gaps] = values[rng.choice(donors, size=int(gaps.sum()))]
+                    frame[column] = values
 
     def _parent_context(self, name: str, frames: Mapping[str, pd.DataFrame], parents: Mapping[str, np.ndarray],
                         counts: Mapping[str, np.ndarray], ppos: np.ndarray, *, fit: bool) -> dict[str, pd.Series]:
@@ -363,6 +389,7 @@ class RelationalGenerator:
                 else:
                     frame, ppos = self._draw_sequences(name, synth, parent_of, counts, step_seed)
                 parent_of[name] = ppos
+            self._complete_attributes(name, frame, derive_seed(seed, 0xA7, i))
             synth[name] = frame
         return self._finish(synth, parent_of, seed)
 

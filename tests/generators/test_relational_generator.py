@@ -94,6 +94,7 @@ def test_columns_with_one_value_per_parent_stay_constant(fitted, synthetic):
     assert fitted.plan["tables"]["visits"]["copied"] == {"age": "age", "sex": "sex"}
     assert "futime" in fitted.plan["tables"]["visits"]["attributes"]
     assert (visits.groupby("id")[["futime", "status", "trt"]].nunique() <= 1).all().all()
+    assert visits[["futime", "status", "trt"]].notna().all().all()  # never empty in pbcseq: never drawn empty
     assert (visits["age"].to_numpy() == patients.loc[visits["id"], "age"].to_numpy()).all()
 
 
