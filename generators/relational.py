@@ -446,11 +446,14 @@ class RelationalGenerator:
         order = np.lexsort((frame["__pos"].to_numpy(), ppos))
         frame, ppos = frame.iloc[order].reset_index(drop=True), ppos[order]
         self._fill_shared(name, frame, ppos, synth)
-        frame[self.plan["tables"][name]["order_by"]] = self._rebuild_order(name, frame, ppos, synth)
+        frame[self.plan["tables"][name]["order_by"]] = self._rebuild_order(name, frame, ppos, synth,
+                                                                           derive_seed(seed, 0x0B))
         return frame, ppos
 
     def _rebuild_order(self, name: str, frame: pd.DataFrame, ppos: np.ndarray,
-                       synth: Mapping[str, pd.DataFrame]) -> pd.Series:
+                       synth: Mapping[str, pd.DataFrame], seed: int) -> pd.Series:
+        """order_by from the first event's start and the gaps; a start or gap the model left empty
+        (order_by never is) takes another synthetic event's (a random donor)."""
         tp = self.plan["tables"][name]
         kind = dict((c, k) for c, k in tp["columns"])[tp["order_by"]]
         first = frame["__pos"].to_numpy() == 0
@@ -458,10 +461,16 @@ class RelationalGenerator:
         if pd.api.types.is_datetime64_any_dtype(start):
             start = rf.to_days(start)
         start = start.astype(float).to_numpy()
+        gap = np.clip(frame["__gap"].astype(float).to_numpy(), 0, None)
+        rng = np.random.default_rng(seed)
+        for values, rows in ((start, first), (gap, ~first)):
+            empty, donors = rows & np.isnan(values), np.flatnonzero(rows & ~np.isnan(values))
+            if empty.any():
+                values[empty] = values[rng.choice(donors, size=int(empty.sum()))] if len(donors) else 0.0
         anchor = self._anchor(name)
-        if anchor is not None:
+        if anchor is not None:  # a parent whose date is empty gets a sequence without dates
             start = start + rf.to_days(synth[tp["parent"]][anchor]).to_numpy()[ppos]
-        step = np.where(first, start, np.clip(frame["__gap"].astype(float).fillna(0.0).to_numpy(), 0, None))
+        step = np.where(first, start, gap)
         values = pd.Series(step).groupby(ppos).cumsum()
         return rf.from_days(values.to_numpy()) if kind == "datetime" else values
 

@@ -239,3 +239,29 @@ def test_changes_draw_lagged_numbers_from_the_previous_event(pbc):
     # Assert: close to the real correlation (without changes it came out near 0.4), and positive
     assert lag_one(visits) > 0.75
     assert (visits["bili"] > 0).all() and visits["bili"].notna().all()
+
+
+def test_dates_without_a_parent_date_and_a_child_of_copied_columns_only():
+    # Setup: visits dated in absolute terms (the parent has no date), a tiny under-trained model
+    # (it draws empty starts), and a child table whose only column copies the parent's
+    rng = np.random.default_rng(0)
+    parents = pd.DataFrame({"k": [f"p{i}" for i in range(80)], "g": rng.choice(["a", "b"], 80)})
+    owner = np.repeat(parents["k"], rng.integers(0, 4, 80)).to_numpy()
+    visits = pd.DataFrame({"fk": owner, "x": rng.normal(size=len(owner)),
+                           "at": pd.Timestamp("2021-01-01") + pd.to_timedelta(rng.integers(0, 900, len(owner)), "D")})
+    tagged = np.repeat(parents["k"], rng.integers(0, 3, 80)).to_numpy()
+    tags = pd.DataFrame({"fk": tagged, "g2": parents.set_index("k").loc[tagged, "g"].to_numpy()})
+    kinds = {"P": {"k": "id", "g": "categorical"}, "V": {"fk": "id", "at": "datetime", "x": "numerical"},
+             "T": {"fk": "id", "g2": "categorical"}}
+    links = [{"child": "V", "column": "fk", "parent": "P", "parent_column": "k"},
+             {"child": "T", "column": "fk", "parent": "P", "parent_column": "k"}]
+    generator = RelationalGenerator()
+    # Run
+    generator.fit({"P": parents, "V": visits, "T": tags}, {"P": "k"}, links, {"V": {"order_by": "at"}}, kinds,
+                  params={"max_epochs": 3, "hidden": 8})
+    out = generator.sample(seed=1, n_parents=50)
+    # Assert: every visit dated (an empty start takes another synthetic visit's), in order; T copies g
+    assert out["V"]["at"].notna().all()
+    assert (out["V"].groupby("fk")["at"].diff().dropna() >= pd.Timedelta(0)).all()
+    assert generator.plan["tables"]["T"]["copied"] == {"g2": "g"} and generator.models["T"] is None
+    assert (out["T"]["g2"].to_numpy() == out["P"].set_index("k").loc[out["T"]["fk"], "g"].to_numpy()).all()
