@@ -177,8 +177,9 @@ def test_korean_notes_under_english_headers_draft_ko_and_check_warns_on_en(tmp_p
 def test_english_notes_draft_en_and_check_stays_quiet(tmp_path, key_env):
     # Setup
     data = tmp_path / "t.csv"
-    pd.DataFrame({"score": range(30), "note": [f"Seen on day {i}, stable and comfortable overnight" for i in range(30)]}
-                 ).to_csv(data, index=False)
+    # (ward and shift: a learnable table whose 4 possible rows are not all in the source, so check accepts it)
+    pd.DataFrame({"score": range(30), "note": [f"Seen on day {i}, stable and comfortable overnight" for i in range(30)],
+                  "ward": ["A"] * 15 + ["B"] * 15, "shift": ["day"] * 10 + ["night"] * 20}).to_csv(data, index=False)
     draft = tmp_path / "t.yaml"
 
     # Run
@@ -193,9 +194,11 @@ def test_english_notes_draft_en_and_check_stays_quiet(tmp_path, key_env):
 
 
 def test_messy_headers_stop_init_until_dedupe_is_asked_for(tmp_path, key_env):
-    # Setup: a raw export with 'amount' twice and a blank header
+    # Setup: a raw export with 'amount' twice and a blank header (ward: so that not every possible learned row
+    # is a source row, which check refuses)
     data = tmp_path / "raw.csv"
-    data.write_text("case,amount,amount,\n" + "".join(f"c{i},{i * 2},{i * 3},{i % 3}\n" for i in range(30)))
+    data.write_text("case,amount,amount,,ward\n"
+                    + "".join(f"c{i},{i * 2},{i * 3},{i % 3},{'A' if i < 2 else 'B'}\n" for i in range(30)))
     draft = tmp_path / "raw.yaml"
 
     # Run
@@ -208,7 +211,7 @@ def test_messy_headers_stop_init_until_dedupe_is_asked_for(tmp_path, key_env):
     assert drafted.exit_code == 0, drafted.output
     spec = yaml.safe_load(draft.read_text())
     assert spec["source"]["dedupe_headers"] is True
-    assert list(spec["columns"]) == ["case", "amount", "amount__2", "column_4"]
+    assert list(spec["columns"]) == ["case", "amount", "amount__2", "column_4", "ward"]
     _ready(draft)
     checked = CliRunner().invoke(app, ["check", str(draft)])
     assert checked.exit_code == 0, checked.output
@@ -220,7 +223,7 @@ def test_weak_evidence_is_marked_review_and_check_refuses_it_until_reviewed(tmp_
     desks = ["front desk", "pharmacy", "radiology", "billing office", "main lab", "ward office"]
     data = tmp_path / "calls.csv"
     pd.DataFrame({"contact": [firsts[i % 10] if i % 5 < 2 else desks[i % 6] for i in range(60)],
-                  "minutes": [i * 1.5 for i in range(60)]}).to_csv(data, index=False)
+                  "minutes": [i * 1.5 for i in range(60)], "ward": ["A", "B"] * 30}).to_csv(data, index=False)
     draft = tmp_path / "calls.yaml"
 
     # Run
