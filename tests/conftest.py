@@ -122,3 +122,16 @@ def prefect_harness():
 
     with prefect_test_harness(server_startup_timeout=180):
         yield
+
+
+def pytest_collection_modifyitems(config, items):
+    """Keep each test file on one pytest-xdist worker (``make test`` runs two, ``--dist loadgroup``).
+
+    A file's module fixtures (a Prefect server and worker, a trained release) then start once, not
+    once per worker; the catalog tests form one group because they share the session's released
+    catalog, which costs a whole flow run to build.
+    """
+    for item in items:
+        path = item.path.relative_to(config.rootpath)
+        group = "tests/catalog" if path.parts[:2] == ("tests", "catalog") else path.as_posix()
+        item.add_marker(pytest.mark.xdist_group(group))
