@@ -226,8 +226,8 @@ def _check_single_table_blocks(spec: ReleaseSpec, shown: str) -> None:
              ("evaluation.holdout_by", block.holdout_by is not None)]
     for where, given in named:
         if given:
-            raise SpecError(shown, where, "names columns of one table; with tables: it is not available yet "
-                            "(issue 16); leave it out")
+            raise SpecError(shown, where, "names columns of one table; with tables: it is not available yet; "
+                            "leave it out")
 
 
 def resolve_orphans(spec: ReleaseSpec, frames: dict) -> tuple[dict, dict[str, dict[str, int]]]:

@@ -630,7 +630,7 @@ def load_spec(path: str | Path) -> LoadedSpec:
     return loaded
 
 
-TABLES_NOT_RELEASED = ("multi-table releases are checked but cannot be released yet; see issue 16 / docs/spec.md "
+TABLES_NOT_RELEASED = ("multi-table releases are checked but cannot be released yet (run, deploy); see docs/spec.md "
                        "('Several tables')")
 
 _STEPS = {"generalise": privacy.GeneraliseStep, "suppress_cells": privacy.SuppressCellsStep,

@@ -321,3 +321,19 @@ def test_orphans_drop_removes_rows_and_their_children_and_blanks_secondary_keys(
                       "visits.patient_id": {"orphan_rows": 1, "dropped_rows": 1, "blanked_keys": 0},
                       "labs.visit_id": {"orphan_rows": 2, "dropped_rows": 0, "blanked_keys": 0}}
     assert frames["visits"]["visit_id"].tolist() == ["v1", "v5"]  # the input is not modified
+
+
+def test_deploy_refuses_a_tables_spec_before_it_asks_for_a_server(tmp_path, key_env, monkeypatch):
+    # Setup: no PREFECT_API_URL, so reaching the server check would fail differently
+    from synthgate.flows.deploy import deploy
+
+    monkeypatch.delenv("PREFECT_API_URL", raising=False)
+    _tables(tmp_path)
+    path = _write(tmp_path, BASE)
+
+    # Run
+    with pytest.raises(SpecError) as caught:
+        deploy(path, cron="0 3 * * *", timezone="UTC", pool="synthgate", name=None)
+
+    # Assert
+    assert caught.value.location == "tables" and caught.value.problem == TABLES_NOT_RELEASED
