@@ -22,6 +22,10 @@ from synthgate.privacy.errors import PrivacyError, RedactionError, UnsupportedLa
 __all__ = ["DEFAULT_ENTITIES", "PARALLEL_MIN_TEXTS", "TextRedactor"]
 
 PARALLEL_MIN_TEXTS = 2_000
+# Longest piece of one text the analyzer reads at once: spaCy refuses texts past its max_length
+# (1,000,000 characters) and its memory grows with the text, so a longer note is analysed in pieces
+# cut at a line or sentence end (a space at worst) and the spans are mapped back to the whole text.
+PIECE_CHARS = 100_000
 """Below this many distinct texts a second spaCy process costs more than it saves."""
 
 DEFAULT_ENTITIES: tuple[str, ...] = (
@@ -181,18 +185,27 @@ class TextRedactor:
         # Only the entities this language's engine recognises: Presidio warns once per text for each
         # other one (thousands of lines on the Korean demo), and finds nothing for them anyway.
         supported = set(engines.analyzer.get_supported_entities(self.language))
+        owners, offsets, pieces = [], [], []
+        for number, text in enumerate(texts):
+            for offset, piece in text_pieces(text):
+                owners.append(number)
+                offsets.append(offset)
+                pieces.append(piece)
         analysed = engines.batch.analyze_iterator(
-            list(texts),
+            pieces,
             language=self.language,
             batch_size=self.batch_size,
             n_process=self._processes(len(texts)),
             entities=[e for e in self.entities if e in supported],
             score_threshold=analysis_threshold(self.score_threshold),
         )
-        return [
-            merge_overlaps([r for r in results if r.score >= entity_threshold(r.entity_type, self.score_threshold)])
-            for results in analysed
-        ]
+        per_text: list[list] = [[] for _ in texts]
+        for owner, offset, results in zip(owners, offsets, analysed):
+            for r in results:
+                if r.score >= entity_threshold(r.entity_type, self.score_threshold):
+                    r.start, r.end = r.start + offset, r.end + offset
+                    per_text[owner].append(r)
+        return [merge_overlaps(found) for found in per_text]
 
     def _redact_texts(self, texts: list[str]) -> tuple[list[str], list[Counter[str]]]:
         OperatorConfig, RecognizerResult = anonymizer_types()
@@ -211,3 +224,28 @@ class TextRedactor:
             redacted.append(result.text)
             found.append(Counter(item.entity_type for item in result.items))
         return redacted, found
+
+
+def text_pieces(text: str, limit: int | None = None) -> list[tuple[int, str]]:
+    """``text`` as ``(offset, piece)`` pairs of at most ``limit`` characters (default PIECE_CHARS).
+
+    A cut falls at the last line end in the second half of the window, else the last sentence end
+    (". "), else the last space, else at the limit: an entity is split only where the text has no
+    break for half a piece.
+    """
+    limit = PIECE_CHARS if limit is None else limit
+    if len(text) <= limit:
+        return [(0, text)]
+    pieces, start = [], 0
+    while start < len(text):
+        end = min(len(text), start + limit)
+        if end < len(text):
+            floor = start + limit // 2
+            for mark, after in (("\n", 1), (". ", 2), (" ", 1)):
+                found = text.rfind(mark, floor, end)
+                if found >= 0:
+                    end = found + after
+                    break
+        pieces.append((start, text[start:end]))
+        start = end
+    return pieces
