@@ -13,7 +13,7 @@ from synthgate.flows.draft import review_marks, text_language
 from synthgate.flows.errors import InputError, SpecError
 from synthgate.flows.keys import additional_information_key, key_from_environment
 from synthgate.flows.publish import ensure_version_is_new, layout_for
-from synthgate.flows.sources import SourceFacts, check_columns, read_source
+from synthgate.flows.sources import SourceFacts, check_columns, empty_columns, hidden_matches, read_source
 from synthgate.flows.spec import LoadedSpec
 from synthgate.flows.tables import coerce_kinds
 from synthgate.flows.timezones import align_timezones
@@ -61,8 +61,20 @@ def preflight(loaded: LoadedSpec) -> PreflightReport:
     typed = coerce_kinds(align_timezones(frame, kinds, spec.source.timezone), kinds)
     _check_evaluation(loaded, facts.rows)
     table_shape.check_learnable(loaded, typed)
-    warnings = tuple(w for w in [_language_warning(loaded, frame)] if w)
+    warnings = tuple(w for w in [_language_warning(loaded, frame), *_source_warnings(loaded, frame)] if w)
     return PreflightReport(facts, key_id, origin, str(layout_for(loaded).release_dir), warnings)
+
+
+def _source_warnings(loaded: LoadedSpec, frame) -> list[str]:
+    """Hidden files the source glob skipped, and kept columns empty in every row (names and counts only)."""
+    hidden = hidden_matches(loaded.source_pattern)
+    lines = [f"{len(hidden)} file(s) matching source.path start with '.' and were skipped (hidden files); "
+             "name them in source.path to read them"] if hidden else []
+    learned = convert.learned_kinds(loaded.spec)
+    lines += [f"column {name!r} is empty in every row: the synthetic column will be empty too; drop it "
+              "(action: drop) unless an empty column is what the release should show"
+              for name in empty_columns(frame) if name in learned]
+    return lines
 
 
 def check_reviews(loaded: LoadedSpec) -> None:
