@@ -14,6 +14,12 @@ from synthgate.expectations.metrics import (
     build_evaluation_suite,
     evaluation_frame,
 )
+from synthgate.expectations.relational import (
+    INTEGRITY_PREFIX,
+    build_integrity_privacy_suite,
+    integrity_column,
+    integrity_gate_frame,
+)
 from synthgate.expectations.rule_suite import RULE_TARGET, RuleCheck, check_rules, rule_mostly
 from synthgate.expectations.rules import detect_rules, rule_label, rule_shares
 from synthgate.expectations.profile import ColumnKind, ColumnProfile, TrainingProfile, profile_training
@@ -28,6 +34,7 @@ from synthgate.expectations.validate import (
 __all__ = [
     "GATE_COLUMNS",
     "GATE_DESCRIPTIONS",
+    "INTEGRITY_PREFIX",
     "METRIC_EXPECTATION",
     "RULE_TARGET",
     "ColumnKind",
@@ -43,11 +50,14 @@ __all__ = [
     "ValidationRunError",
     "ValidationSummary",
     "build_evaluation_suite",
+    "build_integrity_privacy_suite",
     "build_privacy_suite",
     "build_synthetic_suite",
     "check_rules",
     "detect_rules",
     "evaluation_frame",
+    "integrity_column",
+    "integrity_gate_frame",
     "privacy_gate_frame",
     "profile_training",
     "render_data_docs",

@@ -269,10 +269,8 @@ def run_release(spec: Path, prefect_home: Optional[str], *, title: str = "run", 
     from synthgate.flows.preflight import preflight
 
     loaded = _resolved(_load(spec))
-    if loaded.spec.tables is not None:  # checked (synthgate check) but no multi-table pipeline yet: nothing starts
-        from synthgate.flows.spec import TABLES_NOT_RELEASED
-
-        fail(InputError(f"{spec}: {TABLES_NOT_RELEASED}"))
+    if loaded.spec.tables is not None:  # several tables: their own flow (flows/release_tables.py)
+        return _run_tables(spec, loaded, home, title=title, site=site)
     from synthgate.flows import runlock
 
     try:  # a run holding the dataset stops this one before its preflight and Prefect start (exit 2)
@@ -314,6 +312,51 @@ def run_release(spec: Path, prefect_home: Optional[str], *, title: str = "run", 
         out.print(f"catalog site: {result['site']}", markup=False, highlight=False, soft_wrap=True)
     return result
 
+
+
+def _run_tables(spec: Path, loaded, home: str, *, title: str, site: bool) -> dict:
+    """`run` of a tables: spec: the same checks as `check`, then the multi-table flow; one line per table."""
+    from synthgate.flows import runlock
+    from synthgate.flows.relations import check_table_data
+
+    try:
+        runlock.check_free(loaded.catalog_dir, loaded.spec.dataset.name)
+        if loaded.spec.review.required:
+            raise InputError(f"{spec}: review.required is not available for a tables: spec yet; leave it out")
+        report = check_table_data(loaded)
+    except SynthgateError as exc:
+        fail(exc)
+    for warning in report.warnings:
+        err.print(f"warning: {warning}", markup=False, highlight=False, soft_wrap=True)
+    mode = f"server {os.environ['PREFECT_API_URL']}" if os.environ.get("PREFECT_API_URL") else f"ephemeral, home {home}"
+    rows = ", ".join(f"{name} {report.rows[name]:,}" for name in report.order)
+    out.print(f"[bold]synthgate {title}[/]: {loaded.spec.dataset.name} {loaded.spec.dataset.version} "
+              f"({len(report.order)} tables: {rows} rows); Prefect {mode}", highlight=False, soft_wrap=True)
+    from synthgate.flows.release_tables import release_tables
+
+    settings.one_line_console()
+    started = time.monotonic()
+    try:
+        result = release_tables(spec_path=str(loaded.path), dataset=loaded.spec.dataset.name,
+                                version=loaded.spec.dataset.version, site=site, source_sha256=report.sha256)
+    except SynthgateError as exc:
+        fail(exc)
+    except Exception as exc:
+        from synthgate.flows.failures import describe
+
+        fail(describe("release", exc, loaded))
+    published = result["published"]
+    out.print(f"published {published['release_dir']} in {time.monotonic() - started:.0f} s: " + ", ".join(
+        f"{name} {rows:,} rows" for name, rows in published["table_rows"].items()), markup=False, highlight=False,
+        soft_wrap=True)
+    for gate in result["evaluation"]["gates"]:
+        out.print(f"  {gate['metric']} {gate['value']:.3g} ({gate['operator']} {gate['bound']:g}): {gate['verdict']}"
+                  if gate["value"] is not None else f"  {gate['metric']}: {gate['verdict']}",
+                  markup=False, highlight=False, soft_wrap=True)
+    out.print(f"report: {published['report']}", markup=False, highlight=False, soft_wrap=True)
+    if result.get("site"):
+        out.print(f"catalog site: {result['site']}", markup=False, highlight=False, soft_wrap=True)
+    return result
 
 @app.command()
 def run(

@@ -93,11 +93,11 @@ class Deployed:
 
 def deploy(spec_path: Path, *, cron: str | None, timezone: str | None, pool: str, name: str | None) -> Deployed:
     """Register (or update) a deployment of the release flow for the spec; create the process pool if missing."""
-    from synthgate.flows.spec import TABLES_NOT_RELEASED, SpecError, is_version_template, load_spec
+    from synthgate.flows.spec import TABLES_NOT_DEPLOYED, SpecError, is_version_template, load_spec
 
     loaded = load_spec(spec_path)
     if loaded.spec.tables is not None:  # a deployment that could only fail at its first run
-        raise SpecError(str(spec_path), "tables", TABLES_NOT_RELEASED)
+        raise SpecError(str(spec_path), "tables", TABLES_NOT_DEPLOYED)
     schedule = choose_schedule(loaded.spec.schedule, cron, timezone)
     deployment_name = name or loaded.spec.dataset.name
     server_url()

@@ -74,12 +74,15 @@ def ensure_version_is_new(loaded: LoadedSpec) -> None:
         raise VersionExistsError(layout.dataset, layout.version, str(layout.release_dir))
 
 
-def _write_parquet(table: pd.DataFrame, path: Path, loaded: LoadedSpec, ws: Workspace) -> None:
+def _write_parquet(table: pd.DataFrame, path: Path, loaded: LoadedSpec, ws: Workspace,
+                   kinds: dict[str, str] | None = None) -> None:
+    """The Parquet file with each column's kind and the dataset's facts as metadata (``kinds``: one table of
+    several; default the spec's single table)."""
     import pyarrow as pa
     import pyarrow.parquet as pq
 
     spec = loaded.spec
-    kinds = convert.released_kinds(spec, steps_applied(ws))
+    kinds = kinds if kinds is not None else convert.released_kinds(spec, steps_applied(ws))
     arrow = pa.Table.from_pandas(table, preserve_index=False)
     fields = [field.with_metadata({b"synthgate.kind": kinds[field.name].encode()}) for field in arrow.schema]
     schema = pa.schema(fields, metadata={

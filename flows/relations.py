@@ -10,7 +10,7 @@ import yaml
 from synthgate import privacy
 from synthgate import relational
 from synthgate.flows.errors import InputError, SourceError, SpecError
-from synthgate.flows.spec import TABLE_NAME, TABLES_NOT_RELEASED, LoadedSpec, ReleaseSpec
+from synthgate.flows.spec import TABLE_NAME, TABLES_NOT_DEPLOYED, LoadedSpec, ReleaseSpec
 
 __all__ = ["MAX_DEPTH", "TablesReport", "check_table_data", "check_tables", "date_shift_subjects", "kinds", "keys",
            "links", "ok_line", "resolve_orphans", "sequences", "table_order"]
@@ -110,6 +110,7 @@ def check_tables(loaded: LoadedSpec, shown: str) -> None:
             _check_sequence(name, table, name in generating, shown)
     _check_date_shift(spec, shown)
     _check_single_table_blocks(spec, shown)
+    _check_tables_generator(spec, shown)
 
 
 def _check_names(loaded: LoadedSpec, shown: str) -> None:
@@ -230,6 +231,23 @@ def _check_single_table_blocks(spec: ReleaseSpec, shown: str) -> None:
                             "leave it out")
 
 
+TABLES_GENERATOR = "autoregressive"  # with tables: one autoregressive model per table, composed by RelationalGenerator
+
+
+def _check_tables_generator(spec: ReleaseSpec, shown: str) -> None:
+    """With tables: the relational generator (one autoregressive model per table); no dp, no re-identification table."""
+    from synthgate import generators
+
+    if spec.generator.kind != TABLES_GENERATOR:
+        raise SpecError(shown, "generator.kind", f"with tables: the release uses the relational generator, one "
+                        f"{TABLES_GENERATOR!r} model per table; allowed: {TABLES_GENERATOR} (or leave kind out)")
+    if spec.generator.dp is not None:
+        raise SpecError(shown, "generator.dp", generators.relational.DP_REFUSAL)
+    if spec.privacy.additional_information is not None:
+        raise SpecError(shown, "privacy.additional_information", "the re-identification table is kept for one "
+                        "table only; with tables: it is not available yet; leave it out")
+
+
 def resolve_orphans(spec: ReleaseSpec, frames: dict) -> tuple[dict, dict[str, dict[str, int]]]:
     """Apply each table's ``orphans:`` to the raw tables, parents first, so a dropped row's children follow it.
 
@@ -274,6 +292,7 @@ class TablesReport:
     key_id: str | None
     key_origin: str | None
     warnings: tuple[str, ...] = field(default_factory=tuple)
+    sha256: dict[str, str] = field(default_factory=dict)  # table -> its source's sha256 (run's ingest compares)
 
 
 def check_table_data(loaded: LoadedSpec) -> TablesReport:
@@ -286,8 +305,6 @@ def check_table_data(loaded: LoadedSpec) -> TablesReport:
     """
     from synthgate.flows.keys import key_from_environment
     from synthgate.flows.publish import ensure_version_is_new
-    from synthgate.flows.sources import check_columns, read_source
-    from synthgate.flows.tables import coerce_kinds
 
     spec = loaded.spec
     _check_reviewed(loaded)
@@ -297,15 +314,36 @@ def check_table_data(loaded: LoadedSpec) -> TablesReport:
         key_id, origin = key_from_environment(spec.privacy).key_id, f"${spec.privacy.key_env}"
     else:
         origin = f"Prefect Secret '{spec.privacy.key_secret_block}' (loaded when the run starts)"
-    frames = {}
-    for name, table in spec.tables.items():
+    frames, facts = read_tables(loaded)
+    warnings = _check_keys(spec, frames)
+    return TablesReport({n: len(f) for n, f in frames.items()}, table_order(spec), key_id, origin, tuple(warnings),
+                        {n: f["sha256"] for n, f in facts.items()})
+
+
+def read_tables(loaded: LoadedSpec) -> tuple[dict, dict[str, dict]]:
+    """Read every table of a tables: spec, check its columns against the plan and type them by kind.
+
+    Returns:
+        table -> typed frame, and table -> the source's facts (``SourceFacts.to_dict()``: hashes and counts).
+
+    Raises:
+        InputError: a source that cannot be read or has no rows, unplanned or missing columns, values that
+            do not fit a kind: one line naming the table (exit 2).
+    """
+    from synthgate.flows.sources import check_columns, read_source
+    from synthgate.flows.tables import coerce_kinds
+    from synthgate.flows.timezones import align_timezones
+
+    frames, facts = {}, {}
+    for name, table in loaded.spec.tables.items():
         source = table.source
         pattern = Path(source.path).expanduser()
         pattern = pattern if pattern.is_absolute() else loaded.base_dir / pattern
+        kinds = {c: col.kind.value for c, col in table.columns.items()}
         try:
-            frame, _ = read_source(str(pattern), fmt=source.format, delimiter=source.delimiter,
-                                   encoding=source.encoding, rename=source.rename,
-                                   dedupe_headers=source.dedupe_headers)
+            frame, found = read_source(str(pattern), fmt=source.format, delimiter=source.delimiter,
+                                       encoding=source.encoding, rename=source.rename,
+                                       dedupe_headers=source.dedupe_headers)
             check_columns(list(frame.columns), list(table.columns))
         except SourceError as exc:
             raise InputError(f"tables.{name}: {exc}" + ("; a child table needs rows: each parent's count of "
@@ -314,19 +352,24 @@ def check_table_data(loaded: LoadedSpec) -> TablesReport:
         except InputError as exc:
             raise InputError(f"tables.{name}: {exc}") from None
         try:
-            frames[name] = coerce_kinds(frame, {c: col.kind.value for c, col in table.columns.items()})
+            frames[name] = coerce_kinds(align_timezones(frame, kinds, source.timezone), kinds)
         except InputError as exc:
             raise InputError(f"tables.{name}: {exc}") from None
-    warnings = _check_keys(spec, frames)
-    return TablesReport({n: len(f) for n, f in frames.items()}, table_order(spec), key_id, origin, tuple(warnings))
+        facts[name] = found.to_dict()
+    return frames, facts
+
+
+def check_keys(spec: ReleaseSpec, frames: dict) -> list[str]:
+    """Primary keys, references, family sizes and sequence ties of read tables: warnings, or InputError."""
+    return _check_keys(spec, frames)
 
 
 def ok_line(loaded: LoadedSpec, report: TablesReport) -> str:
-    """`check`'s last line for several tables: rows per table, order, key, and that run cannot release them."""
+    """`check`'s last line for several tables: rows per table, order, key, and that deploy cannot take them yet."""
     rows = ", ".join(f"{name} {report.rows[name]:,} rows" for name in report.order)
     key = f"key {report.key_id or 'not needed'}" + (f" from {report.key_origin}" if report.key_origin else "")
     return (f"ok: {len(report.rows)} tables ({rows}), {len(links(loaded.spec))} reference(s), generated in the order "
-            f"{' -> '.join(report.order)}; {key}; note: {TABLES_NOT_RELEASED}")
+            f"{' -> '.join(report.order)}; {key}; note: {TABLES_NOT_DEPLOYED}")
 
 
 def _check_reviewed(loaded: LoadedSpec) -> None:

@@ -6,6 +6,7 @@ neither flows, prefect nor another leaf.
 from synthgate.report.errors import ChromiumMissingError, PdfPrintError, ReportError, ReportInputError
 from synthgate.report.pdf import find_chromium, print_pdf
 from synthgate.report.render import render_report, write_report
+from synthgate.report.tables import render_tables_report, write_tables_report
 
 __all__ = [
     "ChromiumMissingError",
@@ -15,5 +16,7 @@ __all__ = [
     "find_chromium",
     "print_pdf",
     "render_report",
+    "render_tables_report",
     "write_report",
+    "write_tables_report",
 ]
