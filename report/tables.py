@@ -51,10 +51,10 @@ def _check(manifest: Any, evaluation: Any, validation: Any) -> None:
                              ("evaluation.json", evaluation, ("gates", "relational")),
                              ("validation.json", validation, ("success", "evaluated", "failed"))):
         if not isinstance(data, Mapping):
-            raise ReportInputError(f"{name} is not a JSON object")
+            raise ReportInputError(name, "(top level)", "is not a JSON object")
         for key in keys:
             if key not in data:
-                raise ReportInputError(f"{name} lacks '{key}'; it is not a multi-table release's file")
+                raise ReportInputError(name, repr(key), "is missing: it is not a multi-table release's file")
 
 
 def render_tables_report(*, manifest: Mapping, evaluation: Mapping, validation: Mapping,
