@@ -28,6 +28,7 @@ from synthgate.generators.relational import RelationalGenerator
 from synthgate.generators.registry import DEFAULT_GENERATOR, REGISTRY, available, get_generator, parse_params, register
 from synthgate.generators.progress import ProgressCallback, TrainingProgress, console_progress
 from synthgate.generators.sampling import CopyFreeSample, sample_without_copies
+from synthgate.generators.training_rows import DEFAULT_TRAIN_ROWS, TrainingSample, training_sample
 from synthgate.generators.sdv_copula import GaussianCopulaGenerator, GaussianCopulaParams
 from synthgate.generators.sdv_ctgan import CTGANGenerator, CTGANParams
 from synthgate.generators.sdv_tvae import TVAEGenerator, TVAEParams
@@ -65,4 +66,7 @@ __all__ = [
     "resolve_device",
     "CopyFreeSample",
     "sample_without_copies",
+    "DEFAULT_TRAIN_ROWS",
+    "TrainingSample",
+    "training_sample",
 ]

@@ -59,6 +59,7 @@ def sample_without_copies(
     training: pd.DataFrame,
     max_rounds: int = 20,
     transform: Transform | None = None,
+    common: int | None = None,
 ) -> CopyFreeSample:
     """Draw ``n`` rows none of which equals a training row over all schema columns.
 
@@ -74,6 +75,10 @@ def sample_without_copies(
         max_rounds: Draws allowed before giving up.
         transform: Applied to each draw before the comparison (e.g. coarsening to the released
             granularity); must return the schema columns. Rows it drops are not counted as copies.
+        common: None: every copy is discarded. k: a drawn row equal to a combination that at least
+            k training rows share is kept (it points at no one: k-anonymity's own standard); only
+            copies of rarer combinations are discarded. For tables of a few categorical columns,
+            where every plausible row is some real row (military: 1,646 combinations in 1.4M rows).
 
     Returns:
         The rows (RangeIndex), the number of drawn rows discarded as copies and the number drawn:
@@ -89,7 +94,14 @@ def sample_without_copies(
     if isinstance(max_rounds, bool) or not isinstance(max_rounds, int) or max_rounds < 1:
         raise GeneratorError("max_rounds must be an integer ≥ 1")
     schema = generator.schema
-    seen = pd.Index(row_hashes(training, schema)).unique()
+    if common is not None and (isinstance(common, bool) or not isinstance(common, int) or common < 2):
+        raise GeneratorError("common must be None or an integer ≥ 2")
+    hashes = pd.Series(row_hashes(training, schema))
+    if common is None:
+        seen = pd.Index(hashes).unique()
+    else:
+        counts = hashes.value_counts()
+        seen = pd.Index(counts.index[counts < common])
     kept: list[pd.DataFrame] = []
     have = drawn = discarded = 0
     for round_ in range(max_rounds):
