@@ -185,6 +185,13 @@ class EvaluationConfig(_Strict):
     c2st_rows: int = Field(default=20_000, ge=100, le=1_000_000, description="Rows the C2ST classifier sees, "
                            "half real training rows and half synthetic rows (a seeded sample).")
     fidelity_rows: int = Field(default=50_000, ge=100, le=1_000_000, description="Rows sampled from each table for SDMetrics.")
+    distance_reference_rows: int = Field(default=200_000, ge=1_000, le=10_000_000, description="Most real rows "
+                                         "the distance figures search (training and holdout together, each sampled "
+                                         "by the same fraction) and most synthetic rows the membership attack "
+                                         "searches: each search costs queries x rows searched.")
+    attack_rows: int = Field(default=50_000, ge=100, le=10_000_000, description="Most synthetic rows the "
+                             "anonymeter-style attacks search for each attacked row's nearest neighbours "
+                             "(attacks x synthetic rows); a larger synthetic table is a seeded sample.")
     n_attacks: int = Field(default=5_000, ge=10, le=100_000, description="Most attacks per anonymeter-style "
                            "evaluation, each capped by the rows available: by default every holdout row of a "
                            "table of up to 25,000 rows is attacked, so a risk's interval is as narrow as the "

@@ -6,6 +6,7 @@ import time
 from collections.abc import Callable, Mapping
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from synthgate.evaluation.config import EvaluationConfig, Task, Thresholds
@@ -106,6 +107,7 @@ def evaluate(
         run.not_applicable["nndr_ratio"] = "the holdout rows' own ratio is 0 while the synthetic rows' is not"
 
     run.timings["total"] = time.perf_counter() - started
+    samples = _samples(tables, config, c2st, distances, attacks, len(real), len(synthetic), len(holdout))
     return Evaluation(
         figures=figures,
         gates=judge(figures, config.thresholds, run.not_applicable, accept_inconclusive=config.accept_inconclusive,
@@ -118,6 +120,7 @@ def evaluate(
         privacy={"distance": distances, **details, **attacks},
         timings=run.timings,
         config=config.model_dump(mode="json"),
+        extra={"samples": samples},
     )
 
 
@@ -206,7 +209,8 @@ def _distances(tables: AlignedTables, config: EvaluationConfig) -> dict:
     from synthgate.evaluation.distance import measure_distances
 
     return measure_distances(tables.train, tables.synthetic, tables.holdout, tables.kinds,
-                             max_rows=config.max_rows, seed=config.seed).to_dict()
+                             max_rows=config.max_rows, seed=config.seed,
+                             reference_rows=config.distance_reference_rows).to_dict()
 
 
 def _exact(tables: AlignedTables) -> int:
@@ -307,7 +311,9 @@ def _attacks(tables: AlignedTables, config: EvaluationConfig) -> dict[str, Calla
     from synthgate.evaluation import attacks
 
     common = {"n_attacks": config.n_attacks, "seed": config.seed}
-    frames = (tables.train, tables.synthetic, tables.holdout, tables.kinds)
+    # Each attacked row's nearest synthetic rows are searched: a synthetic table past attack_rows is a seeded sample.
+    synthetic = _capped(tables.synthetic, config.attack_rows, config.seed)
+    frames = (tables.train, synthetic, tables.holdout, tables.kinds)
     secrets = [c for c in config.secrets if c in tables.kinds] if config.secrets else None
     return {
         # matched: the attack and its control run on equally many real rows (anonymeter's own size
@@ -316,3 +322,55 @@ def _attacks(tables: AlignedTables, config: EvaluationConfig) -> dict[str, Calla
         "linkability": lambda: attacks.linkability(*frames, aux_columns=config.linkability, **common).to_dict(),
         "inference": lambda: attacks.inference(*frames, secrets=secrets, **common).to_dict(),
     }
+
+
+def _capped(frame: pd.DataFrame, rows: int, seed: int) -> pd.DataFrame:
+    """A seeded uniform sample of ``rows`` rows in table order; the frame itself when it is no larger."""
+    if len(frame) <= rows:
+        return frame
+    picked = np.sort(np.random.default_rng([seed, 0xA77]).choice(len(frame), size=rows, replace=False))
+    return frame.iloc[picked].reset_index(drop=True)
+
+
+def _samples(tables: AlignedTables, config: EvaluationConfig, c2st: Mapping[str, Any] | None,
+             distances: Mapping[str, Any] | None, attacks: Mapping[str, Any], n_real: int, n_synthetic: int,
+             n_holdout: int) -> dict[str, dict[str, Any]]:
+    """Rows each figure was measured on (training, synthetic, holdout), beside the rows the tables hold.
+
+    "all" steps read whole tables in linear time (hash joins, counts); the others read the seeded
+    samples their caps allow (evaluation config), so the evaluation's time is bounded at any size.
+    """
+    from synthgate.evaluation.reproduction import DEFAULT_REPRODUCED_ROWS
+    from synthgate.evaluation.utility import DEFAULT_MAX_ROWS as UTILITY_ROWS
+
+    train, synthetic, holdout = len(tables.train), len(tables.synthetic), len(tables.holdout)
+    whole = {"training": n_real, "synthetic": n_synthetic, "holdout": n_holdout}
+    out: dict[str, dict[str, Any]] = {
+        "tables": whole,
+        "fidelity": {"training": min(train, config.fidelity_rows), "synthetic": min(synthetic, config.fidelity_rows),
+                     "cap": "fidelity_rows"},
+        "charts": {"training": train, "synthetic": synthetic, "cap": None},
+        "exact_matches": {"training": train, "synthetic": synthetic, "cap": None},
+        "copies": {"training": train, "holdout": holdout, "cap": None},
+        "rare_values": {"training": n_real, "synthetic": n_synthetic, "holdout": n_holdout, "cap": None},
+        "reproduced_records": {"training": n_real, "synthetic": min(n_synthetic, DEFAULT_REPRODUCED_ROWS),
+                               "holdout": min(n_holdout, DEFAULT_REPRODUCED_ROWS), "cap": "reproduced rows"},
+    }
+    if c2st is not None:
+        out["c2st"] = {"training": int(c2st["rows"]), "synthetic": int(c2st["rows"]), "cap": "c2st_rows"}
+    if config.target is not None:
+        out["utility"] = {"training": min(train, UTILITY_ROWS), "synthetic": min(synthetic, UTILITY_ROWS),
+                          "holdout": min(holdout, UTILITY_ROWS), "cap": "utility rows"}
+    if distances is not None:
+        out["distance"] = {
+            "synthetic": int(distances["synthetic_rows"]), "training": int(distances["train_rows"]),
+            "holdout": int(distances["holdout_rows"]),
+            "holdout_queried": int(distances.get("holdout_rows_queried") or distances["holdout_rows"]),
+            "synthetic_searched": int(distances.get("synthetic_rows_searched") or synthetic),
+            "membership_rows": int(distances["rows_compared"]), "cap": "max_rows, distance_reference_rows"}
+    for name, result in attacks.items():
+        if result is not None:
+            control = (result.get("details") or {}).get("n_control_attacks", result["n_attacks"])
+            out[name] = {"training": int(result["n_attacks"]), "holdout": int(control),
+                         "synthetic": min(synthetic, config.attack_rows), "cap": "n_attacks, attack_rows"}
+    return out

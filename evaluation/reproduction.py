@@ -144,6 +144,9 @@ class ReproducedRecords:
                 "training_rows": self.training_rows, "sets": [s.to_dict() for s in self.sets]}
 
 
+#: Most synthetic and holdout rows the reproduced-record figure compares (a seeded sample beyond).
+DEFAULT_REPRODUCED_ROWS = 200_000
+
 def rare_value_shares(
     train: pd.DataFrame, synthetic: pd.DataFrame, columns: Sequence[str], *, k: int = 5,
     holdout: pd.DataFrame | None = None,
@@ -201,7 +204,7 @@ def rare_values_line(results: Mapping[str, RareValues]) -> str | None:
 
 def reproduced_records(
     train: pd.DataFrame, synthetic: pd.DataFrame, holdout: pd.DataFrame, column_sets: Sequence[Sequence[str]],
-    *, k: int = 5, categorical: Collection[str] = (), seed: int = 0, max_rows: int = 200_000,
+    *, k: int = 5, categorical: Collection[str] = (), seed: int = 0, max_rows: int = DEFAULT_REPRODUCED_ROWS,
 ) -> ReproducedRecords:
     """Share of synthetic rows repeating a combination held by exactly one training row, against the holdout's.
 

@@ -215,6 +215,35 @@ def privacy(evaluation: Mapping) -> dict:
                 for name, v in per_column.items()]}
 
 
+#: evaluation.json's sample blocks, in report order, with the words a reviewer reads.
+SAMPLE_STEPS = (
+    ("fidelity", "statistical similarity (SDMetrics)"), ("c2st", "classifier two-sample test"),
+    ("charts", "distribution charts and associations"), ("utility", "utility models"),
+    ("distance", "distance figures (DCR, close records, NNDR, membership)"), ("exact_matches", "published copies"),
+    ("copies", "copy rate against chance"), ("rare_values", "rare values"),
+    ("reproduced_records", "reproduced records"), ("singling_out", "singling-out attack"),
+    ("linkability", "linkability attack"), ("inference", "inference attack"),
+)
+
+
+def samples(evaluation: Mapping) -> dict:
+    """Rows each figure was measured on, beside the rows each table holds (evaluation.json 'samples')."""
+    blocks = mapping(evaluation.get("samples"))
+    tables = mapping(blocks.get("tables"))
+
+    def cell(block: Mapping, role: str) -> str:
+        value = block.get(role)
+        if not is_number(value):
+            return "—"
+        whole = tables.get(role)
+        return f"{int(value):,}" + (" (all)" if is_number(whole) and int(value) >= int(whole) else "")
+
+    rows = [(label, cell(mapping(blocks[key]), "training"), cell(mapping(blocks[key]), "synthetic"),
+             cell(mapping(blocks[key]), "holdout")) for key, label in SAMPLE_STEPS if key in blocks]
+    return {"rows": rows, "tables": [(role, f"{int(tables[role]):,}") for role in ("training", "synthetic", "holdout")
+                                     if is_number(tables.get(role))]}
+
+
 def validation(summary: Mapping, data_docs_href: str | None) -> dict:
     """Counts per suite, the failed checks, and the link to the Data Docs."""
     outcomes = [mapping(o) for o in sequence(summary.get("outcomes"))]

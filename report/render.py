@@ -82,6 +82,7 @@ def build_context(*, evaluation: Mapping, manifest: Mapping, validation: Mapping
         "fidelity": _evaluation.fidelity(evaluation),
         "utility": _evaluation.utility(evaluation),
         "privacy": _evaluation.privacy(evaluation),
+        "samples": _evaluation.samples(evaluation),
         "validation": _evaluation.validation(validation, data_docs_href),
         "data_docs": _release.data_docs(manifest),
         "reproducibility": _release.reproducibility(manifest, evaluation),
