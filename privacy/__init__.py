@@ -58,11 +58,12 @@ from synthgate.privacy.plan import (
     PseudonymisationReport,
     apply_plan,
 )
-from synthgate.privacy.pseudonymise import pseudonymise_series
+from synthgate.privacy.batches import PlanStream, streaming_obstacle
+from synthgate.privacy.pseudonymise import PseudonymCache, pseudonymise_series
 from synthgate.privacy.recognizers import KOREAN_ENTITIES
 from synthgate.privacy.recognizers.kr_address import split_address
 from synthgate.privacy.redact import DEFAULT_ENTITIES, TextRedactor
-from synthgate.privacy.risk import RiskReport, measure_risk
+from synthgate.privacy.risk import RiskReport, class_counts, measure_grouped_risk, measure_risk, merge_class_counts
 from synthgate.privacy.surrogate import (
     DigitsSurrogate,
     RrnSurrogate,
@@ -125,9 +126,16 @@ __all__ = [
     "ColumnOutcome",
     "PseudonymisationReport",
     "apply_plan",
+    # batches (tables larger than memory)
+    "PlanStream",
+    "PseudonymCache",
+    "streaming_obstacle",
     # re-identification risk
     "RiskReport",
     "measure_risk",
+    "class_counts",
+    "merge_class_counts",
+    "measure_grouped_risk",
     "RiskThreshold",
     "GeneraliseStep",
     "SuppressCellsStep",

@@ -252,6 +252,7 @@ class _Context:
     redactor: TextRedactor | None = None
     offsets: SubjectOffsets | None = None
     pairs: dict[str, list[tuple[str, str]]] = field(default_factory=dict)
+    cache: Any = None  # a PseudonymCache when the table is applied in batches (privacy/batches.py)
 
 
 def _guarded(column: str, action: str, run: Any) -> Any:
@@ -278,7 +279,7 @@ def _apply_column(
     elif column.action is Action.PSEUDONYMISE:
         assert key is not None
         codes, raw, normalised = distinct_identifiers(series)
-        pseudonyms = pseudonyms_of(normalised, key)
+        pseudonyms = pseudonyms_of(normalised, key, context.cache)
         new, changed = spread(codes, pseudonyms, series.index, series.name), non_null  # type: ignore[arg-type]
         facts["distinct_pseudonyms"] = len(set(pseudonyms))
         if context.reversible:

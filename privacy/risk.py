@@ -11,7 +11,7 @@ import pandas as pd
 
 from synthgate.privacy.errors import ColumnNotFoundError
 
-__all__ = ["RiskReport", "measure_risk"]
+__all__ = ["RiskReport", "measure_risk", "class_counts", "merge_class_counts", "measure_grouped_risk"]
 
 # Mixed-radix class keys are re-compacted before they could overflow int64.
 _KEY_LIMIT = 2**62
@@ -188,3 +188,72 @@ def class_diversity(ids: np.ndarray, n_classes: int, sensitive: np.ndarray) -> n
     span = int(sensitive.max()) + 1
     pairs = pd.unique(ids * span + sensitive)
     return np.bincount(pairs // span, minlength=n_classes)
+
+
+# Risk from grouped counts: a table read in batches keeps one count per distinct combination of
+# quasi-identifiers (and sensitive value), never the rows, and measures the same figures.
+
+
+def class_counts(data: pd.DataFrame, quasi_identifiers: Sequence[str], *, sensitive: str | None = None) -> pd.Series:
+    """Rows per distinct (quasi-identifiers..., sensitive) combination of ``data``, nulls a value of their own.
+
+    Feed the counts of every batch to ``merge_class_counts`` and the total to
+    ``measure_grouped_risk``: the figures equal ``measure_risk`` on the whole table, while
+    memory grows with the number of combinations, not of rows.
+
+    Raises:
+        ColumnNotFoundError: A quasi-identifier or the sensitive column is missing.
+    """
+    qis = _check_columns(data, quasi_identifiers, sensitive)
+    columns = [*qis, *([sensitive] if sensitive is not None and sensitive not in qis else [])]
+    if not columns:
+        return pd.Series([len(data)], index=pd.Index([0], name="_all"), dtype=np.int64)
+    return data.groupby(columns, dropna=False, observed=True, sort=False).size().astype(np.int64)
+
+
+def merge_class_counts(*counts: pd.Series) -> pd.Series:
+    """One count per combination over several ``class_counts`` results (e.g. one per batch)."""
+    present = [c for c in counts if c is not None]
+    if len(present) == 1:
+        return present[0]
+    combined = pd.concat(present)
+    levels = list(range(combined.index.nlevels))
+    return combined.groupby(level=levels, dropna=False, sort=False, observed=True).sum().astype(np.int64)
+
+
+def measure_grouped_risk(
+    counts: pd.Series, quasi_identifiers: Sequence[str], *, sensitive: str | None = None, smallest: int = 5
+) -> RiskReport:
+    """``measure_risk`` from grouped counts (``class_counts``/``merge_class_counts``) instead of the rows.
+
+    Class sizes are the sums of the counts over each quasi-identifier combination; ``l`` is
+    the number of distinct sensitive values (null one of them) per class.
+    """
+    if smallest < 0:
+        raise ValueError(f"smallest must be >= 0, got {smallest}")
+    if isinstance(quasi_identifiers, str):
+        raise TypeError("quasi_identifiers must be a sequence of column names, not one string")
+    qis = tuple(dict.fromkeys(quasi_identifiers))
+    counts = counts[counts > 0]
+    if len(counts) == 0:
+        return _report(qis, sensitive, np.zeros(0, dtype=np.int64), None if sensitive is None else
+                       np.zeros(0, dtype=np.int64), smallest)
+    keys = counts.index.to_frame(index=False)
+    if qis:
+        codes = np.empty((len(keys), len(qis)), dtype=np.int64)
+        cards = []
+        for j, column in enumerate(qis):
+            column_codes, uniques = pd.factorize(keys[column], sort=False)
+            codes[:, j] = np.where(column_codes < 0, len(uniques), column_codes)
+            cards.append(len(uniques) + 1)
+        ids, n_classes = class_ids(codes, cards)
+    else:
+        ids, n_classes = np.zeros(len(keys), dtype=np.int64), 1
+    sizes = np.bincount(ids, weights=counts.to_numpy(dtype=np.float64), minlength=n_classes).astype(np.int64)
+    diversity = None
+    if sensitive is not None:
+        if sensitive in qis:
+            diversity = np.ones(n_classes, dtype=np.int64)
+        else:
+            diversity = class_diversity(ids, n_classes, sensitive_codes(keys[sensitive]))
+    return _report(qis, sensitive, sizes, diversity, smallest)
