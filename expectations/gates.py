@@ -43,6 +43,7 @@ def privacy_gate_frame(
     pseudonyms: Collection[str],
     raw_identifiers: Collection[str],
     raw_sensitive_values: Collection[str],
+    common: int | None = None,
 ) -> pd.DataFrame:
     """Evaluate the privacy gates for every synthetic row, without handing values to GX.
 
@@ -73,6 +74,8 @@ def privacy_gate_frame(
         pseudonyms: Every pseudonym issued for the training data.
         raw_identifiers: The raw identifiers those pseudonyms replaced.
         raw_sensitive_values: Raw values of dropped, pseudonymised or redacted columns.
+        common: None: any copy of a training row fails ``copies_training_row``. k (the spec's
+            sample.keep_common_rows): only a copy of a combination fewer than k training rows hold.
 
     Returns:
         A frame with ``synthetic``'s index and one bool column per name in ``GATE_COLUMNS``.
@@ -86,7 +89,7 @@ def privacy_gate_frame(
     _require_columns(synthetic, identifier_columns, "synthetic", "identifier")
     identifiers = {c: as_text(synthetic[c]) for c in identifier_columns}
     gates = {
-        "copies_training_row": _copies_training_row(synthetic, training, learned_columns),
+        "copies_training_row": _copies_training_row(synthetic, training, learned_columns, common),
         "identifier_matches_pseudonym": _any_in(
             identifiers.values(), text_set(pseudonyms), synthetic
         ),
@@ -107,11 +110,14 @@ def _require_columns(frame: pd.DataFrame, columns: Sequence[str], table: str, ro
 
 
 def _copies_training_row(
-    synthetic: pd.DataFrame, training: pd.DataFrame, learned_columns: Sequence[str]
+    synthetic: pd.DataFrame, training: pd.DataFrame, learned_columns: Sequence[str], common: int | None = None,
 ) -> np.ndarray:
     if not learned_columns or synthetic.empty or training.empty:
         return np.zeros(len(synthetic), dtype=bool)
     training_keys = row_keys(training, learned_columns)
+    if common is not None:  # a combination k or more real rows share points at no one
+        keys, counts = np.unique(training_keys, return_counts=True)
+        training_keys = keys[counts < common]
     return np.isin(row_keys(synthetic, learned_columns), training_keys)
 
 

@@ -182,3 +182,14 @@ def value_protection(spec: ReleaseSpec) -> int:
     generators that do not protect values themselves (SDV's) are held to the same rule.
     """
     return int(spec.generator.params.get("value_protection", 5))
+
+
+def common_rows_k(spec: ReleaseSpec) -> int | None:
+    """sample.keep_common_rows: the k a synthetic row's combination needs among training rows to be published.
+
+    The larger of risk.k and value protection, so a kept copy is as common as k-anonymity and the
+    generator's value protection each demand; None (the default) discards every copy.
+    """
+    if not spec.sample.keep_common_rows:
+        return None
+    return max(spec.risk.k if spec.risk is not None else 2, value_protection(spec), 2)

@@ -193,6 +193,7 @@ def _manifest(loaded: LoadedSpec, ws: Workspace, flow_run_id: str | None) -> dic
     validation = read_json(ws.validation_summary)
     ingest = read_json(ws.ingest_facts)
     model = read_json(ws.model_dir / "manifest.json")
+    train = read_json(ws.train_facts) if ws.train_facts.exists() else {}
     return {
         "format_version": FORMAT_VERSION,
         "dataset": {
@@ -225,9 +226,11 @@ def _manifest(loaded: LoadedSpec, ws: Workspace, flow_run_id: str | None) -> dic
             "seed": spec.generator.seed, "train_seconds": model.get("train_seconds"),
             "model_sha256": model.get("model_sha256") or model.get("sha256"),
             "training": _training_facts(model.get("training")),
+            "training_sample": {**train, "limit": spec.generator.train_rows} if train else None,
             "differential_privacy": model.get("dp"),
         },
-        "rows": {"source": ingest["rows"], "training": model.get("rows"), "synthetic": sample["rows"],
+        "rows": {"source": ingest["rows"], "training": train.get("available_rows", model.get("rows")),
+                 "learned": model.get("rows"), "synthetic": sample["rows"],
                  "discarded_copies": sample["discarded_copies"], "drawn": sample.get("drawn_rows")},
         "columns": convert.released_kinds(spec, steps_applied(ws)),
         "holdout": read_json(ws.holdout_facts),

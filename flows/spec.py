@@ -294,10 +294,19 @@ class GeneratorSpec(StrictModel):
     )
     device: Literal["auto", "cpu", "cuda"] = "auto"
     seed: int = Field(default=0, ge=0, lt=2**32)
+    train_rows: int | None = Field(
+        default=generators.DEFAULT_TRAIN_ROWS, ge=1_000, le=100_000_000,
+        description="Most training rows the generator learns: a larger training table is learned from a seeded "
+        "uniform sample of this many rows (null: every row). The summary and the manifest state both counts.")
 
 
 class SampleSpec(StrictModel):
     rows: int = Field(ge=1, le=100_000_000)
+    keep_common_rows: bool = Field(
+        default=False, description="Publish synthetic rows that equal a combination at least k training rows share "
+        "(k: risk.k, else value protection); only copies of rarer combinations are discarded. For tables of a few "
+        "categorical columns, where every plausible row is some real row; set evaluation.thresholds."
+        "exact_matches_max: null with it (the reproduced-record and rare-value gates still apply).")
 
 
 class OutputSpec(StrictModel):

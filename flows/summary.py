@@ -1,6 +1,9 @@
 """The end-of-run summary: what was done to each column, the model, the gates, the paths."""
 from __future__ import annotations
 
+import resource
+import sys
+
 from rich.console import Console
 from rich.table import Table
 
@@ -30,8 +33,11 @@ def print_summary(console: Console, loaded: LoadedSpec, result: dict, elapsed: f
     if excluded:
         table.add_row("left out", f"{', '.join(excluded)} (free text is not synthesised yet)")
     model = facts["model"]
+    train = facts.get("train") or {}
+    learned = (f"{model.get('rows')} of {train['available_rows']} training rows (a uniform sample, "
+               "generator.train_rows)" if train.get("sampled") else f"{model.get('rows')} rows")
     table.add_row("generator", f"{model.get('kind')} on {model.get('device')}, trained in "
-                  f"{model.get('train_seconds', 0):.1f} s on {model.get('rows')} rows")
+                  f"{model.get('train_seconds', 0):.1f} s on {learned}")
     sample = facts["sample"]
     table.add_row("rows", f"{facts['ingest']['rows']} source -> {sample['rows']} synthetic "
                   f"({sample['discarded_copies']} of {sample.get('drawn_rows', '?')} drawn rows were copies of "
@@ -62,5 +68,11 @@ def print_summary(console: Console, loaded: LoadedSpec, result: dict, elapsed: f
     table.add_row("data docs", published["data_docs"])
     table.add_row("report", published["report"] + (" (and report.pdf)" if loaded.spec.evaluation.pdf else ""))
     table.add_row("workspace", result["workspace"] + " (private: raw and pseudonymised data)")
-    table.add_row("elapsed", f"{elapsed:.1f} s")
+    table.add_row("elapsed", f"{elapsed:.1f} s; peak memory (RSS) {peak_rss_mb():,.0f} MB")
     console.print(table)
+
+
+def peak_rss_mb() -> float:
+    """This process's peak resident memory so far, in MB (Prefect's server and Chromium run apart and are not counted)."""
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    return peak / 2**20 if sys.platform == "darwin" else peak / 2**10  # bytes on macOS, KiB on Linux

@@ -182,6 +182,7 @@ class TrainResult:
     device: str
     train_seconds: float
     rows: int
+    available_rows: int = 0
 
 
 @task(name="train", **TASK_OPTIONS)
@@ -202,6 +203,13 @@ def train(loaded: LoadedSpec, ws: Workspace) -> TrainResult:
     flags = _presence_flags(ids, ws, len(table))
     table = table.assign(**flags)
     schema = generators.TableSchema.from_mapping({**dict(schema.columns), **dict.fromkeys(flags, "boolean")})
+    # Above generator.train_rows the model learns a seeded uniform sample (generators/training_rows.py says why).
+    learned = generators.training_sample(table, gen_spec.train_rows, seed=gen_spec.seed)
+    write_json(ws.train_facts, {**learned.to_dict(), "limit": gen_spec.train_rows})
+    if learned.sampled:
+        log.info("train: learning a uniform sample of %d of %d training rows (generator.train_rows)",
+                 learned.learned, learned.available)
+    table = learned.rows
     with generators.console_progress(f"train {gen_spec.kind}") as bar:
 
         def progress(facts: generators.TrainingProgress) -> None:
@@ -211,7 +219,7 @@ def train(loaded: LoadedSpec, ws: Workspace) -> TrainResult:
         report = model.fit(table, schema, progress=progress)
     model.save(ws.model_dir)
     log.info("train: %d rows x %d columns in %.1f s", report.rows, report.columns, report.train_seconds)
-    return TrainResult(gen_spec.kind, report.device, report.train_seconds, report.rows)
+    return TrainResult(gen_spec.kind, report.device, report.train_seconds, report.rows, learned.available)
 
 
 def _presence_flag(column: str) -> str:
@@ -250,6 +258,7 @@ def sample(loaded: LoadedSpec, ws: Workspace) -> dict:
     flags = {f: v for f, v in _presence_flags(pseudonymised, ws, len(training)).items() if f in model.schema.names}
     synthetic, discarded, drawn = generators.sample_without_copies(
         model, spec.sample.rows, seed=spec.generator.seed, training=training.assign(**flags), transform=coarsen,
+        common=convert.common_rows_k(spec),
     )
     for offset, name in enumerate(convert.identifier_columns(spec), start=1):
         flag = _presence_flag(name)
@@ -298,7 +307,7 @@ def validate(loaded: LoadedSpec, ws: Workspace) -> dict:
     gates = expectations.privacy_gate_frame(
         synthetic, training=training, learned_columns=list(training.columns), identifier_columns=ids,
         pseudonyms=_distinct_text(pseudonymised[ids]), raw_identifiers=_distinct_text(raw[[c for c in ids if c in raw]]),
-        raw_sensitive_values=_distinct_text(raw),
+        raw_sensitive_values=_distinct_text(raw), common=convert.common_rows_k(spec),
     )
     # Each data rule with its real and synthetic share; under DP no share is read from real rows.
     rule_check = expectations.check_rules(
@@ -416,6 +425,7 @@ def read_stage_facts(ws: Workspace) -> dict:
         "ingest": read_json(ws.ingest_facts),
         "privacy": read_json(ws.privacy_report),
         "model": read_json(ws.model_dir / "manifest.json"),
+        "train": read_json(ws.train_facts) if ws.train_facts.exists() else None,
         "sample": read_json(ws.sample_report),
         "evaluation": _evaluation_facts(ws),
         "validation": read_json(ws.validation_summary),

@@ -78,6 +78,11 @@ class Workspace:
         return self.root / "model"
 
     @property
+    def train_facts(self) -> Path:
+        """How many training rows the generator learned, out of how many (a uniform sample above generator.train_rows)."""
+        return self.root / "train.json"
+
+    @property
     def synthetic_table(self) -> Path:
         return self.root / "synthetic.parquet"
 
