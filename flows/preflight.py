@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from synthgate import privacy
-from synthgate.flows import convert, failures, table_shape
+from synthgate.flows import convert, failures, stream, table_shape
 from synthgate.flows.draft import review_marks, text_language
 from synthgate.flows.errors import InputError, SpecError
 from synthgate.flows.keys import additional_information_key, key_from_environment
@@ -53,19 +53,27 @@ def preflight(loaded: LoadedSpec) -> PreflightReport:
         additional_information_key(spec.privacy)
     check_writable(loaded)
     table_shape.check_width(loaded)  # from the spec alone: a 5,000-column table stops before it is read
-    frame, facts = read_source(loaded.source_pattern, fmt=spec.source.format, delimiter=spec.source.delimiter,
-                               encoding=spec.source.encoding, rename=spec.source.rename,
-                               dedupe_headers=spec.source.dedupe_headers)
-    check_columns(list(frame.columns), list(spec.columns))
-    kinds = {name: col.kind.value for name, col in spec.columns.items()}
-    typed = coerce_kinds(align_timezones(frame, kinds, spec.source.timezone), kinds)
+    empty = None
+    if stream.should_stream(loaded.source_pattern):
+        # Past SYNTHGATE_STREAM_BYTES: one streaming pass finds parse errors anywhere (with the line),
+        # counts rows and nulls; the value checks look at a bounded sample (flows/stream.py).
+        scan = stream.scan_spec_source(loaded)
+        frame, facts, empty = scan.sample, scan.facts(), scan.empty_columns()
+        typed = stream.typed_sample(loaded, scan)
+    else:
+        frame, facts = read_source(loaded.source_pattern, fmt=spec.source.format, delimiter=spec.source.delimiter,
+                                   encoding=spec.source.encoding, rename=spec.source.rename,
+                                   dedupe_headers=spec.source.dedupe_headers)
+        check_columns(list(frame.columns), list(spec.columns))
+        kinds = {name: col.kind.value for name, col in spec.columns.items()}
+        typed = coerce_kinds(align_timezones(frame, kinds, spec.source.timezone), kinds)
     _check_evaluation(loaded, facts.rows)
     table_shape.check_learnable(loaded, typed)
-    warnings = tuple(w for w in [_language_warning(loaded, frame), *_source_warnings(loaded, frame)] if w)
+    warnings = tuple(w for w in [_language_warning(loaded, frame), *_source_warnings(loaded, frame, empty)] if w)
     return PreflightReport(facts, key_id, origin, str(layout_for(loaded).release_dir), warnings)
 
 
-def _source_warnings(loaded: LoadedSpec, frame) -> list[str]:
+def _source_warnings(loaded: LoadedSpec, frame, empty: list[str] | None = None) -> list[str]:
     """Hidden files the source glob skipped, and kept columns empty in every row (names and counts only)."""
     hidden = hidden_matches(loaded.source_pattern)
     lines = [f"{len(hidden)} file(s) matching source.path start with '.' and were skipped (hidden files); "
@@ -73,7 +81,7 @@ def _source_warnings(loaded: LoadedSpec, frame) -> list[str]:
     learned = convert.learned_kinds(loaded.spec)
     lines += [f"column {name!r} is empty in every row: the synthetic column will be empty too; drop it "
               "(action: drop) unless an empty column is what the release should show"
-              for name in empty_columns(frame) if name in learned]
+              for name in (empty_columns(frame) if empty is None else empty) if name in learned]
     return lines
 
 

@@ -17,7 +17,7 @@ from synthgate import evaluation
 from synthgate import expectations
 from synthgate import generators
 from synthgate import privacy
-from synthgate.flows import convert, failures, table_shape
+from synthgate.flows import convert, failures, stream, table_shape
 from synthgate.flows.errors import (
     InputError,
     SynthgateError,
@@ -74,6 +74,15 @@ def ingest(loaded: LoadedSpec, ws: Workspace, expected_sha256: str = "") -> Sour
     ``expected_sha256``: the hash the preflight read; a source changed since is refused (SourceChanged).
     """
     spec = loaded.spec
+    if stream.should_stream(loaded.source_pattern):  # past SYNTHGATE_STREAM_BYTES: batches (flows/stream.py)
+        scan = stream.scan_spec_source(loaded)
+        if expected_sha256 and scan.sha256 != expected_sha256:
+            raise SourceChanged(loaded.source_pattern, expected_sha256, scan.sha256)
+        facts = stream.ingest_scanned(loaded, scan, ws.raw_table)
+        write_json(ws.ingest_facts, facts.to_dict())
+        get_run_logger().info("ingest: %d rows x %d columns from %d file(s) in batches of %d rows, sha256 %s",
+                              facts.rows, facts.columns, len(facts.files), stream.BATCH_ROWS, facts.sha256[:16])
+        return facts
     frame, facts = read_source(
         loaded.source_pattern, fmt=spec.source.format,
         delimiter=spec.source.delimiter, encoding=spec.source.encoding,
@@ -109,11 +118,17 @@ def pseudonymise(loaded: LoadedSpec, ws: Workspace) -> PseudonymiseResult:
     spec = loaded.spec
     plan = convert.privacy_plan(spec)
     key = resolve_key(spec.privacy) if convert.keyed_columns(spec) else None
-    raw = pd.read_parquet(ws.raw_table)
-    applied = privacy.apply_plan(raw, plan, key)
-    result, report = applied.frame, applied.report
+    streams, obstacle = stream.workspace_streams(ws, plan)
+    streamed = stream.pseudonymise_workspace(loaded, ws, plan, key) if streams else None
+    if streamed is not None:  # applied batch by batch; the holdout split below still reads the table
+        applied, result, report = None, pd.read_parquet(ws.pseudonymised_table), streamed.report
+    else:
+        if obstacle:
+            get_run_logger().info("pseudonymise: the whole table is held in memory: %s", obstacle)
+        applied = privacy.apply_plan(pd.read_parquet(ws.raw_table), plan, key)
+        result, report = applied.frame, applied.report
     kept = None
-    if applied.additional_information is not None:
+    if applied is not None and applied.additional_information is not None:
         kept = _keep_additional_information(loaded, ws, applied, report.key_id)
         report = report.with_encryption_key_id(kept["encryption_key_id"])
     facts = {**report.to_dict(), **({"additional_information": kept} if kept else {})}
@@ -124,7 +139,8 @@ def pseudonymise(loaded: LoadedSpec, ws: Workspace) -> PseudonymiseResult:
         log.info("  %s: %s%s, %d cell(s) changed", outcome.column, outcome.action,
                  f" ({outcome.rule})" if outcome.rule else "", outcome.changed_cells)
     if spec.risk is not None:
-        result, facts["risk"] = _reduce_risk(loaded, result)
+        grouped = stream.risk_facts(loaded, streamed) if streamed is not None else None
+        result, facts["risk"] = (result, grouped) if grouped else _reduce_risk(loaded, result)
     result.to_parquet(ws.pseudonymised_table, index=False)
     write_json(ws.privacy_report, facts)
     learned = result[list(convert.learned_kinds(spec, facts.get("risk", {}).get("steps_applied", 0)))]
