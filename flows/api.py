@@ -31,6 +31,13 @@ def run_release(spec_path: str | Path, *, prefect_home: str | None = None) -> di
     from synthgate.flows.versions import resolve_version
 
     loaded, _ = resolve_version(load_spec(spec_path))  # a version template resolves now; the run keeps it
+    if loaded.spec.tables is not None:  # several tables: check's reading and checks, then their own flow
+        from synthgate.flows.relations import check_table_data
+        from synthgate.flows.release_tables import release_tables
+
+        checked = check_table_data(loaded)
+        return release_tables(spec_path=str(loaded.path), dataset=loaded.spec.dataset.name,
+                              version=loaded.spec.dataset.version, source_sha256=checked.sha256)
     preflight(loaded)
     return release(spec_path=str(loaded.path), dataset=loaded.spec.dataset.name,
                    version=loaded.spec.dataset.version)

@@ -132,6 +132,21 @@ def relational_gates(figures: dict, spec: ReleaseSpec) -> list[dict]:
     return gates
 
 
+def blocking_lines(gates: list[dict]) -> list[str]:
+    """Gates that block without a GX expectation to fail: unmeasured ones, and inconclusive ones the spec did not
+    accept (the per-subject DCR is accepted by the single-table name, ``dcr_share``)."""
+    lines = []
+    for gate in gates:
+        if gate["verdict"] == "unmeasured":
+            lines.append(f"release_evaluation: {gate['metric']} could not be measured, and its bound applies")
+        elif gate["verdict"] == "inconclusive" and not gate["accepted"]:
+            lines.append(f"release_evaluation: {gate['metric']} is inconclusive: its 95% interval [{gate['low']:.3g}, "
+                         f"{gate['high']:.3g}] is too wide to tell a pass from a fail against {gate['operator']} "
+                         f"{gate['bound']:.3g}; more subjects would narrow it, or accept it with "
+                         "evaluation.accept_inconclusive: [dcr_share]")
+    return lines
+
+
 def _apply_view_plan(view: ReleaseSpec, raw: pd.DataFrame, key) -> privacy.AppliedPlan:
     return privacy.apply_plan(raw, convert.privacy_plan(view), key)
 
@@ -391,9 +406,7 @@ def validate(loaded: LoadedSpec, ws: Workspace) -> dict:
     write_json(ws.validation_summary, total)
     write_json(ws.profile, profiles)
     log.info("validate: %d of %d expectations passed", total["evaluated"] - total["failed"], total["evaluated"])
-    from synthgate.flows.tasks import _blocking_lines
-
-    blocking = _blocking_lines(judged)
+    blocking = blocking_lines(judged)
     if lines or blocking:
         for line in lines + blocking:
             log.error("validate: %s", line)

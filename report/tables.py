@@ -88,7 +88,8 @@ def render_tables_report(*, manifest: Mapping, evaluation: Mapping, validation: 
     parts.append(_table(["figure", "value", "bound", "verdict"],
                         [[f"<code>{_e(g['metric'])}</code>", _num(g.get("value")),
                           f"{_e(g['operator'])} {_num(g['bound'])}",
-                          f"<span class=\"{'ok' if g['passed'] else 'bad'}\">{_e(g['verdict'])}</span>"]
+                          f"<span class=\"{'ok' if g['passed'] else 'bad'}\">{_e(g['verdict'])}"
+                          f"{' (accepted by the spec)' if g.get('accepted') else ''}</span>"]
                          for g in evaluation["gates"]]))
     parts.append("<h3>Referential integrity</h3>")
     parts.append(_table(["child key", "parent key", "synthetic share", "real share"],

@@ -134,6 +134,11 @@ def test_the_gates_are_integrity_one_and_the_per_subject_dcr_bound(tmp_path, sha
     assert [g["metric"] for g in gates] == ["referential_integrity_visits_patient_id", "subject_dcr_share_patients"]
     assert [g["verdict"] for g in gates] == verdicts
     assert gates[1]["passed"] == (verdicts[1] == "pass" or (verdicts[1] == "inconclusive" and accept))
+    blocking = tasks_tables.blocking_lines(gates)
+    if verdicts[1] == "inconclusive" and not accept:  # one line naming what the spec accepts
+        assert len(blocking) == 1 and blocking[0].endswith("evaluation.accept_inconclusive: [dcr_share]")
+    else:
+        assert blocking == []
 
 
 @pytest.mark.parametrize(("change", "where", "words"), [
