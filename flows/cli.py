@@ -449,6 +449,7 @@ def report(
 class DemoDataset(str, Enum):
     COVID_TESTING = "covid-testing"
     KOREAN_CLINIC = "korean-clinic"
+    MILITARY = "military"
 
 
 @app.command()
@@ -461,6 +462,7 @@ def demo(
 
     covid-testing: medicaldata's covid_testing table (15,524 real rows, fake names).
     korean-clinic: 3,000 fake Korean admissions in CP949 (RRNs, phones, addresses, notes), released with every PIPC step: surrogates, date shifting, k-anonymity, an encrypted re-identification table.
+    military: openintro's military table (1,414,593 real US service members, 6 quasi-identifiers): a release at scale; the summary gives its time and peak memory.
     """
     from synthgate.flows import demo as demo_module
 

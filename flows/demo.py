@@ -13,7 +13,7 @@ from synthgate.flows.spec import load_spec
 
 
 EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
-DATASETS = {"covid-testing": "covid_testing.yaml", "korean-clinic": "korean_clinic.yaml"}
+DATASETS = {"covid-testing": "covid_testing.yaml", "korean-clinic": "korean_clinic.yaml", "military": "military.yaml"}
 """The built-in demos: name -> spec in examples/, beside flows/ in the source tree and in the installed package."""
 
 
@@ -53,12 +53,19 @@ def _write_korean_clinic(path: Path, encoding: str) -> None:
     korean_clinic_table().to_csv(path, index=False, encoding=encoding)
 
 
+def _write_military(path: Path, encoding: str) -> None:
+    from synthgate.flows.demo_military import write_military
+
+    write_military(path, encoding)
+
+
 def prepare(spec_path: Path, console: Console) -> None:
     """Write the demo source where the spec expects it, clear the previous demo release, use a throwaway key."""
     loaded = load_spec(spec_path)
     source = Path(loaded.source_pattern)
     source.parent.mkdir(parents=True, exist_ok=True)
-    writers = {"covid-testing": _write_covid_testing, "korean-clinic-admissions": _write_korean_clinic}
+    writers = {"covid-testing": _write_covid_testing, "korean-clinic-admissions": _write_korean_clinic,
+               "military": _write_military}
     if loaded.spec.dataset.name not in writers:
         raise InputError(f"the demo writes source tables for the datasets {', '.join(writers)}, "
                          f"not {loaded.spec.dataset.name!r}; use synthgate run for your own spec")
