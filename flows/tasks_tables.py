@@ -334,6 +334,13 @@ def evaluate(loaded: LoadedSpec, ws: Workspace) -> dict:
     columns = model_columns(spec)
     training, holdout = read_tables(ws, spec, "training", columns), read_tables(ws, spec, "holdout", columns)
     synthetic = read_tables(ws, spec, "synthetic", columns)
+    empty = [name for name, frame in synthetic.items() if frame.empty]
+    if empty:  # the evaluation needs rows on both sides: a table drawn empty fails the release, in one line each
+        lines = [f"{name}: the synthetic table has no rows ({len(training[name])} training rows); its parents were "
+                 "drawn without children: more training rows or epochs, or a larger sample.rows" for name in empty]
+        for line in lines:
+            log.error("evaluate: %s", line)
+        raise ValidationFailed(lines, None)
     figures = evaluation.relational.evaluate_relational(
         training, synthetic, keys=relations.keys(spec), links=relations.links(spec),
         sequences=relations.sequences(spec), kinds=model_kinds(spec), holdout=holdout, seed=spec.generator.seed,
@@ -461,7 +468,9 @@ def manifest(loaded: LoadedSpec, ws: Workspace, flow_run_id: str | None) -> dict
                       "model_sha256": _model_sha(ws.model_dir), "differential_privacy": None},
         "rows": {n: {"source": ingest["tables"][n]["rows"], "after_orphans": ingest["kept_rows"][n],
                      "training": split["tables"][n]["training"], "holdout": split["tables"][n]["holdout"],
-                     "synthetic": sampled["rows"][n]} for n in relations.table_order(spec)},
+                     "synthetic": sampled["rows"][n], "discarded_copies": sampled["discarded"][n]["copies"],
+                     "discarded_with_parent": sampled["discarded"][n]["with_parent"]}
+                 for n in relations.table_order(spec)},
         "holdout": split,
         "evaluation": {"passed": figures["passed"], "verdict": figures["verdict"], "gates": len(figures["gates"]),
                        "failed": sum(not g["passed"] for g in figures["gates"]), "file": ReleaseLayout.EVALUATION},
