@@ -43,7 +43,7 @@ def test_release_publishes_a_verified_reproducible_dataset(prefect_harness, covi
     assert manifest["validation"]["success"] is True and manifest["validation"]["failed"] == 0
     # 20% of the patients (all their rows) are held out before training, for the evaluation
     held = manifest["holdout"]["rows"]
-    assert manifest["rows"] == {"source": 400, "training": 400 - held, "synthetic": 300,
+    assert manifest["rows"] == {"source": 400, "training": 400 - held, "learned": 400 - held, "synthetic": 300,
                                 "discarded_copies": manifest["rows"]["discarded_copies"],
                                 "drawn": manifest["rows"]["drawn"]}
     assert manifest["rows"]["drawn"] >= 300 + manifest["rows"]["discarded_copies"]
