@@ -107,6 +107,13 @@ def render_tables_report(*, manifest: Mapping, evaluation: Mapping, validation: 
                             [[_e(t), *(_num((f.get(n) or {}).get("ks_similarity")) for n in
                                        ("length", "gap", "first", "last")), _num(f.get("transitions_mean"))]
                              for t, f in rel["sequences"].items()]))
+    per_table = evaluation.get("tables") or {}
+    if per_table:
+        parts.append("<h3>Each table on its own (SDMetrics single-table fidelity, 1 = same)</h3>")
+        parts.append(_table(["table", "quality", "column shapes", "column pair trends", "note"],
+                            [[_e(t), _num(f.get("quality_score")), _num(f.get("column_shapes")),
+                              _num(f.get("column_pair_trends")), _e(f.get("not_applicable") or "")]
+                             for t, f in per_table.items()]))
     parts.append("<h3>Headline figures</h3>")
     parts.append(_table(["figure", "value"], [[f"<code>{_e(k)}</code>", _num(v)]
                                               for k, v in rel.get("headline", {}).items()]))

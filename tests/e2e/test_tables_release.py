@@ -146,6 +146,8 @@ def test_the_manifest_names_tables_keys_links_rows_and_file_hashes(released):
     for name, facts in manifest["files"].items():
         assert hashlib.sha256((release / name).read_bytes()).hexdigest() == facts["sha256"], name
     assert manifest["evaluation"]["passed"] and manifest["validation"]["success"]
+    figures = json.loads((release / "evaluation.json").read_text())
+    assert {"pbc", "pbcseq"} == set(figures["tables"]) and figures["tables"]["pbcseq"]["column_shapes"] > 0
 
 
 def test_no_canary_nor_pseudonym_reaches_a_published_file(released):

@@ -173,3 +173,26 @@ def test_run_stops_on_bad_data_before_prefect_starts(tmp_path, key_env):
     assert "tables.patients.primary_key" in ran.stderr and "Traceback" not in ran.output
     assert len(ran.stderr.strip().splitlines()) == 1
     assert not (tmp_path / "workspace").exists() and not (tmp_path / "prefect" / "prefect.db").exists()
+
+
+def test_each_table_gets_its_single_table_fidelity_beside_the_multi_table_figures(tmp_path):
+    # Setup: a training, synthetic and holdout side of both tables (learned columns as the model takes them)
+    spec = _spec(tmp_path).spec
+    days = pd.date_range("2020-01-01", periods=40, freq="D")
+
+    def side(shift):
+        patients = pd.DataFrame({"id": [f"p{i}" for i in range(40)], "age": [20.0 + i + shift for i in range(40)],
+                                 "born": days})
+        visits = pd.DataFrame({"visit_id": [f"v{i}" for i in range(40)], "patient_id": [f"p{i}" for i in range(40)],
+                               "day": [float(i % 7) for i in range(40)], "seen": days,
+                               "ward": ["a", "b"] * 20})
+        return {"patients": patients, "visits": visits}
+
+    # Run
+    found = tasks_tables.table_fidelity(spec, side(0), side(1), side(0))
+
+    # Assert: a score per table in [0, 1], keys never compared
+    assert set(found) == {"patients", "visits"}
+    for figures in found.values():
+        assert 0.0 <= figures["column_shapes"] <= 1.0 and 0.0 <= figures["quality_score"] <= 1.0
+    assert {c["column"] for c in found["visits"]["columns"]} <= {"day", "seen", "ward"}

@@ -28,6 +28,8 @@ EVALUATION = {
                    "headline": {"c2st_agg.pbc": 0.31}, "not_applicable": {"quality": "not asked for"},
                    "meaning": {"integrity": "share of keys found"}},
 }
+EVALUATION["tables"] = {"pbc": {"quality_score": 0.842, "column_shapes": 0.9, "column_pair_trends": 0.78},
+                        "links": {"not_applicable": "no learned column (keys only)"}}
 VALIDATION = {"success": True, "evaluated": 76, "failed": 0}
 
 
@@ -41,7 +43,8 @@ def test_the_report_shows_tables_links_and_multi_table_figures(tmp_path):
     assert path.name == "report.html" and (path.stat().st_mode & 0o777) == 0o644
     for words in ("Multi-table figures", "Referential integrity", "Children per parent", "Sequences",
                   "referential_integrity_pbcseq_id", "pbcseq.id", "1,162", "Orphans in the source", "0.31",
-                  'href="data_docs/index.html"', "76 of 76 expectations"):
+                  'href="data_docs/index.html"', "76 of 76 expectations", "Each table on its own", "0.842",
+                  "no learned column (keys only)"):
         assert words in text, words
     assert "PBC &lt;visits&gt;" in text and "<visits>" not in text
     assert "<script" not in text and "http" not in text
