@@ -130,6 +130,8 @@ def check_learnable(loaded: LoadedSpec, frame: pd.DataFrame) -> None:
             f"every value of {_names(categorical)} is held by fewer than {k} rows (value protection, "
             f"generator.params.value_protection: {k}), so the generator would replace every one and learn nothing; "
             "generalise these columns (action: generalise), keep columns with repeated values, or add rows")
+    if spec.sample.keep_common_rows:
+        return  # copies of combinations k rows share are published: a fully covered table can still be released
     _refuse_all_copies(frame, learned, kept, params=generators.parse_params(spec.generator.kind,
                                                                              convert.generator_params(spec)))
 
@@ -151,7 +153,8 @@ def _refuse_all_copies(frame: pd.DataFrame, learned: dict[str, str], kept: list[
         raise TableShapeError(
             f"the learned columns ({_names(kept)}) allow {possible} different row(s) and the source holds every one, "
             "so each synthetic row would copy a real one and none may be published; add columns to the release "
-            "(action keep or generalise) or publish counts instead of a synthetic table")
+            "(action keep or generalise), set sample.keep_common_rows: true to publish rows that k or more real rows "
+            "share, or publish counts instead of a synthetic table")
 
 
 def _largest_count(values: pd.Series) -> int:

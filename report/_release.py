@@ -141,6 +141,16 @@ def _curve(training: Mapping) -> tuple[Any, str | None]:
     return chart, None
 
 
+def _learned(gen: Mapping, rows: Mapping) -> str:
+    """Rows the generator learned, and of how many when it learned a sample (generator.train_rows)."""
+    sample = mapping(gen.get("training_sample"))
+    if sample.get("sampled"):
+        return (f"{number(sample.get('learned_rows'))} of {number(sample.get('available_rows'))} training rows "
+                f"(a seeded uniform sample: generator.train_rows {number(sample.get('limit'))})")
+    learned = rows.get("learned", rows.get("training"))
+    return f"{number(learned)} (every training row)" if is_number(learned) else "—"
+
+
 def generator(manifest: Mapping) -> dict:
     """The generator, its parameters, its training and its differential-privacy guarantee."""
     gen = mapping(manifest.get("generator"))
@@ -155,6 +165,7 @@ def generator(manifest: Mapping) -> dict:
     return {
         "kind": gen.get("kind") or "—", "seed": str(gen.get("seed", "—")), "device": gen.get("device") or "—",
         "train_time": seconds(gen.get("train_seconds")), "model_sha256": gen.get("model_sha256"),
+        "learned": _learned(gen, mapping(manifest.get("rows"))),
         "params": [(str(key), compact(value)) for key, value in mapping(gen.get("params")).items()],
         "epochs": number(training.get("epochs")), "steps": number(training.get("steps")),
         "stopped": STOPPED.get(str(training.get("stopped")), training.get("stopped") or "—"),
