@@ -71,18 +71,41 @@ def _fingerprints(texts: Iterable[str]) -> np.ndarray:
 
 
 class _Distinct:
-    """A count of distinct values over batches from their 64-bit fingerprints (8 bytes per distinct value)."""
+    """A count of distinct values over batches from their 64-bit fingerprints: 8 bytes per distinct value.
+
+    Fingerprints are kept sorted in 64 buckets by their top bits, and a bucket is merged with what
+    arrived for it once that is a quarter of its size: merging never copies more than one bucket,
+    so the memory stays near 8 bytes per distinct value however many there are.
+    """
+
+    _BUCKETS = 64
+    _SHIFT = np.uint64(58)
 
     def __init__(self) -> None:
-        self._parts: list[np.ndarray] = []
+        self._sorted = [np.empty(0, dtype=np.uint64) for _ in range(self._BUCKETS)]
+        self._pending: list[list[np.ndarray]] = [[] for _ in range(self._BUCKETS)]
+        self._waiting = [0] * self._BUCKETS
 
     def add(self, fingerprints: np.ndarray) -> None:
-        self._parts.append(np.unique(fingerprints))
-        if len(self._parts) > 16:
-            self._parts = [np.unique(np.concatenate(self._parts))]
+        values = np.unique(fingerprints.astype(np.uint64, copy=False))  # sorted, so grouped by bucket
+        edges = np.searchsorted(values >> self._SHIFT, np.arange(self._BUCKETS + 1, dtype=np.uint64))
+        for bucket in range(self._BUCKETS):
+            low, high = int(edges[bucket]), int(edges[bucket + 1])
+            if high > low:
+                self._pending[bucket].append(values[low:high].copy())
+                self._waiting[bucket] += high - low
+                if self._waiting[bucket] > len(self._sorted[bucket]) // 4 + 4096:
+                    self._merge(bucket)
+
+    def _merge(self, bucket: int) -> None:
+        if self._pending[bucket]:
+            self._sorted[bucket] = np.union1d(self._sorted[bucket], np.concatenate(self._pending[bucket]))
+            self._pending[bucket], self._waiting[bucket] = [], 0
 
     def count(self) -> int:
-        return int(len(np.unique(np.concatenate(self._parts)))) if self._parts else 0
+        for bucket in range(self._BUCKETS):
+            self._merge(bucket)
+        return int(sum(len(values) for values in self._sorted))
 
 
 class PlanStream:
