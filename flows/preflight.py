@@ -32,7 +32,9 @@ def preflight(loaded: LoadedSpec) -> PreflightReport:
     """Everything that can be checked without running: version, key, source, columns, kinds.
 
     The source is read in full here and again by the ingest task: reading is cheap next to
-    training, and a CSV that breaks on its last row must stop the run before it starts.
+    training, and a CSV that breaks on its last row must stop the run before it starts. A
+    source past ``SYNTHGATE_STREAM_BYTES`` is read in batches, never held (flows/stream.py):
+    every row is parsed, the checks on values look at a bounded sample.
 
     Raises:
         InputError: the first problem found (SpecError for columns still marked REVIEW,
