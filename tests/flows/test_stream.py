@@ -286,3 +286,32 @@ def test_csv_types_are_decided_over_the_whole_file_as_pyarrow_does(tmp_path):
     assert len(frames) == 12
     pd.testing.assert_frame_equal(pd.concat(frames, ignore_index=True), read_source(str(source))[0])
     assert json.dumps(scan.facts().to_dict())  # counts and hashes only
+
+
+@pytest.mark.parametrize("form", ["cp949 csv", "csv.gz", "parquet"])
+def test_other_encodings_gzip_and_parquet_stream_to_read_sources_frame(tmp_path, form):
+    # Setup: the Korean demo table in CP949, the covid table gzipped and as Parquet (pandas' dtypes in its metadata)
+    import gzip
+
+    from synthgate.flows.demo_korean import korean_clinic_table
+
+    encoding = "cp949" if form == "cp949 csv" else "utf-8"
+    if form == "cp949 csv":
+        source = tmp_path / "clinic.csv"
+        korean_clinic_table(rows=300).to_csv(source, index=False, encoding="cp949")
+    elif form == "csv.gz":
+        source = tmp_path / "covid.csv.gz"
+        with gzip.open(source, "wt", encoding="utf-8") as handle:
+            covid_testing_table().head(500).to_csv(handle, index=False)
+    else:
+        source = tmp_path / "covid.parquet"
+        covid_testing_table().head(500).to_parquet(source, index=False)
+
+    # Run
+    expected, facts = read_source(str(source), encoding=encoding)
+    scan = stream.scan_source(str(source), encoding=encoding, batch_rows=60)
+    got = pd.concat(list(stream.iter_frames(scan, batch_rows=60)), ignore_index=True)
+
+    # Assert
+    pd.testing.assert_frame_equal(got, expected)
+    assert scan.facts() == facts
