@@ -284,6 +284,12 @@ class _open_csv:
             self.reader.close()
 
 
+def _csv_batches(path: Path, fmt: str, delimiter: str, encoding: str, headers: list[str]) -> Iterator:
+    """The CSV's record batches, every column as text; the file is closed when they end."""
+    with _open_csv(path, fmt, delimiter, encoding, headers, []) as reader:
+        yield from reader
+
+
 def _guard_csv(path: Path, encoding: str, bad: list, run):
     import pyarrow as pa
 
@@ -398,7 +404,7 @@ def scan_source(
                 raise SourceError(pattern, "the files have columns of incompatible types") from None
             batches = _parquet_batches(path, batch_rows)
         else:
-            batches = iter(_open_csv(path, file_fmt, delimiter, encoding, headers, []).__enter__())
+            batches = _csv_batches(path, file_fmt, delimiter, encoding, headers)
         for batch in _sliced(batches, batch_rows):
             rows += batch.num_rows
             for j in range(batch.num_columns):
@@ -468,7 +474,7 @@ def iter_frames(scan: SourceScan, batch_rows: int = BATCH_ROWS) -> Iterator[pd.D
         if file_fmt == "parquet":
             batches = _parquet_batches(path, batch_rows)
         else:
-            batches = iter(_open_csv(path, file_fmt, scan.delimiter, scan.encoding, scan.headers, []).__enter__())
+            batches = _csv_batches(path, file_fmt, scan.delimiter, scan.encoding, scan.headers)
         for batch in _sliced(batches, batch_rows):
             yield _to_frame(scan, batch)
 
