@@ -98,6 +98,8 @@ def _every_action_table(rows: int = 240) -> pd.DataFrame:
         "smoker": rng.choice(["true", "false", ""], rows),
         "insured": rng.choice([True, False], rows),
         "note": [f"seen {i}, called back" if i % 4 else "" for i in range(rows)],
+        "address": rng.choice(["서울특별시 강남구 테헤란로 1", "경기도 성남시 분당구 판교로 2", "부산광역시 해운대구 3",
+                               "somewhere else", ""], rows),
     })
     return frame
 
@@ -110,6 +112,7 @@ _ACTIONS = [  # (column, kind, action, rule)
     ("born", "datetime", "generalise", {"rule": "date_truncate", "unit": "year"}),
     ("ward", "categorical", "generalise", {"rule": "merge_rare", "min_count": 5, "other_label": "other"}),
     ("smoker", "boolean", "keep", None), ("insured", "boolean", "keep", None), ("note", "text", "redact_text", None),
+    ("address", "categorical", "generalise", {"rule": "address_level", "level": "sigungu"}),
 ]
 
 
