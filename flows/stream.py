@@ -452,7 +452,12 @@ def _to_frame(scan: SourceScan, batch) -> pd.DataFrame:
     for j, field_ in enumerate(scan.arrow_schema):
         column = batch.column(j)
         if scan.kinds is not None:
-            column = _convert(column, scan.kinds[j])
+            try:
+                column = _convert(column, scan.kinds[j])
+            except (pa.ArrowInvalid, pa.ArrowNotImplementedError, ValueError):  # pyarrow's message quotes the cell
+                raise SourceError(scan.pattern, f"column {scan.names[j]!r} was read as {scan.kinds[j]} over the "
+                                  "whole file but a batch does not convert to it (the file changed during the read, "
+                                  "or the type was decided wrongly): run again, or give the source as Parquet") from None
         elif column.type != field_.type:
             column = column.cast(field_.type)
         # pandas makes an integer column with a null float64 (and a boolean one object): a batch

@@ -318,3 +318,19 @@ def test_other_encodings_gzip_and_parquet_stream_to_read_sources_frame(tmp_path,
     # Assert
     pd.testing.assert_frame_equal(got, expected)
     assert scan.facts() == facts
+
+
+def test_a_batch_that_does_not_convert_to_the_decided_type_is_one_line_without_the_cell():
+    # Setup: a scan that decided int64 for a column, and a batch of it holding text (a file changed mid-read)
+    import pyarrow as pa
+
+    scan = stream.SourceScan("data/x.csv", [], [], ",", "utf-8", ["a"], ["a"], (), ["int64"],
+                             pa.schema([("a", pa.int64())]), [0], 1, "", 0, pd.DataFrame())
+    batch = pa.record_batch([pa.array(["Kim Minsu"])], names=["a"])
+
+    # Run
+    with pytest.raises(SourceError) as raised:
+        stream._to_frame(scan, batch)
+
+    # Assert
+    assert "column 'a' was read as int64" in str(raised.value) and "Kim" not in str(raised.value)
