@@ -74,7 +74,7 @@ def ours_available() -> str | None:
     try:
         from synthgate.generators import RelationalGenerator  # noqa: F401
     except ImportError:
-        return "synthgate.generators.RelationalGenerator does not exist yet (issue 16, H6): ours is skipped"
+        return "synthgate.generators.RelationalGenerator does not exist yet (issue 16): ours is skipped"
     return None
 
 
