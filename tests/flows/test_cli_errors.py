@@ -148,7 +148,7 @@ def test_column_values_that_do_not_fit_their_kind(small_release, key_env):
 def test_demo_with_a_spec_for_another_dataset(small_release):
     result = _run("demo", "--spec", str(small_release()))
     _assert_refused(result, small_release.tmp_path, "the demo writes source tables for the datasets covid-testing, "
-                    "korean-clinic-admissions, not 'patients'")
+                    "korean-clinic-admissions, military, not 'patients'")
 
 
 def test_a_kept_reidentification_table_without_its_own_key(small_release, key_env, monkeypatch):
