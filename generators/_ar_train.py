@@ -5,6 +5,7 @@ import copy
 import math
 import time
 import warnings
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -95,29 +96,42 @@ def train(network: ARNetwork, tokens: np.ndarray, config: TrainConfig,
     n_val = int(round(len(data) * config.val_share)) if len(data) >= 10 else 0
     val, fit = data[perm[:n_val]].to(config.device), data[perm[n_val:]].to(config.device)
     batch = min(config.batch_size, len(fit))
-    network.start_from_marginals(fit)
-    optimizer = torch.optim.AdamW(network.parameters(), lr=config.learning_rate, weight_decay=1e-5)
-    orders, outcome, start = _orders(network, config, generator), TrainOutcome(), time.perf_counter()
-    best_state, waited = None, 0
     # Validation scores the objective trained: the schema order and, by their share, a few fixed
     # random orders; on the schema order alone the kept weights ignored conditional sampling.
     columns, val_generator = max(network.groups) + 1, torch.Generator().manual_seed(config.seed + 1)
     val_orders = [network.rank_for(torch.randperm(columns, generator=val_generator).tolist())
                   for _ in range(VAL_ORDERS if config.random_order_share > 0 else 0)]
+    return fit_epochs(network, fit, batch, config, generator, progress, loss=network.loss,
+                      validate=(lambda: _evaluate(network, val, batch, config, val_orders)) if n_val else None)
+
+
+def fit_epochs(network: ARNetwork, fit: torch.Tensor, batch: int, config: TrainConfig, generator: torch.Generator,
+               progress: ProgressCallback | None, *, loss: Callable[[torch.Tensor], torch.Tensor],
+               validate: Callable[[], float] | None) -> TrainOutcome:
+    """The epochs of non-private training: AdamW on shuffled batches of ``fit`` in drawn column orders,
+    the learning rate decayed on a validation plateau, early stopping, the best weights kept.
+
+    ``loss`` scores a batch of token rows; ``validate`` (None without validation rows) gives the
+    validation loss after each epoch. Shared by ``train`` and the relational child models.
+    """
+    network.start_from_marginals(fit)
+    optimizer = torch.optim.AdamW(network.parameters(), lr=config.learning_rate, weight_decay=1e-5)
+    orders, outcome, start = _orders(network, config, generator), TrainOutcome(), time.perf_counter()
+    best_state, waited = None, 0
     for _ in range(config.max_epochs):
         network.train()
         total, seen = 0.0, 0
         for index in torch.randperm(len(fit), generator=generator).to(config.device).split(batch):
             network.set_rank(next(orders))
             with _autocast(config.device):
-                loss = network.loss(fit[index])
+                batch_loss = loss(fit[index])
             optimizer.zero_grad(set_to_none=True)
-            loss.backward()
+            batch_loss.backward()
             torch.nn.utils.clip_grad_norm_(network.parameters(), 5.0)
             optimizer.step()
-            total, seen, outcome.steps = total + loss.item() * len(index), seen + len(index), outcome.steps + 1
+            total, seen, outcome.steps = total + batch_loss.item() * len(index), seen + len(index), outcome.steps + 1
         outcome.epochs += 1
-        val_loss = _evaluate(network, val, batch, config, val_orders) if n_val else None
+        val_loss = validate() if validate is not None else None
         if val_loss is not None:
             if outcome.best_val_loss is None or val_loss < outcome.best_val_loss - 1e-4:
                 outcome.best_val_loss, best_state, waited = val_loss, copy.deepcopy(network.state_dict()), 0

@@ -14,7 +14,7 @@ import pandas as pd
 
 from synthgate.generators._ar_encoder import EncodingOptions, TableEncoder
 from synthgate.generators._seeding import derive_seed
-from synthgate.generators.autoregressive import AutoregressiveGenerator, _auto_batch, _plateau_decay
+from synthgate.generators.autoregressive import AutoregressiveGenerator, train_config
 from synthgate.generators.base import TableSchema
 from synthgate.generators.constraints import check_constraints
 from synthgate.generators.errors import GeneratorError
@@ -44,13 +44,7 @@ class ContextGenerator(AutoregressiveGenerator):
         params = self.params
         check_constraints(params.constraints, schema)
         options = EncodingOptions(params.bins, params.fine, params.max_discrete, params.value_protection)
-        config = _ar_train.TrainConfig(
-            max_epochs=params.max_epochs, batch_size=params.batch_size or _auto_batch(len(frame), self.device),
-            learning_rate=params.learning_rate, patience=params.patience, val_share=params.val_share,
-            max_seconds=None if params.max_minutes is None else params.max_minutes * 60,
-            random_order_share=params.random_order_share, device=self.device, seed=derive_seed(self.seed, 1),
-            plateau_decay=_plateau_decay(params, len(frame)),
-        )
+        config = train_config(params, len(frame), self.device, self.seed)
         work = len(frame) * len(schema.columns) * 2
         threads = _threads.training_threads(params.threads, work=work)
         with _threads.torch_threads(threads):

@@ -4,18 +4,15 @@ A subject's events share the parent context, so with a row split the validation 
 in the training rows too: the loss keeps falling while the network learns subjects by heart (on
 pbcseq, synthetic parents then got children unrelated to them). Holding out whole subjects stops
 training when it stops generalising to new parents, which is what sampling asks of it. The loop is
-the single-table one (``_ar_train.train``) with that split.
+the single-table one (``_ar_train.fit_epochs``) with that split.
 """
 from __future__ import annotations
-
-import copy
-import time
 
 import numpy as np
 import torch
 
 from synthgate.generators._ar_network import ARNetwork
-from synthgate.generators._ar_train import TrainConfig, TrainOutcome, _autocast, _orders, _report
+from synthgate.generators._ar_train import TrainConfig, TrainOutcome, _autocast, fit_epochs
 from synthgate.generators.progress import ProgressCallback
 
 
@@ -56,40 +53,6 @@ def train_grouped(network: ARNetwork, tokens: np.ndarray, val_rows: np.ndarray, 
     val, fit = data[mask].to(config.device), data[~mask].to(config.device)
     n_val = len(val)
     batch = min(config.batch_size, len(fit))
-    network.start_from_marginals(fit)
-    optimizer = torch.optim.AdamW(network.parameters(), lr=config.learning_rate, weight_decay=1e-5)
-    orders, outcome, start = _orders(network, config, generator), TrainOutcome(), time.perf_counter()
-    best_state, waited = None, 0
-    for _ in range(config.max_epochs):
-        network.train()
-        total, seen = 0.0, 0
-        for index in torch.randperm(len(fit), generator=generator).to(config.device).split(batch):
-            network.set_rank(next(orders))
-            with _autocast(config.device):
-                loss = _loss(network, fit[index], context)
-            optimizer.zero_grad(set_to_none=True)
-            loss.backward()
-            torch.nn.utils.clip_grad_norm_(network.parameters(), 5.0)
-            optimizer.step()
-            total, seen, outcome.steps = total + loss.item() * len(index), seen + len(index), outcome.steps + 1
-        outcome.epochs += 1
-        val_loss = _evaluate(network, val, batch, config, context) if n_val else None
-        if val_loss is not None:
-            if outcome.best_val_loss is None or val_loss < outcome.best_val_loss - 1e-4:
-                outcome.best_val_loss, best_state, waited = val_loss, copy.deepcopy(network.state_dict()), 0
-            else:
-                waited += 1
-                for group in optimizer.param_groups:
-                    group["lr"] *= config.plateau_decay
-        _report(progress, outcome, config, config.max_epochs, start, total / seen, val_loss, waited=waited)
-        if val_loss is not None and waited >= config.patience:
-            outcome.stopped = "converged"
-            break
-        if config.max_seconds is not None and time.perf_counter() - start >= config.max_seconds:
-            outcome.stopped = "time_budget"
-            break
-    if best_state is not None:
-        network.load_state_dict(best_state)
-    network.set_rank(network.default_rank())
-    network.eval()
-    return outcome
+    return fit_epochs(network, fit, batch, config, generator, progress,
+                      loss=lambda rows: _loss(network, rows, context),
+                      validate=(lambda: _evaluate(network, val, batch, config, context)) if n_val else None)

@@ -138,13 +138,7 @@ class AutoregressiveGenerator(Generator):
         params = self.params
         check_constraints(params.constraints, schema)
         options = EncodingOptions(params.bins, params.fine, params.max_discrete, params.value_protection)
-        config = _ar_train.TrainConfig(
-            max_epochs=params.max_epochs, batch_size=params.batch_size or _auto_batch(len(frame), self.device),
-            learning_rate=params.learning_rate, patience=params.patience, val_share=params.val_share,
-            max_seconds=None if params.max_minutes is None else params.max_minutes * 60,
-            random_order_share=params.random_order_share, device=self.device, seed=derive_seed(self.seed, 1),
-            plateau_decay=_plateau_decay(params, len(frame)),
-        )
+        config = train_config(params, len(frame), self.device, self.seed)
         work = len(frame) * len(schema.columns) * 2  # rows × sub-columns, roughly (numbers take two)
         threads = _threads.training_threads(params.threads, work=work)
         with _threads.torch_threads(threads):
@@ -296,6 +290,19 @@ def hidden_per_head(hidden: int, hidden_units: int | None, sub_columns: int) -> 
 # Fewer validation rows than this cannot tell a plateau from noise: lowering the learning rate then
 # fits the training rows' noise (a 320-row table's inference risk on one column rose from 0.37 to 0.50).
 MIN_VALIDATION_ROWS_FOR_DECAY = 500
+
+
+def train_config(params: AutoregressiveParams, rows: int, device: str, seed: int) -> Any:
+    """The non-private training settings of a model on ``rows`` rows (``_ar_train.TrainConfig``)."""
+    from synthgate.generators import _ar_train
+
+    return _ar_train.TrainConfig(
+        max_epochs=params.max_epochs, batch_size=params.batch_size or _auto_batch(rows, device),
+        learning_rate=params.learning_rate, patience=params.patience, val_share=params.val_share,
+        max_seconds=None if params.max_minutes is None else params.max_minutes * 60,
+        random_order_share=params.random_order_share, device=device, seed=derive_seed(seed, 1),
+        plateau_decay=_plateau_decay(params, rows),
+    )
 
 
 def _plateau_decay(params: AutoregressiveParams, rows: int) -> float:
