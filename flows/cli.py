@@ -1,6 +1,7 @@
 """The `synthgate` command line: scan, init, check, run, evaluate, report and demo."""
 from __future__ import annotations
 
+import contextlib
 import os
 import sys
 import time
@@ -270,13 +271,30 @@ def run_release(spec: Path, prefect_home: Optional[str], *, title: str = "run", 
 
     loaded = _resolved(_load(spec))
     if loaded.spec.tables is not None:  # several tables: their own flow (flows/release_tables.py)
-        return _run_tables(spec, loaded, home, title=title, site=site)
+        with _claimed(loaded):
+            return _run_tables(spec, loaded, home, title=title, site=site)
+    with _claimed(loaded):
+        return _run_one(spec, loaded, home, title=title, site=site)
+
+
+@contextlib.contextmanager
+def _claimed(loaded):
+    """Hold the dataset for this process (runlock.claim): a run holding it stops this one, exit 2,
+    before its preflight and before Prefect starts."""
     from synthgate.flows import runlock
 
-    try:  # a run holding the dataset stops this one before its preflight and Prefect start (exit 2)
-        runlock.check_free(loaded.catalog_dir, loaded.spec.dataset.name)
+    stack = contextlib.ExitStack()
+    try:
+        stack.enter_context(runlock.claim(loaded.catalog_dir, loaded.spec.dataset.name))
     except SynthgateError as exc:
         fail(exc)
+    with stack:
+        yield
+
+
+def _run_one(spec: Path, loaded, home: str, *, title: str, site: bool) -> dict:
+    from synthgate.flows.preflight import preflight
+
     if loaded.spec.review.required:
         # Prefect suspends only a deployment's run; waiting here in-process for days is no service.
         fail(InputError(f"{spec}: review.required is true: a reviewed release runs as a deployment, where it can "
@@ -316,11 +334,9 @@ def run_release(spec: Path, prefect_home: Optional[str], *, title: str = "run", 
 
 def _run_tables(spec: Path, loaded, home: str, *, title: str, site: bool) -> dict:
     """`run` of a tables: spec: the same checks as `check`, then the multi-table flow; one line per table."""
-    from synthgate.flows import runlock
     from synthgate.flows.relations import check_table_data
 
     try:
-        runlock.check_free(loaded.catalog_dir, loaded.spec.dataset.name)
         if loaded.spec.review.required:
             raise InputError(f"{spec}: review.required is not available for a tables: spec yet; leave it out")
         report = check_table_data(loaded)

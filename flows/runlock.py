@@ -206,6 +206,51 @@ def check_free(catalog_dir: Path, dataset: str) -> None:
             raise DatasetBusy(dataset, current.flow_run_id, state, current.since, str(record))
 
 
+def _claim_path(catalog_dir: Path, dataset: str) -> Path:
+    """``<temp>/synthgate-claims-<uid>/<hash>.claim``: one host's runs of one catalog's dataset meet here."""
+    import hashlib
+    import tempfile
+
+    key = hashlib.sha256(f"{Path(catalog_dir).resolve()}\0{dataset}".encode()).hexdigest()[:24]
+    folder = Path(tempfile.gettempdir()) / f"synthgate-claims-{os.getuid()}"
+    folder.mkdir(mode=0o700, exist_ok=True)
+    return folder / f"{key}.claim"
+
+
+@contextlib.contextmanager
+def claim(catalog_dir: Path, dataset: str):
+    """Hold the dataset for this command's process, or raise DatasetBusy at once (before any work).
+
+    An exclusive, non-blocking ``flock`` of an empty file in this user's temp folder, named by a hash
+    of the catalog's real path and the dataset (so a refused run writes nothing in the catalog), kept
+    open for the body: of two `synthgate run` commands of one dataset started together, the second stops here,
+    before its preflight and before Prefect starts a temporary server, which a run stopped while that
+    server still starts would leave tracebacks behind. The kernel drops the lock with the process, so
+    a killed run never leaves it held. The flow still takes the dataset's record (acquire): a
+    deployment's run, started by a worker, holds the dataset through that record alone.
+    """
+    record = lock_path(catalog_dir, dataset)
+    try:
+        handle = open(_claim_path(catalog_dir, dataset), "a+")
+    except OSError:  # no writable temp folder: the flow's own lock still holds the dataset
+        check_free(catalog_dir, dataset)
+        yield
+        return
+    try:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            holder = _read_holder(record)
+            raise DatasetBusy(dataset, holder.flow_run_id if holder else "(still starting)",
+                              f"another synthgate process, pid {holder.pid}" if holder else "another synthgate process",
+                              holder.since if holder else datetime.now(timezone.utc).isoformat(timespec="seconds"),
+                              str(record)) from None
+        check_free(catalog_dir, dataset)
+        yield
+    finally:
+        handle.close()  # closing the file releases the flock
+
+
 def current_holder(catalog_dir: Path, dataset: str) -> Holder | None:
     """The run holding the dataset now, or None (no record, or its holder has ended)."""
     current = _read_holder(lock_path(catalog_dir, dataset))

@@ -1,8 +1,8 @@
 """Two `synthgate run` processes of one spec at once: one publishes, the other stops before any work.
 
-The second run stops with one line and exit 2 either at the command's early look at the dataset's lock
-(runlock.check_free, before its preflight) or when its flow takes the lock (before the workspace and
-the first stage), whichever it reaches while the first run holds the dataset.
+The second run stops with one line and exit 2 at the command's process claim (runlock.claim, an flock
+taken before its preflight and before Prefect starts a temporary server), or, when it starts after the
+first run's flow took the dataset, at the lock record that claim also reads.
 """
 from __future__ import annotations
 

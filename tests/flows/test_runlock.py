@@ -217,3 +217,46 @@ def test_ingest_is_the_only_task_with_retries():
                        "publish": 0}
     assert tasks.ingest.retry_condition_fn is retry_transient_io
     assert tasks.ingest.retry_delay_seconds == [10, 20, 40]
+
+
+def test_a_process_claim_stops_a_second_process_at_once_and_dies_with_its_holder(tmp_path, monkeypatch):
+    # Setup: this process claims the dataset (as `synthgate run` does before its preflight)
+    import tempfile
+
+    (tmp_path / "tmp").mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path / "tmp"))  # gettempdir() caches TMPDIR
+    catalog = tmp_path / "catalog"
+    probe = ("import sys; from pathlib import Path; from synthgate.flows import runlock\n"
+             "from synthgate.flows.errors import DatasetBusy\n"
+             "try:\n    with runlock.claim(Path(sys.argv[1]), 'ds'): print('free')\n"
+             "except DatasetBusy as exc: print('busy', exc)\n")
+
+    def other_process() -> str:
+        return subprocess.run([sys.executable, "-c", probe, str(catalog)], capture_output=True, text=True,
+                              check=True, env={**__import__("os").environ, "TMPDIR": str(tmp_path / "tmp")}).stdout
+
+    # Run / Assert: held here, another process is refused with the one busy line; free once given back
+    with runlock.claim(catalog, "ds"):
+        held = other_process()
+        assert held.startswith("busy dataset ds is busy") and "another synthgate process" in held
+    assert other_process().strip() == "free"
+    assert not catalog.exists()  # a claim writes nothing in the catalog
+
+
+def test_a_claim_held_by_a_killed_process_is_free_again(tmp_path):
+    # Setup: a child process claims the dataset and is killed with SIGKILL while holding it
+    env = {**__import__("os").environ, "TMPDIR": str(tmp_path)}
+    child = subprocess.Popen([sys.executable, "-c",
+                              "import sys, time; from pathlib import Path; from synthgate.flows import runlock\n"
+                              "with runlock.claim(Path(sys.argv[1]), 'ds'):\n print('held', flush=True); time.sleep(60)",
+                              str(tmp_path / "catalog")], stdout=subprocess.PIPE, text=True, env=env)
+    assert child.stdout.readline().strip() == "held"
+    child.kill()
+    child.wait()
+
+    # Run / Assert: the kernel dropped the lock with the process
+    probe = subprocess.run([sys.executable, "-c",
+                            "import sys; from pathlib import Path; from synthgate.flows import runlock\n"
+                            "with runlock.claim(Path(sys.argv[1]), 'ds'): print('free')", str(tmp_path / "catalog")],
+                           capture_output=True, text=True, env=env, check=True)
+    assert probe.stdout.strip() == "free"
