@@ -98,6 +98,14 @@ def cluster(tmp_path_factory, covid_rows):
                 processes.append(subprocess.Popen(
                     [PREFECT, "worker", "start", "--pool", POOL, "--type", "process", "--name", name, "--limit", "1"],
                     env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True))
+        # Both polling before any run exists: a worker still starting when the other's run ends would
+        # leave the other worker free to take the second run too.
+        deadline = time.monotonic() + 120
+        while {w["name"] for w in call_api(f"{api}/work_pools/{POOL}/workers/filter", {})
+               if w["status"] == "ONLINE"} != set(WORKERS):
+            if time.monotonic() > deadline:
+                pytest.fail(f"workers did not come online: {[p.read_text()[-2000:] for p in logs.values()]}")
+            time.sleep(1)
         yield {"api": api, "client": client, "base": base, "specs": specs, "logs": logs}
     finally:
         _stop(processes[::-1])
