@@ -42,16 +42,17 @@ def _synthgate(env: dict, *args: str) -> subprocess.CompletedProcess:
 def _stop(processes: list[subprocess.Popen]) -> None:
     """SIGTERM each process group (a worker's flow-run subprocesses too), then SIGKILL what is left."""
     for process in processes:
-        with_group(process, signal.SIGTERM)
+        _signal_group(process, signal.SIGTERM)
     for process in processes:
         try:
             process.wait(timeout=30)
         except subprocess.TimeoutExpired:
             pass
-        with_group(process, signal.SIGKILL)  # children that outlived their leader; a no-op when all are gone
+        _signal_group(process, signal.SIGKILL)  # children that outlived their leader; a no-op when all are gone
 
 
-def with_group(process: subprocess.Popen, sig: int) -> None:
+def _signal_group(process: subprocess.Popen, sig: int) -> None:
+    """Signal the process group this test started (each server or worker is a session leader)."""
     try:
         os.killpg(process.pid, sig)
     except ProcessLookupError:
@@ -62,7 +63,7 @@ def with_group(process: subprocess.Popen, sig: int) -> None:
 def cluster(tmp_path_factory, covid_rows):
     """A server, two deployments of two datasets (one catalog) and two process workers of limit 1."""
     base = tmp_path_factory.mktemp("two-workers")
-    port, api = free_port(), None
+    port = free_port()
     quiet = {"PREFECT_SERVER_ANALYTICS_ENABLED": "false", "PREFECT_UI_ENABLED": "false"}
     server_env = {**os.environ, **quiet, "PREFECT_HOME": str(base / "server-home")}
     server_env.pop("PREFECT_API_URL", None)
