@@ -28,17 +28,20 @@ class ContextGenerator(AutoregressiveGenerator):
 
     kind: ClassVar[str] = "autoregressive"
 
-    def __init__(self, *args: Any, context: tuple[str, ...] = (), subjects: Any = None, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, context: tuple[str, ...] = (), subjects: Any = None, population: int | None = None,
+                 **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.context = tuple(context)
         self.subjects = subjects  # each training row's subject: validation holds out whole subjects
+        self.population = population  # subjects of the release (root rows): the DP unit's count, public
 
     def _fit(self, frame: pd.DataFrame, schema: TableSchema) -> None:
         if not self.context:
             super()._fit(frame, schema)
             return
-        if self.params.dp is not None:
-            raise GeneratorError("differential privacy is not available for a model with context columns")
+        if self.params.dp is not None and (self.subjects is None or self.population is None):
+            raise GeneratorError("differential privacy for a model with context columns needs each row's subject "
+                                 "and the number of subjects (the relational generator gives both)")
         from synthgate.generators import _ar_calibrate, _ar_order, _ar_train, _threads
 
         params = self.params
@@ -47,6 +50,14 @@ class ContextGenerator(AutoregressiveGenerator):
         config = train_config(params, len(frame), self.device, self.seed)
         work = len(frame) * len(schema.columns) * 2
         threads = _threads.training_threads(params.threads, work=work)
+        if params.dp is not None:
+            with _threads.torch_threads(threads):
+                outcome = self._fit_private_grouped(frame, schema, options, config)
+            self._training = {"epochs": outcome.epochs, "steps": outcome.steps, "stopped": outcome.stopped,
+                              "max_minutes": params.max_minutes, "threads": threads, "calibration_gap": None,
+                              "best_val_loss": None, "curve": outcome.curve,
+                              "column_order": [schema.names[c] for c in self._network.column_order]}
+            return
         with _threads.torch_threads(threads):
             self._encoder = TableEncoder.fit(frame, schema, options)
             self._network = self._new_network()
@@ -69,3 +80,51 @@ class ContextGenerator(AutoregressiveGenerator):
                           "max_minutes": params.max_minutes, "threads": threads, "calibration_gap": calibration_gap,
                           "best_val_loss": outcome.best_val_loss, "curve": outcome.curve,
                           "column_order": [schema.names[c] for c in self._network.column_order]}
+
+    def _fit_private_grouped(self, frame: pd.DataFrame, schema: TableSchema, options: EncodingOptions,
+                             config: Any) -> Any:
+        """DP with the subject as the unit: domains and head biases from one row per subject, DP-SGD per subject.
+
+        The column order is the context, then the schema's (a learned order reads the rows). The
+        noise, the row drawn per subject and the Poisson batches come from OS entropy, never from
+        the public seed.
+        """
+        import math
+        import os
+
+        from synthgate.generators import _ar_train, _dp_domains, _rel_dp, _rel_train, dp_accounting
+        from synthgate.generators._ar_encoder import PrivateDomains, needed_releases
+        from synthgate.generators.autoregressive import _auto_batch, _check_domains
+
+        dp, population = self.params.dp, int(self.population)
+        subjects = np.asarray(self.subjects)
+        declared = {name: domain.model_dump(exclude_none=True) for name, domain in dp.domains.items()}
+        _check_domains(declared, schema)
+        names = [*needed_releases(schema, declared), "token_marginals"]
+        plan = dp_accounting.plan_budget(epsilon=dp.epsilon, delta=dp.delta, n_rows=population, releases=len(names))
+        rng = np.random.default_rng()  # OS entropy
+        one = _rel_dp.one_row_per_subject(subjects, rng)
+        private = PrivateDomains(declared, plan.release_noise, plan.threshold_delta, rng)
+        self._encoder = TableEncoder.fit(frame.iloc[one].reset_index(drop=True), schema, options, private)
+        releases = [dp_accounting.GaussianRelease(name, plan.release_noise) for name in names]
+        tokens = self._encoder.encode(frame)
+        rate = min(1.0, (dp.batch_size or _auto_batch(population, "cpu", dp=True)) / population)
+        steps = max(1, math.ceil(dp.epochs / rate))
+        noise = dp_accounting.calibrate_sgd_noise(epsilon=dp.epsilon, delta=plan.accounting_delta,
+                                                  sample_rate=rate, steps=steps, releases=releases)
+        self._network = self._new_network()
+        first = [schema.names.index(name) for name in self.context]
+        self._network.set_column_order(first + [c for c in range(len(schema.names)) if c not in first])
+        sigma = _dp_domains.per_count_sigma(plan.release_noise, len(self._encoder.cardinalities))
+        self._network.start_from_counts([np.bincount(tokens[one, s], minlength=c) + rng.normal(0.0, sigma, c)
+                                         for s, c in enumerate(self._encoder.cardinalities)])
+        subs = np.isin(np.asarray(self._encoder.groups), first)
+        train_plan = _ar_train.DPTrainPlan(noise, dp.max_grad_norm, rate, steps, dp.physical_batch,
+                                           secret_seed=int.from_bytes(os.urandom(8), "little"))
+        outcome = _rel_train.train_private_grouped(self._network, tokens, subjects, population, subs, config,
+                                                   train_plan, self._progress)
+        sgd = dp_accounting.SgdRun(noise, rate, outcome.steps)
+        self._privacy = dp_accounting.accountant_record(plan=plan, releases=releases, sgd=sgd,
+                                                        max_grad_norm=dp.max_grad_norm)
+        self._privacy.update({"unit": "subject", "subjects": population})
+        return outcome

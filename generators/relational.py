@@ -16,7 +16,8 @@ table (the single-table generator, value protection included):
   parent by construction; a secondary link (a second foreign key, a self-reference) draws its
   targets in proportion to the real in-degree distribution.
 
-Not yet: differential privacy per subject (refused), more than three levels (refused).
+With ``dp`` every model trains with differential privacy per subject (a root row and all its
+descendants as one unit; ``_rel_dp``, docs/generators.md). Not yet: more than three levels (refused).
 """
 from __future__ import annotations
 
@@ -33,13 +34,13 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from synthgate.generators import _frames, _rel_frames as rf
+from synthgate.generators import _frames, _rel_dp, _rel_frames as rf
 from synthgate.generators._rel_plan import build_plan
 from synthgate.generators._seeding import check_seed, derive_seed
 from synthgate.generators.autoregressive import AutoregressiveParams
 from synthgate.generators.base import TableSchema
 from synthgate.generators.device import resolve_device
-from synthgate.generators.errors import GeneratorError, ModelDirectoryError
+from synthgate.generators.errors import GeneratorError, ModelDirectoryError, SchemaError
 
 FORMAT = 1
 PLAN_FILE, STATS_FILE, MANIFEST_FILE, MODELS_DIR = "relational.json", "links.json", "manifest.json", "models"
@@ -79,7 +80,8 @@ class RelationalGenerator:
             tables, keys, links, sequences, kinds: The relational contract's plain values.
             seed: Seed of the fit in [0, 2**32).
             device: "cpu", "cuda" or "auto", as the single-table generator.
-            params: Autoregressive params for every table (``dp`` is refused).
+            params: Autoregressive params for every table; a ``dp`` block is one budget for the whole
+                release, per subject (the root row and its descendants), split evenly between the models.
             table_params: Params of single tables, replacing ``params`` there.
             context_cap: Most parent (plus grandparent) columns a child's model conditions on.
             lag_cap: Most previous-event columns a sequence's model conditions on.
@@ -90,8 +92,9 @@ class RelationalGenerator:
 
         Raises:
             GeneratorError: One line naming the table and column (bad links, depth > 3, a table
-                without rows, missing or duplicate primary keys, a parent above ``max_children``,
-                ``dp``), never a cell value.
+                without rows, missing or duplicate primary keys, a parent above ``max_children``
+                (under ``dp`` its extra rows are left out instead), what ``dp`` cannot cover), never a
+                cell value.
         """
         started = time.perf_counter()
         self.seed, self.device = check_seed(seed), resolve_device(device)
@@ -102,15 +105,20 @@ class RelationalGenerator:
         all_params = {name: _params((table_params or {}).get(name, params)) for name in self.plan["order"]}
         for name, p in all_params.items():
             self.plan["tables"][name]["protection"] = int(p.value_protection)
-        if any(p.dp is not None for p in all_params.values()):
-            raise GeneratorError(DP_REFUSAL)
+        dp = _rel_dp.check_dp(self.plan, all_params, changes, tables)
+        self.plan["dp"] = dp is not None
         for name, tp in self.plan["tables"].items():
             clash = [c for c in tables[name].columns if str(c).startswith(rf.PREFIX)]
             if clash:
                 raise GeneratorError(f"table {name!r}: column {clash[0]!r} starts with {rf.PREFIX!r}, "
                                      "which the relational generator keeps for its own columns")
         parents = rf.parent_positions(self.plan, tables)
+        orphans_of = {name: int((pos < 0).sum()) for name, pos in parents.items()}
+        if dp is not None:  # a refusal would tell that some subject is large: its extra rows go unlearned
+            parents = _rel_dp.cap_children(self.plan, parents, max_children)
         subjects = rf.subjects_of(self.plan, tables, parents)
+        if dp is not None:  # rows whose chain to a subject was cut by the cap follow it
+            parents = {name: np.where(subjects[name] < 0, -1, pos) for name, pos in parents.items()}
         canon = {name: rf.canonical(tables[name].reset_index(drop=True), tp["columns"])
                  for name, tp in self.plan["tables"].items()}
         counts = {}
@@ -124,10 +132,19 @@ class RelationalGenerator:
         attributes = {}
         for name in self.plan["order"]:
             if self.plan["tables"][name]["parent"] is not None:
-                attributes.update(self._shared_columns(name, canon, parents))
+                if dp is None:
+                    attributes.update(self._shared_columns(name, canon, parents))
+                else:  # which columns are constant per parent is read off the rows: every column is drawn
+                    self.plan["tables"][name]["copied"], self.plan["tables"][name]["attributes"] = {}, []
         self._attribute_values = attributes
         self.report = {"tables": {}, "device": self.device}
         self.models = {}
+        population = len(tables[self.plan["order"][0]])
+        if dp is not None:
+            shares = _rel_dp.split_budget(dp.epsilon, dp.delta, _rel_dp.learning_models(self.plan))
+            declared = {name: dict(p.dp.domains) for name, p in all_params.items()}
+            for tp in self.plan["tables"].values():  # whether a column held nulls is not learned under dp
+                tp["dtypes"] = {c: {"int64": "Int64", "bool": "boolean"}.get(d, d) for c, d in tp["dtypes"].items()}
         for i, name in enumerate(self.plan["order"]):
             tp = self.plan["tables"][name]
             tick = time.perf_counter()
@@ -137,19 +154,29 @@ class RelationalGenerator:
                 from synthgate.generators._rel_context import ContextGenerator
 
                 p = all_params[name]
+                if dp is not None:  # this model's share of the budget, its columns' declared domains
+                    p = _rel_dp.model_params(name, self.plan, p, shares, declared, list(frame.columns))
                 if context and "random_order_share" not in p.model_fields_set:
                     p = p.model_copy(update={"random_order_share": 0.0})  # context always first: no other order
                 model = ContextGenerator(p, device=self.device, seed=derive_seed(self.seed, 0x5E, i), context=context,
-                                         subjects=subject if context else None)
-                model.fit(frame, TableSchema(tuple((c, frame_kinds[c]) for c in frame.columns)))
+                                         subjects=subject if context else None, population=population)
+                try:
+                    model.fit(frame, TableSchema(tuple((c, frame_kinds[c]) for c in frame.columns)))
+                except SchemaError as exc:
+                    if dp is None or not str(exc.column or "").startswith(rf.PREFIX):
+                        raise
+                    raise GeneratorError(f"table {name!r}: {_rel_dp.explain_column(exc.column, exc.reason)}") from None
             self.models[name] = model
-            orphans = int((parents[name] < 0).sum()) if tp["parent"] is not None else 0
+            orphans = orphans_of.get(name, 0)
             self.report["tables"][name] = {"rows": len(tables[name]), "orphans_ignored": orphans,
                                            "context": list(context), "copied": dict(tp.get("copied", {})),
                                            "attributes": list(tp.get("attributes", [])),
                                            "seconds": round(time.perf_counter() - tick, 3)}
         self.links_stats = [_link_stats(link, tables, int(all_params[link["child"]].value_protection))
                             for link in self.plan["secondary"]]
+        if dp is not None:
+            self.report["dp"] = _rel_dp.release_record(dp, population, {n: m and m.privacy_record
+                                                                        for n, m in self.models.items()})
         self.report["train_seconds"] = round(time.perf_counter() - started, 3)
         return self.report
 
@@ -215,7 +242,7 @@ class RelationalGenerator:
                 frame[attribute_name(child, c)] = self._attribute_values[attribute_name(child, c)].to_numpy()[rows]
                 kinds[attribute_name(child, c)] = child_kinds[c]
         full = pd.concat([pd.DataFrame(context), frame], axis=1)
-        if tp["parent"] is not None:
+        if tp["parent"] is not None and not self.plan.get("dp"):  # under dp the domains are private instead
             full = rf.protect_by_subject(full, kinds, subjects[name][rows], tp["protection"])
         return full, {c: kinds[c] for c in full.columns}, list(context), subjects[name][rows]
 
@@ -300,7 +327,9 @@ class RelationalGenerator:
         if fit:
             cap = self.plan["context_cap"]
             pkinds = {c: k for c, k in ptp["columns"]}
-            chosen = rf.informative(frames[parent][list(pkinds)], pkinds, counts[name], cap)
+            dp = self.plan.get("dp")  # the most telling columns are read off the rows: under dp the schema's first
+            chosen = (list(pkinds)[:cap] if dp else
+                      rf.informative(frames[parent][list(pkinds)], pkinds, counts[name], cap))
             grand: list[str] = []
             if ptp["parent"] is not None and cap - len(chosen) < cap // 2:
                 chosen = chosen[: max(cap - cap // 2, 1)]
@@ -309,7 +338,8 @@ class RelationalGenerator:
                 gkinds = {c: k for c, k in gtp["columns"]}
                 gpos = parents[parent]
                 gframe = frames[ptp["parent"]][list(gkinds)].iloc[np.maximum(gpos, 0)].reset_index(drop=True)
-                grand = rf.informative(gframe, gkinds, counts[name], cap - len(chosen))
+                grand = (list(gkinds)[:max(cap - len(chosen), 0)] if dp else
+                         rf.informative(gframe, gkinds, counts[name], cap - len(chosen)))
             tp["parent_context"], tp["grand_context"] = chosen, grand
         out: dict[str, pd.Series] = {"__nsib": pd.Series(np.asarray(counts[name])[ppos], dtype="int64")}
         pframe = frames[parent]
@@ -572,6 +602,24 @@ class RelationalGenerator:
         for name, sub in stored["models"].items():
             generator.models[name] = ContextGenerator.load(directory / MODELS_DIR / sub, device=generator.device)
         return generator
+
+
+def dp_spec_refusal(links: Sequence[Mapping[str, str]], generating: Mapping[str, Mapping[str, str]],
+                    tables: Sequence[str]) -> str | None:
+    """What differential privacy per subject cannot cover in a spec's links, as one line (None: it can).
+
+    Args:
+        links: Every link of the spec (``child``, ``column``, ``parent``, ``parent_column``).
+        generating: Each child table's generating link.
+        tables: The spec's tables.
+    """
+    for link in links:
+        if generating.get(link["child"]) != link:
+            return _rel_dp.REFUSE_SECONDARY.format(link=f"{link['child']}.{link['column']}")
+    roots = [name for name in tables if name not in generating]
+    if len(roots) != 1:
+        return _rel_dp.REFUSE_ROOTS.format(n=len(roots), names=", ".join(roots))
+    return None
 
 
 def _learned_range(model: Any, column: str) -> tuple[float, float]:
