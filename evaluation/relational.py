@@ -1,4 +1,4 @@
-"""Several linked tables: keys, children per parent, sequences, multi-table quality, C2ST-Agg, per-subject privacy.
+"""Several linked tables: keys, children per parent, sequences, quality, C2ST-Agg, per-subject distances and attacks.
 
 The description of the tables crosses leaves as plain values (see docs/evaluation.md "Several tables"):
 ``tables`` (name -> frame), ``keys`` (table -> primary key column), ``links`` (``{"child", "column",
@@ -16,6 +16,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from synthgate.evaluation._relational_attacks import ATTACK_ROWS, ATTACKS, N_ATTACKS, attack_subjects, subject_rows
 from synthgate.evaluation._relational_shape import (
     cardinality_shape,
     referential_integrity,
@@ -34,10 +35,10 @@ from synthgate.evaluation._relational_tree import (
 from synthgate.evaluation.c2st import c2st
 from synthgate.evaluation.distance import measure_distances
 from synthgate.evaluation.errors import EmptyTableError, NotApplicable, TableMismatchError
-from synthgate.evaluation.tables import align_tables
+from synthgate.evaluation.tables import AlignedTables
 
 __all__ = ["MEANING", "RelationalEvaluation", "augment_with_children", "c2st_agg", "evaluate_relational",
-           "multi_table_quality", "split_by_subject", "subject_distances"]
+           "multi_table_quality", "split_by_subject", "subject_attacks", "subject_distances"]
 
 #: What each figure says (also written into every result, so a reader of the JSON has it).
 MEANING = {
@@ -61,8 +62,10 @@ MEANING = {
                 "booleans; distinct count and top-category share of categories; grandchildren aggregated "
                 "up first): the SyntheRela C2ST-Agg idea",
     "privacy": "per root table (one row per subject): the single-table distance figures (DCR share, close "
-               "records, NNDR, MIA AUC, copies) on each subject's row joined with its children's "
-               "aggregates, training and holdout split by subject",
+               "records, NNDR, MIA AUC, copies) and the three anonymeter-style attacks (singling out, linkability, "
+               "inference: residual risk over the same attack on holdout subjects, with its 95% interval and the "
+               "subjects attacked) on each subject's row joined with its children's aggregates, training and "
+               "holdout split by subject",
 }
 
 
@@ -168,19 +171,38 @@ def subject_distances(train: Tables, synthetic: Tables, holdout: Tables, keys: M
     Returns:
         Root table -> ``DistanceResult.to_dict()`` plus ``columns`` (compared) and ``skipped``.
     """
-    generating = generating_links(links)
-    roots = [t for t in train if t not in generating or generating[t]["parent"] not in train]
-    augmented = [augment(tables, keys, links, kinds) for tables in (train, synthetic, holdout)]
+    return _distances(subject_rows(train, synthetic, holdout, keys, links, kinds), seed=seed, max_rows=max_rows)
+
+
+def subject_attacks(train: Tables, synthetic: Tables, holdout: Tables, keys: Mapping[str, str | None],
+                    links: list[Link], kinds: Mapping[str, Mapping[str, str]] | None = None, *,
+                    n_attacks: int = N_ATTACKS, attack_rows: int = ATTACK_ROWS, seed: int = 0) -> dict:
+    """Singling out, linkability and inference per subject: root rows joined with their children's aggregates.
+
+    Training subjects are the targets, holdout subjects (``split_by_subject``) the control, with the
+    single-table evaluation's options (``_relational_attacks.attack_subjects``).
+
+    Returns:
+        Root table -> ``{name}_risk`` / ``_low`` / ``_high`` per attack (and ``inference_risk_column``),
+        ``attacks`` (each ``AttackResult.to_dict()``), ``attack_samples``, ``attack_not_applicable``,
+        ``attack_timings``.
+    """
+    return _attacks(subject_rows(train, synthetic, holdout, keys, links, kinds), n_attacks=n_attacks,
+                    attack_rows=attack_rows, seed=seed)
+
+
+def _distances(rows: Mapping[str, AlignedTables], *, seed: int, max_rows: int = 10_000) -> dict:
     out = {}
-    for root in roots:
-        if not any(link["parent"] == root for link in generating.values()):
-            continue  # a table without children is the single-table evaluation's business
-        (t, root_kinds), (s, _), (h, _) = (side[root] for side in augmented)
-        aligned = align_tables(t, s, h, kinds=root_kinds)
+    for root, aligned in rows.items():
         result = measure_distances(aligned.train, aligned.synthetic, aligned.holdout, aligned.kinds,
                                    max_rows=max_rows, seed=seed)
         out[root] = {**result.to_dict(), "columns": len(aligned.kinds), "skipped": dict(aligned.skipped)}
     return out
+
+
+def _attacks(rows: Mapping[str, AlignedTables], *, n_attacks: int, attack_rows: int, seed: int) -> dict:
+    return {root: attack_subjects(aligned, n_attacks=n_attacks, attack_rows=attack_rows, seed=seed)
+            for root, aligned in rows.items()}
 
 
 _SDTYPES = {"numerical": "numerical", "categorical": "categorical", "datetime": "datetime", "boolean": "boolean"}
@@ -238,7 +260,8 @@ def multi_table_quality(real: Tables, synthetic: Tables, keys: Mapping[str, str 
 def evaluate_relational(real: Tables, synthetic: Tables, *, keys: Mapping[str, str | None], links: list[Link],
                         sequences: Mapping[str, Mapping] | None = None,
                         kinds: Mapping[str, Mapping[str, str]] | None = None, holdout: Tables | None = None,
-                        seed: int = 0, quality: bool = True,
+                        seed: int = 0, quality: bool = True, attacks: bool = True, n_attacks: int = N_ATTACKS,
+                        attack_rows: int = ATTACK_ROWS,
                         progress: Callable[[str, float], None] | None = None) -> RelationalEvaluation:
     """Measure a multi-table synthetic release against its real (training) tables.
 
@@ -250,6 +273,8 @@ def evaluate_relational(real: Tables, synthetic: Tables, *, keys: Mapping[str, s
             without it there are no privacy figures.
         seed: Seeds every sample.
         quality: Run SDMetrics' multi-table report (seconds to minutes on wide tables).
+        attacks: Run the three attacks per subject (``subject_attacks``; needs ``holdout``).
+        n_attacks, attack_rows: The attacks' sizes, as ``EvaluationConfig``'s (capped at the subjects).
         progress: Called with (section, seconds) after each section.
 
     Returns:
@@ -290,8 +315,15 @@ def evaluate_relational(real: Tables, synthetic: Tables, *, keys: Mapping[str, s
     if holdout is None:
         privacy, not_applicable["privacy"] = {}, "no holdout tables were given"
     else:
-        privacy = step("privacy", lambda: subject_distances(real, synthetic, holdout, keys, links, kinds, seed=seed),
-                       {})
+        subjects = subject_rows(real, synthetic, holdout, keys, links, kinds)
+        privacy = step("privacy", lambda: _distances(subjects, seed=seed), {})
+        if attacks:
+            found = step("attacks", lambda: _attacks(subjects, n_attacks=n_attacks, attack_rows=attack_rows,
+                                                     seed=seed), {})
+            for root, figures in found.items():
+                privacy[root] = {**privacy.get(root, {}), **figures}
+        else:
+            not_applicable["attacks"] = "not asked for (attacks=False)"
     rows = {t: {"real": len(real[t]), "synthetic": len(synthetic[t]),
                 **({"holdout": len(holdout[t])} if holdout is not None else {})} for t in real}
     return RelationalEvaluation(
@@ -341,8 +373,10 @@ def _headline(integrity: list, cardinality: list, sequences: dict, quality: dict
     for table, result in agg.items():
         line[f"c2st_agg.{table}"] = result["score"]
     for table, result in privacy.items():
-        for name in ("dcr_share", "close_records_share", "mia_auc", "copy_share"):
-            line[f"subject_{name}.{table}"] = result[name]
+        for name in ("dcr_share", "close_records_share", "mia_auc", "copy_share",
+                     *(f"{attack}_risk" for attack in ATTACKS)):
+            if name in result:
+                line[f"subject_{name}.{table}"] = result[name]
     return line
 
 
