@@ -235,17 +235,36 @@ TABLES_GENERATOR = "autoregressive"  # with tables: one autoregressive model per
 
 
 def _check_tables_generator(spec: ReleaseSpec, shown: str) -> None:
-    """With tables: the relational generator (one autoregressive model per table); no dp, no re-identification table."""
+    """With tables: the relational generator (an autoregressive model per table), dp per subject, no re-id table."""
     from synthgate import generators
 
     if spec.generator.kind != TABLES_GENERATOR:
         raise SpecError(shown, "generator.kind", f"with tables: the release uses the relational generator, one "
                         f"{TABLES_GENERATOR!r} model per table; allowed: {TABLES_GENERATOR} (or leave kind out)")
     if spec.generator.dp is not None:
-        raise SpecError(shown, "generator.dp", generators.relational.DP_REFUSAL)
+        _check_tables_dp(spec, shown)
     if spec.privacy.additional_information is not None:
         raise SpecError(shown, "privacy.additional_information", "the re-identification table is kept for one "
                         "table only; with tables: it is not available yet; leave it out")
+
+
+def _check_tables_dp(spec: ReleaseSpec, shown: str) -> None:
+    """generator.dp with tables: differential privacy per subject (a root row and its descendants), by our
+    relational generator only; its params are valid and the links are ones it covers (one root, no secondary)."""
+    from synthgate import generators
+
+    gen = spec.generator
+    if gen.kind not in (TABLES_GENERATOR, "relational"):
+        raise SpecError(shown, "generator.dp", f"differential privacy per subject is trained by the relational "
+                        f"generator only, not by {gen.kind!r}; leave generator.kind out or generator.dp out")
+    try:
+        generators.parse_params(TABLES_GENERATOR, {**gen.params, "dp": gen.dp})
+    except generators.GeneratorError as exc:
+        raise SpecError(shown, "generator.params/generator.dp", str(exc)) from None
+    problem = generators.relational.dp_spec_refusal(links(spec), relational.generating_links(links(spec)),
+                                                    list(spec.tables))
+    if problem is not None:
+        raise SpecError(shown, "generator.dp", problem)
 
 
 def resolve_orphans(spec: ReleaseSpec, frames: dict) -> tuple[dict, dict[str, dict[str, int]]]:

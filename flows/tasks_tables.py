@@ -237,15 +237,20 @@ def train(loaded: LoadedSpec, ws: Workspace) -> TrainResult:
     tables = read_tables(ws, spec, "training", model_columns(spec))
     log.info("train: relational (autoregressive per table) on %s, seed %d", gen.device, gen.seed)
     model = generators.RelationalGenerator()
+    params = {**gen.params, **({"dp": gen.dp} if gen.dp is not None else {})}  # dp: one budget, per subject
     report = model.fit(tables, relations.keys(spec), relations.links(spec), relations.sequences(spec),
-                       model_kinds(spec), seed=gen.seed, device=gen.device, params=dict(gen.params))
+                       model_kinds(spec), seed=gen.seed, device=gen.device, params=params)
+    if report.get("dp"):
+        dp = report["dp"]
+        log.info("train: differential privacy per subject, epsilon %.3g spent of %.3g (delta %.3g) over %d subjects",
+                 dp["epsilon_spent"], dp["epsilon"], dp["delta"], dp["subjects"])
     model.save(ws.model_dir)
     for name, facts in report["tables"].items():
         log.info("train: %s %d rows in %.1f s", name, facts["rows"], facts["seconds"])
     write_json(ws.model_dir.parent / "model_facts.json", {"kind": GENERATOR_KIND, "params": dict(gen.params),
                                                           "device": report["device"],
                                                           "train_seconds": report["train_seconds"],
-                                                          "tables": report["tables"]})
+                                                          "tables": report["tables"], "dp": report.get("dp")})
     return TrainResult(GENERATOR_KIND, report["device"], report["train_seconds"],
                        {n: f["rows"] for n, f in report["tables"].items()})
 
@@ -499,7 +504,7 @@ def manifest(loaded: LoadedSpec, ws: Workspace, flow_run_id: str | None) -> dict
                     "excluded_text_columns": sampled["excluded_text_columns"]},
         "generator": {"kind": GENERATOR_KIND, "table_model": spec.generator.kind, "params": model["params"],
                       "device": model["device"], "seed": spec.generator.seed, "train_seconds": model["train_seconds"],
-                      "model_sha256": _model_sha(ws.model_dir), "differential_privacy": None},
+                      "model_sha256": _model_sha(ws.model_dir), "differential_privacy": model.get("dp")},
         "rows": {n: {"source": ingest["tables"][n]["rows"], "after_orphans": ingest["kept_rows"][n],
                      "training": split["tables"][n]["training"], "holdout": split["tables"][n]["holdout"],
                      "synthetic": sampled["rows"][n], "discarded_copies": sampled["discarded"][n]["copies"],

@@ -143,7 +143,11 @@ def test_the_gates_are_integrity_one_and_the_per_subject_dcr_bound(tmp_path, sha
 
 @pytest.mark.parametrize(("change", "where", "words"), [
     (lambda s: s.update(generator={"kind": "gaussian_copula"}), "generator.kind", "relational generator"),
-    (lambda s: s.update(generator={"dp": {"epsilon": 1.0, "delta": 1e-5}}), "generator.dp", "per subject"),
+    (lambda s: s.update(generator={"dp": {"epsilon": 0, "delta": 1e-5}}), "generator.params/generator.dp",
+     "greater than 0"),
+    (lambda s: (s.update(generator={"dp": {"epsilon": 1.0, "delta": 1e-5}}),
+                s["tables"]["visits"]["columns"].update(referrer={**ID, "references": "patients.id"})),
+     "generator.dp", "secondary link or a self-reference"),
     (lambda s: s["privacy"].update(additional_information={"path": "/tmp/elsewhere"}),
      "privacy.additional_information", "one table only"),
 ])
@@ -154,6 +158,14 @@ def test_a_tables_spec_refuses_what_the_release_cannot_do_in_one_line(tmp_path, 
 
     # Assert
     assert caught.value.location == where and words in caught.value.problem and caught.value.exit_code == 2
+
+
+def test_a_tables_spec_takes_dp_as_one_budget_per_subject(tmp_path):
+    # Setup / Run: dp on a parent and its sequence of visits
+    spec = _spec(tmp_path, lambda s: s.update(generator={"dp": {"epsilon": 2.0, "delta": 1e-6}})).spec
+
+    # Assert: accepted; the train task hands it to the relational generator as params.dp
+    assert spec.generator.dp == {"epsilon": 2.0, "delta": 1e-6}
 
 
 def test_run_stops_on_bad_data_before_prefect_starts(tmp_path, key_env):
