@@ -47,9 +47,6 @@ PLAN_FILE, STATS_FILE, MANIFEST_FILE, MODELS_DIR = "relational.json", "links.jso
 DEFAULT_CONTEXT_CAP = 16  # parent (and grandparent) columns a child's model sees
 DEFAULT_LAG_CAP = 8  # previous-event columns a sequence's model sees
 DEFAULT_MAX_CHILDREN = 10_000  # a parent with more children than this is refused at fit
-DP_REFUSAL = ("differential privacy for several tables is not supported yet: it must count a subject's whole "
-              "history as one unit in DP-SGD (per subject, not per row); fit without dp or release the tables "
-              "one by one")
 QUANTILES = 101
 
 
