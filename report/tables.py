@@ -72,6 +72,11 @@ def render_tables_report(*, manifest: Mapping, evaluation: Mapping, validation: 
              f"<p><code>{_e(dataset.get('name'))}</code> version {_e(dataset.get('version'))} · licence "
              f"{_e(dataset.get('licence'))} · {len(manifest['tables'])} tables. <strong>This is synthetic data"
              "</strong>: no row describes a real person; every key is fresh and links only inside this release.</p>"]
+    dp = (manifest.get("generator") or {}).get("differential_privacy")
+    if dp:  # one budget for the release, each subject (a root row and all its linked rows) one unit
+        parts.append(f"<p>Differential privacy per subject: epsilon {_num(dp.get('epsilon'))} (delta "
+                     f"{_num(dp.get('delta'))}) for the whole release, {_num(dp.get('epsilon_spent'))} spent; each of "
+                     f"the {_num(dp.get('subjects'))} subjects counts with all its linked rows as one unit.</p>")
     verdict = "ok" if evaluation.get("passed") and validation["success"] else "bad"
     parts.append(f"<p class=\"{verdict}\">Gates: {'all passed' if verdict == 'ok' else 'not all passed'} "
                  f"({validation['evaluated'] - validation['failed']} of {validation['evaluated']} expectations)"

@@ -55,3 +55,17 @@ def test_a_single_table_manifest_is_refused_in_one_line():
     with pytest.raises(ReportInputError, match="manifest.json: 'tables' is missing"):
         render_tables_report(manifest={"dataset": {}, "rows": {}}, evaluation=EVALUATION, validation=VALIDATION,
                              data_docs_href=None)
+
+
+def test_a_dp_release_says_dp_per_subject_and_its_epsilon():
+    # Setup: the manifest of a release trained with dp per subject, and one without
+    dp = {"unit": "subject", "subjects": 150, "epsilon": 4.0, "delta": 1e-6, "epsilon_spent": 3.9996}
+    with_dp = {**MANIFEST, "generator": {"kind": "relational", "differential_privacy": dp}}
+
+    # Run
+    text = render_tables_report(manifest=with_dp, evaluation=EVALUATION, validation=VALIDATION, data_docs_href=None)
+    plain = render_tables_report(manifest=MANIFEST, evaluation=EVALUATION, validation=VALIDATION, data_docs_href=None)
+
+    # Assert
+    assert "Differential privacy per subject: epsilon 4 (delta 1e-06)" in text and "150 subjects" in text
+    assert "Differential privacy" not in plain
