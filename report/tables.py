@@ -119,6 +119,8 @@ def render_tables_report(*, manifest: Mapping, evaluation: Mapping, validation: 
                             [[_e(t), _num(f.get("quality_score")), _num(f.get("column_shapes")),
                               _num(f.get("column_pair_trends")), _e(f.get("not_applicable") or "")]
                              for t, f in per_table.items()]))
+    if rel.get("privacy"):
+        parts.append(_subject_privacy(rel["privacy"]))
     parts.append("<h3>Headline figures</h3>")
     parts.append(_table(["figure", "value"], [[f"<code>{_e(k)}</code>", _num(v)]
                                               for k, v in rel.get("headline", {}).items()]))
@@ -142,6 +144,45 @@ def render_tables_report(*, manifest: Mapping, evaluation: Mapping, validation: 
                                                            f"<code>{_e(f.get('sha256'))}</code>"]
                                                           for n, f in files.items()]))
     parts.append("</body></html>\n")
+    return "\n".join(parts)
+
+
+_SUBJECT_FIGURES = (("dcr_share", "closer to a training subject than to a holdout subject (0.5 ideal)"),
+                    ("close_records_share", "nearer a training subject than 99% of holdout subjects (0.01 ideal)"),
+                    ("mia_auc", "membership guessed from distances (0.5 is a coin)"),
+                    ("singling_out_risk", "singling out one subject, beyond holdout subjects (0 ideal)"),
+                    ("linkability_risk", "linking two halves of a subject's row, beyond holdout subjects"),
+                    ("inference_risk", "inferring a hidden value of a subject, beyond holdout subjects"))
+
+
+def _subject_privacy(privacy: Mapping) -> str:
+    """Per root table: the distance figures and the three attacks on subjects (a row and its children's aggregates)."""
+    parts = ["<h3>Privacy per subject</h3>", "<p class=\"note\">Each subject is a root row joined with aggregates "
+             "of its linked rows; training and holdout are split by subject. Attacks: success on training subjects "
+             "and on holdout subjects (the control), and the subjects attacked.</p>"]
+    for root, figures in privacy.items():
+        attacks = figures.get("attacks") or {}
+        samples = figures.get("attack_samples") or {}
+        rows = []
+        for name, meaning in _SUBJECT_FIGURES:
+            if name not in figures:
+                continue
+            attack = attacks.get(name.removesuffix("_risk")) or {}
+            sample = samples.get(name.removesuffix("_risk")) or {}
+            low, high = figures.get(f"{name}_low"), figures.get(f"{name}_high")
+            column = figures.get("inference_risk_column") if name == "inference_risk" else None
+            interval = "—" if low is None or high is None else f"{_num(low)} – {_num(high)}"
+            rows.append([f"<code>{_e(name)}</code>" + (f" on <code>{_e(column)}</code>" if column else ""),
+                         _num(figures.get(name)), interval,
+                         f"{_num(attack.get('attack_rate'))} / {_num(attack.get('control_rate'))}" if attack else "—",
+                         f"{_num(sample.get('training'))} / {_num(sample.get('holdout'))}" if sample else "—",
+                         _e(meaning)])
+        parts.append(f"<p><strong>{_e(root)}</strong></p>")
+        parts.append(_table(["figure", "value", "95% interval", "success training / holdout",
+                             "attacks training / holdout", "what it says"], rows))
+        missing = figures.get("attack_not_applicable") or {}
+        if missing:
+            parts.append("<p class=\"note\">" + "; ".join(f"{_e(k)}: {_e(v)}" for k, v in missing.items()) + "</p>")
     return "\n".join(parts)
 
 
