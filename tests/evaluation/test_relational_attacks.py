@@ -1,6 +1,6 @@
 """Singling out, linkability and inference per subject (patient row + aggregates of their visits), holdout by subject.
 
-A simulated clinic of 4,000 patients and about 7,700 visits is split by subject into 2,000 training
+A simulated clinic of 4,000 patients and about 15,600 visits is split by subject into 2,000 training
 and 2,000 holdout patients. The honest "synthetic" set is 2,000 new patients with their visits drawn
 from the clinic's own process: a perfect generator, which learned the distribution and no one in it.
 (A set drawn column by column from the training values repeats training values, extremes included;
