@@ -237,10 +237,12 @@ TABLES_GENERATOR = "autoregressive"  # with tables: one autoregressive model per
 def _check_tables_generator(spec: ReleaseSpec, shown: str) -> None:
     """With tables: the relational generator (an autoregressive model per table), dp per subject, no re-id table."""
     from synthgate import generators
+    from synthgate.generators.relational_registry import resolve_relational
 
-    if spec.generator.kind != TABLES_GENERATOR:
-        raise SpecError(shown, "generator.kind", f"with tables: the release uses the relational generator, one "
-                        f"{TABLES_GENERATOR!r} model per table; allowed: {TABLES_GENERATOR} (or leave kind out)")
+    try:  # a kind of several tables (relational, sdv_hma, sdv_par); flows/spec.py checks a peer's limits and params
+        resolve_relational(spec.generator.kind)
+    except generators.GeneratorError as exc:
+        raise SpecError(shown, "generator.kind", str(exc)) from None
     if spec.generator.dp is not None:
         _check_tables_dp(spec, shown)
     if spec.privacy.additional_information is not None:

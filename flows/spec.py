@@ -537,6 +537,16 @@ class ReleaseSpec(StrictModel):
 def _check_generator(spec: ReleaseSpec, shown: str) -> None:
     """The kind is registered, its params are valid, and a dp block only where the kind supports it."""
     gen = spec.generator
+    if spec.tables is not None:  # several tables: a kind of generators/relational_registry.py
+        from synthgate.generators import relational_registry as kinds
+
+        kind = kinds.resolve_relational(gen.kind)  # flows/relations.py refused any other kind in one line
+        if kind != kinds.DEFAULT_RELATIONAL:
+            _check_peer_generator(spec, kind, shown)
+            return
+        # ours: generator.params are the autoregressive params of every table, checked as for one table
+        spec = spec.model_copy(update={"generator": gen.model_copy(update={"kind": "autoregressive"})})
+        gen = spec.generator
     try:
         cls = generators.get_generator(gen.kind)
     except generators.GeneratorError as exc:
@@ -558,6 +568,24 @@ def _check_generator(spec: ReleaseSpec, shown: str) -> None:
         generators.parse_params(gen.kind, convert.generator_params(spec))
     except generators.GeneratorError as exc:
         raise SpecError(shown, where, str(exc)) from None
+
+
+def _check_peer_generator(spec: ReleaseSpec, kind: str, shown: str) -> None:
+    """With tables and an SDV peer (sdv_hma, sdv_par): its limits on tables, links and sequences, no dp, its params."""
+    from synthgate.flows import relations  # relations imports this module
+    from synthgate.generators import relational_registry as kinds
+
+    gen = spec.generator
+    if "dp" in gen.params:
+        raise SpecError(shown, "generator.params.dp", "write differential privacy as generator.dp, not in params")
+    try:
+        kinds.check_relational(kind, relations.keys(spec), relations.links(spec), relations.sequences(spec), dp=gen.dp)
+    except generators.GeneratorError as exc:
+        raise SpecError(shown, "generator.dp" if gen.dp is not None else "generator.kind", str(exc)) from None
+    try:
+        kinds.parse_relational_params(kind, gen.params)
+    except generators.GeneratorError as exc:
+        raise SpecError(shown, "generator.params", str(exc)) from None
 
 
 @dataclass(frozen=True)

@@ -25,8 +25,9 @@ from synthgate.flows.keys import resolve_key
 from synthgate.flows.spec import LoadedSpec, ReleaseSpec
 from synthgate.flows.tasks import TASK_OPTIONS, SourceChanged, _distinct_text, stage
 from synthgate.flows.workspace import ReleaseLayout, Workspace, read_json, write_json
+from synthgate.generators import relational_registry
 
-GENERATOR_KIND = "relational"  # what the manifest names: RelationalGenerator, one autoregressive model per table
+GENERATOR_KIND = "relational"  # the default kind: RelationalGenerator, one autoregressive model per table
 STAGES = ("raw", "pseudonymised", "training", "holdout", "synthetic")
 
 
@@ -231,12 +232,14 @@ class TrainResult:
 @task(name="train-tables", **TASK_OPTIONS)
 @stage("train")
 def train(loaded: LoadedSpec, ws: Workspace) -> TrainResult:
-    """Fit the relational generator (one autoregressive model per table, children conditioned on parents)."""
+    """Fit the generator generator.kind names (relational_registry: ours by default, SDV's HMA or PAR)."""
     spec, log = loaded.spec, get_run_logger()
     gen = spec.generator
+    kind = relational_registry.resolve_relational(gen.kind)
     tables = read_tables(ws, spec, "training", model_columns(spec))
-    log.info("train: relational (autoregressive per table) on %s, seed %d", gen.device, gen.seed)
-    model = generators.RelationalGenerator()
+    log.info("train: %s (%s per table) on %s, seed %d", kind, relational_registry.table_model(kind), gen.device,
+             gen.seed)
+    model = relational_registry.get_relational(kind)()
     params = {**gen.params, **({"dp": gen.dp} if gen.dp is not None else {})}  # dp: one budget, per subject
     report = model.fit(tables, relations.keys(spec), relations.links(spec), relations.sequences(spec),
                        model_kinds(spec), seed=gen.seed, device=gen.device, params=params)
@@ -246,12 +249,13 @@ def train(loaded: LoadedSpec, ws: Workspace) -> TrainResult:
                  dp["epsilon_spent"], dp["epsilon"], dp["delta"], dp["subjects"])
     model.save(ws.model_dir)
     for name, facts in report["tables"].items():
-        log.info("train: %s %d rows in %.1f s", name, facts["rows"], facts["seconds"])
-    write_json(ws.model_dir.parent / "model_facts.json", {"kind": GENERATOR_KIND, "params": dict(gen.params),
+        log.info("train: %s %d rows%s", name, facts["rows"],
+                 f" in {facts['seconds']:.1f} s" if "seconds" in facts else "")  # an SDV peer fits all at once
+    write_json(ws.model_dir.parent / "model_facts.json", {"kind": kind, "params": dict(gen.params),
                                                           "device": report["device"],
                                                           "train_seconds": report["train_seconds"],
                                                           "tables": report["tables"], "dp": report.get("dp")})
-    return TrainResult(GENERATOR_KIND, report["device"], report["train_seconds"],
+    return TrainResult(kind, report["device"], report["train_seconds"],
                        {n: f["rows"] for n, f in report["tables"].items()})
 
 
@@ -313,7 +317,7 @@ def drop_copies(spec: ReleaseSpec, synthetic: dict[str, pd.DataFrame], training:
 def sample(loaded: LoadedSpec, ws: Workspace) -> dict:
     """Draw ``sample.rows`` rows of each root table and their children; keys are fresh and link by construction."""
     spec, log = loaded.spec, get_run_logger()
-    model = generators.RelationalGenerator.load(ws.model_dir, device="cpu")
+    model = relational_registry.get_relational(spec.generator.kind).load(ws.model_dir, device="cpu")
     drawn = model.sample(n_parents=spec.sample.rows, seed=spec.generator.seed)
     pseudonymised = read_tables(ws, spec, "pseudonymised")
     nulls = {n: {c: float(f[c].isna().mean()) for c in f.columns} for n, f in pseudonymised.items()}
@@ -324,6 +328,8 @@ def sample(loaded: LoadedSpec, ws: Workspace) -> dict:
         frame.to_parquet(table_file(ws, name, "synthetic"), index=False)
     facts = {"rows": {n: len(f) for n, f in synthetic.items()}, "seed": spec.generator.seed, "discarded": discarded,
              "excluded_text_columns": {n: convert.text_columns(table_view(spec, n)) for n in synthetic}}
+    if getattr(model, "last_sample", None):  # an SDV peer: its rows without a sampled parent, references blanked
+        facts["generator"] = model.last_sample
     write_json(ws.sample_report, facts)
     log.info("sample: %s", ", ".join(f"{n} {r} rows ({discarded[n]['copies']} exact copies of training rows and "
                                      f"{discarded[n]['with_parent']} with a removed parent discarded)"
@@ -420,7 +426,7 @@ def validate(loaded: LoadedSpec, ws: Workspace) -> dict:
         profiled = [c for c in kinds if c not in references]
         profile = expectations.profile_training(
             training[profiled], {c: kinds[c] for c in profiled}, protection=convert.value_protection(view),
-            rare_placeholder=generators.get_generator(spec.generator.kind).rare_placeholder)
+            rare_placeholder=relational_registry.rare_placeholder(spec.generator.kind))
         profiles[name] = profile.to_dict()
         gates = expectations.privacy_gate_frame(
             frame, training=training, learned_columns=learned, identifier_columns=ids,
@@ -502,7 +508,8 @@ def manifest(loaded: LoadedSpec, ws: Workspace, flow_run_id: str | None) -> dict
                     "tables": {n: {"columns": r.get("columns"), "date_shift": r.get("date_shift")}
                                for n, r in privacy_report["tables"].items()},
                     "excluded_text_columns": sampled["excluded_text_columns"]},
-        "generator": {"kind": GENERATOR_KIND, "table_model": spec.generator.kind, "params": model["params"],
+        "generator": {"kind": model["kind"], "table_model": relational_registry.table_model(model["kind"]),
+                      "params": model["params"],
                       "device": model["device"], "seed": spec.generator.seed, "train_seconds": model["train_seconds"],
                       "model_sha256": _model_sha(ws.model_dir), "differential_privacy": model.get("dp")},
         "rows": {n: {"source": ingest["tables"][n]["rows"], "after_orphans": ingest["kept_rows"][n],

@@ -48,8 +48,9 @@ def resolve_relational(kind: str) -> str:
 
     error = UnknownGeneratorError(str(kind), available_relational())
     if kind in REGISTRY:
-        error.args = (f"generator {kind!r} models one table; with tables: allowed: "
-                      f"{', '.join(available_relational())}",)
+        others = [k for k in available_relational() if k != DEFAULT_RELATIONAL]
+        error.args = (f"generator {kind!r} models one table; with tables: allowed: {DEFAULT_RELATIONAL} (the "
+                      f"relational generator, the default), {', '.join(others)}",)
     raise error
 
 

@@ -128,6 +128,9 @@ class PARGenerator(RelationalPeer):
         for c, _ in ptp["columns"]:
             parents[c] = first[CONTEXT + c].to_numpy()
         children = events[[fk, *[c for c, _ in ctp["columns"]]]].copy()
+        # PAR rebuilds order_by from drawn differences, which may go backwards: rows in order within a sequence
+        children["__sequence"] = pd.factorize(children[fk])[0]
+        children = children.sort_values(["__sequence", ctp["order_by"]], kind="stable").drop(columns="__sequence")
         if ctp["key"] is not None:
             children[ctp["key"]] = [f"event-{j}" for j in range(len(children))]  # replaced by fresh keys
         return {parent: parents, child: children}

@@ -133,8 +133,8 @@ def test_registry_names_ours_and_the_peers_and_refuses_single_table_kinds():
     assert available_relational() == ["relational", "sdv_hma", "sdv_par"]
     assert resolve_relational("autoregressive") == "relational" and get_relational("sdv_par") is PARGenerator
     assert [table_model(k) for k in available_relational()] == ["autoregressive", "gaussian_copula", "par"]
-    with pytest.raises(UnknownGeneratorError, match="'ctgan' models one table; with tables: allowed: relational, "
-                                                    "sdv_hma, sdv_par"):
+    with pytest.raises(UnknownGeneratorError, match=r"'ctgan' models one table; with tables: allowed: relational \(the "
+                                                    r"relational generator, the default\), sdv_hma, sdv_par"):
         resolve_relational("ctgan")
     with pytest.raises(InvalidParamsError, match="epochs"):
         parse_relational_params("sdv_par", {"epochs": 0})
