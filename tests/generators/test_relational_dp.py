@@ -151,3 +151,27 @@ def test_a_value_one_subject_holds_on_fifty_rows_is_not_in_the_model(fitted):
     assert CANARY not in learned and CANARY.encode() not in files
     assert CANARY not in json.dumps(report)
     assert "north" in learned and b"north" in files  # a common ward is learned and findable in the files
+
+
+def test_context_counts_and_gaps_take_domains_from_the_spec_not_the_rows():
+    # Setup: a patients -> visits plan (visits a sequence by day), domains declared per table
+    plan = {"max_children": 60, "tables": {
+        "patients": {"parent": None, "order_by": None, "columns": [["age", "numerical"]], "children": ["visits"]},
+        "visits": {"parent": "patients", "order_by": "day", "columns": [["day", "numerical"], ["score", "numerical"]],
+                   "children": []}}}
+    declared = {"patients": {"age": {"min": 18, "max": 90}}, "visits": {"day": {"min": 0, "max": 400},
+                                                                       "score": {"min": 0, "max": 10}}}
+    columns = ["__nsib", "__p_age", "__pos", "__prev_score", "__prev_gap", "score", "__start", "__gap"]
+
+    # Run
+    own = _rel_dp.table_domains("visits", plan, declared, columns)
+    derived = _rel_dp.derived_domains("visits", plan, declared, columns, max_discrete=128)
+    wide = _rel_dp.derived_domains("visits", {**plan, "max_children": 10_000}, declared, columns, max_discrete=128)
+
+    # Assert: context from the parent's and the previous event's declared domains; counts from max_children
+    assert own == {"__p_age": {"min": 18, "max": 90}, "__prev_score": {"min": 0, "max": 10},
+                   "score": {"min": 0, "max": 10}}
+    assert derived["__nsib"] == derived["__pos"] == {"min": 0, "max": 60}
+    assert derived["__gap"] == derived["__prev_gap"] == {"min": 0.0, "max": 400.0}
+    assert derived["__start"] == {"min": 0, "max": 400}
+    assert "__nsib" not in wide  # 10,001 counts: one token each would not fit, left to the private releases
