@@ -466,12 +466,17 @@ class DemoDataset(str, Enum):
     COVID_TESTING = "covid-testing"
     KOREAN_CLINIC = "korean-clinic"
     MILITARY = "military"
+    PBC = "pbc"
+    DEFENSE = "defense"
 
 
 @app.command()
 def demo(
     dataset: DemoDataset = typer.Option(DemoDataset.COVID_TESTING, help="Which built-in demo to release."),
     spec: Path = typer.Option(None, help="Another spec for the same demo table. Default: the dataset's spec in examples/."),
+    members: Optional[int] = typer.Option(None, min=1, max=1_000_000, help="defense only: how many fake service "
+                                          "members to write (default 1,000; the spec's sample.rows sets how many "
+                                          "synthetic members are drawn)."),
     prefect_home: Optional[str] = PrefectHome,
 ) -> None:
     """Release a built-in demo with throwaway keys.
@@ -479,13 +484,22 @@ def demo(
     covid-testing: medicaldata's covid_testing table (15,524 real rows, fake names).
     korean-clinic: 3,000 fake Korean admissions in CP949 (RRNs, phones, addresses, notes), released with every PIPC step: surrogates, date shifting, k-anonymity, an encrypted re-identification table.
     military: openintro's military table (1,414,593 real US service members, 6 quasi-identifiers): a release at scale; the summary gives its time and peak memory.
+    pbc: survival's pbc and pbcseq (418 trial subjects, 1,945 laboratory visits): a release of two linked tables.
+    defense: fake Korean service members, postings and clinic visits (군번, names, RRNs, phones, notes): three linked tables.
     """
     from synthgate.flows import demo as demo_module
+    from synthgate.flows import demo_tables
 
     settings.configure(prefect_home)
-    spec_path = spec or demo_module.default_spec(dataset.value)
+    if members is not None and dataset is not DemoDataset.DEFENSE:
+        fail(InputError(f"--members is an option of the defense demo, not of {dataset.value}"))
+    several = dataset.value in demo_tables.DATASETS  # a demo of several tables (flows/demo_tables.py)
+    spec_path = spec or (demo_tables if several else demo_module).default_spec(dataset.value)
     try:
-        demo_module.prepare(spec_path, out)
+        if several:
+            demo_tables.prepare(spec_path, dataset.value, out, members=members or 1_000)
+        else:
+            demo_module.prepare(spec_path, out)
     except SynthgateError as exc:
         fail(exc)
     run_release(spec_path, prefect_home, title="demo")
