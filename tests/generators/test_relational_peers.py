@@ -88,12 +88,15 @@ def test_hma_is_reproducible_for_a_seed_and_differs_across_seeds(hma):
     assert not first["patients"][["age", "sex"]].equals(other["patients"][["age", "sex"]])
 
 
-def test_hma_save_load_gives_the_same_sample_and_a_tampered_directory_is_refused(hma, tmp_path):
+def test_hma_save_load_gives_the_same_sample_and_a_tampered_directory_is_refused(tables, hma, tmp_path):
     # Setup
     hma.save(tmp_path / "model")
     # Run
     loaded = HMAGenerator.load(tmp_path / "model")
-    # Assert: the same draw for the same seed; a changed byte in the pickle stops the load before unpickling
+    # Assert: the plan file holds names and kinds, no key; the same draw for the same seed; a changed pickle
+    # stops the load before unpickling; an occupied directory is not overwritten
+    written = (tmp_path / "model" / "peer.json").read_text() + (tmp_path / "model" / "manifest.json").read_text()
+    assert '"sex"' in written and not [k for k in _real_keys(tables) if k in written]
     for name in ("patients", "visits"):
         pd.testing.assert_frame_equal(loaded.sample(n_parents=20, seed=2)[name], hma.sample(n_parents=20, seed=2)[name])
     (tmp_path / "model" / "model.pkl").write_bytes(b"tampered")
