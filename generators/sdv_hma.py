@@ -93,11 +93,33 @@ class HMAGenerator(RelationalPeer):
             options["default_distribution"] = self.params.default_distribution
         for name in self.plan["order"]:
             synthesizer.set_table_parameters(name, options)
-        synthesizer.fit({name: self.sdv_frame(name, tables[name]) for name in self.plan["order"]})
+        frames, orphans = self._without_orphans(tables)
+        synthesizer.fit(frames)
         self._synthesizer = synthesizer
         generating = primary_links(self.plan["links"])
-        return {name: {"parent": generating[name]["parent"] if name in generating else None}
-                for name in self.plan["order"]}
+        return {name: {"parent": generating[name]["parent"] if name in generating else None,
+                       "orphans_ignored": orphans[name]} for name in self.plan["order"]}
+
+    def _without_orphans(self, tables: Mapping[str, pd.DataFrame]) -> tuple[dict[str, pd.DataFrame], dict[str, int]]:
+        """SDV's frames, with what SDV refuses to fit left out as RelationalGenerator ignores it: a row whose
+        generating key names no parent row is dropped (parents first, so its children follow), a secondary key
+        naming no row is blanked. Returns the frames and the rows dropped per table."""
+        generating = primary_links(self.plan["links"])
+        frames, orphans = {}, {}
+        for name in self.plan["order"]:
+            frame = self.sdv_frame(name, tables[name])
+            orphans[name] = 0
+            for link in (link for link in self.plan["links"] if link["child"] == name):
+                known = set(frames[link["parent"]][link["parent_column"]].dropna())
+                values = frame[link["column"]]
+                unknown = (values.notna() & ~values.isin(known)).to_numpy()
+                if link == generating.get(name):
+                    frame = frame[~unknown].reset_index(drop=True)
+                    orphans[name] = int(unknown.sum())
+                else:
+                    frame[link["column"]] = values.where(~unknown, None)
+            frames[name] = frame
+        return frames, orphans
 
     def _sample(self, scale: float, n_parents: int | None, seed: int) -> dict[str, pd.DataFrame]:
         synthesizer = self._synthesizer

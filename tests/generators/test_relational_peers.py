@@ -106,6 +106,20 @@ def test_hma_save_load_gives_the_same_sample_and_a_tampered_directory_is_refused
         hma.save(tmp_path / "model")
 
 
+def test_hma_ignores_orphans_as_ours_does_where_sdv_would_refuse_the_tables(tables):
+    # Setup: one visit naming no patient (orphans: keep), one with no patient key
+    visits = tables["visits"].copy()
+    visits.loc[0, "pid"], visits.loc[1, "pid"] = "ps_not_a_patient", None
+    generator = HMAGenerator()
+    # Run
+    report = generator.fit({**tables, "visits": visits}, KEYS, [LINK], {}, KINDS, seed=1)
+    synthetic = generator.sample(n_parents=20, seed=1)
+    # Assert: the orphan is left out and counted; every non-empty key names a sampled patient
+    assert report["tables"]["visits"]["orphans_ignored"] == 1
+    keyed = synthetic["visits"]["pid"].dropna()
+    assert keyed.isin(synthetic["patients"]["pid"]).all() and "ps_not_a_patient" not in set(keyed)
+
+
 def test_par_samples_one_sequence_per_patient_with_fresh_keys(tables, par):
     # Run
     synthetic = par.sample(n_parents=15, seed=3)
