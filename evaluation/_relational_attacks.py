@@ -63,7 +63,8 @@ def attack_subjects(aligned: AlignedTables, *, n_attacks: int = N_ATTACKS, attac
     Returns:
         ``{name}_risk``, ``_low`` and ``_high`` per attack (inference: the deciding column's, named in
         ``inference_risk_column``); ``attacks`` (name -> ``AttackResult.to_dict()`` or None),
-        ``attack_samples`` (name -> training, holdout and synthetic subjects attacked),
+        ``attack_samples`` (name -> attacks on training and holdout subjects, synthetic subjects searched, the
+        caps, and the subjects each side holds; as ``evaluate``'s ``samples``),
         ``attack_not_applicable`` (name -> why not) and ``attack_timings`` (name -> seconds).
     """
     from synthgate.evaluation import attacks
@@ -91,7 +92,7 @@ def attack_subjects(aligned: AlignedTables, *, n_attacks: int = N_ATTACKS, attac
         if result is not None:
             control = (result.get("details") or {}).get("n_control_attacks", result["n_attacks"])
             out["attack_samples"][name] = {"training": int(result["n_attacks"]), "holdout": int(control),
-                                           "synthetic": len(syn), "subjects": {
+                                           "synthetic": len(syn), "cap": "n_attacks, attack_rows", "subjects": {
                                                "training": len(aligned.train), "holdout": len(aligned.holdout),
                                                "synthetic": len(aligned.synthetic)}}
     return out

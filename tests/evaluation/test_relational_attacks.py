@@ -104,6 +104,7 @@ def test_subjects_are_the_unit_and_the_holdout_subjects_the_control(clinic):
     for attack in ATTACKS:
         assert samples[attack]["subjects"] == {"training": SIDE, "holdout": SIDE, "synthetic": SIDE}
         assert samples[attack]["training"] <= SIDE and samples[attack]["holdout"] <= SIDE
+        assert samples[attack]["synthetic"] == SIDE and samples[attack]["cap"] == "n_attacks, attack_rows"
     assert samples["linkability"]["training"] == samples["linkability"]["holdout"] == SIDE
     assert samples["inference"] == {**samples["inference"], "training": SIDE, "holdout": SIDE}
     per_column = figures["attacks"]["inference"]["details"]["per_column"]
