@@ -1,5 +1,13 @@
 """Fidelity, utility and privacy risk of a synthetic table (or a set of linked tables) against its training rows and a holdout."""
 
+from synthgate.evaluation._neighbours import (
+    Encoded,
+    Search,
+    load_encoded,
+    query_chunk_rows,
+    save_encoded,
+    search_local,
+)
 from synthgate.evaluation.config import GATES, INTERVAL_GATES, EvaluationConfig, GateRule, Task, Thresholds
 from synthgate.evaluation.errors import (
     EmptyTableError,
@@ -26,6 +34,7 @@ __all__ = [
     "KINDS",
     "AlignedTables",
     "EmptyTableError",
+    "Encoded",
     "Evaluation",
     "EvaluationConfig",
     "EvaluationError",
@@ -34,6 +43,7 @@ __all__ = [
     "HoldoutSplit",
     "NotApplicable",
     "RelationalEvaluation",
+    "Search",
     "TableMismatchError",
     "TargetError",
     "VERDICTS",
@@ -44,6 +54,10 @@ __all__ = [
     "evaluate",
     "evaluate_relational",
     "infer_kind",
+    "load_encoded",
+    "query_chunk_rows",
+    "save_encoded",
+    "search_local",
     "split_by_subject",
     "split_holdout",
     "table_sha256",

@@ -1,7 +1,7 @@
 """Nearest neighbours under anonymeter's Gower-style distance for mixed tables, vectorised with torch."""
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 
 import numpy as np
@@ -174,6 +174,48 @@ class MixedSpace:
             layout={"numeric": self.numeric, "nullable": tuple(self.numeric[j] for j in self.nullable),
                     "one_hot": tuple(spans), "tail": tuple(tail_names)},
         )
+
+
+#: A neighbour search, ``search(queries, candidates, k, tied)``: ``nearest`` (tied False: distances and
+#: indices) or ``nearest_tied`` (tied True: distances and tie counts) of every query, however it is
+#: computed (``search_local`` here; flows/partitions.py maps query partitions over a Dask cluster).
+Search = Callable[[Encoded, Encoded, int, bool], tuple[np.ndarray, np.ndarray]]
+
+
+def search_local(queries: Encoded, candidates: Encoded, k: int, tied: bool) -> tuple[np.ndarray, np.ndarray]:
+    """The ``Search`` of this process: ``nearest_tied`` when ``tied``, else ``nearest``."""
+    return nearest_tied(queries, candidates, k) if tied else nearest(queries, candidates, k)
+
+
+def query_chunk_rows(candidates: Encoded) -> int:
+    """Query rows one distance block holds against ``candidates``: a partition of queries that is a
+    multiple of it computes the same blocks, and so the same floats, as the whole search."""
+    return max(1, _BLOCK_ELEMENTS // max(1, len(candidates)))
+
+
+_ARRAYS = ("num", "null", "rest", "one_hot", "tail")
+
+
+def save_encoded(encoded: Encoded, path) -> None:
+    """Write ``encoded`` to ``path`` (an uncompressed .npz; its arrays are derived from real rows,
+    so it belongs where the rows are, e.g. the run's workspace)."""
+    import json
+
+    np.savez(path, **{name: getattr(encoded, name) for name in _ARRAYS},
+             meta=np.frombuffer(json.dumps({"n_categorical": encoded.n_categorical,
+                                            "layout": {k: list(v) for k, v in encoded.layout.items()}}).encode(),
+                                dtype=np.uint8))
+
+
+def load_encoded(path) -> Encoded:
+    """The ``Encoded`` rows ``save_encoded`` wrote."""
+    import json
+
+    with np.load(path) as data:
+        meta = json.loads(bytes(data["meta"]).decode())
+        layout = {k: tuple(tuple(x) if isinstance(x, list) else x for x in v) for k, v in meta["layout"].items()}
+        return Encoded(**{name: data[name] for name in _ARRAYS}, n_categorical=int(meta["n_categorical"]),
+                       layout=layout)
 
 
 def nearest(queries: Encoded, candidates: Encoded, k: int = 1) -> tuple[np.ndarray, np.ndarray]:

@@ -7,7 +7,7 @@ from dataclasses import asdict, dataclass
 import numpy as np
 import pandas as pd
 
-from synthgate.evaluation._neighbours import Encoded, MixedSpace, nearest, nearest_tied
+from synthgate.evaluation._neighbours import Encoded, MixedSpace, Search, search_local
 from synthgate.evaluation.errors import NotApplicable
 
 __all__ = ["DistanceResult", "count_exact_matches", "exact_match_share", "measure_distances"]
@@ -102,7 +102,7 @@ class DistanceResult:
 
 def measure_distances(
     train: pd.DataFrame, synthetic: pd.DataFrame, holdout: pd.DataFrame, kinds: Mapping[str, str],
-    *, max_rows: int = 10_000, seed: int = 0, reference_rows: int | None = None,
+    *, max_rows: int = 10_000, seed: int = 0, reference_rows: int | None = None, search: Search | None = None,
 ) -> DistanceResult:
     """Measure DCR share, close records, NNDR and membership-inference AUC against whole real tables.
 
@@ -118,6 +118,8 @@ def measure_distances(
             membership attack searches; None searches the tables whole. Every search costs
             (queries x rows searched): on a 1.4M-row table the whole holdout against the whole
             training table is 3e11 distances.
+        search: How the neighbour searches run (``Search``); None: in this process. Any search
+            that returns what ``nearest``/``nearest_tied`` return gives the same figures.
 
     Returns:
         The figures.
@@ -144,10 +146,11 @@ def measure_distances(
     tr, ho, sy_all = space.transform(train), space.transform(holdout), space.transform(synthetic)
     sy = sy_all.take(_rows(len(synthetic), max_rows, rng))
 
-    syn_train, syn_train_ties = nearest_tied(sy, tr, k=2)
-    syn_holdout, syn_holdout_ties = nearest_tied(sy, ho, k=1)
+    find = search or search_local
+    syn_train, syn_train_ties = find(sy, tr, 2, True)
+    syn_holdout, syn_holdout_ties = find(sy, ho, 1, True)
     ho_queries = ho if n_holdout <= max_rows else ho.take(_rows(n_holdout, max_rows, capping))
-    holdout_train, _ = nearest(ho_queries, tr, k=2)
+    holdout_train, _ = find(ho_queries, tr, 2, False)
 
     p0 = n_train / (n_train + n_holdout)
     raw, ties = _dcr_credit(syn_train[:, 0], syn_train_ties, syn_holdout[:, 0], syn_holdout_ties)
@@ -155,7 +158,7 @@ def measure_distances(
     # independent: a Wilson interval over the synthetic rows alone was too narrow on small holdouts
     # (an honest 360-row release read 0.51-0.61 over training seeds; one run failed at 0.655 with an
     # interval above 0.55). The interval bootstraps the holdout rows and the synthetic rows together.
-    low, high = _dcr_interval(raw, sy, tr, ho, np.random.default_rng([seed, 0xDC]))
+    low, high = _dcr_interval(raw, sy, tr, ho, np.random.default_rng([seed, 0xDC]), find)
     # The reference for "close": unseen real rows' distances to the training table. Holdout rows
     # are unseen; so is each training row to the rest of the training table (leave-one-out: its
     # second neighbour, the first being itself or an exact duplicate). Pooling both narrows the
@@ -166,7 +169,7 @@ def measure_distances(
     n_left_out = min(n_train, max(0, max_rows - len(ho_queries)))
     # Three neighbours each: the first is the row itself (or its duplicate), the next two are its
     # nearest and second-nearest among the other training rows (for the NNDR reference too).
-    left_out = (nearest(tr.take(_rows(n_train, n_left_out, rng)), tr, k=3)[0][:, 1:] if n_left_out and n_train >= 3
+    left_out = (find(tr.take(_rows(n_train, n_left_out, rng)), tr, 3, False)[0][:, 1:] if n_left_out and n_train >= 3
                 else np.empty((0, 2)))
     reference = np.concatenate([holdout_train[:, 0], left_out[:, 0]])
     close, close_low, close_high = _close_records(syn_train[:, 0], reference)
@@ -180,8 +183,8 @@ def measure_distances(
     # Membership inference: a real row with a synthetic row nearby is called a member. Members are a
     # sample of training rows as large as the non-members, so the AUC does not depend on N_T / N_H.
     n = min(n_train, n_holdout, max_rows)
-    members = nearest(tr.take(_rows(n_train, n, rng)), sy_all)[0][:, 0]
-    non_members = nearest(ho.take(_rows(n_holdout, n, rng)), sy_all)[0][:, 0]
+    members = find(tr.take(_rows(n_train, n, rng)), sy_all, 1, False)[0][:, 0]
+    non_members = find(ho.take(_rows(n_holdout, n, rng)), sy_all, 1, False)[0][:, 0]
     auc = _auc(-members, -non_members)
     auc_low, auc_high = _auc_interval(auc, n, n)
     return DistanceResult(
@@ -276,7 +279,7 @@ DCR_NEIGHBOURS = 10  # holdout neighbours kept per synthetic row: a draw leaves 
 
 
 def _dcr_interval(raw: float, synthetic: Encoded, train: Encoded, holdout: Encoded,
-                  rng: np.random.Generator) -> tuple[float, float]:
+                  rng: np.random.Generator, find: Search = search_local) -> tuple[float, float]:
     """95% interval of the raw DCR share: training, holdout and synthetic rows bootstrapped together.
 
     Every synthetic row is compared with the same real rows, so the rows' outcomes are not
@@ -289,7 +292,7 @@ def _dcr_interval(raw: float, synthetic: Encoded, train: Encoded, holdout: Encod
     """
     sides = []
     for table in (train, holdout):
-        distances, index = nearest(synthetic, table, k=min(DCR_NEIGHBOURS, len(table)))
+        distances, index = find(synthetic, table, min(DCR_NEIGHBOURS, len(table)), False)
         sides.append((distances, index, len(table)))
     n = len(synthetic)
     rows = np.arange(n)

@@ -9,6 +9,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from synthgate.evaluation._neighbours import Search
 from synthgate.evaluation.config import EvaluationConfig, Task, Thresholds
 from synthgate.evaluation.errors import NotApplicable, TargetError
 from synthgate.evaluation.result import FIGURES, VERDICTS, Evaluation, judge, verdict_of
@@ -33,6 +34,7 @@ def evaluate(
     kinds: Mapping[str, str] | None = None,
     progress: Progress | None = None,
     generator_copies: tuple[int, int] | None = None,
+    search: Search | None = None,
 ) -> Evaluation:
     """Measure a synthetic table against the real rows it came from and real rows it never saw.
 
@@ -47,6 +49,8 @@ def evaluate(
         generator_copies: (copies, drawn): how many of the rows the generator drew were exact
             training copies before they were discarded. None (a table from elsewhere): the
             synthetic table's own exact copies are its raw copies.
+        search: How the distance figures' neighbour searches run (``Search``, e.g. partitions on a
+            cluster); None: in this process. The figures do not depend on it.
 
     Returns:
         The evaluation; ``passed`` tells whether every gate holds.
@@ -76,7 +80,7 @@ def evaluate(
     if why_not is not None:
         run.not_applicable["utility_ratio"] = run.not_applicable.get("utility", why_not)
 
-    distances = run("distance", lambda: _distances(tables, config))
+    distances = run("distance", lambda: _distances(tables, config, search))
     if distances is not None:
         figures.update({k: distances.get(k) for k in _DISTANCE_FIGURES})
     figures["exact_matches"] = run("exact_matches", lambda: _exact(tables))
@@ -205,12 +209,12 @@ def _utility_ratio(utility: Mapping[str, Any] | None) -> tuple[float | None, str
     return (synthetic - floor) / (real - floor), None
 
 
-def _distances(tables: AlignedTables, config: EvaluationConfig) -> dict:
+def _distances(tables: AlignedTables, config: EvaluationConfig, search: Search | None = None) -> dict:
     from synthgate.evaluation.distance import measure_distances
 
     return measure_distances(tables.train, tables.synthetic, tables.holdout, tables.kinds,
                              max_rows=config.max_rows, seed=config.seed,
-                             reference_rows=config.distance_reference_rows).to_dict()
+                             reference_rows=config.distance_reference_rows, search=search).to_dict()
 
 
 def _exact(tables: AlignedTables) -> int:

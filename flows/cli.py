@@ -314,11 +314,24 @@ def _run_one(spec: Path, loaded, home: str, *, title: str, site: bool) -> dict:
 
     settings.one_line_console()
 
+    from synthgate.flows import engine
+
+    chosen = engine.resolve(loaded.spec)
+    try:
+        runner = engine.task_runner(chosen)
+        engine.check_reachable(chosen)
+    except SynthgateError as exc:
+        fail(exc)
+    if chosen.is_dask:
+        out.print(f"engine: {chosen.describe()}", markup=False, highlight=False, soft_wrap=True)
+        engine.quiet_cluster_logs()
+    flow = release.with_options(task_runner=runner) if runner is not None else release
     started = time.monotonic()
     try:
-        result = release(spec_path=str(loaded.path), dataset=loaded.spec.dataset.name,
-                         version=loaded.spec.dataset.version, site=site,
-                         source_sha256=report.source.sha256)  # ingest refuses a source changed since
+        with engine.prefect_api_for_workers(chosen):
+            result = flow(spec_path=str(loaded.path), dataset=loaded.spec.dataset.name,
+                          version=loaded.spec.dataset.version, site=site,
+                          source_sha256=report.source.sha256)  # ingest refuses a source changed since
     except SynthgateError as exc:
         fail(exc)
     except Exception as exc:  # outside a stage (the workspace, the run lock): errno and path, else its type

@@ -90,6 +90,9 @@ def check_tables(loaded: LoadedSpec, shown: str) -> None:
                         "move the single table under tables:")
     if not spec.tables:
         raise SpecError(shown, "tables", "no table; name each table with its source, columns and primary_key")
+    if spec.engine.kind.value != "local":
+        raise SpecError(shown, "engine.kind", "a tables: spec runs in one process for now (its stages are not "
+                        "partitioned); leave engine out or write kind: local")
     _check_names(loaded, shown)
     for name, table in spec.tables.items():
         _check_table(spec, name, table, shown)

@@ -511,6 +511,39 @@ class WorkspaceSpec(StrictModel):
                                   "data): applied when a run starts and by synthgate gc. Default: keep all.")
 
 
+class EngineKind(str, Enum):
+    LOCAL = "local"
+    DASK = "dask"
+
+
+class EngineSpec(StrictModel):
+    """Where the data-parallel stages run (docs/operations.md "A Dask cluster")."""
+
+    kind: EngineKind = Field(default=EngineKind.LOCAL, description="local: every stage in the run's process; "
+                             "dask: pseudonymisation (with redaction) and the evaluation's neighbour searches run "
+                             "as partitions on a Dask cluster through Prefect's DaskTaskRunner.")
+    address: str | None = Field(default=None, description="The Dask scheduler, tcp://host:port (or tls://). "
+                                "Without it a run starts a LocalCluster of `workers` processes on this machine. "
+                                "SYNTHGATE_DASK_ADDRESS gives it when the spec does not.")
+    workers: int = Field(default=2, ge=1, le=256, description="Worker processes of the LocalCluster a run starts "
+                         "when there is no address.")
+    partition_rows: int = Field(default=250_000, ge=1, le=100_000_000, description="Rows of one partition: one "
+                                "task on one worker.")
+
+    @field_validator("address")
+    @classmethod
+    def _scheduler(cls, value: str | None) -> str | None:
+        if value is not None and not re.fullmatch(r"(tcp|tls)://[A-Za-z0-9._\-\[\]:]+:\d{1,5}", value):
+            raise ValueError("give the Dask scheduler as tcp://host:port or tls://host:port")
+        return value
+
+    @model_validator(mode="after")
+    def _address_needs_dask(self) -> "EngineSpec":
+        if self.address is not None and self.kind is not EngineKind.DASK:
+            raise ValueError("an address is a Dask scheduler's: write kind: dask with it, or leave the address out")
+        return self
+
+
 class ReleaseSpec(StrictModel):
     dataset: DatasetSpec
     source: SourceSpec | None = None  # one table: source and columns; several: tables (docs/spec.md)
@@ -532,6 +565,7 @@ class ReleaseSpec(StrictModel):
     schedule: ScheduleSpec | None = Field(default=None, description="When a deployment of this release runs "
                                            "(synthgate deploy); --cron/--timezone override it.")
     workspace: WorkspaceSpec = WorkspaceSpec()
+    engine: EngineSpec = EngineSpec()
 
 
 def _check_generator(spec: ReleaseSpec, shown: str) -> None:

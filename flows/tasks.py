@@ -17,7 +17,7 @@ from synthgate import evaluation
 from synthgate import expectations
 from synthgate import generators
 from synthgate import privacy
-from synthgate.flows import convert, failures, stream, table_shape
+from synthgate.flows import convert, engine, failures, partitions, stream, table_shape
 from synthgate.flows.errors import (
     InputError,
     SynthgateError,
@@ -119,7 +119,15 @@ def pseudonymise(loaded: LoadedSpec, ws: Workspace) -> PseudonymiseResult:
     plan = convert.privacy_plan(spec)
     key = resolve_key(spec.privacy) if convert.keyed_columns(spec) else None
     streams, obstacle = stream.workspace_streams(ws, plan)
-    streamed = stream.pseudonymise_workspace(loaded, ws, plan, key) if streams else None
+    on_dask = partitions.dask_runner_active()  # engine: dask (flows/engine.py): partitions on the workers
+    if on_dask and privacy.streaming_obstacle(plan):
+        get_run_logger().info("pseudonymise: in the flow's process, not on Dask: %s", privacy.streaming_obstacle(plan))
+        on_dask = False
+    if on_dask:
+        streamed = partitions.pseudonymise_partitioned(loaded, ws, plan, key, engine.resolve(spec).partition_rows)
+        get_run_logger().info("pseudonymise: %d rows in %s", streamed.rows, streamed.cache)
+    else:
+        streamed = stream.pseudonymise_workspace(loaded, ws, plan, key) if streams else None
     if streamed is not None:  # applied batch by batch; the holdout split below still reads the table
         applied, result, report = None, pd.read_parquet(ws.pseudonymised_table), streamed.report
     else:
@@ -403,11 +411,15 @@ def evaluate(loaded: LoadedSpec, ws: Workspace) -> dict:
     synthetic = pd.read_parquet(ws.synthetic_table, columns=list(kinds))
     log = get_run_logger()
     sampled = read_json(ws.sample_report)
+    search = partitions.DaskSearch(ws.root / partitions.ENGINE_FOLDER, engine.resolve(spec).partition_rows) \
+        if partitions.dask_runner_active() else None
     result = evaluation.evaluate(
         training, synthetic, holdout, convert.evaluation_config(spec), kinds=kinds,
         progress=lambda step, seconds: log.info("evaluate: %s %.1f s", step, seconds),
-        generator_copies=(sampled["discarded_copies"], sampled["drawn_rows"]),
+        generator_copies=(sampled["discarded_copies"], sampled["drawn_rows"]), search=search,
     )
+    if search is not None:
+        log.info("evaluate: %d neighbour search(es) in %d partition(s) on Dask", search.calls, search.partitions)
     privacy_facts = read_json(ws.privacy_report)
     write_json(ws.evaluation, {**result.to_dict(), "holdout": read_json(ws.holdout_facts),
                                "k_anonymity": privacy_facts.get("risk")})

@@ -246,6 +246,54 @@ class PlanStream:
             texts = {normalised[i] for i in used.tolist()}
             self._distinct.setdefault(column.name, _Distinct()).add(_fingerprints(texts))
 
+    # --- partitions: several PlanStreams (one per partition, e.g. on other processes) as one -------
+
+    def fitted_state(self) -> dict[str, Any]:
+        """What ``fit`` learned, for ``use_fitted`` of a stream applying another partition.
+
+        It holds what the rules learned from whole columns (a quantile bound, the set of rare
+        categories, the bands present), so it stays where the data is (the run's workspace).
+        """
+        unfitted = self.columns_to_fit()
+        if unfitted:
+            raise ValueError(f"fit column(s) {', '.join(unfitted)} first")
+        return dict(self._fitted)
+
+    def use_fitted(self, state: dict[str, Any]) -> None:
+        """Take what another stream's ``fit`` learned (``fitted_state``) instead of fitting again."""
+        unknown = set(state) - set(self._columns)
+        if unknown:
+            raise ValueError(f"fitted state names column(s) not in this plan: {', '.join(sorted(unknown))}")
+        self._fitted.update(state)
+
+    def partial(self) -> dict[str, Any]:
+        """This stream's counts so far, for ``absorb`` by the stream that reports the whole table.
+
+        Distinct counts travel as 64-bit fingerprints (8 bytes per distinct value), never values.
+        """
+        distinct = {}
+        for name, seen in self._distinct.items():
+            seen.count()  # merges what waits
+            distinct[name] = np.concatenate(seen._sorted)
+        return {"rows": self._rows, "sums": {name: dict(sums) for name, sums in self._sums.items()},
+                "distinct": distinct}
+
+    def absorb(self, partial: dict[str, Any]) -> None:
+        """Add another stream's counts (``partial``): after absorbing every partition in any order,
+        ``report`` is the report of the whole table."""
+        self._rows += int(partial["rows"])
+        for name, sums in partial["sums"].items():
+            mine = self._sums[name]
+            for key, value in sums.items():
+                if key == "entities_redacted":
+                    entities = mine.setdefault("entities_redacted", {})
+                    for entity, n in value.items():
+                        entities[entity] = entities.get(entity, 0) + n
+                else:
+                    mine[key] = mine.get(key, 0) + value
+        for name, prints in partial["distinct"].items():
+            self._distinct.setdefault(name, _Distinct()).add(np.asarray(prints, dtype=np.uint64))
+
     def report(self) -> PseudonymisationReport:
         """The counts of every batch so far, as ``apply_plan`` would report them for the whole table."""
         outcomes = []
