@@ -10,7 +10,7 @@ import time
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from synthgate.evaluation._relational_tree import Link, Tables, augment, generating_links
+from synthgate.evaluation._relational_tree import Link, Tables, augment, generating_links, key_text
 from synthgate.evaluation.config import EvaluationConfig, Thresholds
 from synthgate.evaluation.errors import NotApplicable, TableMismatchError
 # evaluate's own helpers, so one table and one subject table are attacked and read alike
@@ -30,12 +30,14 @@ def subject_rows(train: Tables, synthetic: Tables, holdout: Tables, keys: Mappin
     A root without children is left out: its rows are the single-table evaluation's business.
 
     Raises:
-        TableMismatchError: The synthetic or holdout set lacks one of the training set's tables.
+        TableMismatchError: The synthetic or holdout set lacks one of the training set's tables, or a subject
+            has rows on both sides (the holdout was not split by subject).
     """
     for name, tables in (("synthetic", synthetic), ("holdout", holdout)):
         if set(train) - set(tables):
             raise TableMismatchError(name, "set lacks tables of the real set", sorted(set(train) - set(tables)))
     generating = generating_links(links)
+    _check_split(train, holdout, keys, generating)
     roots = [t for t in train if t not in generating or generating[t]["parent"] not in train]
     parents = {link["parent"] for link in generating.values()}
     augmented = [augment(tables, keys, links, kinds) for tables in (train, synthetic, holdout)]
@@ -105,3 +107,19 @@ def _risk_figures(name: str, result: Mapping[str, Any] | None, thresholds: Thres
     return {f"{name}_risk": None, f"{name}_risk_low": None, f"{name}_risk_high": None,
             **({"inference_risk_column": None} if name == "inference" else {})}
 
+
+def _check_split(train: Tables, holdout: Tables, keys: Mapping[str, str | None],
+                 generating: Mapping[str, Link]) -> None:
+    """Refuse a holdout that shares a subject with training: a parent key on both sides, or a holdout row whose
+    parent is a training row (a split by row). The control must be people the generator never saw."""
+    for child, link in generating.items():
+        parent = link["parent"]
+        if parent not in train or child not in train:
+            continue
+        trained = set(key_text(train[parent][link["parent_column"]]).dropna())
+        held_parents = key_text(holdout[parent][link["parent_column"]]).dropna()
+        held_children = key_text(holdout[child][link["column"]]).dropna()
+        both = int(held_parents.isin(trained).sum()) + int(held_children.isin(trained).sum())
+        if both:
+            raise TableMismatchError(f"{parent} and {child} holdout", f"share {both} row(s) with subjects of the "
+                                     "training tables; the holdout must be split by subject (split_by_subject)")

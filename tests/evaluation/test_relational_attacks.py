@@ -208,6 +208,26 @@ def test_a_holdout_without_a_table_is_one_line_naming_it(clinic):
     assert str(caught.value) == "holdout table set lacks tables of the real set: visits"
 
 
+@pytest.mark.parametrize("split", ["visits_by_row", "patients_on_both_sides"])
+def test_a_holdout_not_split_by_subject_is_one_line(clinic, split):
+    # Setup: visits drawn by row (a patient's visits on both sides), or ten training patients also held out
+    train, holdout = clinic["train"], clinic["holdout"]
+    if split == "visits_by_row":
+        visits = pd.concat([train["visits"], holdout["visits"]], ignore_index=True)
+        holdout = {**holdout, "visits": visits.sample(frac=0.5, random_state=0)}
+    else:
+        holdout = {**holdout, "patients": pd.concat([holdout["patients"], train["patients"].iloc[:10]])}
+
+    # Run / Assert: the counts, never a key
+    with pytest.raises(TableMismatchError) as caught:
+        subject_attacks(train, clinic["sets"]["honest"], holdout, KEYS, LINKS, KINDS)
+    message = str(caught.value)
+    assert message.startswith("patients and visits holdout table share ") and "P0" not in message
+    assert message.endswith("row(s) with subjects of the training tables; the holdout must be split by subject "
+                            "(split_by_subject)")
+    assert (" share 10 row(s)" in message) == (split == "patients_on_both_sides")
+
+
 def _subjects(frame: pd.DataFrame, side: dict[str, pd.DataFrame], n: int) -> pd.DataFrame:
     """The first ``n`` patients of a side and their visits."""
     keep = set(side["patients"]["pid"].iloc[:n])
