@@ -98,6 +98,9 @@ def deploy(spec_path: Path, *, cron: str | None, timezone: str | None, pool: str
     loaded = load_spec(spec_path)
     if loaded.spec.tables is not None:  # a deployment that could only fail at its first run
         raise SpecError(str(spec_path), "tables", TABLES_NOT_DEPLOYED)
+    if loaded.spec.engine.kind.value == "dask":  # the worker would run it in one process, silently
+        raise SpecError(str(spec_path), "engine.kind", "a deployment's run uses the flow's own task runner, so "
+                        "engine: dask applies to synthgate run only for now; write kind: local to deploy it")
     schedule = choose_schedule(loaded.spec.schedule, cron, timezone)
     deployment_name = name or loaded.spec.dataset.name
     server_url()
