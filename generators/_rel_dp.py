@@ -226,8 +226,9 @@ def derived_domains(name: str, plan: Mapping[str, Any], declared: Mapping[str, M
                     columns: Sequence[str], max_discrete: int) -> dict[str, dict[str, Any]]:
     """Public domains of the generator's own columns, from the spec alone (no row read).
 
-    Child counts, sibling counts and positions lie in [0, max_children]: declared when that range
-    is small enough for one token per value (``max_discrete``), else left to the private releases.
+    Child counts, sibling counts and positions lie in [0, max_children], one token per value; when
+    that is more values than ``max_discrete``, in [0, max_discrete - 1] (a larger count is learned as
+    that one, and no synthetic parent gets more children).
     Gaps lie in [0, max - min] of a declared ``order_by``; a first event's start in the declared
     range of ``order_by`` (or, measured from the parent's date, in the differences of the two
     declared ranges).
@@ -237,8 +238,7 @@ def derived_domains(name: str, plan: Mapping[str, Any], declared: Mapping[str, M
     out: dict[str, dict[str, Any]] = {}
     for column in columns:
         if column.startswith("__n_") or column in ("__nsib", "__pos"):
-            if cap + 1 <= max_discrete:
-                out[column] = {"min": 0, "max": cap}
+            out[column] = {"min": 0, "max": min(cap, max_discrete - 1)}
     order_by = tp["order_by"]
     own = declared.get(name, {})
     if order_by is None or order_by not in own:
@@ -280,6 +280,7 @@ def _bounds(domain: Any, kind: str) -> tuple[float | None, float | None, str]:
 
 def explain_column(column: str, reason: str) -> str:
     """A one-line hint for a generator's own column whose range dp could not learn (names, never values)."""
+    reason = reason.split(";")[0]  # the encoder's own advice names the generator's column, which no spec can
     sources = (("__prev_", "the previous event's"), ("__p_", "the parent's"), ("__g_", "the grandparent's"))
     for prefix, source in sources:
         if column.startswith(prefix) and column != "__prev_gap":
@@ -288,5 +289,4 @@ def explain_column(column: str, reason: str) -> str:
     if column in ("__start", "__gap", "__prev_gap"):
         return (f"the sequence's {column.strip('_')} ({column!r}): {reason}; declare dp.domains for the sequence's "
                 "order_by (and the parent's first date when order_by is a date)")
-    return (f"the generator's count column {column!r}: {reason}; set max_children to at most 127 so counts and "
-            "positions have a public range")
+    return f"the generator's column {column!r}: {reason}"

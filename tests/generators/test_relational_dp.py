@@ -174,4 +174,4 @@ def test_context_counts_and_gaps_take_domains_from_the_spec_not_the_rows():
     assert derived["__nsib"] == derived["__pos"] == {"min": 0, "max": 60}
     assert derived["__gap"] == derived["__prev_gap"] == {"min": 0.0, "max": 400.0}
     assert derived["__start"] == {"min": 0, "max": 400}
-    assert "__nsib" not in wide  # 10,001 counts: one token each would not fit, left to the private releases
+    assert wide["__nsib"] == {"min": 0, "max": 127}  # 10,001 counts would not fit one token each: capped
