@@ -37,7 +37,7 @@ def subject_rows(train: Tables, synthetic: Tables, holdout: Tables, keys: Mappin
         if set(train) - set(tables):
             raise TableMismatchError(name, "set lacks tables of the real set", sorted(set(train) - set(tables)))
     generating = generating_links(links)
-    _check_split(train, holdout, keys, generating)
+    _check_split(train, holdout, generating)
     roots = [t for t in train if t not in generating or generating[t]["parent"] not in train]
     parents = {link["parent"] for link in generating.values()}
     augmented = [augment(tables, keys, links, kinds) for tables in (train, synthetic, holdout)]
@@ -108,8 +108,7 @@ def _risk_figures(name: str, result: Mapping[str, Any] | None, thresholds: Thres
             **({"inference_risk_column": None} if name == "inference" else {})}
 
 
-def _check_split(train: Tables, holdout: Tables, keys: Mapping[str, str | None],
-                 generating: Mapping[str, Link]) -> None:
+def _check_split(train: Tables, holdout: Tables, generating: Mapping[str, Link]) -> None:
     """Refuse a holdout that shares a subject with training: a parent key on both sides, or a holdout row whose
     parent is a training row (a split by row). The control must be people the generator never saw."""
     for child, link in generating.items():
