@@ -71,6 +71,55 @@ def _frames_between(path: Path, start: int, stop: int, batch_rows: int):
             break
 
 
+# --- ingest: one partition per source file ---------------------------------------------------------
+
+
+@task(name="ingest-partition", **_OPTIONS)
+def ingest_partition(scan_file: str, index: int, out: str) -> int:
+    """Type source file ``index`` of the run's scan as the whole source is typed and write it to ``out``."""
+    from dataclasses import replace
+
+    with open(scan_file, "rb") as handle:
+        scan, kinds, timezone = pickle.load(handle)
+    one = replace(scan, files=[scan.files[index]], formats=[scan.formats[index]])
+    return stream.ingest_batches(one, kinds, timezone, Path(out))
+
+
+def ingest_partitioned(loaded, scan: stream.SourceScan, ws):
+    """``stream.ingest_scanned`` with each source file typed and written by a Dask worker, joined in file order.
+
+    The scan (one streaming pass in this process: hash, parse errors, the type of every column over
+    every file, null counts) decides the types; a file's partition applies them, so the table is the
+    one a single process writes.
+    """
+    from dataclasses import replace
+
+    from synthgate.flows import table_shape
+
+    table_shape.check_learnable(loaded, stream.typed_sample(loaded, scan))
+    kinds = {name: col.kind.value for name, col in loaded.spec.columns.items()}
+    folder = Path(ws.root) / ENGINE_FOLDER
+    folder.mkdir(exist_ok=True, mode=0o700)
+    scan_file = folder / "scan.pkl"
+    with open(scan_file, "wb") as handle:  # the scan's sample stays out: a partition needs the types only
+        pickle.dump((replace(scan, sample=scan.sample.head(0)), kinds, loaded.spec.source.timezone), handle)
+    parts = [folder / f"raw-{i:05d}.parquet" for i in range(len(scan.files))]
+    futures = [ingest_partition.submit(str(scan_file), i, str(part)) for i, part in enumerate(parts)]
+    written = [future.result() for future in futures]
+    all_null = {name for name, n in zip(scan.names, scan.nulls) if n == scan.rows}
+    writer = stream._Writer(ws.raw_table, all_null)
+    try:
+        for part, n in zip(parts, written):
+            if n:
+                for frame in stream._frames(part, stream.BATCH_ROWS):
+                    writer.write(frame)
+            part.unlink(missing_ok=True)
+    finally:
+        writer.close()
+        scan_file.unlink(missing_ok=True)
+    return scan.facts(), len(parts)
+
+
 # --- pseudonymisation ------------------------------------------------------------------------------
 
 

@@ -520,8 +520,9 @@ class EngineSpec(StrictModel):
     """Where the data-parallel stages run (docs/operations.md "A Dask cluster")."""
 
     kind: EngineKind = Field(default=EngineKind.LOCAL, description="local: every stage in the run's process; "
-                             "dask: pseudonymisation (with redaction) and the evaluation's neighbour searches run "
-                             "as partitions on a Dask cluster through Prefect's DaskTaskRunner.")
+                             "dask: ingest (a partition per source file), pseudonymisation (with redaction) and the "
+                             "evaluation's neighbour searches run as partitions on a Dask cluster through "
+                             "Prefect's DaskTaskRunner.")
     address: str | None = Field(default=None, description="The Dask scheduler, tcp://host:port (or tls://). "
                                 "Without it a run starts a LocalCluster of `workers` processes on this machine. "
                                 "SYNTHGATE_DASK_ADDRESS gives it when the spec does not.")

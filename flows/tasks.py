@@ -74,14 +74,19 @@ def ingest(loaded: LoadedSpec, ws: Workspace, expected_sha256: str = "") -> Sour
     ``expected_sha256``: the hash the preflight read; a source changed since is refused (SourceChanged).
     """
     spec = loaded.spec
-    if stream.should_stream(loaded.source_pattern):  # past SYNTHGATE_STREAM_BYTES: batches (flows/stream.py)
+    on_dask = partitions.dask_runner_active()  # engine: dask: one partition per source file on the workers
+    if on_dask or stream.should_stream(loaded.source_pattern):  # past SYNTHGATE_STREAM_BYTES: batches
         scan = stream.scan_spec_source(loaded)
         if expected_sha256 and scan.sha256 != expected_sha256:
             raise SourceChanged(loaded.source_pattern, expected_sha256, scan.sha256)
-        facts = stream.ingest_scanned(loaded, scan, ws.raw_table)
+        if on_dask:
+            facts, parts = partitions.ingest_partitioned(loaded, scan, ws)
+        else:
+            facts, parts = stream.ingest_scanned(loaded, scan, ws.raw_table), 0
         write_json(ws.ingest_facts, facts.to_dict())
-        get_run_logger().info("ingest: %d rows x %d columns from %d file(s) in batches of %d rows, sha256 %s",
-                              facts.rows, facts.columns, len(facts.files), stream.BATCH_ROWS, facts.sha256[:16])
+        get_run_logger().info("ingest: %d rows x %d columns from %d file(s) in batches of %d rows%s, sha256 %s",
+                              facts.rows, facts.columns, len(facts.files), stream.BATCH_ROWS,
+                              f", {parts} partition(s) on Dask" if parts else "", facts.sha256[:16])
         return facts
     frame, facts = read_source(
         loaded.source_pattern, fmt=spec.source.format,

@@ -1,7 +1,7 @@
-"""engine: dask: a release whose pseudonymisation (with redaction) and neighbour searches run as partitions on a
-real dask.distributed LocalCluster (2 worker processes) through Prefect's DaskTaskRunner publishes the same
-bytes as the single-process release of the same spec and seed, and no raw value reaches the cluster's logs,
-the run's output or Prefect's database."""
+"""engine: dask: a release whose ingest (a partition per source file), pseudonymisation (with redaction) and
+neighbour searches run as partitions on a real dask.distributed LocalCluster (2 worker processes) through
+Prefect's DaskTaskRunner publishes the same bytes as the single-process release of the same spec and seed, and
+no raw value reaches the cluster's logs, the run's output or Prefect's database."""
 from __future__ import annotations
 
 import json
@@ -47,6 +47,11 @@ def cluster():
 def _spec(folder: Path, frame: pd.DataFrame, engine: dict | None) -> Path:
     path = drill_spec(folder, frame, rows=len(frame))
     spec = yaml.safe_load(path.read_text())
+    (folder / "source" / "covid.csv").unlink()  # two export files: ingest's partitions are the source's files
+    half = len(frame) // 2
+    frame.iloc[:half].to_csv(folder / "source" / "covid-1.csv", index=False)
+    frame.iloc[half:].to_csv(folder / "source" / "covid-2.csv", index=False)
+    spec["source"]["path"] = "source/covid-*.csv"
     if engine:
         spec["engine"] = engine
     path.write_text(yaml.safe_dump(spec, sort_keys=False))
@@ -74,7 +79,7 @@ def test_a_release_partitioned_on_dask_publishes_the_single_process_bytes(tmp_pa
         assert run.returncode == 0, err[-3000:]
     out, err = outputs[1]
     assert "engine: dask at tcp://127.0.0.1" in out
-    assert "160 rows in 4 partition(s) on Dask" in err
+    assert "160 rows in 4 partition(s) on Dask" in err and "2 partition(s) on Dask" in err
     assert "neighbour search(es) in" in err
     database_file = next((tmp_path / "dask" / "prefect-home").rglob("*.db"))
     with sqlite3.connect(database_file) as db:
@@ -82,14 +87,16 @@ def test_a_release_partitioned_on_dask_publishes_the_single_process_bytes(tmp_pa
     partitions = [state for name, state in task_runs if name.startswith("pseudonymise-partition")]
     assert len(partitions) == 4 and set(partitions) == {"COMPLETED"}
     assert any(name.startswith("neighbours-partition") for name, _ in task_runs)
+    assert sum(name.startswith("ingest-partition") for name, _ in task_runs) == 2
     prefixes = client.run_on_scheduler(lambda dask_scheduler: sorted(dask_scheduler.task_prefixes))
-    assert any("pseudonymise" in p for p in prefixes) and any("neighbours" in p for p in prefixes), prefixes
+    assert all(any(stage in p for p in prefixes) for stage in ("ingest", "pseudonymise", "neighbours")), prefixes
     assert "Traceback" not in err and "Error logging to API" not in err
 
     # Assert: the same published bytes, the same pseudonymised table and the same figures
     releases = [tmp_path / name / "catalog" / DATASET / VERSION for name in ("single", "dask")]
     assert (releases[0] / f"{DATASET}.parquet").read_bytes() == (releases[1] / f"{DATASET}.parquet").read_bytes()
     runs_dirs = [next((tmp_path / name / "workspace" / DATASET / VERSION).iterdir()) for name in ("single", "dask")]
+    pd.testing.assert_frame_equal(*[pd.read_parquet(d / "raw.parquet") for d in runs_dirs])
     pd.testing.assert_frame_equal(*[pd.read_parquet(d / "pseudonymised.parquet") for d in runs_dirs])
     figures = [json.loads((d / "evaluation.json").read_text()) for d in runs_dirs]
     for f in figures:
