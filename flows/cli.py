@@ -480,6 +480,7 @@ class DemoDataset(str, Enum):
     KOREAN_CLINIC = "korean-clinic"
     MILITARY = "military"
     PBC = "pbc"
+    NAFLD = "nafld"
     DEFENSE = "defense"
 
 
@@ -498,6 +499,7 @@ def demo(
     korean-clinic: 3,000 fake Korean admissions in CP949 (RRNs, phones, addresses, notes), released with every PIPC step: surrogates, date shifting, k-anonymity, an encrypted re-identification table.
     military: openintro's military table (1,414,593 real US service members, 6 quasi-identifiers): a release at scale; the summary gives its time and peak memory.
     pbc: survival's pbc and pbcseq (418 trial subjects, 1,945 laboratory visits): a release of two linked tables.
+    nafld: survival's nafld1, nafld2 and nafld3 (17,549 subjects, 400,123 labs, 34,340 events): three linked tables at cohort scale (minutes).
     defense: fake Korean service members, postings and clinic visits (군번, names, RRNs, phones, notes): three linked tables.
     """
     from synthgate.flows import demo as demo_module
