@@ -250,15 +250,20 @@ def check(spec: Path = typer.Argument(..., help="The release spec (YAML).")) -> 
             err.print(f"warning: {warning}", markup=False, highlight=False, soft_wrap=True)
         out.print(ok_line(loaded, tables), markup=False, highlight=False, soft_wrap=True)
         return
+    from synthgate.flows import engine
+
+    chosen = engine.resolve(loaded.spec)
     try:
         report = preflight(loaded)
+        engine.check_reachable(chosen)  # a scheduler that does not answer now would stop the run
     except SynthgateError as exc:
         fail(exc)
     for warning in report.warnings:
         err.print(f"warning: {warning}", markup=False, highlight=False, soft_wrap=True)
     out.print(f"ok: {report.source.rows} rows x {report.source.columns} columns, all planned; "
               f"key {report.key_id or 'not needed'}" + (f" from {report.key_origin}" if report.key_origin else "")
-              + f"; will publish to {report.release_dir}", soft_wrap=True)
+              + f"; will publish to {report.release_dir}"
+              + (f"; engine {chosen.describe()}" if chosen.is_dask else ""), soft_wrap=True)
 
 
 def run_release(spec: Path, prefect_home: Optional[str], *, title: str = "run", site: bool = True) -> dict:

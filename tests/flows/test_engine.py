@@ -96,3 +96,18 @@ def test_a_worker_with_another_key_is_refused_by_key_id_without_the_key(tmp_path
     line = str(refused.value)
     assert run_key.key_id in line and "SYNTHGATE_PSEUDONYM_KEY" in line and key_env not in line
     assert not (tmp_path / "out.parquet").exists()
+
+
+def test_check_says_which_engine_and_refuses_a_silent_scheduler(small_release, key_env):
+    # Setup: one spec on a LocalCluster per run, one on a scheduler nobody runs
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    local_cluster = small_release(engine={"kind": "dask", "workers": 3})
+    ok = runner.invoke(app, ["check", str(local_cluster)])
+    silent = runner.invoke(app, ["check", str(small_release(engine={"kind": "dask",
+                                                                     "address": f"tcp://127.0.0.1:{port}"}))])
+
+    # Assert
+    assert ok.exit_code == 0 and "engine dask at a LocalCluster of 3 worker process(es)" in ok.output, ok.output
+    assert silent.exit_code == 2 and len(_errors(silent)) == 1 and "does not answer" in silent.output
