@@ -1,6 +1,7 @@
 """Train time and quality of RelationalGenerator with and without differential privacy per subject on pbc -> pbcseq.
 
 Run: .venv/bin/python benchmarks/relational_dp.py [--epochs 10] [--epsilon 4 10] [--out FILE]
+     [--set pbc|nafld] [--subjects N] [--max-children 32] [--skip-plain]
 pbc (418 patients) -> pbcseq (1,945 visits), split by subject (20 % holdout); each fit trains on the
 training tables and samples as many patients; evaluation.evaluate_relational scores it against the
 training tables (SDMetrics multi-table quality, C2ST-Agg; no attacks). Under dp the numeric ranges
@@ -65,17 +66,22 @@ def main(argv: list[str]) -> None:
     parser.add_argument("--epsilon", type=float, nargs="+", default=[4.0, 10.0])
     parser.add_argument("--out", type=Path, default=None)
     parser.add_argument("--skip-plain", action="store_true", help="only the dp fits")
+    parser.add_argument("--set", choices=list(rel_data.LOADERS), default="pbc")
+    parser.add_argument("--subjects", type=int, default=None, help="a sample of this many root subjects")
+    parser.add_argument("--max-children", type=int, default=32, help="the public cap on children under dp")
     args = parser.parse_args(argv)
     from synthgate.evaluation.relational import split_by_subject
 
-    data = rel_data.load_pbc()
+    data = rel_data.LOADERS[args.set]()
+    if args.subjects:
+        data = rel_data.sample_subjects(data, args.subjects, seed=0)
     train, _ = split_by_subject(data.tables, data.keys, data.links, 0.2, seed=0)
     results = {} if args.skip_plain else {"plain": run(data, train, {}, 10_000, 0)[0]}
     print(json.dumps(results, indent=1), flush=True)
     domains = declared_domains(data)
     for epsilon in args.epsilon:
         params = {"dp": {"epsilon": epsilon, "delta": 1e-4, "epochs": args.epochs, "domains": domains}}
-        results[f"dp_eps{epsilon:g}"] = run(data, train, params, 32, 0)[0]
+        results[f"dp_eps{epsilon:g}"] = run(data, train, params, args.max_children, 0)[0]
         print(json.dumps({f"dp_eps{epsilon:g}": results[f"dp_eps{epsilon:g}"]}, indent=1), flush=True)
     if args.out:
         args.out.write_text(json.dumps(results, indent=1) + "\n")
