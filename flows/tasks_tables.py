@@ -229,6 +229,16 @@ class TrainResult:
     rows: dict
 
 
+def learned_tables(spec: ReleaseSpec, tables: dict[str, pd.DataFrame]) -> tuple[dict[str, pd.DataFrame], dict]:
+    """The training tables the generator learns and the train facts: above ``generator.train_rows`` rows of all
+    tables together, a seeded uniform sample of root subjects, each with all its linked rows (docs/spec.md)."""
+    from synthgate.generators.relational import training_subjects
+
+    gen = spec.generator
+    learned, facts = training_subjects(tables, relations.links(spec), gen.train_rows, seed=gen.seed)
+    return learned, {**facts, "limit": gen.train_rows, "unit": "subject"}
+
+
 @task(name="train-tables", **TASK_OPTIONS)
 @stage("train")
 def train(loaded: LoadedSpec, ws: Workspace) -> TrainResult:
@@ -236,7 +246,12 @@ def train(loaded: LoadedSpec, ws: Workspace) -> TrainResult:
     spec, log = loaded.spec, get_run_logger()
     gen = spec.generator
     kind = relational_registry.resolve_relational(gen.kind)
-    tables = read_tables(ws, spec, "training", model_columns(spec))
+    tables, learned = learned_tables(spec, read_tables(ws, spec, "training", model_columns(spec)))
+    write_json(ws.train_facts, learned)
+    if learned["sampled"]:
+        log.info("train: learning a uniform sample of %d of %d subjects, %d of %d rows of all tables "
+                 "(generator.train_rows)", learned["learned_subjects"], learned["available_subjects"],
+                 learned["learned_rows"], learned["available_rows"])
     log.info("train: %s (%s per table) on %s, seed %d", kind, relational_registry.table_model(kind), gen.device,
              gen.seed)
     model = relational_registry.get_relational(kind)()
@@ -511,7 +526,8 @@ def manifest(loaded: LoadedSpec, ws: Workspace, flow_run_id: str | None) -> dict
         "generator": {"kind": model["kind"], "table_model": relational_registry.table_model(model["kind"]),
                       "params": model["params"],
                       "device": model["device"], "seed": spec.generator.seed, "train_seconds": model["train_seconds"],
-                      "model_sha256": _model_sha(ws.model_dir), "differential_privacy": model.get("dp")},
+                      "model_sha256": _model_sha(ws.model_dir), "differential_privacy": model.get("dp"),
+                      "training_sample": read_json(ws.train_facts) if ws.train_facts.exists() else None},
         "rows": {n: {"source": ingest["tables"][n]["rows"], "after_orphans": ingest["kept_rows"][n],
                      "training": split["tables"][n]["training"], "holdout": split["tables"][n]["holdout"],
                      "synthetic": sampled["rows"][n], "discarded_copies": sampled["discarded"][n]["copies"],

@@ -36,6 +36,7 @@ import pandas as pd
 
 from synthgate.generators import _frames, _rel_dp, _rel_frames as rf
 from synthgate.generators._rel_plan import build_plan
+from synthgate.generators._rel_rows import training_subjects  # noqa: F401  (the flow's bound on training)
 from synthgate.generators._seeding import check_seed, derive_seed
 from synthgate.generators.autoregressive import AutoregressiveParams
 from synthgate.generators.base import TableSchema
