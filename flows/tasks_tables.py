@@ -7,6 +7,7 @@ contract's plain values (flows/relations.py). Tasks pass paths and small facts, 
 """
 from __future__ import annotations
 
+import hashlib
 import re
 import secrets
 import shutil
@@ -90,8 +91,17 @@ def released_kinds(spec: ReleaseSpec) -> dict[str, dict[str, str]]:
 
 
 def metric_name(*parts: str) -> str:
-    """A GX metric name (snake_case, at most 64 characters) from a figure and table/column names."""
-    return re.sub(r"[^a-z0-9_]", "_", "_".join(parts).lower())[:64]
+    """A GX metric name (snake_case, at most 64 characters) from a figure and table/column names.
+
+    Names GX cannot take as they are (Hangul, spaces, over 64 characters) end in 8 hex digits of
+    their SHA-256, so two Korean key columns of one length stay two gates.
+    """
+    joined = "_".join(parts)
+    plain = re.sub(r"[^a-z0-9_]", "_", joined.lower())
+    if plain == joined and len(plain) <= 64:
+        return plain
+    digest = hashlib.sha256(joined.encode("utf-8")).hexdigest()[:8]
+    return f"{plain[:55]}_{digest}"
 
 
 def relational_gates(figures: dict, spec: ReleaseSpec) -> list[dict]:
@@ -99,15 +109,21 @@ def relational_gates(figures: dict, spec: ReleaseSpec) -> list[dict]:
 
     Referential integrity of every link must be 1.0 (every synthetic key names a synthetic parent row);
     each root's per-subject DCR share (a subject's row joined with its children's aggregates, holdout by
-    subject) must stay under the single-table bound ``evaluation.thresholds.dcr_share_max``.
+    subject) must stay under the single-table bound ``evaluation.thresholds.dcr_share_max``, and its three
+    attacks per subject under ``singling_out_risk_max``, ``linkability_risk_max`` and ``inference_risk_max``,
+    judged as the single-table gates judge them (``evaluation.result.verdict_of``, ideal 0) and accepted when
+    inconclusive by the same names.
     """
     gates = []
 
     def gate(metric: str, value, operator: str, bound: float, description: str, low=None, high=None,
-             accepted: bool = False) -> None:
+             accepted: bool = False, accept_as: str | None = None, ideal: float | None = None) -> None:
         interval = {} if low is None or high is None else {"low": low, "high": high}
         if value is None:
             verdict, passed = "unmeasured", False
+        elif ideal is not None:  # the single-table rule: a narrow interval across the bound is decided by the estimate
+            verdict = evaluation.result.verdict_of(value, low, high, operator, bound, ideal)
+            passed = verdict == "pass" or (verdict == "inconclusive" and accepted)
         elif interval and operator == "<=" and low <= bound < high:
             verdict, passed = "inconclusive", accepted  # the 95% interval straddles the bound
         else:
@@ -115,7 +131,7 @@ def relational_gates(figures: dict, spec: ReleaseSpec) -> list[dict]:
             verdict = "pass" if passed else "fail"
         gates.append({"metric": metric, "value": value, "operator": operator, "bound": bound, "verdict": verdict,
                       "passed": passed, "accepted": verdict == "inconclusive" and accepted, **interval,
-                      "description": description})
+                      "description": description, **({"accept_as": accept_as} if accept_as else {})})
 
     for entry in figures["integrity"]:
         share = (entry.get("synthetic") or {}).get("share")
@@ -130,12 +146,30 @@ def relational_gates(figures: dict, spec: ReleaseSpec) -> list[dict]:
                  "to a training subject than to a holdout subject; 0.5 is ideal (split by subject).",
                  low=result.get("dcr_share_low"), high=result.get("dcr_share_high"),
                  accepted="dcr_share" in spec.evaluation.accept_inconclusive)
+    for root, result in figures["privacy"].items():
+        skipped = result.get("attack_not_applicable") or {}
+        for attack, words in _SUBJECT_ATTACKS.items():
+            name, bound = f"{attack}_risk", getattr(spec.evaluation.thresholds, f"{attack}_risk_max")
+            if bound is None or name not in result or attack in skipped:
+                continue  # gate off, an evaluation without attacks, or not applicable to these tables
+            column = result.get("inference_risk_column") if attack == "inference" else None
+            gate(metric_name("subject", name, root), result[name], "<=", float(bound),
+                 f"Risk that the synthetic {root} subjects (a row joined with its children's aggregates) let an "
+                 f"attacker {words} a real training subject, beyond what holdout subjects allow (split by subject)"
+                 + (f"; for {column}, where it is highest." if column else "."),
+                 low=result.get(f"{name}_low"), high=result.get(f"{name}_high"),
+                 accepted=name in spec.evaluation.accept_inconclusive, accept_as=name, ideal=0.0)
     return gates
+
+
+#: The attacks gated per subject, and what each lets an attacker do (the single-table gates' words).
+_SUBJECT_ATTACKS = {"singling_out": "single out", "linkability": "link two halves of the record of",
+                    "inference": "infer a hidden attribute of"}
 
 
 def blocking_lines(gates: list[dict]) -> list[str]:
     """Gates that block without a GX expectation to fail: unmeasured ones, and inconclusive ones the spec did not
-    accept (the per-subject DCR is accepted by the single-table name, ``dcr_share``)."""
+    accept (a per-subject figure is accepted by its single-table name, e.g. ``dcr_share``, ``inference_risk``)."""
     lines = []
     for gate in gates:
         if gate["verdict"] == "unmeasured":
@@ -144,7 +178,7 @@ def blocking_lines(gates: list[dict]) -> list[str]:
             lines.append(f"release_evaluation: {gate['metric']} is inconclusive: its 95% interval [{gate['low']:.3g}, "
                          f"{gate['high']:.3g}] is too wide to tell a pass from a fail against {gate['operator']} "
                          f"{gate['bound']:.3g}; more subjects would narrow it, or accept it with "
-                         "evaluation.accept_inconclusive: [dcr_share]")
+                         f"evaluation.accept_inconclusive: [{gate.get('accept_as', 'dcr_share')}]")
     return lines
 
 
