@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 from importlib import metadata
 from pathlib import Path
+from typing import Callable
 
 import pandas as pd
 
@@ -409,6 +410,19 @@ def publish_reviewed(pending: Path, layout: ReleaseLayout, review: dict, *, pdf:
         ReviewedFilesChanged: a pending file is missing, added or changed since the review began.
         VersionExistsError: the version appeared in the catalog meanwhile.
     """
+    def rewrite(folder: Path, manifest: dict) -> None:
+        write_report(folder, manifest, evaluation=read_json(folder / layout.EVALUATION),
+                     validation=read_json(folder / layout.VALIDATION), pdf=pdf,
+                     data_docs_href=f"{layout.DATA_DOCS}/index.html")
+
+    manifest = publish_reviewed_files(pending, layout, review, rewrite)
+    return _published(layout, manifest["rows"]["synthetic"])
+
+
+def publish_reviewed_files(pending: Path, layout: ReleaseLayout, review: dict,
+                           rewrite_report: Callable[[Path, dict], None]) -> dict:
+    """`publish_reviewed`'s steps for any release kind: ``rewrite_report(folder, manifest)`` writes the report
+    (and its PDF) of the manifest with the decision; one table's or several tables'. Returns the manifest."""
     manifest = read_json(pending / layout.MANIFEST)
     _check_reviewed_files(pending, manifest["files"])
     if layout.release_dir.exists():
@@ -424,9 +438,7 @@ def publish_reviewed(pending: Path, layout: ReleaseLayout, review: dict, *, pdf:
             (staging / name).unlink(missing_ok=True)
         manifest["review"] = review
         manifest["files"] = _file_hashes(staging)
-        write_report(staging, manifest, evaluation=read_json(staging / layout.EVALUATION),
-                     validation=read_json(staging / layout.VALIDATION), pdf=pdf,
-                     data_docs_href=f"{layout.DATA_DOCS}/index.html")
+        rewrite_report(staging, manifest)
         manifest["files"] = _file_hashes(staging)
         write_json(staging / layout.MANIFEST, manifest)
         if layout.release_dir.exists():
@@ -435,7 +447,7 @@ def publish_reviewed(pending: Path, layout: ReleaseLayout, review: dict, *, pdf:
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
-    return _published(layout, manifest["rows"]["synthetic"])
+    return manifest
 
 
 def _check_reviewed_files(folder: Path, reviewed: dict) -> None:

@@ -600,14 +600,17 @@ def _card(loaded: LoadedSpec, facts: dict) -> str:
     return "\n".join(lines)
 
 
-def write_tables_release(folder: Path, loaded: LoadedSpec, ws: Workspace, flow_run_id: str | None) -> dict:
+def write_tables_release(folder: Path, loaded: LoadedSpec, ws: Workspace, flow_run_id: str | None,
+                         review: dict | None = None) -> dict:
     """Every file of a multi-table release into ``folder``: one Parquet per table, Data Docs, validation and
-    evaluation JSON, README.md, report.html, manifest.json (written last, with every other file's sha256)."""
+    evaluation JSON, README.md, report.html, manifest.json (written last, with every other file's sha256).
+    ``review``: the committee's block (a pending review's folder), into the manifest and the report."""
     from synthgate import report as report_leaf
     from synthgate.flows.publish import _copy_data_docs, _file_hashes, _write_parquet
 
-    spec = loaded.spec
     facts = manifest(loaded, ws, flow_run_id)
+    if review is not None:
+        facts["review"] = review
     for name, table in facts["tables"].items():
         _write_parquet(pd.read_parquet(table_file(ws, name, "synthetic")), folder / table["file"], loaded, ws,
                        kinds=table["columns"])
@@ -633,6 +636,33 @@ def _write_report(folder: Path, facts: dict, ws: Workspace, href: str, report_le
         raise InputError(str(exc)) from None
     except report_leaf.ReportError as exc:
         raise ReportFailed(str(exc)) from None
+
+
+def rewrite_reviewed_report(folder: Path, facts: dict) -> None:
+    """The report of a reviewed release from its own files (publish.publish_reviewed_files' rewrite_report)."""
+    import json
+
+    from synthgate import report as report_leaf
+
+    facts = json.loads(json.dumps(facts, sort_keys=True, default=str))
+    try:
+        report_leaf.write_tables_report(folder, manifest=facts, evaluation=read_json(folder / ReleaseLayout.EVALUATION),
+                                        validation=read_json(folder / ReleaseLayout.VALIDATION),
+                                        data_docs_href=f"{ReleaseLayout.DATA_DOCS}/index.html")
+    except report_leaf.ReportInputError as exc:
+        raise InputError(str(exc)) from None
+    except report_leaf.ReportError as exc:
+        raise ReportFailed(str(exc)) from None
+
+
+def published_paths(final: Path, facts: dict) -> dict:
+    """What a published multi-table release returns: its paths and row counts (no value)."""
+    return {"release_dir": str(final), "manifest": str(final / ReleaseLayout.MANIFEST),
+            "data_files": {n: str(final / t["file"]) for n, t in facts["tables"].items()},
+            "data_docs": str(final / ReleaseLayout.DATA_DOCS / "index.html"),
+            "report": str(final / ReleaseLayout.REPORT),
+            "rows": sum(r["synthetic"] for r in facts["rows"].values()),
+            "table_rows": {n: r["synthetic"] for n, r in facts["rows"].items()}}
 
 
 def write_blocked_report(loaded: LoadedSpec, ws: Workspace) -> Path:
@@ -668,9 +698,4 @@ def publish(loaded: LoadedSpec, ws: Workspace, flow_run_id: str | None) -> dict:
         raise
     final = layout.release_dir
     get_run_logger().info("publish: %s", final)
-    return {"release_dir": str(final), "manifest": str(final / ReleaseLayout.MANIFEST),
-            "data_files": {n: str(final / t["file"]) for n, t in facts["tables"].items()},
-            "data_docs": str(final / ReleaseLayout.DATA_DOCS / "index.html"),
-            "report": str(final / ReleaseLayout.REPORT),
-            "rows": sum(r["synthetic"] for r in facts["rows"].values()),
-            "table_rows": {n: r["synthetic"] for n, r in facts["rows"].items()}}
+    return published_paths(final, facts)

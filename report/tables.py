@@ -13,6 +13,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
+from synthgate.report import _release
 from synthgate.report.errors import ReportError, ReportInputError
 
 __all__ = ["render_tables_report", "write_tables_report"]
@@ -81,6 +82,11 @@ def render_tables_report(*, manifest: Mapping, evaluation: Mapping, validation: 
     parts.append(f"<p class=\"{verdict}\">Gates: {'all passed' if verdict == 'ok' else 'not all passed'} "
                  f"({validation['evaluated'] - validation['failed']} of {validation['evaluated']} expectations)"
                  + (f" · <a href=\"{_e(data_docs_href)}\">Data Docs</a>" if data_docs_href else "") + "</p>")
+    reviewed = _release.review(manifest)
+    if reviewed:  # the committee's status, as the single-table report words it (names, times, a hash)
+        parts.append(f"<h2>Committee review</h2><p class=\"{'bad' if reviewed['status'] == 'rejected' else 'ok'}\">"
+                     f"{_e(reviewed['headline'])}</p>")
+        parts.append(_table(["", ""], [[_e(label), _e(value)] for label, value in reviewed["rows"]]))
     parts.append("<h2>Tables</h2>")
     rows = manifest["rows"]
     parts.append(_table(["table", "primary key", "parent", "source rows", "training rows", "synthetic rows", "file"],
