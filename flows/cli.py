@@ -301,10 +301,7 @@ def _run_one(spec: Path, loaded, home: str, *, title: str, site: bool) -> dict:
     from synthgate.flows.preflight import preflight
 
     if loaded.spec.review.required:
-        # Prefect suspends only a deployment's run; waiting here in-process for days is no service.
-        fail(InputError(f"{spec}: review.required is true: a reviewed release runs as a deployment, where it can "
-                        "wait suspended for the committee; deploy it (synthgate deploy SPEC) and start it there "
-                        "(its schedule, or prefect deployment run synthgate-release/NAME)"))
+        fail(_review_needs_deployment(spec, "synthgate-release"))
     try:
         report = preflight(loaded)
     except SynthgateError as exc:
@@ -350,13 +347,20 @@ def _run_one(spec: Path, loaded, home: str, *, title: str, site: bool) -> dict:
 
 
 
+def _review_needs_deployment(spec: Path, flow: str) -> InputError:
+    # Prefect suspends only a deployment's run; waiting here in-process for days is no service.
+    return InputError(f"{spec}: review.required is true: a reviewed release runs as a deployment, where it can "
+                      "wait suspended for the committee; deploy it (synthgate deploy SPEC) and start it there "
+                      f"(its schedule, or prefect deployment run {flow}/NAME)")
+
+
 def _run_tables(spec: Path, loaded, home: str, *, title: str, site: bool) -> dict:
     """`run` of a tables: spec: the same checks as `check`, then the multi-table flow; one line per table."""
     from synthgate.flows.relations import check_table_data
 
     try:
         if loaded.spec.review.required:
-            raise InputError(f"{spec}: review.required is not available for a tables: spec yet; leave it out")
+            raise _review_needs_deployment(spec, "synthgate-release-tables")
         report = check_table_data(loaded)
     except SynthgateError as exc:
         fail(exc)

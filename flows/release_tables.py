@@ -1,5 +1,6 @@
 """The multi-table release flow (tables:): ingest → pseudonymise (split by subject) → train → sample → evaluate →
-validate → publish, every stage over all tables (flows/tasks_tables.py)."""
+validate → publish, every stage over all tables (flows/tasks_tables.py); with review.required it suspends after
+validate and publishes all tables on the committee's approval (flows/review_steps.py, as one table does)."""
 from __future__ import annotations
 
 from pathlib import Path
@@ -7,7 +8,7 @@ from pathlib import Path
 from prefect import flow, get_run_logger
 from prefect.runtime import flow_run
 
-from synthgate.flows import audit, catalog_site, gc, runlock, tasks_tables, versions
+from synthgate.flows import audit, catalog_site, gc, review_steps, runlock, tasks_tables, versions
 from synthgate.flows.errors import InputError, SynthgateError
 from synthgate.flows.spec import LoadedSpec, load_spec
 from synthgate.flows.workspace import Workspace, new_run_id, read_json, write_json
@@ -34,10 +35,11 @@ def release_tables(spec_path: str, dataset: str = "", version: str = "", run_id:
     except SynthgateError as exc:
         runlock.announce("failed", dataset or "unknown", version, str(flow_run.id) if flow_run.id else "", exc)
         raise
+    # One run per dataset: a run suspended for review keeps holding it (flows/runlock.py).
     with runlock.one_run_per_dataset(loaded.catalog_dir, loaded.spec.dataset.name, loaded.spec.dataset.version,
                                      str(flow_run.id) if flow_run.id else None):
         result = _stages(loaded, run_id, version, source_sha256 or {})
-    if site:
+    if site and result.get("published"):  # also after the committee's approval; not after a rejection
         result["site"] = catalog_site.after_publish(
             loaded.catalog_dir, dataset=loaded.spec.dataset.name,
             version=Path(result["published"]["release_dir"]).name, flow_run_id=str(flow_run.id) if flow_run.id else None)
@@ -46,11 +48,12 @@ def release_tables(spec_path: str, dataset: str = "", version: str = "", run_id:
 
 def _stages(loaded: LoadedSpec, run_id: str, requested_version: str, source_sha256: dict[str, str]) -> dict:
     flow_run_id = str(flow_run.id) if flow_run.id else None
+    resumed = review_steps.resume_point(loaded)  # resumed after review: the stages ran before it suspended
+    if resumed is not None:
+        return review_steps.decide(resumed, resumed=True)
     loaded, resolved = versions.resolve_for_run(loaded, requested=requested_version, flow_run_id=flow_run_id,
                                                 scheduled=flow_run.scheduled_start_time)
     spec = loaded.spec
-    if spec.review.required:  # a held multi-table release has no resume path yet
-        raise InputError(f"{loaded.path}: review.required is not available for a tables: spec yet; leave it out")
     ws = Workspace.for_run(loaded.workspace_dir, spec.dataset.name, spec.dataset.version,
                            run_id or new_run_id()).create()
     write_json(ws.run_record, {"spec": str(loaded.path), "spec_sha256": loaded.sha256, "tables": True,
@@ -67,6 +70,8 @@ def _stages(loaded: LoadedSpec, run_id: str, requested_version: str, source_sha2
         tasks_tables.evaluate(loaded, ws)
         tasks_tables.validate(loaded, ws)
         events.gates(passed=True)
+        if spec.review.required:  # the committee decides on all tables: suspend, then publish them all or none
+            return review_steps.decide(review_steps.hold(loaded, ws), resumed=False)
         published = tasks_tables.publish(loaded, ws, flow_run_id)
         events.published(published)
     return {"workspace": str(ws.root), "published": published, "train_seconds": trained.train_seconds,

@@ -22,7 +22,7 @@ from synthgate.flows.workspace import ReleaseLayout, read_json
 review_app = typer.Typer(name="review", no_args_is_help=True, add_completion=False, pretty_exceptions_enable=False,
                          help="Decide on releases suspended for committee review (list, show, approve, reject).")
 out = Console()
-FLOW_NAME = "synthgate-release"
+FLOW_NAMES = ("synthgate-release", "synthgate-release-tables")  # one table, several tables
 _ENDED = ("FAILED", "CANCELLED", "CRASHED", "COMPLETED")
 SHA256 = "^[0-9a-f]{64}$"
 
@@ -54,7 +54,7 @@ def _runs(client, states: tuple[str, ...], limit: int = 200) -> list:
     from prefect.client.schemas.sorting import FlowRunSort
 
     return client.read_flow_runs(
-        flow_filter=FlowFilter(name=FlowFilterName(any_=[FLOW_NAME])),
+        flow_filter=FlowFilter(name=FlowFilterName(any_=list(FLOW_NAMES))),
         flow_run_filter=FlowRunFilter(state=FlowRunFilterState(type=FlowRunFilterStateType(
             any_=[StateType(s) for s in states]))),
         sort=FlowRunSort.START_TIME_DESC, limit=limit)

@@ -4,6 +4,10 @@
 run without a deployment (Prefect can only suspend a deployment's run), and finds this run's pending
 release when the run was resumed. `hold` writes the pending release and `decide` suspends until a
 valid decision arrives, then publishes the reviewed files or discards them.
+
+Both release flows call these steps: one table (flows/release.py) and several tables
+(flows/release_tables.py). The pending record's ``kind`` ("table" or "tables") chooses which files
+`hold` writes and how an approval rewrites the report; the rest is the same for both.
 """
 from __future__ import annotations
 
@@ -16,7 +20,7 @@ from prefect.context import FlowRunContext
 
 from synthgate.flows import audit, review
 from synthgate.flows.errors import ReviewError
-from synthgate.flows.publish import publish_reviewed, write_release
+from synthgate.flows.publish import publish_reviewed, publish_reviewed_files, write_release
 from synthgate.flows.spec import LoadedSpec
 from synthgate.flows.tasks import TASK_OPTIONS, stage
 from synthgate.flows.sources import file_sha256
@@ -71,15 +75,20 @@ def discard(pending: review.PendingReview, reason: str, decision: review.ReviewD
 
 
 def hold(loaded: LoadedSpec, ws: Workspace) -> review.PendingReview:
-    """Write the whole release into the pending area (not the catalog) and record what the reviewers will read."""
+    """Write the whole release into the pending area (not the catalog) and record what the reviewers will read.
+
+    A tables: spec's release is all its tables, their report and manifest: one decision publishes all of them.
+    """
     run = _flow_run()
     spec = loaded.spec
     folder = review.pending_area(loaded.workspace_dir) / str(run.id)
     (folder / review.RELEASE).mkdir(parents=True, exist_ok=True)
+    tables = spec.tables is not None
     record = review.new_record(
         flow_run_id=str(run.id), dataset=spec.dataset.name, version=spec.dataset.version, workspace=ws.root,
         catalog=loaded.catalog_dir, spec=loaded.path, spec_sha256=loaded.sha256, reviewers=spec.review.reviewers,
-        expires_after_seconds=spec.review.expires_after_seconds, pdf=spec.evaluation.pdf)
+        expires_after_seconds=spec.review.expires_after_seconds, pdf=spec.evaluation.pdf and not tables)
+    record["kind"] = "tables" if tables else "table"
     _write_pending(folder / review.RELEASE, loaded, ws, record)
     manifest_files = read_json(folder / review.RELEASE / ReleaseLayout.MANIFEST)["files"]
     record.update(report_sha256=manifest_files[ReleaseLayout.REPORT]["sha256"], files=len(manifest_files),
@@ -97,7 +106,13 @@ def hold(loaded: LoadedSpec, ws: Workspace) -> review.PendingReview:
 @stage("stage-for-review")
 def _write_pending(folder, loaded: LoadedSpec, ws: Workspace, record: dict) -> None:
     run = _flow_run()
-    write_release(folder, loaded, ws, flow_run_id=str(run.id) if run else None, review=review.review_block(record))
+    flow_run_id, block = (str(run.id) if run else None), review.review_block(record)
+    if record.get("kind") == "tables":
+        from synthgate.flows.tasks_tables import write_tables_release
+
+        write_tables_release(folder, loaded, ws, flow_run_id, review=block)
+    else:
+        write_release(folder, loaded, ws, flow_run_id=flow_run_id, review=block)
 
 
 def decide(pending: review.PendingReview, *, resumed: bool) -> dict:
@@ -161,6 +176,13 @@ def _act(pending: review.PendingReview, decision: review.ReviewDecision) -> dict
 @stage("publish-reviewed")
 def _publish_reviewed(pending: review.PendingReview, block: dict) -> dict:
     """Publish the pending files as reviewed (hash-checked); only the report and manifest gain the decision."""
+    if pending.record.get("kind") == "tables":  # all tables at once, as tasks_tables.publish returns them
+        from synthgate.flows.tasks_tables import published_paths, rewrite_reviewed_report
+
+        manifest = publish_reviewed_files(pending.release_dir, pending.layout, block, rewrite_reviewed_report)
+        get_run_logger().info("publish: %s (as reviewed, %d tables)", pending.layout.release_dir,
+                              len(manifest["tables"]))
+        return published_paths(pending.layout.release_dir, manifest)
     published = publish_reviewed(pending.release_dir, pending.layout, block, pdf=bool(pending.record.get("pdf")))
     get_run_logger().info("publish: %s (as reviewed)", published.release_dir)
     return asdict(published)
