@@ -1,7 +1,8 @@
 """Scheduled releases: `synthgate deploy`, `deployments` and `undeploy` on the Prefect server at PREFECT_API_URL.
 
 A deployment runs the installed flow (entrypoint ``synthgate.flows.release.release``, Prefect's
-module-path form of ``synthgate.flows.release:release``) on a ``process`` work pool: a worker
+module-path form of ``synthgate.flows.release:release``; for a ``tables:`` spec the multi-table flow
+``synthgate-release-tables``, ``synthgate.flows.release_tables.release_tables``) on a ``process`` work pool: a worker
 started with ``prefect worker start --pool NAME`` runs each flow run as a subprocess of its own
 Python, so the worker's environment (the pseudonymisation key) is the run's. Nothing is copied to the
 server but the spec's path and the dataset's name and version.
@@ -21,6 +22,9 @@ from synthgate.flows.errors import InputError, SynthgateError
 
 FLOW_NAME = "synthgate-release"
 ENTRYPOINT = "synthgate.flows.release.release"
+TABLES_FLOW_NAME = "synthgate-release-tables"
+TABLES_ENTRYPOINT = "synthgate.flows.release_tables.release_tables"
+FLOW_NAMES = (FLOW_NAME, TABLES_FLOW_NAME)
 DEFAULT_POOL = "synthgate"
 #: Non-secret settings the flow-run subprocess gets from the deployment (settings.configure's defaults).
 RUN_ENV = {"TLDEXTRACT_PUBLIC_SUFFIX_LIST_URLS": "", "TOKENIZERS_PARALLELISM": "false",
@@ -92,12 +96,11 @@ class Deployed:
 
 
 def deploy(spec_path: Path, *, cron: str | None, timezone: str | None, pool: str, name: str | None) -> Deployed:
-    """Register (or update) a deployment of the release flow for the spec; create the process pool if missing."""
-    from synthgate.flows.spec import TABLES_NOT_DEPLOYED, SpecError, is_version_template, load_spec
+    """Register (or update) a deployment of the release flow for the spec (the multi-table flow for a tables:
+    spec); create the process pool if missing."""
+    from synthgate.flows.spec import SpecError, is_version_template, load_spec
 
     loaded = load_spec(spec_path)
-    if loaded.spec.tables is not None:  # a deployment that could only fail at its first run
-        raise SpecError(str(spec_path), "tables", TABLES_NOT_DEPLOYED)
     if loaded.spec.engine.kind.value == "dask":  # the worker would run it in one process, silently
         raise SpecError(str(spec_path), "engine.kind", "a deployment's run uses the flow's own task runner, so "
                         "engine: dask applies to synthgate run only for now; write kind: local to deploy it")
@@ -119,8 +122,13 @@ def deploy(spec_path: Path, *, cron: str | None, timezone: str | None, pool: str
         from synthgate.flows.schedule import next_run
 
         next_at = next_run(schedule.cron, schedule.timezone)
-    return Deployed(deployment_name, f"{FLOW_NAME}/{deployment_name}", str(deployment_id), pool, schedule, next_at,
-                    tuple(warnings))
+    return Deployed(deployment_name, f"{flow_name(loaded)}/{deployment_name}", str(deployment_id), pool, schedule,
+                    next_at, tuple(warnings))
+
+
+def flow_name(loaded) -> str:
+    """The Prefect flow that releases the spec: one table's, or several tables' (a tables: spec)."""
+    return TABLES_FLOW_NAME if loaded.spec.tables is not None else FLOW_NAME
 
 
 def _schedule_now(deployment_id) -> bool:
@@ -161,10 +169,15 @@ def _apply(loaded, deployment_name: str, schedule: Schedule | None, pool: str):
     from prefect.schedules import Cron
     from prefect.types.entrypoint import EntrypointType
 
-    from synthgate.flows.release import release
+    if loaded.spec.tables is not None:
+        from synthgate.flows.release_tables import release_tables as flow
+        expected = TABLES_ENTRYPOINT
+    else:
+        from synthgate.flows.release import release as flow
+        expected = ENTRYPOINT
 
     spec = loaded.spec
-    deployment = release.to_deployment(
+    deployment = flow.to_deployment(
         name=deployment_name,
         entrypoint_type=EntrypointType.MODULE_PATH,
         parameters={"spec_path": str(loaded.path), "dataset": spec.dataset.name, "version": spec.dataset.version},
@@ -176,8 +189,8 @@ def _apply(loaded, deployment_name: str, schedule: Schedule | None, pool: str):
         description=f"synthgate release of {spec.dataset.name} from {loaded.path}",
         job_variables={"env": dict(RUN_ENV)},
     )
-    if deployment.entrypoint != ENTRYPOINT:  # the installed module, never a file path in a checkout
-        raise SynthgateError(f"deployment entrypoint {deployment.entrypoint} is not the installed {ENTRYPOINT}")
+    if deployment.entrypoint != expected:  # the installed module, never a file path in a checkout
+        raise SynthgateError(f"deployment entrypoint {deployment.entrypoint} is not the installed {expected}")
     return deployment.apply(work_pool_name=pool)
 
 
@@ -192,9 +205,10 @@ class Listed:
     paused: bool
     next_run: datetime | None
     next_run_source: str  # "scheduled" (a run the server has created) or "computed" (from the cron)
+    flow: str = FLOW_NAME  # synthgate-release, or synthgate-release-tables for a tables: spec
 
     def to_dict(self) -> dict:
-        return {"name": self.name, "dataset": self.dataset, "spec": self.spec, "pool": self.pool,
+        return {"name": self.name, "flow": self.flow, "dataset": self.dataset, "spec": self.spec, "pool": self.pool,
                 "cron": self.schedule.cron if self.schedule else None,
                 "timezone": self.schedule.timezone if self.schedule else None,
                 "schedule_active": self.schedule_active, "paused": self.paused,
@@ -203,7 +217,7 @@ class Listed:
 
 
 def list_deployments() -> list[Listed]:
-    """The release deployments on the server, each with its next run."""
+    """The release deployments on the server (one table's and several tables'), each with its next run."""
     from prefect.client.orchestration import get_client
     from prefect.client.schemas.filters import (
         DeploymentFilter,
@@ -222,8 +236,10 @@ def list_deployments() -> list[Listed]:
     server_url()
     listed = []
     with get_client(sync_client=True) as client:
-        found = client.read_deployments(flow_filter=FlowFilter(name=FlowFilterName(any_=[FLOW_NAME])))
-        for deployment in sorted(found, key=lambda d: d.name):
+        flows = {flow.id: flow.name for flow in client.read_flows(
+            flow_filter=FlowFilter(name=FlowFilterName(any_=list(FLOW_NAMES))))}
+        found = client.read_deployments(flow_filter=FlowFilter(name=FlowFilterName(any_=list(FLOW_NAMES))))
+        for deployment in sorted(found, key=lambda d: (d.name, flows.get(d.flow_id, ""))):
             cron = next((s for s in deployment.schedules if getattr(s.schedule, "cron", None)), None)
             schedule = Schedule(cron.schedule.cron, cron.schedule.timezone or "UTC") if cron else None
             active = bool(cron and cron.active and not deployment.paused)
@@ -244,23 +260,31 @@ def list_deployments() -> list[Listed]:
             params = deployment.parameters or {}
             listed.append(Listed(deployment.name, str(params.get("dataset", "")), str(params.get("spec_path", "")),
                                  deployment.work_pool_name or "", schedule, active, bool(deployment.paused), when,
-                                 source))
+                                 source, flows.get(deployment.flow_id, FLOW_NAME)))
     return listed
 
 
 def undeploy(name: str) -> str:
-    """Delete the deployment ``name`` (or ``synthgate-release/name``) and its scheduled runs; returns its full name."""
+    """Delete the deployment ``name`` (or ``synthgate-release/name``, ``synthgate-release-tables/name``) and its
+    scheduled runs; returns its full name. A bare name both flows hold is refused: give the full one."""
     from prefect.client.orchestration import get_client
     from prefect.exceptions import ObjectNotFound
 
     url = server_url()
-    short = name.split("/", 1)[1] if name.startswith(f"{FLOW_NAME}/") else name
-    full = f"{FLOW_NAME}/{short}"
+    flow, _, short = name.partition("/") if name.split("/", 1)[0] in FLOW_NAMES else ("", "", name)
+    candidates = [f"{flow}/{short}"] if flow else [f"{f}/{short}" for f in FLOW_NAMES]
     with get_client(sync_client=True) as client:
-        try:
-            deployment = client.read_deployment_by_name(full)
-        except ObjectNotFound:
-            raise InputError(f"no deployment {full} on {url}; `synthgate deployments` lists them") from None
+        found = []
+        for full in candidates:
+            try:
+                found.append((full, client.read_deployment_by_name(full)))
+            except ObjectNotFound:
+                pass
+        if not found:
+            raise InputError(f"no deployment {' or '.join(candidates)} on {url}; `synthgate deployments` lists them")
+        if len(found) > 1:
+            raise InputError(f"{short} names two deployments ({', '.join(f for f, _ in found)}); give the full name")
+        full, deployment = found[0]
         client.delete_deployment(deployment.id)
     return full
 
@@ -342,10 +366,11 @@ def deployments_command(
         schedule = item.schedule.describe() if item.schedule else "no schedule"
         state = "" if item.schedule_active or not item.schedule else " (paused)"
         _say(f"{item.name}  dataset {item.dataset}  {schedule}{state}  next run {_when(item.next_run)}  "
-             f"pool {item.pool}  spec {item.spec}")
+             f"pool {item.pool}  spec {item.spec}" + (f"  flow {item.flow}" if item.flow != FLOW_NAME else ""))
 
 
-def undeploy_command(name: str = typer.Argument(..., help="The deployment's name (as `synthgate deployments` lists it).")) -> None:
+def undeploy_command(name: str = typer.Argument(..., help="The deployment's name (as `synthgate deployments` lists it; "
+                                                "FLOW/NAME when both flows have one of that name).")) -> None:
     """Remove a release deployment and its scheduled runs from the Prefect server (runs in progress go on)."""
     settings.configure()
     try:

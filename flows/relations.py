@@ -10,7 +10,7 @@ import yaml
 from synthgate import privacy
 from synthgate import relational
 from synthgate.flows.errors import InputError, SourceError, SpecError
-from synthgate.flows.spec import TABLE_NAME, TABLES_NOT_DEPLOYED, LoadedSpec, ReleaseSpec
+from synthgate.flows.spec import TABLE_NAME, LoadedSpec, ReleaseSpec
 
 __all__ = ["MAX_DEPTH", "TablesReport", "check_table_data", "check_tables", "date_shift_subjects", "kinds", "keys",
            "links", "ok_line", "resolve_orphans", "sequences", "table_order"]
@@ -389,11 +389,11 @@ def check_keys(spec: ReleaseSpec, frames: dict) -> list[str]:
 
 
 def ok_line(loaded: LoadedSpec, report: TablesReport) -> str:
-    """`check`'s last line for several tables: rows per table, order, key, and that deploy cannot take them yet."""
+    """`check`'s last line for several tables: rows per table, order and key."""
     rows = ", ".join(f"{name} {report.rows[name]:,} rows" for name in report.order)
     key = f"key {report.key_id or 'not needed'}" + (f" from {report.key_origin}" if report.key_origin else "")
     return (f"ok: {len(report.rows)} tables ({rows}), {len(links(loaded.spec))} reference(s), generated in the order "
-            f"{' -> '.join(report.order)}; {key}; note: {TABLES_NOT_DEPLOYED}")
+            f"{' -> '.join(report.order)}; {key}")
 
 
 def _check_reviewed(loaded: LoadedSpec) -> None:

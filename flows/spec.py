@@ -704,8 +704,6 @@ def load_spec(path: str | Path) -> LoadedSpec:
 
 TABLES_NOT_RELEASED = ("a tables: spec has one source per table, which synthgate run releases; this single-table "
                        "step does not read it; see docs/spec.md ('Several tables')")
-TABLES_NOT_DEPLOYED = ("a multi-table release runs with synthgate run; synthgate deploy does not take a tables: spec "
-                       "yet; see docs/spec.md ('Several tables')")
 
 _STEPS = {"generalise": privacy.GeneraliseStep, "suppress_cells": privacy.SuppressCellsStep,
           "suppress_rows": privacy.SuppressRowsStep}

@@ -13,7 +13,7 @@ from synthgate.flows import relations
 from synthgate.flows.cli import app
 from synthgate.flows.errors import InputError, SpecError
 from synthgate.flows.preflight import preflight
-from synthgate.flows.spec import TABLES_NOT_DEPLOYED, TABLES_NOT_RELEASED, load_spec
+from synthgate.flows.spec import TABLES_NOT_RELEASED, load_spec
 
 ID = {"kind": "id", "action": "pseudonymise"}
 BASE = {
@@ -266,10 +266,10 @@ def test_check_passes_with_its_warning_and_names_run_as_the_way_to_release(tmp_p
     # Run (synthgate run releases a tables: spec: tests/e2e/test_tables_release.py)
     checked = CliRunner().invoke(app, ["check", str(path)])
 
-    # Assert: check ok with its warning and the note that deploy does not take it; nothing written
+    # Assert: check ok with its warning (deploy takes it too: tests/flows/test_tables_deploy_spec.py); nothing written
     assert checked.exit_code == 0, checked.output
     assert "ok: 3 tables (patients 4 rows, visits 5 rows, labs 4 rows)" in checked.stdout
-    assert TABLES_NOT_DEPLOYED in checked.stdout
+    assert "note:" not in checked.stdout
     assert "orphans: drop drops these rows" in checked.stderr
     assert not (tmp_path / "workspace").exists() and not (tmp_path / "catalog").exists()
 
@@ -309,19 +309,3 @@ def test_orphans_drop_removes_rows_and_their_children_and_blanks_secondary_keys(
                       "visits.patient_id": {"orphan_rows": 1, "dropped_rows": 1, "blanked_keys": 0},
                       "labs.visit_id": {"orphan_rows": 2, "dropped_rows": 0, "blanked_keys": 0}}
     assert frames["visits"]["visit_id"].tolist() == ["v1", "v5"]  # the input is not modified
-
-
-def test_deploy_refuses_a_tables_spec_before_it_asks_for_a_server(tmp_path, key_env, monkeypatch):
-    # Setup: no PREFECT_API_URL, so reaching the server check would fail differently
-    from synthgate.flows.deploy import deploy
-
-    monkeypatch.delenv("PREFECT_API_URL", raising=False)
-    _tables(tmp_path)
-    path = _write(tmp_path, BASE)
-
-    # Run
-    with pytest.raises(SpecError) as caught:
-        deploy(path, cron="0 3 * * *", timezone="UTC", pool="synthgate", name=None)
-
-    # Assert
-    assert caught.value.location == "tables" and caught.value.problem == TABLES_NOT_DEPLOYED
