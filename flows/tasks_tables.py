@@ -473,9 +473,14 @@ def validate(loaded: LoadedSpec, ws: Workspace) -> dict:
         # Foreign keys repeat by nature (a parent's children share its key): the synthetic suite checks the
         # other columns; each foreign key has its integrity expectation in the privacy suite instead.
         profiled = [c for c in kinds if c not in references]
+        # As on one table: under dp per subject bounds and categories come from the declared domains alone
+        # (dp.domains names columns of any table), and no null rate or k-th value is read from the rows.
+        dp = spec.generator.dp
         profile = expectations.profile_training(
             training[profiled], {c: kinds[c] for c in profiled}, protection=convert.value_protection(view),
-            rare_placeholder=relational_registry.rare_placeholder(spec.generator.kind))
+            rare_placeholder=relational_registry.rare_placeholder(spec.generator.kind),
+            dp_domains=None if dp is None else {c: d for c, d in dict(dp.get("domains") or {}).items()
+                                                if c in profiled})
         profiles[name] = profile.to_dict()
         gates = expectations.privacy_gate_frame(
             frame, training=training, learned_columns=learned, identifier_columns=ids,
