@@ -195,9 +195,68 @@ def _distances(rows: Mapping[str, AlignedTables], *, seed: int, max_rows: int = 
     out = {}
     for root, aligned in rows.items():
         result = measure_distances(aligned.train, aligned.synthetic, aligned.holdout, aligned.kinds,
-                                   max_rows=max_rows, seed=seed)
-        out[root] = {**result.to_dict(), "columns": len(aligned.kinds), "skipped": dict(aligned.skipped)}
+                                   max_rows=max_rows, seed=seed).to_dict()
+        split = _split_spread(aligned, result["dcr_share_raw"], seed=seed, max_rows=max_rows)
+        p0 = result["dcr_expected_raw"]
+        # The interval is the wider of the bootstrap's and the split's on each side (docs/evaluation.md
+        # "Several tables"): synthetic subjects far from every real one reach few real subjects.
+        result["dcr_share_low"] = float(min(result["dcr_share_low"], _even_odds(split["low"], p0)))
+        result["dcr_share_high"] = float(max(result["dcr_share_high"], _even_odds(split["high"], p0)))
+        out[root] = {**result, "dcr_split": split, "columns": len(aligned.kinds), "skipped": dict(aligned.skipped)}
     return out
+
+
+SPLIT_REPLICATES = 400
+
+
+def _split_spread(aligned: AlignedTables, raw: float, *, seed: int, max_rows: int = 10_000) -> dict:
+    """The raw DCR share's 95% spread over the split: which real subjects happened to be training ones.
+
+    The DCR share's bootstrap redraws real subjects within their side, so a real subject that is the
+    nearest of many synthetic subjects stays a training (or holdout) one in every replicate. When the
+    synthetic subjects lie far from all real ones (dp per subject on a few hundred subjects), a handful
+    of such hubs decide every synthetic subject's credit, and whether they are training subjects is
+    the split's chance: the share then moves by about sqrt(p0 (1 - p0) / hubs), not by the bootstrap's
+    sqrt(p0 (1 - p0) / synthetic rows). Each replicate gives the real subjects fresh sides (as many
+    training subjects as the split had) and redraws the synthetic subjects; a tie's credit is the
+    training share of the tied nearest subjects. Its spread around the median is placed around ``raw``.
+    A copied subject is its own hub, one per synthetic subject: the spread stays the bootstrap's.
+
+    Returns:
+        ``low`` and ``high`` (raw scale), ``hubs`` (1 / sum of squared shares of synthetic subjects per
+        nearest real subject: how many real subjects the figure rests on) and ``replicates``.
+    """
+    from synthgate.evaluation._neighbours import MixedSpace, search_local
+
+    n_train = len(aligned.train)
+    pool_frame = pd.concat([aligned.train, aligned.holdout], ignore_index=True)
+    rng = np.random.default_rng([seed, 0x5B1])
+    synthetic = aligned.synthetic
+    if len(synthetic) > max_rows:
+        synthetic = synthetic.iloc[np.sort(rng.choice(len(synthetic), max_rows, replace=False))]
+    space = MixedSpace.fit([aligned.train, aligned.holdout, synthetic], aligned.kinds)
+    pool, sy = space.transform(pool_frame), space.transform(synthetic)
+    distances, index = search_local(sy, pool, min(10, len(pool_frame)), False)
+    tied = np.abs(distances - distances[:, :1]) <= 1e-6  # the nearest real subjects, ties together
+    weights = np.bincount(index[:, 0], minlength=len(pool_frame)) / len(index)
+    n = len(index)
+    shares = np.empty(SPLIT_REPLICATES)
+    labels = np.zeros(len(pool_frame), dtype=bool)
+    labels[:n_train] = True
+    for b in range(SPLIT_REPLICATES):
+        side = rng.permutation(labels)[index]
+        credit = (side & tied).sum(axis=1) / tied.sum(axis=1)
+        shares[b] = credit[rng.integers(0, n, n)].mean()
+    q_low, median, q_high = np.quantile(shares, [0.025, 0.5, 0.975])
+    return {"low": float(max(0.0, raw - (median - q_low))), "high": float(min(1.0, raw + (q_high - median))),
+            "hubs": float(1.0 / np.square(weights).sum()), "replicates": SPLIT_REPLICATES}
+
+
+def _even_odds(share: float, p0: float) -> float:
+    """A raw share on the scale where 0.5 is expected (``evaluation.distance``'s mapping)."""
+    from synthgate.evaluation.distance import _to_even_odds
+
+    return _to_even_odds(share, p0)
 
 
 def _attacks(rows: Mapping[str, AlignedTables], *, n_attacks: int, attack_rows: int, seed: int) -> dict:
