@@ -270,6 +270,33 @@ def _check_tables_dp(spec: ReleaseSpec, shown: str) -> None:
                                                     list(spec.tables))
     if problem is not None:
         raise SpecError(shown, "generator.dp", problem)
+    _check_sequence_domains(spec, shown)
+
+
+def _check_sequence_domains(spec: ReleaseSpec, shown: str) -> None:
+    """Under dp a sequence's first event and gaps (the generator's own columns, no spec can name them) take
+    their range from the declared domain of order_by, and a date's first event from the parent's first date
+    too (docs/generators.md "Differential privacy per subject"); refused here rather than after training."""
+    declared = dict((spec.generator.dp or {}).get("domains") or {})
+    generating = relational.generating_links(links(spec))
+    for name, table in spec.tables.items():
+        if table.sequence is None:
+            continue
+        order_by = table.sequence.order_by
+        needed = [order_by]
+        col = table.columns.get(order_by)
+        parent = generating.get(name, {}).get("parent")
+        if col is not None and col.kind.value == "datetime" and parent in spec.tables:
+            needed += [c for c, pc in spec.tables[parent].columns.items()
+                       if pc.kind.value == "datetime" and pc.action.value != "drop"][:1]
+        missing = [c for c in needed if not {"min", "max"} <= set(dict(declared.get(c) or {}))]
+        if missing:
+            raise SpecError(shown, "generator.dp.domains",
+                            f"table {name!r} is a sequence by {order_by!r}: under dp its first event and the gaps "
+                            f"between events take their range from the declared domain of "
+                            f"{' and '.join(repr(c) for c in needed)}, which the rows of a few hundred subjects "
+                            f"cannot give privately; declare "
+                            f"{', '.join(f'dp.domains.{c}: {{min, max}}' for c in missing)}")
 
 
 def resolve_orphans(spec: ReleaseSpec, frames: dict) -> tuple[dict, dict[str, dict[str, int]]]:

@@ -273,6 +273,10 @@ def learned_tables(spec: ReleaseSpec, tables: dict[str, pd.DataFrame]) -> tuple[
     return learned, {**facts, "limit": gen.train_rows, "unit": "subject"}
 
 
+#: A range dp could not learn from the rows (generators/_ar_encoder.py), with the dp.domains to declare.
+DP_RANGE_REFUSAL = "too few values to learn a private range under dp"
+
+
 @task(name="train-tables", **TASK_OPTIONS)
 @stage("train")
 def train(loaded: LoadedSpec, ws: Workspace) -> TrainResult:
@@ -290,8 +294,13 @@ def train(loaded: LoadedSpec, ws: Workspace) -> TrainResult:
              gen.seed)
     model = relational_registry.get_relational(kind)()
     params = {**gen.params, **({"dp": gen.dp} if gen.dp is not None else {})}  # dp: one budget, per subject
-    report = model.fit(tables, relations.keys(spec), relations.links(spec), relations.sequences(spec),
-                       model_kinds(spec), seed=gen.seed, device=gen.device, params=params)
+    try:
+        report = model.fit(tables, relations.keys(spec), relations.links(spec), relations.sequences(spec),
+                           model_kinds(spec), seed=gen.seed, device=gen.device, params=params)
+    except generators.GeneratorError as exc:
+        if gen.dp is not None and DP_RANGE_REFUSAL in str(exc):  # the spec's fix: a declared domain (exit 2)
+            raise InputError(f"generator.dp: {exc}") from None
+        raise
     if report.get("dp"):
         dp = report["dp"]
         log.info("train: differential privacy per subject, epsilon %.3g spent of %.3g (delta %.3g) over %d subjects",

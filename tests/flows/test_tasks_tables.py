@@ -161,11 +161,23 @@ def test_a_tables_spec_refuses_what_the_release_cannot_do_in_one_line(tmp_path, 
 
 
 def test_a_tables_spec_takes_dp_as_one_budget_per_subject(tmp_path):
-    # Setup / Run: dp on a parent and its sequence of visits
-    spec = _spec(tmp_path, lambda s: s.update(generator={"dp": {"epsilon": 2.0, "delta": 1e-6}})).spec
+    # Setup / Run: dp on a parent and its sequence of visits, whose order_by's range is declared
+    dp = {"epsilon": 2.0, "delta": 1e-6, "domains": {"day": {"min": 0, "max": 5000}}}
+    spec = _spec(tmp_path, lambda s: s.update(generator={"dp": dp})).spec
 
     # Assert: accepted; the train task hands it to the relational generator as params.dp
-    assert spec.generator.dp == {"epsilon": 2.0, "delta": 1e-6}
+    assert spec.generator.dp == dp
+
+
+def test_a_dp_sequence_without_a_declared_order_by_range_is_refused_at_load(tmp_path):
+    # Setup / Run: dp on a parent and its sequence of visits by day, day's range not declared
+    with pytest.raises(SpecError) as caught:
+        _spec(tmp_path, lambda s: s.update(generator={"dp": {"epsilon": 2.0, "delta": 1e-6}}))
+
+    # Assert: one line (exit 2) naming the sequence and what to declare, before any row is read
+    assert caught.value.location == "generator.dp.domains" and caught.value.exit_code == 2
+    assert "'visits' is a sequence by 'day'" in caught.value.problem
+    assert caught.value.problem.endswith("declare dp.domains.day: {min, max}")
 
 
 def test_run_stops_on_bad_data_before_prefect_starts(tmp_path, key_env):
