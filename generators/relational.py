@@ -10,7 +10,8 @@ table (the single-table generator, value protection included):
   (at most ``context_cap`` columns, the ones that tell most about the child count), the number of
   siblings and, for a grandchild, the grandparent row; a sequence table adds the position in the
   sequence, the previous event (lag 1) and models ``order_by`` as a start plus gaps, so order is
-  kept by construction and absolute values are rebuilt by cumulative sums;
+  kept by construction and absolute values are rebuilt by cumulative sums; every step sees the time
+  left in the table's observation window and is drawn inside it (``_rel_window``);
 - sampling draws all parents' t-th children together in one batch per step (CPU or CUDA, the same
   code), gives every table fresh keys ``"{table}-{n:06d}"`` and points each child at a synthetic
   parent by construction; a secondary link (a second foreign key, a self-reference) draws its
@@ -63,6 +64,7 @@ class RelationalGenerator:
         self.seed = 0
         self.device = "cpu"
         self.report: dict[str, Any] = {}
+        self.last_sample: dict[str, Any] = {}  # the last sample's counts: events redrawn or moved into the window
 
     # --- fit -------------------------------------------------------------------------------------
 
@@ -208,14 +210,29 @@ class RelationalGenerator:
             days = rf.to_days(values) if kinds[order_by] == "datetime" else values.astype(float)
             gap = days.groupby(group).diff()
             anchor = self._anchor(name)
+            anchor_days = rf.to_days(canon[tp["parent"]][anchor]).to_numpy()[ppos] if anchor is not None else None
             if anchor is not None:
                 start_kind = "numerical"
-                start = days - rf.to_days(canon[tp["parent"]][anchor]).to_numpy()[ppos]
+                start = days - anchor_days
             else:
                 start_kind = kinds[order_by]
                 start = values.astype(float) if start_kind == "numerical" else values
             context["__pos"] = position.astype("int64")
             kinds["__pos"] = "numerical"
+            if not self.plan.get("dp"):  # the observation window: what time is left to each step (_rel_window)
+                from synthgate.generators import _rel_window
+
+                tp["window"] = _rel_window.learn_window(days.to_numpy(), ppos, subjects[name][rows], canon[tp["parent"]],
+                                                        tp, self.plan["tables"][tp["parent"]], anchor)
+                end = _rel_window.ends(tp["window"], canon[tp["parent"]], ppos)
+                where = _rel_window.context(tp["window"], end, days.groupby(group).shift(1).to_numpy(),
+                                            position.to_numpy(), context["__nsib"].to_numpy(), anchor_days)
+                for column, series in where.items():
+                    context[column], kinds[column] = pd.Series(series), "numerical"
+                _rel_window.choose_scale(tp["window"], gap.to_numpy(), where["__pace"])
+                share = pd.Series(_rel_window.fraction(
+                    days.to_numpy(), _rel_window.reference(tp["window"], days.groupby(group).shift(1).to_numpy(),
+                                                           position.to_numpy(), anchor_days), where["__left"]))
             for c in self._lag_columns(name):
                 context[f"__prev_{c}"] = frame[c].groupby(group).shift(1)
                 kinds[f"__prev_{c}"] = kinds[c]
@@ -229,6 +246,11 @@ class RelationalGenerator:
                     kinds[f"__d_{c}"] = "numerical"
             context["__prev_gap"] = gap.groupby(group).shift(1)
             kinds["__prev_gap"] = "numerical"
+            if tp.get("window") is not None:  # a step as the share of the time left it takes (_rel_window)
+                if tp["window"]["scale"]["start"] == "fraction":
+                    start, start_kind = share, "numerical"
+                if tp["window"]["scale"]["gap"] == "fraction":
+                    gap = share.where(position > 0)
             frame["__start"] = start.where(position == 0)
             frame["__gap"] = gap
             kinds["__start"], kinds["__gap"] = start_kind, "numerical"
@@ -402,6 +424,7 @@ class RelationalGenerator:
     def _sample(self, scale: float, n_parents: int | Mapping[str, int] | None, seed: int) -> dict[str, pd.DataFrame]:
         synth: dict[str, pd.DataFrame] = {}
         parent_of: dict[str, np.ndarray] = {}
+        self.last_sample: dict[str, Any] = {}
         for i, name in enumerate(self.plan["order"]):
             tp = self.plan["tables"][name]
             step_seed = derive_seed(seed, 0x5A, i)
@@ -442,15 +465,35 @@ class RelationalGenerator:
         empty["gap"] = float
         previous: dict[str, pd.Series] = {}
         pieces, owners = [], []
+        window = self.plan["tables"][name].get("window")
+        if window is not None:  # where each parent's window ends, and its previous event (_rel_window)
+            from synthgate.generators import _rel_window
+
+            parent = synth[self.plan["tables"][name]["parent"]]
+            anchor = self._anchor(name)
+            stand = {"end": _rel_window.ends(window, parent, np.arange(len(counts))),
+                     "anchor": rf.to_days(parent[anchor]).to_numpy().astype(float) if anchor is not None else None,
+                     "current": np.full(len(counts), np.nan), "counts": counts}
+            tally = self.last_sample.setdefault("window", {})[name] = {"events": int(counts.sum()), "redrawn": 0,
+                                                                        "moved": 0}
         for t in range(int(counts.max(initial=0))):
             active = np.flatnonzero(counts > t)
             fixed = pd.DataFrame(self._parent_context(name, synth, parent_of, {name: counts}, active, fit=False))
             fixed["__pos"] = t
+            if window is not None:
+                where = _rel_window.context(window, stand["end"][active], stand["current"][active],
+                                            np.full(len(active), t), counts[active],
+                                            stand["anchor"][active] if stand["anchor"] is not None else None)
+                for column, values in where.items():
+                    fixed[column] = values
             for c in [*lags, "gap"]:
                 key = f"__prev_{c}"
                 fixed[key] = (previous[c].loc[active].reset_index(drop=True) if t else
                               pd.Series([None] * len(active), dtype=empty[c]))
             drawn = model.sample(len(active), seed=derive_seed(seed, t), fixed=fixed)
+            if window is not None:
+                drawn = self._within_window(window, model, drawn, fixed, active, t, stand, tally,
+                                            derive_seed(seed, t, 0x77))
             for c in lags:
                 if f"__d_{c}" in drawn:  # numbers after the first: the previous value plus the drawn change
                     before = pd.to_numeric(fixed[f"__prev_{c}"], errors="coerce").astype(float).to_numpy()
@@ -477,6 +520,65 @@ class RelationalGenerator:
         frame[self.plan["tables"][name]["order_by"]] = self._rebuild_order(name, frame, ppos, synth,
                                                                            derive_seed(seed, 0x0B))
         return frame, ppos
+
+    @staticmethod
+    def _within_window(window: Mapping[str, Any], model: Any, drawn: pd.DataFrame, fixed: pd.DataFrame,
+                       active: np.ndarray, t: int, stand: dict[str, Any], tally: dict[str, int],
+                       seed: int) -> pd.DataFrame:
+        """Step ``t``'s events from the drawn shares of the time left, kept inside their parents' windows.
+
+        An event outside (a share above 1 or below 0, a first event before the window) is drawn again with
+        the same context (the model truncated to the window), up to ``_rel_window.RETRIES`` times, then
+        moved to a uniform point of the time left per event to come; ``__start`` / ``__gap`` are rewritten
+        as days or numbers (the start from the parent's date where there is one), as ``_rebuild_order`` reads.
+        """
+        from synthgate.generators import _rel_window
+
+        end, left = stand["end"][active], fixed["__left"].to_numpy().astype(float)
+        anchor = stand["anchor"][active] if stand["anchor"] is not None else None
+        ref = _rel_window.reference(window, stand["current"][active], np.full(len(active), t), anchor)
+        known = ~np.isnan(ref) & ~np.isnan(left)  # a parent without a date: no window to keep
+
+        def value(frame: pd.DataFrame) -> np.ndarray:
+            where = frame.index.to_numpy()
+            step = frame["__start" if t == 0 else "__gap"]
+            if pd.api.types.is_datetime64_any_dtype(step):  # an absolute first date (no parent date)
+                return rf.to_days(step).to_numpy().astype(float)
+            step = pd.to_numeric(step, errors="coerce").astype(float).to_numpy()
+            if window["scale"]["start" if t == 0 else "gap"] != "fraction":  # the step: from the parent's date
+                origin = (anchor[where] if anchor is not None else 0.0) if t == 0 else ref[where]
+                return origin + (step if t == 0 else np.clip(step, 0, None))
+            return ref[where] + (step if t == 0 else np.clip(step, 0, None)) * left[where]
+
+        drawn = drawn.reset_index(drop=True)
+        position = value(drawn)
+        bad = _rel_window.outside(window, position, end, t == 0) & known
+        tally["redrawn"] += int(bad.sum())
+        for attempt in range(_rel_window.RETRIES):
+            rows = np.flatnonzero(bad)
+            if not len(rows):
+                break
+            again = model.sample(len(rows), seed=derive_seed(seed, attempt), fixed=fixed.iloc[rows].reset_index(drop=True))
+            again.index = rows
+            for c in drawn.columns:
+                if c in again:
+                    column = drawn[c].astype(object) if drawn[c].dtype != again[c].dtype else drawn[c].copy()
+                    column.iloc[rows] = again[c].to_numpy()
+                    drawn[c] = column
+            position[rows] = value(again)
+            bad[rows] = _rel_window.outside(window, position[rows], end[rows], t == 0)
+        if bad.any():  # still outside after the redraws: a uniform point of the time left per event to come
+            tally["moved"] += int(bad.sum())
+            pace = np.maximum(end - ref, 0) / np.maximum(stand["counts"][active] - t, 1)
+            u = np.random.default_rng(derive_seed(seed, 0x6D)).random(len(active))
+            position = np.where(bad, np.minimum(ref + u * pace, end), position)
+        position = np.where(known, position, np.nan)  # no window: the rebuild's donor fills it, as before
+        if t == 0:
+            drawn["__start"] = position - anchor if anchor is not None else position
+        else:  # a later event's start means nothing: as days, so that every step's pieces concatenate as numbers
+            drawn["__gap"], drawn["__start"] = position - ref, np.nan
+        stand["current"][active] = position
+        return drawn
 
     def _rebuild_order(self, name: str, frame: pd.DataFrame, ppos: np.ndarray,
                        synth: Mapping[str, pd.DataFrame], seed: int) -> pd.Series:
