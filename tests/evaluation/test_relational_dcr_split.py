@@ -9,8 +9,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from synthgate.evaluation.distance import measure_distances
 from synthgate.evaluation._relational_attacks import subject_rows
+from synthgate.evaluation.distance import measure_distances
 from synthgate.evaluation.relational import subject_distances
 
 KEYS = {"p": "id", "c": None}
