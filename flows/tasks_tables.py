@@ -386,7 +386,8 @@ def sample(loaded: LoadedSpec, ws: Workspace) -> dict:
         frame.to_parquet(table_file(ws, name, "synthetic"), index=False)
     facts = {"rows": {n: len(f) for n, f in synthetic.items()}, "seed": spec.generator.seed, "discarded": discarded,
              "excluded_text_columns": {n: convert.text_columns(table_view(spec, n)) for n in synthetic}}
-    if getattr(model, "last_sample", None):  # an SDV peer: its rows without a sampled parent, references blanked
+    if getattr(model, "last_sample", None):  # an SDV peer: rows without a sampled parent, references blanked;
+        # ours: per sequence table, the events redrawn or placed to keep its observation window (_rel_window)
         facts["generator"] = model.last_sample
     write_json(ws.sample_report, facts)
     log.info("sample: %s", ", ".join(f"{n} {r} rows ({discarded[n]['copies']} exact copies of training rows and "

@@ -51,7 +51,8 @@ def training_subjects(tables: Mapping[str, pd.DataFrame], links: Sequence[Mappin
     n_subjects = sum(len(tables[name]) for name in roots)
     facts: dict[str, Any] = {"learned_rows": available, "available_rows": available,
                              "learned_subjects": n_subjects, "available_subjects": n_subjects, "sampled": False,
-                             "tables": {n: {"learned_rows": len(f), "available_rows": len(f)} for n, f in tables.items()}}
+                             "tables": {n: {"learned_rows": len(f), "available_rows": len(f)}
+                                        for n, f in tables.items()}}
     if limit is None or available <= limit:
         return dict(tables), facts
     sizes = np.zeros(n_subjects, dtype=np.int64)

@@ -222,8 +222,9 @@ class RelationalGenerator:
             if not self.plan.get("dp"):  # the observation window: what time is left to each step (_rel_window)
                 from synthgate.generators import _rel_window
 
-                tp["window"] = _rel_window.learn_window(days.to_numpy(), ppos, subjects[name][rows], canon[tp["parent"]],
-                                                        tp, self.plan["tables"][tp["parent"]], anchor)
+                tp["window"] = _rel_window.learn_window(days.to_numpy(), ppos, subjects[name][rows],
+                                                        canon[tp["parent"]], tp, self.plan["tables"][tp["parent"]],
+                                                        anchor)
                 end = _rel_window.ends(tp["window"], canon[tp["parent"]], ppos)
                 where = _rel_window.context(tp["window"], end, days.groupby(group).shift(1).to_numpy(),
                                             position.to_numpy(), context["__nsib"].to_numpy(), anchor_days)
@@ -558,7 +559,8 @@ class RelationalGenerator:
             rows = np.flatnonzero(bad)
             if not len(rows):
                 break
-            again = model.sample(len(rows), seed=derive_seed(seed, attempt), fixed=fixed.iloc[rows].reset_index(drop=True))
+            again = model.sample(len(rows), seed=derive_seed(seed, attempt),
+                                 fixed=fixed.iloc[rows].reset_index(drop=True))
             again.index = rows
             for c in drawn.columns:
                 if c in again:
