@@ -232,3 +232,29 @@ def _subjects(frame: pd.DataFrame, side: dict[str, pd.DataFrame], n: int) -> pd.
     """The first ``n`` patients of a side and their visits."""
     keep = set(side["patients"]["pid"].iloc[:n])
     return frame[frame["pid"].isin(keep)].reset_index(drop=True)
+
+
+def test_mean_visit_dates_are_guessed_within_days_of_the_data_not_years_since_1970(clinic):
+    # Setup: the clinic's visit days as calendar dates of 2023-2026 (as a real extract holds them)
+    def dated(tables):
+        visits = tables["visits"].assign(day=pd.Timestamp("2023-01-01") + pd.to_timedelta(tables["visits"]["day"],
+                                                                                           unit="D"))
+        return {**tables, "visits": visits}
+
+    kinds = {**KINDS, "visits": {**KINDS["visits"], "day": "datetime"}}
+    train, holdout = dated(clinic["train"]), dated(clinic["holdout"])
+
+    # Run
+    honest = subject_attacks(train, dated(clinic["sets"]["honest"]), holdout, KEYS, LINKS, kinds,
+                             n_attacks=SIDE)["patients"]
+    copies = subject_attacks(train, dated(clinic["sets"]["copies"]), holdout, KEYS, LINKS, kinds,
+                             n_attacks=SIDE)["patients"]
+
+    # Assert: a guess of the mean visit date is not right by chance for nearly every subject (from 1970, 5% was
+    # 2.7 years and the control rate near 1); honest subjects do not fail on it, copied ones still do
+    column = "visits.day.mean"
+    fair = honest["attacks"]["inference"]["details"]["per_column"][column]
+    copied = copies["attacks"]["inference"]["details"]["per_column"][column]
+    assert fair["control_rate"] < 0.9 and fair["baseline_rate"] < 0.9
+    assert verdict_of(fair["risk"], fair["ci"][0], fair["ci"][1], "<=", BOUND, 0.0) != "fail"
+    assert verdict_of(copied["risk"], copied["ci"][0], copied["ci"][1], "<=", BOUND, 0.0) == "fail"
