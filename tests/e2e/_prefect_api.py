@@ -2,10 +2,18 @@
 from __future__ import annotations
 
 import json
+import os
 import socket
+import subprocess
+import sys
 import time
 import urllib.error
 import urllib.request
+from pathlib import Path
+
+#: A test server without telemetry (its heartbeat logs SQLite tracebacks) and without the UI.
+QUIET = {"PREFECT_SERVER_ANALYTICS_ENABLED": "false", "PREFECT_UI_ENABLED": "false"}
+PREFECT = str(Path(sys.executable).with_name("prefect"))
 
 
 def free_port() -> int:
@@ -26,3 +34,29 @@ def call_api(url: str, payload: dict | None = None):
             if exc.code != 503 or attempt == 4:
                 raise
             time.sleep(2)
+
+
+def start_server(home: Path, port: int, *, new_session: bool = False) -> tuple[subprocess.Popen, str]:
+    """`prefect server start` on 127.0.0.1:``port`` with its own home (and none of this process's API URL);
+    returns the process and its API URL at once (``wait_healthy`` waits for it). ``new_session``: its own
+    process group, to be killed whole."""
+    env = {**os.environ, **QUIET, "PREFECT_HOME": str(home)}
+    env.pop("PREFECT_API_URL", None)
+    process = subprocess.Popen([PREFECT, "server", "start", "--host", "127.0.0.1", "--port", str(port)], env=env,
+                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=new_session)
+    return process, f"http://127.0.0.1:{port}/api"
+
+
+def wait_healthy(api: str, process: subprocess.Popen, timeout: float = 180) -> None:
+    """Return once the server answers /health; fail the test if it exits or does not answer in ``timeout`` s."""
+    import pytest
+
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            call_api(f"{api}/health")
+            return
+        except OSError:
+            if time.monotonic() > deadline or process.poll() is not None:
+                pytest.fail("prefect server did not start")
+            time.sleep(1)

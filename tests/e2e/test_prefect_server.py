@@ -4,11 +4,9 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
-import time
-from pathlib import Path
 
 import pytest
-from _prefect_api import call_api, free_port
+from _prefect_api import call_api, free_port, start_server, wait_healthy
 
 pytestmark = pytest.mark.slow
 
@@ -16,24 +14,9 @@ pytestmark = pytest.mark.slow
 @pytest.fixture
 def prefect_server(tmp_path):
     port = free_port()
-    home = tmp_path / "server-home"
-    env = {**os.environ, "PREFECT_HOME": str(home), "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
-           "PREFECT_UI_ENABLED": "false"}
-    env.pop("PREFECT_API_URL", None)
-    prefect = Path(sys.executable).with_name("prefect")
-    server = subprocess.Popen([str(prefect), "server", "start", "--host", "127.0.0.1", "--port", str(port)],
-                              env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    api = f"http://127.0.0.1:{port}/api"
+    server, api = start_server(tmp_path / "server-home", port)
     try:
-        deadline = time.monotonic() + 180
-        while True:
-            try:
-                call_api(f"{api}/health")
-                break
-            except OSError:
-                if time.monotonic() > deadline or server.poll() is not None:
-                    pytest.fail("prefect server did not start")
-                time.sleep(1)
+        wait_healthy(api, server)
         yield api
     finally:
         server.terminate()

@@ -15,7 +15,7 @@ import uuid
 from pathlib import Path
 
 import pytest
-from _prefect_api import call_api, free_port
+from _prefect_api import QUIET, call_api, free_port, start_server, wait_healthy
 import yaml
 
 from synthgate.evaluation import INTERVAL_GATES
@@ -90,29 +90,16 @@ class Server:
 def server(tmp_path_factory):
     """prefect server start + synthgate deploy (two specs) + prefect worker start, on loopback."""
     base = tmp_path_factory.mktemp("review-e2e")
-    port = free_port()
-    api = f"http://127.0.0.1:{port}/api"
-    quiet = {"PREFECT_SERVER_ANALYTICS_ENABLED": "false", "PREFECT_UI_ENABLED": "false",
-             "TLDEXTRACT_PUBLIC_SUFFIX_LIST_URLS": ""}
-    server_env = {**os.environ, **quiet, "PREFECT_HOME": str(base / "server-home")}
-    server_env.pop("PREFECT_API_URL", None)
+    server, api = start_server(base / "server-home", free_port())
+    processes = [server]
+    quiet = {**QUIET, "TLDEXTRACT_PUBLIC_SUFFIX_LIST_URLS": ""}
     prefect = Path(sys.executable).with_name("prefect")
-    processes = [subprocess.Popen([str(prefect), "server", "start", "--host", "127.0.0.1", "--port", str(port)],
-                                  env=server_env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)]
     client_env = {**os.environ, **quiet, "PREFECT_API_URL": api, "PREFECT_HOME": str(base / "client-home"),
                   "SYNTHGATE_PSEUDONYM_KEY": TEST_KEY, "PREFECT_WORKER_QUERY_SECONDS": "2",
                   "PREFECT_LOCAL_STORAGE_PATH": str(base / "result-storage"), "PYTHONUNBUFFERED": "1"}
     worker_log = (base / "worker.log").open("w")
     try:
-        deadline = time.monotonic() + 180
-        while True:
-            try:
-                call_api(f"{api}/health")
-                break
-            except OSError:
-                if time.monotonic() > deadline or processes[0].poll() is not None:
-                    pytest.fail("prefect server did not start")
-                time.sleep(1)
+        wait_healthy(api, processes[0])
         handle = Server(api, client_env, base)
         for name in ("review-a", "review-b"):
             done = handle.synthgate("deploy", str(_write_release(base, name)), "--pool", POOL, "--name", name)

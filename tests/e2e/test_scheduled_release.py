@@ -17,7 +17,7 @@ from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
-from _prefect_api import call_api, free_port
+from _prefect_api import QUIET, call_api, free_port, start_server, wait_healthy
 import yaml
 
 from synthgate.evaluation import INTERVAL_GATES
@@ -56,27 +56,16 @@ def prefect(tmp_path_factory):
     """A real server and a real process worker on loopback; yields (api url, client env, worker log)."""
     home = tmp_path_factory.mktemp("prefect")
     port = free_port()
-    base = {**os.environ, "PREFECT_SERVER_ANALYTICS_ENABLED": "false", "PREFECT_UI_ENABLED": "false"}
+    base = {**os.environ, **QUIET}
     base.pop("PREFECT_API_URL", None)
     prefect_cli = str(Path(sys.executable).with_name("prefect"))
-    server = subprocess.Popen([prefect_cli, "server", "start", "--host", "127.0.0.1", "--port", str(port)],
-                              env={**base, "PREFECT_HOME": str(home / "server")},
-                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    api = f"http://127.0.0.1:{port}/api"
+    server, api = start_server(home / "server", port)
     client = {**base, "PREFECT_API_URL": api, "PREFECT_HOME": str(home / "client")}
     worker = None
     worker_log = home / "worker.log"
     timings["start"] = time.monotonic()
     try:
-        deadline = time.monotonic() + 180
-        while True:
-            try:
-                call_api(f"{api}/health")
-                break
-            except OSError:
-                if time.monotonic() > deadline or server.poll() is not None:
-                    pytest.fail("prefect server did not start")
-                time.sleep(1)
+        wait_healthy(api, server)
         timings["server up"] = time.monotonic()
         # The key lives in the worker's environment only: a flow run is its subprocess and inherits it.
         # Polling every 2 s (default 10 s) only shortens the test; a 1 s prefetch (default 10 s) starts a run

@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 import yaml
-from _prefect_api import call_api, free_port
+from _prefect_api import QUIET, call_api, free_port, start_server, wait_healthy
 from test_tables_release import CANARY_KEY, write_pbc
 
 pytestmark = pytest.mark.slow
@@ -71,29 +71,16 @@ def server(tmp_path_factory):
     spec = yaml.safe_load(spec_path.read_text())
     spec["review"] = {"required": True, "reviewers": REVIEWERS, "expires_after": "1d"}
     spec_path.write_text(yaml.safe_dump(spec, sort_keys=False))
-    port = free_port()
-    api = f"http://127.0.0.1:{port}/api"
-    quiet = {"PREFECT_SERVER_ANALYTICS_ENABLED": "false", "PREFECT_UI_ENABLED": "false",
-             "TLDEXTRACT_PUBLIC_SUFFIX_LIST_URLS": ""}
-    server_env = {**os.environ, **quiet, "PREFECT_HOME": str(base / "server-home")}
-    server_env.pop("PREFECT_API_URL", None)
+    server, api = start_server(base / "server-home", free_port())
+    processes = [server]
+    quiet = {**QUIET, "TLDEXTRACT_PUBLIC_SUFFIX_LIST_URLS": ""}
     prefect = Path(sys.executable).with_name("prefect")
-    processes = [subprocess.Popen([str(prefect), "server", "start", "--host", "127.0.0.1", "--port", str(port)],
-                                  env=server_env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)]
     client_env = {**os.environ, **quiet, "PREFECT_API_URL": api, "PREFECT_HOME": str(base / "client-home"),
                   "SYNTHGATE_PSEUDONYM_KEY": KEY, "PREFECT_WORKER_QUERY_SECONDS": "2",
                   "PREFECT_LOCAL_STORAGE_PATH": str(base / "result-storage"), "PYTHONUNBUFFERED": "1"}
     worker_log = (base / "worker.log").open("w")
     try:
-        deadline = time.monotonic() + 180
-        while True:
-            try:
-                call_api(f"{api}/health")
-                break
-            except OSError:
-                if time.monotonic() > deadline or processes[0].poll() is not None:
-                    pytest.fail("prefect server did not start")
-                time.sleep(1)
+        wait_healthy(api, processes[0])
         handle = Server(api, client_env, base, spec_path)
         handle.deployed = handle.synthgate("deploy", str(spec_path), "--pool", POOL, "--name", NAME)
         assert handle.deployed.returncode == 0, handle.deployed.stdout + handle.deployed.stderr

@@ -22,7 +22,7 @@ from pathlib import Path
 import pytest
 import yaml
 from _drills import drill_env, drill_spec, first, kill_when, start
-from _prefect_api import call_api, free_port
+from _prefect_api import QUIET, call_api, free_port, start_server, wait_healthy
 
 pytestmark = pytest.mark.slow
 
@@ -64,25 +64,12 @@ def cluster(tmp_path_factory, covid_rows):
     """A server, two deployments of two datasets (one catalog) and two process workers of limit 1."""
     base = tmp_path_factory.mktemp("two-workers")
     port = free_port()
-    quiet = {"PREFECT_SERVER_ANALYTICS_ENABLED": "false", "PREFECT_UI_ENABLED": "false"}
-    server_env = {**os.environ, **quiet, "PREFECT_HOME": str(base / "server-home")}
-    server_env.pop("PREFECT_API_URL", None)
-    processes = [subprocess.Popen([PREFECT, "server", "start", "--host", "127.0.0.1", "--port", str(port)],
-                                  env=server_env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-                                  start_new_session=True)]
-    api = f"http://127.0.0.1:{port}/api"
-    client = {**drill_env(base, base / "client-home"), **quiet, "PREFECT_API_URL": api}
+    server, api = start_server(base / "server-home", port, new_session=True)
+    processes = [server]
+    client = {**drill_env(base, base / "client-home"), **QUIET, "PREFECT_API_URL": api}
     logs = {name: base / f"{name}.log" for name in WORKERS}
     try:
-        deadline = time.monotonic() + 180
-        while True:
-            try:
-                call_api(f"{api}/health")
-                break
-            except OSError:
-                if time.monotonic() > deadline or processes[0].poll() is not None:
-                    pytest.fail("prefect server did not start")
-                time.sleep(1)
+        wait_healthy(api, processes[0])
         # Two datasets of one catalog: the drills' spec under two names (the lock is per dataset).
         drilled = yaml.safe_load(drill_spec(base, covid_rows, rows=100).read_text())
         specs = {}
