@@ -60,8 +60,7 @@ def privacy_gate_frame(
     - ``identifier_matches_pseudonym`` / ``identifier_matches_raw_identifier``: some
       identifier cell, as stripped text (integral floats without ".0"), is in the set.
     - ``contains_raw_value``: some text cell (object, string or categorical column, and every
-      identifier column) equals, as stripped text, a member of ``raw_sensitive_values`` (for a
-      column the training table has, one that column does not hold there itself). This
+      identifier column) equals, as stripped text, a member of ``raw_sensitive_values``. This
       is an exact whole-cell match, not a substring search: substring search over 50k rows
       times every raw value is quadratic, and short raw values ("M", "1") would flag nearly
       every row. Empty strings are ignored for the same reason. Raw values embedded inside a
@@ -97,7 +96,9 @@ def privacy_gate_frame(
         "identifier_matches_raw_identifier": _any_in(
             identifiers.values(), text_set(raw_identifiers), synthetic
         ),
-        "contains_raw_value": _contains_raw_value(synthetic, training, identifiers, text_set(raw_sensitive_values)),
+        "contains_raw_value": _any_in(
+            _text_columns(synthetic, identifiers), text_set(raw_sensitive_values), synthetic
+        ),
     }
     return pd.DataFrame(gates, index=synthetic.index, columns=list(GATE_COLUMNS)).astype(bool)
 
@@ -120,28 +121,13 @@ def _copies_training_row(
     return np.isin(row_keys(synthetic, learned_columns), training_keys)
 
 
-def _contains_raw_value(synthetic: pd.DataFrame, training: pd.DataFrame, identifiers: dict[str, pd.Series],
-                        raw: frozenset[str]) -> np.ndarray:
-    """Identifier cells against every raw value; another text column's cells against the raw values that
-    column does not itself hold in the training table.
-
-    A value the (pseudonymised) training column holds is one of that column's own values, which
-    the generator may draw (value protection decides how rare it may be): a stage code "3" is not
-    subject 3's identifier. A raw value the column never held (a dropped name drawn into a
-    category column) still fails.
-    """
-    hits = _any_in(identifiers.values(), raw, synthetic)
-    if not raw:
-        return hits
+def _text_columns(synthetic: pd.DataFrame, identifiers: dict[str, pd.Series]) -> list[pd.Series]:
+    texts = list(identifiers.values())
     for name in synthetic.columns:
         series = synthetic[name]
-        if name in identifiers or not _is_text_like(series):
-            continue
-        own = frozenset(as_text(training[name]).dropna()) if name in training.columns else frozenset()
-        foreign = raw - own if own else raw
-        if foreign:
-            hits |= as_text(series).isin(foreign).to_numpy()
-    return hits
+        if name not in identifiers and _is_text_like(series):
+            texts.append(as_text(series))
+    return texts
 
 
 def _is_text_like(series: pd.Series) -> bool:
