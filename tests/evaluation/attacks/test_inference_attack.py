@@ -74,6 +74,43 @@ def test_copy_of_train_gives_high_risk_and_independent_rows_low(tables, kinds):
     assert low.risk < 0.25
 
 
+def _ruled(n: int, rng: np.random.Generator) -> pd.DataFrame:
+    """Rows whose secret ``parity`` is a function of the known column ``k``: anyone guesses it from ``k``."""
+    k = rng.integers(0, 20, n)
+    return pd.DataFrame({"k": k.astype(float), "parity": np.where(k % 2, "odd", "even")})
+
+
+RULED_KINDS = {"k": "numerical", "parity": "categorical"}
+
+
+def test_a_secret_every_row_gives_away_is_no_risk_when_the_holdout_is_smaller():
+    # Setup: 120 training and 30 holdout rows (a small cohort's split); honest synthetic rows drawn afresh
+    rng = np.random.default_rng(0)
+    train, holdout, synthetic = _ruled(120, rng), _ruled(30, rng), _ruled(120, rng)
+
+    # Run
+    result = inference(train, synthetic, holdout, RULED_KINDS, secrets=["parity"])
+
+    # Assert: both sides are guessed right every time, so nothing is learned about the training rows.
+    # With 120 attacks against 30 controls, Wilson's unequal shrinkage alone read 0.73, interval [0.35, 1]
+    column = result.details["per_column"]["parity"]
+    assert column["attack_rate"] == pytest.approx(column["control_rate"])
+    assert result.risk == 0.0 and result.ci[0] == 0.0
+    assert result.n_attacks == result.details["n_control_attacks"] == 30
+
+
+def test_copies_still_fail_when_the_holdout_is_smaller(tables, kinds):
+    # Setup: the synthetic table is the training table shuffled; 400 training and 60 holdout rows
+    train, synthetic, holdout = tables(400, leak=True, holdout=60)
+
+    # Run
+    result = inference(train, synthetic, holdout, kinds)
+
+    # Assert: 60 attacks a side still find the copy, with an interval clear of the 0.1 bound
+    assert result.n_attacks == 60 and result.details["n_attacks_capped_from"] == 1000
+    assert result.risk > 0.8 and result.ci[0] > 0.1
+
+
 def test_same_seed_same_result(tables, kinds):
     # Setup
     frames = tables(200, leak=False)
