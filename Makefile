@@ -43,10 +43,11 @@ venv-anonymeter: .venv-anonymeter/.stamp
 demo: venv-demo browser
 	$(BIN)/synthgate demo
 
-# Two pytest-xdist workers, each test file on one of them (tests/conftest.py groups them): most
-# tests use one core (small fits train single-threaded) or wait on a server, so two workers use
-# both cores of a 2-core machine. `make test PYTEST_ARGS=` runs the suite in one process.
-PYTEST_ARGS ?= -n 2 --dist loadgroup
+# Two pytest-xdist workers, each test file on one of them (the catalog folder as one unit, files with
+# slow tests first: tests/conftest.py): most tests use one core (small fits train single-threaded)
+# or wait on a server, so two workers use both cores of a 2-core machine.
+# `make test PYTEST_ARGS=` runs the suite in one process.
+PYTEST_ARGS ?= -n 2 --dist loadfile
 test: venv-dev browser venv-anonymeter
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 

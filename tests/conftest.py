@@ -124,14 +124,43 @@ def prefect_harness():
         yield
 
 
-def pytest_collection_modifyitems(config, items):
-    """Keep each test file on one pytest-xdist worker (``make test`` runs two, ``--dist loadgroup``).
+def _unit(nodeid: str) -> str:
+    """The work unit of a test: its file, or the whole catalog folder (its tests share the session's released
+    catalog, which costs a flow run to build)."""
+    path = nodeid.split("::", 1)[0]
+    return "tests/catalog" if path.startswith("tests/catalog/") else path
 
-    A file's module fixtures (a Prefect server and worker, a trained release) then start once, not
-    once per worker; the catalog tests form one group because they share the session's released
-    catalog, which costs a whole flow run to build.
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_xdist_make_scheduler(config, log):
+    """``--dist loadfile`` (``make test``) with the catalog folder as one unit.
+
+    Each file runs on one worker, so a file's module fixtures (a Prefect server and worker, a trained
+    release) start once, not once per worker. xdist's ``loadgroup`` did not keep files together here
+    (xdist 3.8, pytest 9: a file's tests still went to both workers), so the unit is chosen here.
     """
-    for item in items:
-        path = item.path.relative_to(config.rootpath)
-        group = "tests/catalog" if path.parts[:2] == ("tests", "catalog") else path.as_posix()
-        item.add_marker(pytest.mark.xdist_group(group))
+    if config.getoption("dist", None) != "loadfile":
+        return None
+    from xdist.scheduler import LoadScopeScheduling
+
+    class FileScheduling(LoadScopeScheduling):
+        def _split_scope(self, nodeid: str) -> str:
+            return _unit(nodeid)
+
+    return FileScheduling(config, log)
+
+
+def pytest_collection_modifyitems(config, items):
+    """Units holding a ``slow`` test run first, each unit's tests kept together and in their order.
+
+    The two workers take units in collection order; starting the few long end-to-end files first keeps
+    one of them from being the last thing left running on one worker while the other sits idle.
+    """
+    first: dict[str, int] = {}
+    slow: set[str] = set()
+    for index, item in enumerate(items):
+        unit = _unit(item.nodeid)
+        first.setdefault(unit, index)
+        if item.get_closest_marker("slow") is not None:
+            slow.add(unit)
+    items.sort(key=lambda item: (_unit(item.nodeid) not in slow, first[_unit(item.nodeid)]))
