@@ -291,7 +291,8 @@ def _risk_figures(name: str, result: Mapping[str, Any], thresholds: Thresholds) 
     """Estimate, interval (and column) of an attack as one triple from one place.
 
     For per-column attacks (inference) the headline is the column that decides the gate: the
-    worst verdict first (fail, then inconclusive), then the highest estimate.
+    worst verdict first (fail, then inconclusive), then the highest estimate, each verdict read on the
+    column's simultaneous interval (``ci_family``, Bonferroni over the columns) where it has one.
     """
     per_column = (result.get("details") or {}).get("per_column")
     bound = getattr(thresholds, f"{name}_risk_max")
@@ -299,15 +300,19 @@ def _risk_figures(name: str, result: Mapping[str, Any], thresholds: Thresholds) 
         low, high = result["ci"]
         return {f"{name}_risk": result["risk"], f"{name}_risk_low": low, f"{name}_risk_high": high}
 
+    def interval(entry: Mapping[str, Any]) -> list[float]:
+        return entry.get("ci_family") or entry["ci"]  # simultaneous over the columns (attacks/inference.py)
+
     def severity(column: str) -> tuple[int, float]:
         entry = per_column[column]
-        verdict = ("pass" if bound is None else
-                   verdict_of(entry["risk"], entry["ci"][0], entry["ci"][1], "<=", bound, 0.0))
+        low, high = interval(entry)
+        verdict = "pass" if bound is None else verdict_of(entry["risk"], low, high, "<=", bound, 0.0)
         return -VERDICTS.index(verdict), float(entry["risk"])
 
     column = max(sorted(per_column), key=severity)
     entry = per_column[column]
-    return {f"{name}_risk": entry["risk"], f"{name}_risk_low": entry["ci"][0], f"{name}_risk_high": entry["ci"][1],
+    low, high = interval(entry)
+    return {f"{name}_risk": entry["risk"], f"{name}_risk_low": low, f"{name}_risk_high": high,
             f"{name}_risk_column": column}
 
 

@@ -95,7 +95,7 @@ class AttackResult:
 
 def rates_and_risk(
     n_attacks: int, n_success: float, n_control: float, *, n_control_attacks: int | None = None,
-    n_baseline: float | None = None, n_baseline_attacks: int | None = None,
+    n_baseline: float | None = None, n_baseline_attacks: int | None = None, confidence: float = CONFIDENCE,
 ) -> dict[str, Any]:
     """Rates of the attack, control and baseline and the residual risk with its interval.
 
@@ -106,13 +106,15 @@ def rates_and_risk(
         n_control_attacks: Attacks against the holdout (default ``n_attacks``).
         n_baseline: Successful random guesses (None: no baseline).
         n_baseline_attacks: Random guesses made (default ``n_attacks``).
+        confidence: Level of the interval (the point estimates are Wilson's at this level too).
 
     Returns:
         ``risk``, ``ci``, ``attack_rate``, ``control_rate``, ``baseline_rate`` (Wilson point estimates).
     """
-    attack = success_rate(n_attacks, n_success)
-    control = success_rate(n_control_attacks or n_attacks, n_control)
-    baseline = None if n_baseline is None else success_rate(n_baseline_attacks or n_attacks, n_baseline).value
+    attack = success_rate(n_attacks, n_success, confidence)
+    control = success_rate(n_control_attacks or n_attacks, n_control, confidence)
+    baseline = (None if n_baseline is None else
+                success_rate(n_baseline_attacks or n_attacks, n_baseline, confidence).value)
     risk, ci = bound(residual(attack, control))
     return {"risk": risk, "ci": ci, "attack_rate": attack.value, "control_rate": control.value,
             "baseline_rate": baseline}

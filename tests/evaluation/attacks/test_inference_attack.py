@@ -10,7 +10,10 @@ import pytest
 from synthgate.evaluation.attacks import inference
 from synthgate.evaluation.attacks._rates import rates_and_risk
 from synthgate.evaluation.attacks.inference import _right_guesses
+from synthgate.evaluation.config import Thresholds
 from synthgate.evaluation.errors import NotApplicable
+from synthgate.evaluation.evaluate import _risk_figures
+from synthgate.evaluation.result import verdict_of
 
 SMALL_KINDS = {"x": "numerical", "s": "categorical"}
 
@@ -109,6 +112,39 @@ def test_copies_still_fail_when_the_holdout_is_smaller(tables, kinds):
     # Assert: 60 attacks a side still find the copy, with an interval clear of the 0.1 bound
     assert result.n_attacks == 60 and result.details["n_attacks_capped_from"] == 1000
     assert result.risk > 0.8 and result.ci[0] > 0.1
+
+
+def _correlated(n: int, rng: np.random.Generator, columns: int = 20) -> pd.DataFrame:
+    """``columns`` categorical columns of 3 values, each 70% a shared base value: an honest table's shape."""
+    base = rng.integers(0, 3, n)
+    return pd.DataFrame({f"c{j}": np.where(rng.random(n) < 0.7, base, rng.integers(0, 3, n)).astype(str)
+                         for j in range(columns)})
+
+
+def test_the_gate_on_the_worst_of_20_columns_fails_honest_tables_about_5_percent_of_the_time():
+    # Setup: 40 honest draws (synthetic rows from the same distribution, never the training rows),
+    # 120 training and 30 holdout rows, every one of 20 columns a secret
+    kinds, per_column_fails, gate_fails = {f"c{j}": "categorical" for j in range(20)}, 0, 0
+    for seed in range(40):
+        rng = np.random.default_rng(seed)
+        train, holdout, synthetic = _correlated(120, rng), _correlated(30, rng), _correlated(120, rng)
+
+        # Run
+        result = inference(train, synthetic, holdout, kinds, seed=seed).to_dict()
+        gate = _risk_figures("inference", result, Thresholds())
+        columns = result["details"]["per_column"].values()
+
+        # Assert (each draw): a column's simultaneous interval holds its 95% one
+        assert all(c["ci_family"][0] <= c["ci"][0] and c["ci"][1] <= c["ci_family"][1] for c in columns)
+        gate_fails += verdict_of(gate["inference_risk"], gate["inference_risk_low"], gate["inference_risk_high"],
+                                 "<=", 0.1, 0.0) == "fail"
+        per_column_fails += any(verdict_of(c["risk"], c["ci"][0], c["ci"][1], "<=", 0.1, 0.0) == "fail"
+                                for c in columns)
+
+    # Assert: the worst of 20 columns read on 95% intervals failed 10 of these 40 honest draws; on the
+    # Bonferroni intervals the gate fails 1, within the 5% a 95% gate promises
+    assert result["details"]["family_confidence"] == pytest.approx(1 - 0.05 / 20)
+    assert per_column_fails >= 6 and gate_fails <= 2
 
 
 def test_same_seed_same_result(tables, kinds):
