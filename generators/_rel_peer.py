@@ -12,11 +12,7 @@ output never holds a real pseudonymised key and every child names a sampled pare
 """
 from __future__ import annotations
 
-import hashlib
 import json
-import os
-import shutil
-import tempfile
 import time
 from collections.abc import Mapping, Sequence
 from pathlib import Path
@@ -33,6 +29,7 @@ from synthgate.generators._sdv import library_call
 from synthgate.generators._seeding import check_seed, derive_seed
 from synthgate.generators.base import TableSchema
 from synthgate.generators.errors import GeneratorError, InvalidParamsError, ModelDirectoryError
+from synthgate.generators.model_dir import sha256_of, staged_directory
 
 FORMAT = 1
 MODEL_FILE, PLAN_FILE, MANIFEST_FILE = "model.pkl", "peer.json", "manifest.json"
@@ -248,12 +245,7 @@ class RelationalPeer:
         params, seed: no value) and manifest.json with both files' sha256, atomically."""
         if not self.plan:
             raise GeneratorError(f"generator {self.kind!r} is not fitted; call fit() or load() first")
-        directory = Path(directory)
-        if directory.exists() and (not directory.is_dir() or any(directory.iterdir())):
-            raise ModelDirectoryError(directory, "exists and is not an empty directory; refusing to overwrite")
-        directory.parent.mkdir(parents=True, exist_ok=True)
-        staging = Path(tempfile.mkdtemp(prefix=f".{directory.name}.", suffix=".tmp", dir=directory.parent))
-        try:
+        with staged_directory(directory) as staging:
             self._move("cpu")  # a model trained on CUDA loads on a machine without one
             try:
                 with library_call(self.kind, "save"):
@@ -264,15 +256,8 @@ class RelationalPeer:
                       "params": self.params.model_dump(mode="json"), "report": self.report}
             (staging / PLAN_FILE).write_text(json.dumps(stored, indent=2, sort_keys=True) + "\n", encoding="utf-8")
             manifest = {"format": FORMAT, "kind": self.kind,
-                        "sha256": {f: _sha(staging / f) for f in (MODEL_FILE, PLAN_FILE)}}
+                        "sha256": {f: sha256_of(staging / f) for f in (MODEL_FILE, PLAN_FILE)}}
             (staging / MANIFEST_FILE).write_text(json.dumps(manifest, indent=2) + "\n", encoding="utf-8")
-            if directory.exists():
-                directory.rmdir()
-            os.replace(staging, directory)
-        except OSError as exc:
-            raise ModelDirectoryError(directory, f"could not be written ({type(exc).__name__})") from exc
-        finally:
-            shutil.rmtree(staging, ignore_errors=True)
 
     @classmethod
     def load(cls, directory: Path, *, device: str = "cpu") -> RelationalPeer:
@@ -283,7 +268,7 @@ class RelationalPeer:
             if set(manifest["sha256"]) != {MODEL_FILE, PLAN_FILE}:
                 raise KeyError("sha256")
             for name, digest in manifest["sha256"].items():
-                if _sha(directory / name) != digest:
+                if sha256_of(directory / name) != digest:
                     raise ModelDirectoryError(directory, f"{name} does not match the sha256 in {MANIFEST_FILE}")
             stored = json.loads((directory / PLAN_FILE).read_text(encoding="utf-8"))
         except (OSError, ValueError, KeyError, TypeError) as exc:
@@ -319,6 +304,3 @@ def seed_synthesizer(synthesizer: Any, seed: int) -> None:
         if transformer is not None:
             transformer.set_random_state(np.random.RandomState(derive_seed(seed, 1, index)), "reverse_transform")
 
-
-def _sha(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()

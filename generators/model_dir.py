@@ -17,7 +17,8 @@ import os
 import platform
 import shutil
 import tempfile
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from importlib import metadata
 from pathlib import Path
@@ -84,11 +85,7 @@ def write_model_dir(
     Raises:
         ModelDirectoryError: The target is a non-empty directory or a file, or writing failed.
     """
-    if directory.exists() and (not directory.is_dir() or any(directory.iterdir())):
-        raise ModelDirectoryError(directory, "exists and is not an empty directory; refusing to overwrite")
-    directory.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".{directory.name}.", suffix=".tmp", dir=directory.parent))
-    try:
+    with staged_directory(directory) as staging:
         write_model(staging / model_file)
         _write_json(staging / CONFIG_FILE, config)
         manifest = {**facts, "format_version": FORMAT_VERSION, "model_file": model_file,
@@ -96,6 +93,29 @@ def write_model_dir(
                     "created_at": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
                     "libraries": library_versions()}
         _write_json(staging / MANIFEST_FILE, manifest)
+
+
+@contextmanager
+def staged_directory(directory: Path) -> Iterator[Path]:
+    """Yield a temporary sibling of ``directory`` to write into; rename it into place when the block ends.
+
+    A crash or an error inside the block leaves nothing at ``directory`` that looks complete (the
+    staging folder is removed). Every model directory (this module's, the relational generator's and
+    the relational peers') is written this way.
+
+    Raises:
+        ModelDirectoryError: ``directory`` is a file or a non-empty directory, or writing failed (OSError).
+    """
+    directory = Path(directory)
+    if directory.exists() and (not directory.is_dir() or any(directory.iterdir())):
+        raise ModelDirectoryError(directory, "exists and is not an empty directory; refusing to overwrite")
+    try:
+        directory.parent.mkdir(parents=True, exist_ok=True)
+        staging = Path(tempfile.mkdtemp(prefix=f".{directory.name}.", suffix=".tmp", dir=directory.parent))
+    except OSError as exc:
+        raise ModelDirectoryError(directory, f"could not be written ({type(exc).__name__})") from exc
+    try:
+        yield staging
         if directory.exists():
             directory.rmdir()  # empty, checked above; os.replace cannot replace a directory
         os.replace(staging, directory)

@@ -22,11 +22,7 @@ descendants as one unit; ``_rel_dp``, docs/generators.md). Not yet: more than th
 """
 from __future__ import annotations
 
-import hashlib
 import json
-import os
-import shutil
-import tempfile
 import time
 from collections.abc import Mapping, Sequence
 from pathlib import Path
@@ -43,6 +39,7 @@ from synthgate.generators.autoregressive import AutoregressiveParams
 from synthgate.generators.base import TableSchema
 from synthgate.generators.device import resolve_device
 from synthgate.generators.errors import GeneratorError, ModelDirectoryError, SchemaError
+from synthgate.generators.model_dir import sha256_of, staged_directory
 
 FORMAT = 1
 PLAN_FILE, STATS_FILE, MANIFEST_FILE, MODELS_DIR = "relational.json", "links.json", "manifest.json", "models"
@@ -652,12 +649,7 @@ class RelationalGenerator:
         as sensitive as a model file) and one autoregressive model directory per table, atomically."""
         if not self.plan:
             raise GeneratorError("the relational generator is not fitted; call fit() or load() first")
-        directory = Path(directory)
-        if directory.exists() and (not directory.is_dir() or any(directory.iterdir())):
-            raise ModelDirectoryError(directory, "exists and is not an empty directory; refusing to overwrite")
-        directory.parent.mkdir(parents=True, exist_ok=True)
-        staging = Path(tempfile.mkdtemp(prefix=f".{directory.name}.", suffix=".tmp", dir=directory.parent))
-        try:
+        with staged_directory(directory) as staging:
             models = {}
             for i, name in enumerate(self.plan["order"]):
                 if self.models.get(name) is not None:
@@ -668,15 +660,8 @@ class RelationalGenerator:
             (staging / PLAN_FILE).write_text(json.dumps(plan, indent=2, sort_keys=True) + "\n", encoding="utf-8")
             (staging / STATS_FILE).write_text(json.dumps(self.links_stats) + "\n", encoding="utf-8")
             manifest = {"format": FORMAT, "kind": self.kind,
-                        "sha256": {f: _sha(staging / f) for f in (PLAN_FILE, STATS_FILE)}}
+                        "sha256": {f: sha256_of(staging / f) for f in (PLAN_FILE, STATS_FILE)}}
             (staging / MANIFEST_FILE).write_text(json.dumps(manifest, indent=2) + "\n", encoding="utf-8")
-            if directory.exists():
-                directory.rmdir()
-            os.replace(staging, directory)
-        except OSError as exc:
-            raise ModelDirectoryError(directory, f"could not be written ({type(exc).__name__})") from exc
-        finally:
-            shutil.rmtree(staging, ignore_errors=True)
 
     @classmethod
     def load(cls, directory: Path, *, device: str = "cpu") -> RelationalGenerator:
@@ -687,7 +672,7 @@ class RelationalGenerator:
         try:
             manifest = json.loads((directory / MANIFEST_FILE).read_text(encoding="utf-8"))
             for name, digest in manifest["sha256"].items():
-                if _sha(directory / name) != digest:
+                if sha256_of(directory / name) != digest:
                     raise ModelDirectoryError(directory, f"{name} does not match the sha256 in {MANIFEST_FILE}")
             stored = json.loads((directory / PLAN_FILE).read_text(encoding="utf-8"))
             stats = json.loads((directory / STATS_FILE).read_text(encoding="utf-8"))
@@ -790,6 +775,3 @@ def _draw_links(stats: Mapping[str, Any], targets: pd.Series, n: int, rng: np.ra
     out.iloc[where] = targets.to_numpy()[chosen]
     return out
 
-
-def _sha(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
