@@ -107,11 +107,11 @@ def ingest_partitioned(loaded, scan: stream.SourceScan, ws):
     futures = [ingest_partition.submit(str(scan_file), i, str(part)) for i, part in enumerate(parts)]
     written = [future.result() for future in futures]
     all_null = {name for name, n in zip(scan.names, scan.nulls) if n == scan.rows}
-    writer = stream._Writer(ws.raw_table, all_null)
+    writer = stream.ParquetBatchWriter(ws.raw_table, all_null)
     try:
         for part, n in zip(parts, written):
             if n:
-                for frame in stream._frames(part, stream.BATCH_ROWS):
+                for frame in stream.parquet_frames(part, stream.BATCH_ROWS):
                     writer.write(frame)
             part.unlink(missing_ok=True)
     finally:
@@ -156,7 +156,7 @@ def pseudonymise_partition(plan_file: str, raw: str, start: int, stop: int, out:
                 f"{spec.privacy.key_env}, or the Prefect Secret block) and start the run again")
     plan_stream = privacy.PlanStream(spec.plan, key)
     plan_stream.use_fitted(spec.fitted)
-    writer = stream._Writer(Path(out), set(spec.all_null))
+    writer = stream.ParquetBatchWriter(Path(out), set(spec.all_null))
     counts = None
     try:
         for frame in _frames_between(Path(raw), start, stop, stream.BATCH_ROWS):
@@ -188,8 +188,8 @@ def pseudonymise_partitioned(loaded, ws, plan, key, partition_rows: int) -> stre
     folder.mkdir(exist_ok=True, mode=0o700)
     driver = privacy.PlanStream(plan, key)
     for name in driver.columns_to_fit():
-        driver.fit(name, (frame[name] for frame in stream._frames(ws.raw_table, stream.BATCH_ROWS, [name])))
-    rows = stream._rows(ws.raw_table)
+        driver.fit(name, (frame[name] for frame in stream.parquet_frames(ws.raw_table, stream.BATCH_ROWS, [name])))
+    rows = stream.parquet_rows(ws.raw_table)
     all_null = frozenset(name for name, n in stream.parquet_nulls(ws.raw_table).items() if n == rows)
     plan_file = folder / "plan.pkl"
     with open(plan_file, "wb") as handle:
@@ -200,12 +200,12 @@ def pseudonymise_partitioned(loaded, ws, plan, key, partition_rows: int) -> stre
     futures = [pseudonymise_partition.submit(str(plan_file), str(ws.raw_table), start, stop, str(out), str(stats))
                for (start, stop), (out, stats) in zip(ranges, parts)]
     written = [future.result() for future in futures]
-    writer = stream._Writer(ws.pseudonymised_table, set(all_null))
+    writer = stream.ParquetBatchWriter(ws.pseudonymised_table, set(all_null))
     counts = None
     try:
         for (out, stats), n in zip(parts, written):
             if n:
-                for frame in stream._frames(out, stream.BATCH_ROWS):
+                for frame in stream.parquet_frames(out, stream.BATCH_ROWS):
                     writer.write(frame)
             with open(stats, "rb") as handle:
                 found = pickle.load(handle)

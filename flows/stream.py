@@ -512,7 +512,7 @@ def _schema_of(frame: pd.DataFrame, all_null: set[str]):
     return schema
 
 
-class _Writer:
+class ParquetBatchWriter:
     """A Parquet file written batch by batch; the schema is fixed by the first batch."""
 
     def __init__(self, path: Path, all_null: set[str]) -> None:
@@ -545,7 +545,7 @@ def ingest_batches(scan: SourceScan, kinds: Mapping[str, str], timezone: str | N
 
     nulls = dict(zip(scan.names, scan.nulls))
     all_null = {name for name, n in nulls.items() if n == scan.rows}
-    writer = _Writer(path, all_null)
+    writer = ParquetBatchWriter(path, all_null)
     try:
         for frame in iter_frames(scan, batch_rows):
             typed = coerce_kinds(align_timezones(frame, kinds, timezone), kinds)
@@ -573,7 +573,8 @@ def parquet_nulls(path: Path) -> dict[str, int]:
     return counts
 
 
-def _frames(path: Path, batch_rows: int, columns: Sequence[str] | None = None) -> Iterator[pd.DataFrame]:
+def parquet_frames(path: Path, batch_rows: int, columns: Sequence[str] | None = None) -> Iterator[pd.DataFrame]:
+    """A workspace Parquet file as pandas frames of at most ``batch_rows`` rows (only ``columns``, if given)."""
     import pyarrow as pa
     import pyarrow.parquet as pq
 
@@ -606,14 +607,14 @@ def pseudonymise_batches(raw: Path, out: Path, plan, key, *, quasi_identifiers: 
 
     stream = privacy.PlanStream(plan, key, cache_entries=cache_entries)
     for name in stream.columns_to_fit():
-        stream.fit(name, (frame[name] for frame in _frames(raw, batch_rows, [name])))
+        stream.fit(name, (frame[name] for frame in parquet_frames(raw, batch_rows, [name])))
     raw_nulls = parquet_nulls(raw)
-    rows = _rows(raw)
+    rows = parquet_rows(raw)
     all_null = {name for name, n in raw_nulls.items() if n == rows}
-    writer = _Writer(out, all_null)
+    writer = ParquetBatchWriter(out, all_null)
     counts = None
     try:
-        for frame in _frames(raw, batch_rows):
+        for frame in parquet_frames(raw, batch_rows):
             applied = stream.apply(frame)
             writer.write(applied)
             if quasi_identifiers:
@@ -626,7 +627,8 @@ def pseudonymise_batches(raw: Path, out: Path, plan, key, *, quasi_identifiers: 
     return StreamedPlan(stream.report(), writer.rows, risk, repr(stream.cache))
 
 
-def _rows(path: Path) -> int:
+def parquet_rows(path: Path) -> int:
+    """Rows of a Parquet file, from its footer."""
     import pyarrow.parquet as pq
 
     return pq.ParquetFile(path).metadata.num_rows

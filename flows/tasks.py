@@ -125,8 +125,9 @@ def pseudonymise(loaded: LoadedSpec, ws: Workspace) -> PseudonymiseResult:
     key = resolve_key(spec.privacy) if convert.keyed_columns(spec) else None
     streams, obstacle = stream.workspace_streams(ws, plan)
     on_dask = partitions.dask_runner_active()  # engine: dask (flows/engine.py): partitions on the workers
-    if on_dask and privacy.streaming_obstacle(plan):
-        get_run_logger().info("pseudonymise: in the flow's process, not on Dask: %s", privacy.streaming_obstacle(plan))
+    not_partitioned = privacy.streaming_obstacle(plan) if on_dask else None
+    if not_partitioned:
+        get_run_logger().info("pseudonymise: in the flow's process, not on Dask: %s", not_partitioned)
         on_dask = False
     if on_dask:
         streamed = partitions.pseudonymise_partitioned(loaded, ws, plan, key, engine.resolve(spec).partition_rows)
