@@ -7,7 +7,11 @@ Column names the generator adds (never a real column's name, checked at fit)::
     __p_<col>     the parent row's column (context), __g_<col> the grandparent's
     __pos         position in the parent's sequence, 0, 1, 2, ... (sequences)
     __prev_<col>  the previous event's column (lag 1; null at position 0), __prev_gap likewise
+    __seen<i>_<col>  whether the i-th category of a sequence's categorical column came at an earlier
+                  position of the same parent (the history beyond lag 1: events that happen once)
     __start       the first event's order_by (relative to the parent's date where it has one)
+    __at          which landmark the event sits exactly on ("0", "1", ...; "-" none): an order_by value
+                  that many subjects' events share (day 0 of a cohort, the enlistment day itself)
     __gap         order_by minus the previous event's (null at position 0)
 
 Value protection by subject: in a child or grandchild table one subject (a root row) may hold
@@ -91,6 +95,78 @@ def informative(candidates: pd.DataFrame, kinds: Mapping[str, str], target: np.n
             score = values.rank().corr(y.rank()) if values.notna().sum() > 2 else 0.0
             scores[name] = 0.0 if pd.isna(score) else abs(float(score))
     return sorted(candidates.columns, key=lambda c: -scores[c])[:cap]
+
+
+HISTORY_CATEGORIES = 16  # a categorical sequence column with more categories gets no "seen before" flags
+
+
+def seen_name(column: str, index: int) -> str:
+    return f"{PREFIX}seen{index}_{column}"
+
+
+def history_categories(column: pd.Series, subject: np.ndarray, threshold: int) -> list[str] | None:
+    """The categories (as text, sorted) whose earlier occurrence a sequence's model is told, or None.
+
+    Only categories that at least ``threshold`` subjects hold (the rule of ``protect_by_subject``,
+    so a flag never marks the few subjects with a rare category); None when more than
+    ``HISTORY_CATEGORIES`` remain (a flag per category would outweigh the row) or none do.
+    """
+    text = category_text_of(column)
+    present = text.notna().to_numpy()
+    holders = pd.Series(subject[present]).groupby(text[present].to_numpy()).nunique()
+    kept = sorted(str(c) for c in holders.index[holders >= max(threshold, 1)])
+    return kept if 0 < len(kept) <= HISTORY_CATEGORIES else None
+
+
+LANDMARK_SHARE = 0.02  # an exact order_by value (from the parent's date) holding this share of events
+LANDMARKS = 3  # most landmarks per sequence table
+NO_LANDMARK = "-"
+
+
+def landmarks(values: np.ndarray, subject: np.ndarray, threshold: int) -> list[float]:
+    """Exact values that at least ``LANDMARK_SHARE`` of the events and ``threshold`` subjects share, commonest first.
+
+    A sum of drawn gaps never lands exactly on such a value, so without this a cohort's day 0 (the
+    diagnosis every subject's sequence is counted from) becomes a smear around it.
+    """
+    values = np.asarray(values, dtype=float)
+    known = ~np.isnan(values)
+    if not known.any():
+        return []
+    frame = pd.DataFrame({"v": values[known], "s": subject[known]})
+    events, holders = frame["v"].value_counts(), frame.groupby("v")["s"].nunique()
+    keep = events[(events >= LANDMARK_SHARE * known.sum()) & (holders.reindex(events.index) >= max(threshold, 1))]
+    return [float(v) for v in keep.index[:LANDMARKS]]
+
+
+def landmark_codes(values: np.ndarray, marks: list[float]) -> pd.Series:
+    """Each event's landmark as text ("0", "1", ...), or ``NO_LANDMARK``."""
+    values = np.asarray(values, dtype=float)
+    codes = np.full(len(values), NO_LANDMARK, dtype=object)
+    for j, mark in enumerate(marks):
+        codes[values == mark] = str(j)
+    return pd.Series(codes, dtype=object)
+
+
+def category_codes(column: pd.Series, categories: list[str]) -> np.ndarray:
+    """Each value's index in ``categories`` (-1: null or another category)."""
+    index = {c: i for i, c in enumerate(categories)}
+    return np.array([index.get(v, -1) if isinstance(v, str) else -1 for v in category_text_of(column)],
+                    dtype=np.int64)
+
+
+def seen_before(codes: np.ndarray, group: np.ndarray, n: int) -> np.ndarray:
+    """(rows, n) booleans: category i came at an earlier row of the same group (rows in sequence order)."""
+    hot = np.zeros((len(codes), n), dtype=np.int64)
+    known = codes >= 0
+    hot[np.flatnonzero(known), codes[known]] = 1
+    running = pd.DataFrame(hot).groupby(np.asarray(group), sort=False).cumsum().to_numpy()
+    return (running - hot) > 0
+
+
+def category_text_of(column: pd.Series) -> pd.Series:
+    """Values as text, nulls kept (a category's identity across training and sampling)."""
+    return column.astype(object).where(column.notna(), None).map(lambda v: None if v is None else str(v))
 
 
 def protect_by_subject(frame: pd.DataFrame, kinds: Mapping[str, str], subject: np.ndarray,

@@ -43,6 +43,7 @@ from synthgate.generators.model_dir import sha256_of, staged_directory
 
 FORMAT = 1
 PLAN_FILE, STATS_FILE, MANIFEST_FILE, MODELS_DIR = "relational.json", "links.json", "manifest.json", "models"
+HISTORY_FILE = "history.json"  # each sequence's flagged categories and landmarks: values, as sensitive as a model file
 DEFAULT_CONTEXT_CAP = 16  # parent (and grandparent) columns a child's model sees
 DEFAULT_LAG_CAP = 8  # previous-event columns a sequence's model sees
 DEFAULT_MAX_CHILDREN = 10_000  # a parent with more children than this is refused at fit
@@ -58,6 +59,8 @@ class RelationalGenerator:
         self.plan: dict[str, Any] = {}
         self.models: dict[str, Any] = {}
         self.links_stats: list[dict[str, Any]] = []
+        # "seen": table -> column -> categories flagged once seen; "landmarks": table -> exact order_by values
+        self.history: dict[str, dict[str, Any]] = {"seen": {}, "landmarks": {}}
         self.seed = 0
         self.device = "cpu"
         self.report: dict[str, Any] = {}
@@ -70,7 +73,7 @@ class RelationalGenerator:
             seed: int = 0, device: str = "cpu", params: AutoregressiveParams | Mapping[str, Any] | None = None,
             table_params: Mapping[str, AutoregressiveParams | Mapping[str, Any]] | None = None,
             context_cap: int = DEFAULT_CONTEXT_CAP, lag_cap: int = DEFAULT_LAG_CAP,
-            max_children: int = DEFAULT_MAX_CHILDREN, changes: bool = False) -> dict[str, Any]:
+            max_children: int = DEFAULT_MAX_CHILDREN, changes: bool = False, history: bool = True) -> dict[str, Any]:
         """Learn the tables; returns the fit report (seconds, rows and orphans per table).
 
         Args:
@@ -86,6 +89,13 @@ class RelationalGenerator:
             changes: Draw a sequence's lagged numbers as changes from the previous event (a factor
                 for positive columns): lag-1 correlations close to the real ones, marginals drift
                 (docs/generators.md has the measurement).
+            history: Tell a sequence's model which categories of each categorical column (up to
+                ``_rel_frames.HISTORY_CATEGORIES``, each held by ``value_protection`` subjects) came
+                earlier in the parent's sequence, not only the previous event's: events that happen
+                once per subject (a diagnosis) are then not drawn twice; and learn up to three
+                landmarks of a sequence's order_by (an exact value, from the parent's date where there
+                is one, that many subjects' events share: a cohort's day 0), drawn as such rather than
+                as a sum of gaps (with an observation window only). Off under ``dp``.
 
         Raises:
             GeneratorError: One line naming the table and column (bad links, depth > 3, a table
@@ -104,6 +114,7 @@ class RelationalGenerator:
             self.plan["tables"][name]["protection"] = int(p.value_protection)
         dp = _rel_dp.check_dp(self.plan, all_params, changes, tables)
         self.plan["dp"] = dp is not None
+        self.plan["history"], self.history = bool(history) and dp is None, {"seen": {}, "landmarks": {}}
         for name, tp in self.plan["tables"].items():
             clash = [c for c in tables[name].columns if str(c).startswith(rf.PREFIX)]
             if clash:
@@ -244,11 +255,26 @@ class RelationalGenerator:
                     kinds[f"__d_{c}"] = "numerical"
             context["__prev_gap"] = gap.groupby(group).shift(1)
             kinds["__prev_gap"] = "numerical"
+            for c in self._lag_columns(name) if self.plan.get("history") else ():
+                categories = rf.history_categories(frame[c], subjects[name][rows], tp["protection"]) \
+                    if kinds[c] == "categorical" else None
+                if categories is None:
+                    continue
+                self.history["seen"].setdefault(name, {})[c] = categories
+                seen = rf.seen_before(rf.category_codes(frame[c], categories), ppos, len(categories))
+                for j in range(len(categories)):
+                    context[rf.seen_name(c, j)], kinds[rf.seen_name(c, j)] = pd.Series(seen[:, j]), "boolean"
             if tp.get("window") is not None:  # a step as the share of the time left it takes (_rel_window)
                 if tp["window"]["scale"]["start"] == "fraction":
                     start, start_kind = share, "numerical"
                 if tp["window"]["scale"]["gap"] == "fraction":
                     gap = share.where(position > 0)
+            if self.plan.get("history") and tp.get("window") is not None:
+                relative = (days - anchor_days if anchor is not None else days).to_numpy().astype(float)
+                marks = rf.landmarks(relative, subjects[name][rows], tp["protection"])
+                if marks:
+                    self.history["landmarks"][name] = marks
+                    frame["__at"], kinds["__at"] = rf.landmark_codes(relative, marks), "categorical"
             frame["__start"] = start.where(position == 0)
             frame["__gap"] = gap
             kinds["__start"], kinds["__gap"] = start_kind, "numerical"
@@ -462,6 +488,8 @@ class RelationalGenerator:
         empty = {c: float if k == "numerical" else object for c, k in self.plan["tables"][name]["columns"]}
         empty["gap"] = float
         previous: dict[str, pd.Series] = {}
+        history = self.history["seen"].get(name, {})  # categories already drawn for each parent, per flagged column
+        seen = {c: np.zeros((len(counts), len(categories)), dtype=bool) for c, categories in history.items()}
         pieces, owners = [], []
         window = self.plan["tables"][name].get("window")
         if window is not None:  # where each parent's window ends, and its previous event (_rel_window)
@@ -471,7 +499,8 @@ class RelationalGenerator:
             anchor = self._anchor(name)
             stand = {"end": _rel_window.ends(window, parent, np.arange(len(counts))),
                      "anchor": rf.to_days(parent[anchor]).to_numpy().astype(float) if anchor is not None else None,
-                     "current": np.full(len(counts), np.nan), "counts": counts}
+                     "current": np.full(len(counts), np.nan), "counts": counts,
+                     "landmarks": self.history["landmarks"].get(name, [])}
             tally = self.last_sample.setdefault("window", {})[name] = {"events": int(counts.sum()), "redrawn": 0,
                                                                         "moved": 0}
         for t in range(int(counts.max(initial=0))):
@@ -488,6 +517,9 @@ class RelationalGenerator:
                 key = f"__prev_{c}"
                 fixed[key] = (previous[c].loc[active].reset_index(drop=True) if t else
                               pd.Series([None] * len(active), dtype=empty[c]))
+            for c, flags in seen.items():
+                for j in range(flags.shape[1]):
+                    fixed[rf.seen_name(c, j)] = flags[active, j]
             drawn = model.sample(len(active), seed=derive_seed(seed, t), fixed=fixed)
             if window is not None:
                 drawn = self._within_window(window, model, drawn, fixed, active, t, stand, tally,
@@ -501,6 +533,9 @@ class RelationalGenerator:
                         change = np.nan_to_num(change)  # a column without nulls: a missing change is none
                     after = before * np.exp(change) if self.plan["tables"][name]["ratios"][c] else before + change
                     drawn[c] = np.where(np.isnan(before), drawn[c].astype(float).to_numpy(), np.clip(after, low, high))
+            for c, flags in seen.items():
+                codes = rf.category_codes(drawn[c], history[c])
+                flags[active[codes >= 0], codes[codes >= 0]] = True
             drawn.index = active
             for c in lags:
                 previous[c] = drawn[c]
@@ -545,8 +580,20 @@ class RelationalGenerator:
             step = pd.to_numeric(step, errors="coerce").astype(float).to_numpy()
             if window["scale"]["start" if t == 0 else "gap"] != "fraction":  # the step: from the parent's date
                 origin = (anchor[where] if anchor is not None else 0.0) if t == 0 else ref[where]
-                return origin + (step if t == 0 else np.clip(step, 0, None))
-            return ref[where] + (step if t == 0 else np.clip(step, 0, None)) * left[where]
+                return on_landmark(frame, origin + (step if t == 0 else np.clip(step, 0, None)))
+            return on_landmark(frame, ref[where] + (step if t == 0 else np.clip(step, 0, None)) * left[where])
+
+        def on_landmark(frame: pd.DataFrame, position: np.ndarray) -> np.ndarray:
+            """An event drawn on a landmark sits exactly there, if that keeps the order and the window."""
+            if not stand["landmarks"] or "__at" not in frame:
+                return position
+            where, code = frame.index.to_numpy(), frame["__at"].astype(object).to_numpy()
+            previous = stand["current"][active][where]
+            for j, mark in enumerate(stand["landmarks"]):
+                target = mark + (anchor[where] if anchor is not None else 0.0)
+                fits = (code == str(j)) & (target <= end[where]) & ((t == 0) | (target >= previous))
+                position = np.where(fits, target, position)
+            return position
 
         drawn = drawn.reset_index(drop=True)
         position = value(drawn)
@@ -659,8 +706,9 @@ class RelationalGenerator:
                     "report": self.report}
             (staging / PLAN_FILE).write_text(json.dumps(plan, indent=2, sort_keys=True) + "\n", encoding="utf-8")
             (staging / STATS_FILE).write_text(json.dumps(self.links_stats) + "\n", encoding="utf-8")
+            (staging / HISTORY_FILE).write_text(json.dumps(self.history) + "\n", encoding="utf-8")
             manifest = {"format": FORMAT, "kind": self.kind,
-                        "sha256": {f: sha256_of(staging / f) for f in (PLAN_FILE, STATS_FILE)}}
+                        "sha256": {f: sha256_of(staging / f) for f in (PLAN_FILE, STATS_FILE, HISTORY_FILE)}}
             (staging / MANIFEST_FILE).write_text(json.dumps(manifest, indent=2) + "\n", encoding="utf-8")
 
     @classmethod
@@ -676,13 +724,17 @@ class RelationalGenerator:
                     raise ModelDirectoryError(directory, f"{name} does not match the sha256 in {MANIFEST_FILE}")
             stored = json.loads((directory / PLAN_FILE).read_text(encoding="utf-8"))
             stats = json.loads((directory / STATS_FILE).read_text(encoding="utf-8"))
+            if stored["plan"].get("history") and HISTORY_FILE not in manifest["sha256"]:
+                raise KeyError(HISTORY_FILE)
+            history = (json.loads((directory / HISTORY_FILE).read_text(encoding="utf-8"))
+                       if HISTORY_FILE in manifest["sha256"] else {"seen": {}, "landmarks": {}})  # none saved
         except (OSError, ValueError, KeyError, TypeError) as exc:
             raise ModelDirectoryError(directory, f"is not a relational model directory ({type(exc).__name__})") \
                 from None
         if stored.get("format") != FORMAT or stored.get("kind") != cls.kind:
             raise ModelDirectoryError(directory, f"unsupported relational format; this code reads {FORMAT}")
         generator = cls()
-        generator.plan, generator.links_stats = stored["plan"], stats
+        generator.plan, generator.links_stats, generator.history = stored["plan"], stats, history
         generator.seed, generator.report = stored["seed"], stored["report"]
         generator.device = resolve_device(device)
         generator.models = {name: None for name in generator.plan["order"]}
