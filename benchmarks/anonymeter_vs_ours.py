@@ -102,8 +102,9 @@ def run_ours(train: pd.DataFrame, synthetic: pd.DataFrame, holdout: pd.DataFrame
                                                         mode="univariate", seed=seed),
         "linkability": lambda: linkability(train, synthetic, holdout, kinds, n_attacks=n_attacks,
                                            aux_columns=options.get("aux_columns"), seed=seed),
+        # anonymeter's tolerance (5% of the guess): the gates use 5% of min(guess, IQR), see attacks/inference.py
         "inference": lambda: inference(train, synthetic, holdout, kinds, n_attacks=n_attacks,
-                                       secrets=options.get("secrets"), seed=seed),
+                                       secrets=options.get("secrets"), seed=seed, scale="value"),
     }
     out = {}
     for attack in options.get("attacks", ATTACKS):

@@ -68,12 +68,12 @@ def _date_columns(tables: Tables, kinds: Mapping[str, Mapping[str, str]] | None)
 def _days_from_origin(frames, subject_kinds: Mapping[str, str], dates: set[str]):
     """Mean dates of children as days since the earliest such mean on any side, not since 1970.
 
-    The inference attack calls a numerical guess right within 5% of its value (anonymeter's
-    regression mode). A mean date counted from 1970 is about 19,500 days, so 5% is 2.7 years: every
-    guess is right for training and holdout subjects alike, and the residual risk divides by almost
-    nothing (a defense demo read 0.74 on visit dates from attack 0.992 vs control 0.970). From the
-    data's own earliest mean the tolerance is 5% of the time into the data. The same shift on all
-    three sides changes no distance.
+    Under anonymeter's rule (a numerical guess right within 5% of its value, ``scale="value"``) a mean
+    date counted from 1970, about 19,500 days, allows 2.7 years: every guess is right for training and
+    holdout subjects alike (a defense demo read 0.74 on visit dates from attack 0.992 vs control 0.970).
+    The attack's default rule (5% of the smaller of the guess and the column's interquartile range)
+    does not need the shift far from 0; it keeps the figures the same under either rule near 0. The
+    same shift on all three sides changes no distance.
     """
     shifted = [frame.copy() for frame in frames]
     for column, kind in subject_kinds.items():

@@ -47,6 +47,42 @@ def test_numerical_guesses_within_five_percent_of_the_guess():
     assert right.tolist() == [True, False, True, False, True, False, True]
 
 
+def test_far_from_zero_a_guess_must_fall_within_5_percent_of_the_spread():
+    # Setup: years 1950-2020 (interquartile range about 35), a guess of 2000
+    guesses = np.array([2000.0, 2000.0, 2000.0, 10.0])
+    secrets = np.array([2001.0, 2002.0, 1950.0, 10.4])
+
+    # Run
+    by_spread = _right_guesses(guesses, secrets, "numerical", 0.05, spread=35.0)
+    by_value = _right_guesses(guesses, secrets, "numerical", 0.05)
+
+    # Assert: 5% of 35 is 1.75 years; anonymeter's 5% of the guess is 100 years; near 0 both are 5% of it
+    assert by_spread.tolist() == [True, False, False, True]
+    assert by_value.tolist() == [True, True, True, True]
+
+
+def test_a_copied_year_column_is_seen_by_spread_and_missed_by_anonymeters_tolerance():
+    # Setup: the synthetic table is the training table (a copy); years far from 0, a weakly related column
+    rng = np.random.default_rng(0)
+
+    def people(n: int) -> pd.DataFrame:
+        year = rng.integers(1950, 2021, n).astype(float)
+        return pd.DataFrame({"year": year, "score": np.round(year / 10 + rng.normal(0, 3, n), 1)})
+
+    train, holdout = people(400), people(400)
+    kinds = {"year": "numerical", "score": "numerical"}
+
+    # Run
+    spread = inference(train, train.copy(), holdout, kinds, secrets=["year"], n_attacks=300)
+    value = inference(train, train.copy(), holdout, kinds, secrets=["year"], n_attacks=300, scale="value")
+
+    # Assert: within 100 years every holdout guess is right too, so the copy reads risk 0 (measured 0.99
+    # right on both sides); within 1.75 years 39% of training and 9% of holdout guesses are: 0.34 [0.27, 0.40]
+    assert value.control_rate > 0.95 and value.risk == 0.0 and value.ci[0] < 0.1
+    assert spread.risk > 0.25 and spread.ci[0] > 0.1
+    assert spread.details["tolerance_scale"] == "spread"
+
+
 def test_categorical_and_datetime_guesses_must_be_equal():
     # Setup
     cats = np.array(["a", "b", None, None], dtype=object)
