@@ -383,17 +383,9 @@ def _run_tables(spec: Path, loaded, home: str, *, title: str, site: bool) -> dic
         from synthgate.flows.failures import describe
 
         fail(describe("release", exc, loaded))
-    published = result["published"]
-    out.print(f"published {published['release_dir']} in {time.monotonic() - started:.0f} s: " + ", ".join(
-        f"{name} {rows:,} rows" for name, rows in published["table_rows"].items()), markup=False, highlight=False,
-        soft_wrap=True)
-    for gate in result["evaluation"]["gates"]:
-        out.print(f"  {gate['metric']} {gate['value']:.3g} ({gate['operator']} {gate['bound']:g}): {gate['verdict']}"
-                  if gate["value"] is not None else f"  {gate['metric']}: {gate['verdict']}",
-                  markup=False, highlight=False, soft_wrap=True)
-    out.print(f"report: {published['report']}", markup=False, highlight=False, soft_wrap=True)
-    if result.get("site"):
-        out.print(f"catalog site: {result['site']}", markup=False, highlight=False, soft_wrap=True)
+    from synthgate.flows.summary import print_tables_summary
+
+    print_tables_summary(out, result, time.monotonic() - started)
     return result
 
 @app.command()

@@ -75,4 +75,5 @@ def _stages(loaded: LoadedSpec, run_id: str, requested_version: str, source_sha2
         published = tasks_tables.publish(loaded, ws, flow_run_id)
         events.published(published)
     return {"workspace": str(ws.root), "published": published, "train_seconds": trained.train_seconds,
+            "training_sample": read_json(ws.train_facts) if ws.train_facts.exists() else None,  # counts only
             "evaluation": {k: v for k, v in read_json(ws.evaluation).items() if k in ("passed", "gates")}}

@@ -72,6 +72,28 @@ def print_summary(console: Console, loaded: LoadedSpec, result: dict, elapsed: f
     console.print(table)
 
 
+def print_tables_summary(console: Console, result: dict, elapsed: float) -> None:
+    """What a published release of several tables holds: rows per table, the subjects learned, the gates."""
+
+    def say(text: str) -> None:
+        console.print(text, markup=False, highlight=False, soft_wrap=True)
+
+    published = result["published"]
+    say(f"published {published['release_dir']} in {elapsed:.0f} s: " + ", ".join(
+        f"{name} {rows:,} rows" for name, rows in published["table_rows"].items()))
+    learned = result.get("training_sample") or {}
+    if learned.get("sampled"):  # generator.train_rows: whole subjects drawn uniformly
+        say(f"  trained on {learned['learned_subjects']:,} of {learned['available_subjects']:,} subjects "
+            f"({learned['learned_rows']:,} of {learned['available_rows']:,} rows of all tables, a uniform sample: "
+            "generator.train_rows)")
+    for gate in result["evaluation"]["gates"]:
+        say(f"  {gate['metric']} {gate['value']:.3g} ({gate['operator']} {gate['bound']:g}): {gate['verdict']}"
+            if gate["value"] is not None else f"  {gate['metric']}: {gate['verdict']}")
+    say(f"report: {published['report']}")
+    if result.get("site"):
+        say(f"catalog site: {result['site']}")
+
+
 def peak_rss_mb() -> float:
     """This process's peak resident memory so far, in MB (Prefect's server and Chromium run apart and are not counted)."""
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss

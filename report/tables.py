@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from synthgate.report import _release
+from synthgate.report._format import mapping
 from synthgate.report.errors import ReportError, ReportInputError
 
 __all__ = ["render_tables_report", "write_tables_report"]
@@ -94,6 +95,15 @@ def render_tables_report(*, manifest: Mapping, evaluation: Mapping, validation: 
                           _num(rows.get(name, {}).get("source")), _num(rows.get(name, {}).get("training")),
                           _num(rows.get(name, {}).get("synthetic")), f"<code>{_e(t.get('file'))}</code>"]
                          for name, t in manifest["tables"].items()]))
+    learned = mapping((manifest.get("generator") or {}).get("training_sample"))
+    if learned.get("sampled"):  # generator.train_rows: the generator learned whole subjects drawn uniformly
+        parts.append(f"<p>The generator learned a seeded uniform sample of {_num(learned.get('learned_subjects'))} "
+                     f"of {_num(learned.get('available_subjects'))} training subjects "
+                     f"({_num(learned.get('learned_rows'))} of {_num(learned.get('available_rows'))} rows of all "
+                     f"tables; <code>generator.train_rows</code> {_num(learned.get('limit'))}); the figures below "
+                     "compare the synthetic tables with all training subjects.</p>")
+    elif learned:
+        parts.append(f"<p>The generator learned every training subject ({_num(learned.get('learned_subjects'))}).</p>")
     parts.append("<h2>Multi-table figures</h2>")
     parts.append("<h3>Gates</h3>")
     parts.append(_table(["figure", "value", "bound", "verdict"],

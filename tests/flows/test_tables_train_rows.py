@@ -130,3 +130,31 @@ def _leaves(value):
             yield from _leaves(v)
     else:
         yield value
+
+
+def test_the_run_summary_says_how_many_subjects_were_learned():
+    # Setup: what release_tables returns (counts only), sampled and whole
+    from rich.console import Console
+
+    from synthgate.flows.summary import print_tables_summary
+
+    result = {"published": {"release_dir": "catalog/clinic/1.0.0", "report": "catalog/clinic/1.0.0/report.html",
+                            "table_rows": {"patients": 400, "visits": 1012}},
+              "evaluation": {"gates": [{"metric": "referential_integrity_visits", "value": 1.0, "operator": ">=",
+                                        "bound": 1.0, "verdict": "pass"}]},
+              "training_sample": {"sampled": True, "learned_subjects": 143, "available_subjects": 400,
+                                  "learned_rows": 998, "available_rows": 2811}}
+    whole = {**result, "training_sample": {"sampled": False, "learned_subjects": 400}}
+    outputs = []
+
+    # Run
+    for each in (result, whole):
+        console = Console(record=True, width=200)
+        print_tables_summary(console, each, 12.4)
+        outputs.append(console.export_text())
+
+    # Assert
+    assert outputs[0].splitlines()[:2] == [
+        "published catalog/clinic/1.0.0 in 12 s: patients 400 rows, visits 1,012 rows",
+        "  trained on 143 of 400 subjects (998 of 2,811 rows of all tables, a uniform sample: generator.train_rows)"]
+    assert "trained on" not in outputs[1] and "referential_integrity_visits 1 (>= 1): pass" in outputs[1]

@@ -64,3 +64,22 @@ def test_an_attack_that_could_not_run_says_why_and_older_files_show_no_section()
     assert row.split("</tr>")[0].count("—") >= 3  # value, interval, rates and attacks shown as missing
     assert "Privacy per subject" in texts[1] and "singling_out_risk" not in texts[1]
     assert "Privacy per subject" not in texts[2]
+
+
+def test_the_report_says_how_many_subjects_the_generator_learned():
+    # Setup: a release that learned a uniform sample of subjects (generator.train_rows), one that learned all,
+    # and one from before the sample was recorded
+    sampled = {**MANIFEST, "generator": {"training_sample": {
+        "sampled": True, "learned_subjects": 120, "available_subjects": 320, "learned_rows": 1500,
+        "available_rows": 4012, "limit": 1500, "unit": "subject"}}}
+    whole = {**MANIFEST, "generator": {"training_sample": {"sampled": False, "learned_subjects": 320}}}
+
+    # Run
+    texts = [render_tables_report(manifest=m, evaluation=EVALUATION, validation=VALIDATION, data_docs_href=None)
+             for m in (sampled, whole, MANIFEST)]
+
+    # Assert
+    assert ("a seeded uniform sample of 120 of 320 training subjects (1,500 of 4,012 rows of all tables; "
+            "<code>generator.train_rows</code> 1,500)") in texts[0]
+    assert "learned every training subject (320)" in texts[1]
+    assert "learned a seeded" not in texts[2] and "learned every" not in texts[2]
