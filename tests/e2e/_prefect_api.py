@@ -60,3 +60,39 @@ def wait_healthy(api: str, process: subprocess.Popen, timeout: float = 180) -> N
             if time.monotonic() > deadline or process.poll() is not None:
                 pytest.fail("prefect server did not start")
             time.sleep(1)
+
+
+def stop_all(processes: list[subprocess.Popen], *, grace: float = 5.0) -> None:
+    """SIGTERM every process and its descendants, wait ``grace`` seconds in all, then SIGKILL what is left.
+
+    A ``prefect worker start`` acknowledges SIGTERM and SIGINT (it forwards them to its worker
+    subprocess) but was still alive 20 s later (Prefect 3.8 on these machines), so a longer wait only
+    cost each module 30 s per worker at teardown. Descendants are signalled too: killing the CLI alone
+    would leave its worker subprocess polling a stopped server.
+    """
+    import psutil
+
+    tree = []
+    for process in processes:
+        try:
+            leader = psutil.Process(process.pid)
+            tree += [leader, *leader.children(recursive=True)]
+        except psutil.NoSuchProcess:
+            pass
+    for member in tree:
+        try:
+            member.terminate()
+        except psutil.NoSuchProcess:
+            pass
+    _, alive = psutil.wait_procs(tree, timeout=grace)
+    for member in alive:
+        try:
+            member.kill()
+        except psutil.NoSuchProcess:
+            pass
+    psutil.wait_procs(alive, timeout=10)
+    for process in processes:  # reap our own children (no zombies)
+        try:
+            process.wait(timeout=1)
+        except subprocess.TimeoutExpired:
+            pass

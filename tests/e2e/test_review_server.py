@@ -15,7 +15,7 @@ import uuid
 from pathlib import Path
 
 import pytest
-from _prefect_api import QUIET, call_api, free_port, start_server, wait_healthy
+from _prefect_api import QUIET, call_api, free_port, start_server, stop_all, wait_healthy
 import yaml
 
 from synthgate.evaluation import INTERVAL_GATES
@@ -108,13 +108,7 @@ def server(tmp_path_factory):
                                           env=client_env, stdout=worker_log, stderr=subprocess.STDOUT))
         yield handle
     finally:
-        for process in reversed(processes):
-            process.terminate()
-        for process in reversed(processes):
-            try:
-                process.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                process.kill()
+        stop_all(processes[::-1])
         worker_log.close()
 
 

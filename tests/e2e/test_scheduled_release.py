@@ -17,7 +17,7 @@ from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
-from _prefect_api import QUIET, call_api, free_port, start_server, wait_healthy
+from _prefect_api import QUIET, call_api, free_port, start_server, stop_all, wait_healthy
 import yaml
 
 from synthgate.evaluation import INTERVAL_GATES
@@ -80,13 +80,7 @@ def prefect(tmp_path_factory):
     finally:
         print("\nscheduled-release timings (s from start):",
               {name: round(mark - timings["start"], 1) for name, mark in timings.items()})
-        for process in (worker, server):
-            if process is not None:
-                process.terminate()
-                try:
-                    process.wait(timeout=30)
-                except subprocess.TimeoutExpired:
-                    process.kill()
+        stop_all([process for process in (worker, server) if process is not None])
 
 
 def _synthgate(env: dict, *args: str) -> subprocess.CompletedProcess:

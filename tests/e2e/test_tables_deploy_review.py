@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 import yaml
-from _prefect_api import QUIET, call_api, free_port, start_server, wait_healthy
+from _prefect_api import QUIET, call_api, free_port, start_server, stop_all, wait_healthy
 from test_tables_release import CANARY_KEY, write_pbc
 
 pytestmark = pytest.mark.slow
@@ -88,13 +88,7 @@ def server(tmp_path_factory):
                                           env=client_env, stdout=worker_log, stderr=subprocess.STDOUT))
         yield handle
     finally:
-        for process in reversed(processes):
-            process.terminate()
-        for process in reversed(processes):
-            try:
-                process.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                process.kill()
+        stop_all(processes[::-1])
         worker_log.close()
 
 

@@ -22,7 +22,7 @@ from pathlib import Path
 import pytest
 import yaml
 from _drills import drill_env, drill_spec, first, kill_when, start
-from _prefect_api import QUIET, call_api, free_port, start_server, wait_healthy
+from _prefect_api import QUIET, call_api, free_port, start_server, stop_all, wait_healthy
 
 pytestmark = pytest.mark.slow
 
@@ -37,26 +37,6 @@ PREFECT = str(Path(sys.executable).with_name("prefect"))
 def _synthgate(env: dict, *args: str) -> subprocess.CompletedProcess:
     return subprocess.run([sys.executable, "-m", "synthgate", *args], env=env, capture_output=True, text=True,
                           timeout=300)
-
-
-def _stop(processes: list[subprocess.Popen]) -> None:
-    """SIGTERM each process group (a worker's flow-run subprocesses too), then SIGKILL what is left."""
-    for process in processes:
-        _signal_group(process, signal.SIGTERM)
-    for process in processes:
-        try:
-            process.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            pass
-        _signal_group(process, signal.SIGKILL)  # children that outlived their leader; a no-op when all are gone
-
-
-def _signal_group(process: subprocess.Popen, sig: int) -> None:
-    """Signal the process group this test started (each server or worker is a session leader)."""
-    try:
-        os.killpg(process.pid, sig)
-    except ProcessLookupError:
-        pass
 
 
 @pytest.fixture(scope="module")
@@ -96,7 +76,7 @@ def cluster(tmp_path_factory, covid_rows):
             time.sleep(1)
         yield {"api": api, "client": client, "base": base, "specs": specs, "logs": logs}
     finally:
-        _stop(processes[::-1])
+        stop_all(processes[::-1])
 
 
 def _wait_ended(api: str, run_ids: list[str], logs: dict, timeout: float = 300) -> dict[str, dict]:
