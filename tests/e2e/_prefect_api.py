@@ -96,3 +96,22 @@ def stop_all(processes: list[subprocess.Popen], *, grace: float = 5.0) -> None:
             process.wait(timeout=1)
         except subprocess.TimeoutExpired:
             pass
+
+
+def wait_flow_run(api: str, flow_run_id: str, states: set[str], *, timeout: float = 300,
+                  log: Path | None = None) -> dict:
+    """The flow run once its state type is one of ``states``; fail the test if it ends otherwise (with the
+    tail of ``log``, a worker's, when given) or does not get there within ``timeout`` seconds."""
+    import pytest
+
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        run = call_api(f"{api}/flow_runs/{flow_run_id}")
+        if run["state_type"] in states:
+            return run
+        if run["state_type"] in {"FAILED", "CRASHED", "CANCELLED", "COMPLETED"}:
+            pytest.fail(f"flow run ended {run['state_name']}: {run['state'].get('message')}"
+                        + (f"\n{log.read_text()[-3000:]}" if log is not None and log.exists() else ""))
+        time.sleep(2)
+    pytest.fail(f"flow run {flow_run_id} did not reach {states} "
+                f"(state {call_api(f'{api}/flow_runs/{flow_run_id}')['state_name']})")

@@ -15,7 +15,7 @@ import uuid
 from pathlib import Path
 
 import pytest
-from _prefect_api import QUIET, call_api, free_port, start_server, stop_all, wait_healthy
+from _prefect_api import QUIET, call_api, free_port, start_server, stop_all, wait_flow_run, wait_healthy
 import yaml
 
 from synthgate.evaluation import INTERVAL_GATES
@@ -75,15 +75,7 @@ class Server:
         return call_api(f"{self.api}/flow_runs/{flow_run_id}")
 
     def wait(self, flow_run_id: str, states: set[str], timeout: float = 900) -> dict:
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            run = self.run(flow_run_id)
-            if run["state_type"] in states:
-                return run
-            if run["state_type"] in {"FAILED", "CRASHED", "CANCELLED", "COMPLETED"}:
-                pytest.fail(f"flow run ended {run['state_name']}: {run['state'].get('message')}")
-            time.sleep(2)
-        pytest.fail(f"flow run {flow_run_id} did not reach {states} (state {self.run(flow_run_id)['state_name']})")
+        return wait_flow_run(self.api, flow_run_id, states, timeout=timeout)
 
 
 @pytest.fixture(scope="module")

@@ -12,12 +12,11 @@ import json
 import os
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest
 import yaml
-from _prefect_api import QUIET, call_api, free_port, start_server, stop_all, wait_healthy
+from _prefect_api import QUIET, call_api, free_port, start_server, stop_all, wait_flow_run, wait_healthy
 from test_tables_release import CANARY_KEY, write_pbc
 
 pytestmark = pytest.mark.slow
@@ -51,16 +50,7 @@ class Server:
         return call_api(f"{self.api}/flow_runs/{flow_run_id}")
 
     def wait(self, flow_run_id: str, states: set[str], timeout: float = 300) -> dict:
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            run = self.run(flow_run_id)
-            if run["state_type"] in states:
-                return run
-            if run["state_type"] in {"FAILED", "CRASHED", "CANCELLED", "COMPLETED"}:
-                pytest.fail(f"flow run ended {run['state_name']}: {run['state'].get('message')}\n"
-                            + (self.base / "worker.log").read_text()[-3000:])
-            time.sleep(2)
-        pytest.fail(f"flow run {flow_run_id} did not reach {states} (state {self.run(flow_run_id)['state_name']})")
+        return wait_flow_run(self.api, flow_run_id, states, timeout=timeout, log=self.base / "worker.log")
 
 
 @pytest.fixture(scope="module")
