@@ -11,27 +11,14 @@ from synthgate.flows.cli import app
 from synthgate.flows.errors import SpecError
 from synthgate.flows.spec import load_spec
 
-ID = {"kind": "id", "action": "pseudonymise"}
-TWO = {
-    "dataset": {"name": "clinic", "version": "1.0.0", "title": "Clinic", "licence": "CC-BY-4.0",
-                "domain": "healthcare"},
-    "tables": {
-        "patients": {"source": {"path": "data/patients.csv"}, "primary_key": "id",
-                     "columns": {"id": ID, "age": {"kind": "numerical", "action": "keep"}}},
-        "visits": {"source": {"path": "data/visits.csv"}, "primary_key": "visit_id",
-                   "sequence": {"order_by": "day"},
-                   "columns": {"visit_id": ID, "patient_id": {**ID, "references": "patients.id"},
-                               "day": {"kind": "numerical", "action": "keep"}}},
-    },
-    "sample": {"rows": 10},
-    "output": {"catalog": "catalog", "workspace": "workspace"},
-}
+from _tables_specs import ID, clinic_spec
+
 LABS = {"source": {"path": "data/labs.csv"}, "columns": {"visit_id": {**ID, "references": "visits.visit_id"},
                                                          "value": {"kind": "numerical", "action": "keep"}}}
 
 
 def _spec(tmp_path, generator: dict, *, labs: bool = False, sequence: bool = True):
-    spec = copy.deepcopy(TWO)
+    spec = clinic_spec(sequence=True)
     spec["generator"] = generator
     if labs:
         spec["tables"]["labs"] = copy.deepcopy(LABS)

@@ -7,19 +7,9 @@ import yaml
 from synthgate.flows import tasks_tables
 from synthgate.flows.spec import load_spec
 
-ID = {"kind": "id", "action": "pseudonymise"}
-NUM = {"kind": "numerical", "action": "keep"}
-SPEC = {
-    "dataset": {"name": "clinic", "version": "1.0.0", "title": "Clinic", "licence": "CC-BY-4.0",
-                "domain": "healthcare"},
-    "tables": {
-        "patients": {"source": {"path": "data/patients.csv"}, "primary_key": "id", "columns": {"id": ID, "age": NUM}},
-        "visits": {"source": {"path": "data/visits.csv"}, "primary_key": "visit_id",
-                   "columns": {"visit_id": ID, "patient_id": {**ID, "references": "patients.id"}, "day": NUM}},
-    },
-    "sample": {"rows": 10},
-    "output": {"catalog": "catalog", "workspace": "workspace"},
-}
+from _tables_specs import clinic_spec
+
+SPEC = clinic_spec()
 INTEGRITY = [{"child": "visits", "column": "patient_id", "parent": "patients", "parent_column": "id",
               "synthetic": {"share": 1.0}}]
 

@@ -13,19 +13,9 @@ from synthgate.flows.cli import app
 from synthgate.flows.errors import SpecError
 from synthgate.flows.spec import load_spec
 
-ID = {"kind": "id", "action": "pseudonymise"}
-NUM = {"kind": "numerical", "action": "keep"}
-SPEC = {
-    "dataset": {"name": "clinic", "version": "1.0.0", "title": "Clinic", "licence": "CC-BY-4.0",
-                "domain": "healthcare"},
-    "tables": {
-        "patients": {"source": {"path": "data/patients.csv"}, "primary_key": "id", "columns": {"id": ID, "age": NUM}},
-        "visits": {"source": {"path": "data/visits.csv"}, "primary_key": "visit_id",
-                   "columns": {"visit_id": ID, "patient_id": {**ID, "references": "patients.id"}, "day": NUM}},
-    },
-    "sample": {"rows": 10},
-    "output": {"catalog": "catalog", "workspace": "workspace"},
-}
+from _tables_specs import clinic_spec
+
+SPEC = clinic_spec()
 REVIEW = {"required": True, "reviewers": ["kim.minji"]}
 runner = CliRunner()
 
