@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import copy
 import os
+import sys
 import tempfile
 from pathlib import Path
 
@@ -115,13 +116,30 @@ def browser():
         launched.close()
 
 
+DRAIN_SECONDS = 60
+
+
 @pytest.fixture(scope="session")
 def prefect_harness():
-    """One Prefect test server for the whole session (e2e and catalog tests share it)."""
+    """One Prefect test server for the whole session (e2e and catalog tests share it).
+
+    The harness's exit drains this process's log and event workers without a time limit before it
+    stops its server, and a worker still holding events for a server that is gone (a module's own,
+    already stopped) waits for good: the session hung there once (2026-12-03). So they are drained
+    here first, ``DRAIN_SECONDS`` at most; a drained worker is stopped, and the harness's own drain
+    then finds nothing left to wait for.
+    """
+    from prefect.events.worker import EventsWorker
+    from prefect.logging.handlers import APILogWorker
     from prefect.testing.utilities import prefect_test_harness
 
     with prefect_test_harness(server_startup_timeout=180):
         yield
+        for worker in (APILogWorker, EventsWorker):
+            _, pending = worker.drain_all(timeout=DRAIN_SECONDS)
+            if pending:
+                print(f"\n{worker.__name__}: {len(pending)} instance(s) still sending after {DRAIN_SECONDS} s, "
+                      "left behind at the harness's exit", file=sys.stderr)
 
 
 def _unit(nodeid: str) -> str:

@@ -204,9 +204,21 @@ def test_ingest_retries_transient_io_and_nothing_else(prefect, deployed, monkeyp
         with pytest.raises(SourceError):
             ingest_only("terminal")
         terminal_calls = len(calls)
+        # This process's log and event workers hold what these runs sent to this module's server: flush
+        # them while it is up (stop_all kills it at teardown; a worker left with events for a stopped server
+        # made the session harness's drain hang for good, 2026-12-03).
+        _drain_prefect_workers()
 
     # Assert
     assert (rows, transient_calls, terminal_calls) == (400, 3, 1)
+
+
+def _drain_prefect_workers() -> None:
+    from prefect.events.worker import EventsWorker
+    from prefect.logging.handlers import APILogWorker
+
+    APILogWorker.drain_all(timeout=30)
+    EventsWorker.drain_all(timeout=30)
 
 
 def test_a_deployment_fires_on_its_schedule_and_one_run_publishes(prefect, deployed, fired):
