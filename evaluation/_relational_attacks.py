@@ -41,51 +41,13 @@ def subject_rows(train: Tables, synthetic: Tables, holdout: Tables, keys: Mappin
     roots = [t for t in train if t not in generating or generating[t]["parent"] not in train]
     parents = {link["parent"] for link in generating.values()}
     augmented = [augment(tables, keys, links, kinds) for tables in (train, synthetic, holdout)]
-    dates = _date_columns(train, kinds)
     out = {}
     for root in roots:
         if root not in parents:
             continue
         (t, root_kinds), (s, _), (h, _) = (side[root] for side in augmented)
-        t, s, h = _days_from_origin((t, s, h), root_kinds, dates)
         out[root] = align_tables(t, s, h, kinds=root_kinds)
     return out
-
-
-def _date_columns(tables: Tables, kinds: Mapping[str, Mapping[str, str]] | None) -> set[str]:
-    """``table.column`` of every date column (declared, else inferred from the training rows)."""
-    from synthgate.evaluation.tables import infer_kind
-
-    found = set()
-    for name, frame in tables.items():
-        declared = (kinds or {}).get(name, {})
-        for column in frame.columns:
-            if (declared.get(column) or infer_kind(frame[column])) == "datetime":
-                found.add(f"{name}.{column}")
-    return found
-
-
-def _days_from_origin(frames, subject_kinds: Mapping[str, str], dates: set[str]):
-    """Mean dates of children as days since the earliest such mean on any side, not since 1970.
-
-    Under anonymeter's rule (a numerical guess right within 5% of its value, ``scale="value"``) a mean
-    date counted from 1970, about 19,500 days, allows 2.7 years: every guess is right for training and
-    holdout subjects alike (a defense demo read 0.74 on visit dates from attack 0.992 vs control 0.970).
-    The attack's default rule (5% of the smaller of the guess and the column's interquartile range)
-    does not need the shift far from 0; it keeps the figures the same under either rule near 0. The
-    same shift on all three sides changes no distance.
-    """
-    shifted = [frame.copy() for frame in frames]
-    for column, kind in subject_kinds.items():
-        if kind != "numerical" or not any(f"{date}.mean" in column for date in dates):
-            continue
-        origin = min((frame[column].min() for frame in shifted if column in frame and frame[column].notna().any()),
-                     default=None)
-        if origin is not None:
-            for frame in shifted:
-                if column in frame:
-                    frame[column] = frame[column] - origin
-    return tuple(shifted)
 
 
 def attack_subjects(aligned: AlignedTables, *, n_attacks: int = N_ATTACKS, attack_rows: int = ATTACK_ROWS,
