@@ -150,9 +150,8 @@ def landmark_codes(values: np.ndarray, marks: list[float]) -> pd.Series:
 
 def category_codes(column: pd.Series, categories: list[str]) -> np.ndarray:
     """Each value's index in ``categories`` (-1: null or another category)."""
-    index = {c: i for i, c in enumerate(categories)}
-    return np.array([index.get(v, -1) if isinstance(v, str) else -1 for v in category_text_of(column)],
-                    dtype=np.int64)
+    codes = category_text_of(column).map({c: i for i, c in enumerate(categories)})
+    return codes.fillna(-1).to_numpy(dtype=np.int64)
 
 
 def seen_before(codes: np.ndarray, group: np.ndarray, n: int) -> np.ndarray:
@@ -166,7 +165,7 @@ def seen_before(codes: np.ndarray, group: np.ndarray, n: int) -> np.ndarray:
 
 def category_text_of(column: pd.Series) -> pd.Series:
     """Values as text, nulls kept (a category's identity across training and sampling)."""
-    return column.astype(object).where(column.notna(), None).map(lambda v: None if v is None else str(v))
+    return column.astype(object).map(lambda v: None if pd.isna(v) else str(v))
 
 
 def protect_by_subject(frame: pd.DataFrame, kinds: Mapping[str, str], subject: np.ndarray,
