@@ -42,18 +42,22 @@ class MaskedLinear(nn.Module):
 class HeadBucket(nn.Module):
     """Output heads of ``n`` sub-columns at once: ``(B, n, hidden) -> (B, n, width)`` logits.
 
-    Heads narrower than ``width`` are padded; the loss and sampling mask the padding out, so the
-    padded weights get no gradient (Opacus adds noise to them, which nothing reads).
+    Heads narrower than ``width`` are padded: a padded logit is -inf (``pad_bias``, added with the
+    bias in the same step), so the loss never counts it and the padded weights get no gradient
+    (Opacus adds noise to them, which nothing reads). Sampling reads only a head's own width.
     """
 
-    def __init__(self, n: int, hidden: int, width: int) -> None:
+    def __init__(self, n: int, hidden: int, width: int, cardinalities: list[int] | None = None) -> None:
         super().__init__()
         bound = 1 / math.sqrt(hidden)  # nn.Linear's default initialisation, per head
         self.weight = nn.Parameter(torch.empty(n, hidden, width).uniform_(-bound, bound))
         self.bias = nn.Parameter(torch.empty(n, width).uniform_(-bound, bound))
+        widths = torch.tensor(cardinalities if cardinalities is not None else [width] * n)
+        # A plain attribute, not a buffer (Opacus refuses trainable layers with buffers); ARNetwork moves it.
+        self.pad_bias = torch.zeros(n, width).masked_fill(torch.arange(width)[None, :] >= widths[:, None], -torch.inf)
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
-        return torch.einsum("bnh,nhc->bnc", x, self.weight) + self.bias
+        return torch.einsum("bnh,nhc->bnc", x, self.weight) + (self.bias + self.pad_bias)
 
 
 class HeadResidual(nn.Module):
@@ -96,21 +100,19 @@ def _gelu_grad(x: torch.Tensor) -> torch.Tensor:
     return 0.5 * (1 + torch.erf(x / math.sqrt(2))) + x * torch.exp(-0.5 * x * x) / math.sqrt(2 * math.pi)
 
 
-def nll(logits: list[torch.Tensor], tokens: torch.Tensor, buckets: list[torch.Tensor],
-        pads: list[torch.Tensor]) -> torch.Tensor:
+def nll(logits: list[torch.Tensor], tokens: torch.Tensor, buckets: list[torch.Tensor]) -> torch.Tensor:
     """Cross-entropy summed over sub-columns, averaged over rows (0 for an empty batch, not NaN).
 
     Args:
-        logits: One (B, n, width) tensor per bucket of heads.
+        logits: One (B, n, width) tensor per bucket of heads, padding already -inf (``HeadBucket``).
         tokens: (B, sub-columns) token ids.
         buckets: Sub-column indices of each bucket.
-        pads: (n, width) booleans per bucket, True where a head has no such token.
     """
     if len(tokens) == 0:
-        return sum(out.sum() for out in logits) * 0.0
+        return sum(out.nan_to_num(0.0, 0.0, 0.0).sum() for out in logits) * 0.0
     total = 0.0
-    for out, members, pad in zip(logits, buckets, pads):
-        out = out.float().masked_fill(pad, -torch.inf)
+    for out, members in zip(logits, buckets):
+        out = out.float()
         target = tokens[:, members]
         total = total + F.cross_entropy(out.flatten(0, 1), target.flatten(), reduction="sum") / len(tokens)
     return total
@@ -143,11 +145,10 @@ class ARNetwork(nn.Module):
         self.residual = HeadResidual(subs, hidden) if depth >= 2 else None
         self.buckets = head_buckets(self.cardinalities)
         widths = [max(4, 1 << (self.cardinalities[m[0]] - 1).bit_length()) for m in self.buckets]
-        self.heads = nn.ModuleList(HeadBucket(len(m), hidden, w) for m, w in zip(self.buckets, widths))
+        self.heads = nn.ModuleList(HeadBucket(len(m), hidden, w, [self.cardinalities[s] for s in m])
+                                   for m, w in zip(self.buckets, widths))
         # Plain attributes, not buffers (Opacus refuses trainable layers with buffers); moved in ``_apply``.
         self.bucket_index = [torch.tensor(m) for m in self.buckets]
-        self.pads = [torch.arange(w)[None, :] >= torch.tensor([self.cardinalities[s] for s in m])[:, None]
-                     for m, w in zip(self.buckets, widths)]
         self.place = {s: (b, i) for b, m in enumerate(self.buckets) for i, s in enumerate(m)}
         self.register_buffer("in_owner", torch.repeat_interleave(torch.arange(subs), torch.tensor(dims)),
                              persistent=False)
@@ -159,7 +160,8 @@ class ARNetwork(nn.Module):
         super()._apply(fn, *args, **kwargs)
         device = self.in_owner.device
         self.bucket_index = [index.to(device) for index in self.bucket_index]
-        self.pads = [pad.to(device) for pad in self.pads]
+        for head in self.heads:
+            head.pad_bias = head.pad_bias.to(device)
         return self
 
     @torch.no_grad()
@@ -220,7 +222,9 @@ class ARNetwork(nn.Module):
         """Logits of every bucket of heads, (B, n, width) each, for token rows (B, sub-columns)."""
         embedded = self.embed(tokens)
         if self.input_dropout and self.training:  # regularises: no head leans on one earlier column's code
-            embedded = F.dropout(embedded, self.input_dropout, training=True)
+            # F.dropout's bernoulli_ costs twice a uniform draw and a compare on CPU; same distribution.
+            keep = torch.rand(embedded.shape, device=embedded.device) >= self.input_dropout
+            embedded = embedded * keep / (1 - self.input_dropout)
         hidden = F.gelu(self.masked(embedded)).view(len(tokens), -1, self.hidden)
         if self.residual is not None:
             hidden = self.residual(hidden)
@@ -232,7 +236,7 @@ class ARNetwork(nn.Module):
 
     def nll(self, logits: list[torch.Tensor], tokens: torch.Tensor) -> torch.Tensor:
         """``nll`` of this network's bucket logits (also for the output of an Opacus wrapper)."""
-        return nll(logits, tokens, self.bucket_index, self.pads)
+        return nll(logits, tokens, self.bucket_index)
 
     @torch.no_grad()
     def head_logits(self, s: int, embedded: torch.Tensor) -> torch.Tensor:

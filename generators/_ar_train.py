@@ -115,7 +115,8 @@ def fit_epochs(network: ARNetwork, fit: torch.Tensor, batch: int, config: TrainC
     validation loss after each epoch. Shared by ``train`` and the relational child models.
     """
     network.start_from_marginals(fit)
-    optimizer = torch.optim.AdamW(network.parameters(), lr=config.learning_rate, weight_decay=1e-5)
+    # One fused kernel over all tensors: the per-tensor loop cost a quarter of a CPU step on 50 columns.
+    optimizer = torch.optim.AdamW(network.parameters(), lr=config.learning_rate, weight_decay=1e-5, fused=True)
     orders, outcome, start = _orders(network, config, generator), TrainOutcome(), time.perf_counter()
     best_state, waited = None, 0
     for _ in range(config.max_epochs):
