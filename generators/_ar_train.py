@@ -15,7 +15,7 @@ import torch
 from synthgate.generators._ar_network import ARNetwork
 from synthgate.generators.progress import ProgressCallback, TrainingProgress, eta_seconds, remaining_epochs
 
-VAL_ORDERS = 4  # random column orders the validation loss also scores
+VAL_ORDERS = 2  # random column orders the validation loss also scores (fixed: the loss stays comparable across epochs)
 
 
 @dataclass(frozen=True)
@@ -32,6 +32,7 @@ class TrainConfig:
     device: str
     seed: int
     plateau_decay: float = 1.0  # learning rate × this after an epoch without validation gain
+    min_gain: float = 0.0  # a validation gain below this share of the best loss is no gain
 
 
 @dataclass
@@ -134,12 +135,15 @@ def fit_epochs(network: ARNetwork, fit: torch.Tensor, batch: int, config: TrainC
         outcome.epochs += 1
         val_loss = validate() if validate is not None else None
         if val_loss is not None:
-            if outcome.best_val_loss is None or val_loss < outcome.best_val_loss - 1e-4:
-                outcome.best_val_loss, best_state, waited = val_loss, copy.deepcopy(network.state_dict()), 0
-            else:
+            best = outcome.best_val_loss
+            if best is None or val_loss < best - max(1e-4, config.min_gain * abs(best)):
+                waited = 0
+            else:  # no gain worth an epoch: the best weights are still kept below
                 waited += 1
                 for group in optimizer.param_groups:  # a plateau: smaller steps often find the next gain
                     group["lr"] *= config.plateau_decay
+            if best is None or val_loss < best:
+                outcome.best_val_loss, best_state = val_loss, copy.deepcopy(network.state_dict())
         _report(progress, outcome, config, config.max_epochs, start, total / seen, val_loss, waited=waited)
         if val_loss is not None and waited >= config.patience:
             outcome.stopped = "converged"

@@ -62,7 +62,7 @@ def busy_cores(window_s: float = 0.25) -> float:
     return 0.0 if total <= 0 else cpus * busy / total
 
 
-def choose_threads(*, cores: int, busy: float, cap: int, work: int) -> int:
+def choose_threads(*, cores: int, busy: float, cap: int, work: int, small: int = SMALL_WORK) -> int:
     """Threads for one training run: one per core that is free, at least one, at most ``cap``.
 
     Args:
@@ -70,25 +70,30 @@ def choose_threads(*, cores: int, busy: float, cap: int, work: int) -> int:
         busy: Cores other processes keep busy (``busy_cores``), which may exceed ``cores``.
         cap: Upper bound, e.g. torch's current thread count (a caller's own limit holds).
         work: Rows × sub-columns of the table; small tables train on one thread.
+        small: Work below which one thread is used (``SMALL_WORK`` by default).
 
     Returns:
         A thread count between 1 and ``min(cores, cap)``.
     """
-    if work < SMALL_WORK:
+    if work < small:
         return 1
     free = math.floor(cores - busy + 0.5)  # a core busy at least half the time counts as taken
     return int(max(1, min(cores, cap, free)))
 
 
-def training_threads(requested: int | None, *, work: int) -> int:
-    """The thread count to train with: ``requested`` if given, else chosen from the free cores now."""
+def training_threads(requested: int | None, *, work: int, small: int = SMALL_WORK) -> int:
+    """The thread count to train with: ``requested`` if given, else chosen from the free cores now.
+
+    ``small``: work below which one thread is used whatever the load (``SMALL_WORK`` by default).
+    """
     import torch
 
     if requested is not None:
         return requested
-    if work < SMALL_WORK:  # one thread whatever the load: skip the measurement's pause
+    if work < small:  # one thread whatever the load: skip the measurement's pause
         return 1
-    return choose_threads(cores=allowed_cores(), busy=busy_cores(), cap=torch.get_num_threads(), work=work)
+    return choose_threads(cores=allowed_cores(), busy=busy_cores(), cap=torch.get_num_threads(), work=work,
+                          small=small)
 
 
 @contextmanager
