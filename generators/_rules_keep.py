@@ -151,8 +151,10 @@ class KeptRules:
                 frame[target] = self._add(frame, rule)
                 continue
             mapping = self.mappings[self.rules.index(rule)]
-            keys = zip(*(R.key_values(frame[s], s, self.schema.kind_of(s)) for s in sources))
+            keys = list(zip(*(R.key_values(frame[s], s, self.schema.kind_of(s)) for s in sources)))
             values = [mapping.table.get(key, mapping.fallback) for key in keys]
+            if len(sources) == 1 and self.schema.kind_of(sources[0]) in ("numerical", "datetime"):
+                values = _between_keys(mapping, keys, values, numeric_target=self.schema.kind_of(target) == "numerical")
             frame[target] = _column_from(values, self.schema.kind_of(target))
 
     def _add(self, frame: pd.DataFrame, rule: R.Sum) -> pd.Series:
@@ -388,6 +390,41 @@ def _learn_mapping(frame: pd.DataFrame, rule: R.Determines, schema: TableSchema,
             fallback = max(candidates, key=lambda item: item[0])[1]
             break
     return LearnedMapping(table, fallback)
+
+
+def _between_keys(mapping: LearnedMapping, keys: list[tuple[Any, ...]], values: list[Any], *,
+                  numeric_target: bool) -> list[Any]:
+    """Values for drawn numbers that are no stored key: read between the stored keys, not the fallback.
+
+    A model draws numbers off the training values (value protection keeps rare ones out), so a
+    lookup keyed on exact numbers misses almost every row and the fallback turns a derived column
+    such as ``log(income)`` into a constant. A missed number instead takes the value of its stored
+    neighbours: linearly interpolated when the target is numerical and rises or falls steadily over
+    the stored keys (a transform), else the nearest stored key's value. Only stored pairs (each held
+    by ``protection`` rows) are read, so no new training value enters the output.
+    """
+    stored = sorted((float(key[0]), target) for key, target in mapping.table.items() if key[0] is not None)
+    if len(stored) < 2:
+        return values
+    xs = np.array([x for x, _ in stored])
+    targets = [target for _, target in stored]
+    missed = np.array([key[0] is not None and key not in mapping.table for key in keys])
+    if not missed.any():
+        return values
+    drawn = np.array([float(key[0]) if miss else np.nan for key, miss in zip(keys, missed)])[missed]
+    ys = np.array([np.nan if t is None else float(t) for t in targets]) if numeric_target else None
+    steps = np.diff(ys) if ys is not None else None
+    monotone = steps is not None and not np.isnan(ys).any() and (bool((steps >= 0).all()) or bool((steps <= 0).all()))
+    if monotone:
+        filled = list(np.interp(drawn, xs, ys))
+    else:
+        right = np.clip(np.searchsorted(xs, drawn), 1, len(xs) - 1)
+        nearest = np.where(np.abs(drawn - xs[right - 1]) <= np.abs(xs[right] - drawn), right - 1, right)
+        filled = [targets[i] for i in nearest]
+    out = list(values)
+    for row, value in zip(np.flatnonzero(missed), filled):
+        out[row] = value
+    return out
 
 
 def _whole(column: pd.Series) -> bool:

@@ -224,6 +224,47 @@ def test_mapping_keeps_only_pairs_of_at_least_k_rows():
     assert kept.complete(pd.DataFrame({"a": ["r", "q", "_RARE_"]}))["b"].tolist() == ["P", "Q", "P"]
 
 
+def test_a_number_the_model_draws_off_the_stored_keys_reads_between_them_not_the_fallback():
+    # Setup: y = log(x) on 40 incomes held by 5 rows each; one rare income (2 rows) is not stored
+    incomes = np.repeat(np.arange(1_000.0, 41_000.0, 1_000.0), 5)
+    frame = pd.DataFrame({"x": np.append(incomes, [123_456.0] * 2)})
+    frame["y"] = np.log(frame["x"])
+    frame["band"] = np.where(frame["x"] < 20_500, "low", "high")
+    schema = generators.TableSchema.from_mapping({"x": "numerical", "y": "numerical", "band": "categorical"})
+    kept = KeptRules.plan(R.parse_rules([{"type": "determines", "by": ["x"], "column": "y"},
+                                         {"type": "determines", "by": ["x"], "column": "band"}]), schema)
+    kept.learn(frame, protection=5)
+
+    # Run: drawn numbers between stored keys, beyond both ends, a stored key and a null
+    drawn = pd.DataFrame({"x": [1_500.0, 20_250.0, 20_750.0, 500.0, 99_999.0, 3_000.0, np.nan]})
+    rows = kept.complete(drawn)
+
+    # Assert: a steady transform is interpolated (clamped at the ends), a category takes the nearest key's
+    expected = [np.log(1_000) + 0.5 * (np.log(2_000) - np.log(1_000)),
+                np.log(20_000) + 0.25 * (np.log(21_000) - np.log(20_000)),
+                np.log(20_000) + 0.75 * (np.log(21_000) - np.log(20_000)),
+                np.log(1_000), np.log(40_000), np.log(3_000)]
+    assert rows["y"].iloc[:6].to_numpy() == pytest.approx(expected)
+    assert rows["y"].iloc[6] == kept.to_state()["mappings"]["0"]["fallback"]  # a null key takes the fallback, as before
+    assert rows["band"].iloc[:6].tolist() == ["low", "low", "high", "low", "high", "low"]
+    assert 123_456.0 not in kept.to_state()["mappings"]["0"]["keys"][0]  # the rare key never entered the model
+    assert not np.isclose(rows["y"], np.log(123_456.0)).any()
+
+
+def test_a_target_that_does_not_rise_or_fall_steadily_takes_the_nearest_stored_keys_value():
+    # Setup: z is a zig-zag of x (not a transform), each pair held by 5 rows
+    frame = pd.DataFrame({"x": np.repeat([1.0, 2.0, 3.0, 4.0], 5), "z": np.repeat([10.0, 30.0, 20.0, 40.0], 5)})
+    schema = generators.TableSchema.from_mapping({"x": "numerical", "z": "numerical"})
+    kept = KeptRules.plan(R.parse_rules([{"type": "determines", "by": ["x"], "column": "z"}]), schema)
+    kept.learn(frame, protection=5)
+
+    # Run
+    rows = kept.complete(pd.DataFrame({"x": [1.2, 2.6, 3.4, 9.0]}))
+
+    # Assert: only stored values come out
+    assert rows["z"].tolist() == [10.0, 20.0, 20.0, 40.0]
+
+
 def test_when_redrawing_runs_out_the_column_comes_from_a_drawn_row_of_the_same_condition():
     # Setup: 'extra' is drawn independently of 'kind', and a budget of one round leaves many joint rows without it
     kept = _fitted()
