@@ -89,6 +89,9 @@ class NumericCodec:
     its values were recorded on: decimals, steps, float32 readings). Bins come from quantiles, so
     skewed columns get narrow bins where the data is dense; point masses (e.g. many zeros) keep
     their exact value. Models saved before lattices were learned decode as they did (``decimals``).
+    ``support``: where most of a column's rows hold a value held by ``protection`` rows, a drawn
+    value of bin b snaps to the nearest such value with probability ``support_share[b]`` (the share
+    of b's training rows on one), so values are recorded ones as often as in the data.
     """
 
     name: str
@@ -102,6 +105,8 @@ class NumericCodec:
     unit: str | None = None  # datetimes: "day" or "second"
     nullable: bool = True
     lattice: Lattice | None = None
+    support: list[float] = field(default_factory=list)  # binned values may snap to these (``TableEncoder``)
+    support_share: list[float] = field(default_factory=list)  # per bin: share of its rows on a support value
 
     @property
     def binned(self) -> bool:
@@ -160,13 +165,17 @@ class NumericCodec:
             low, width = edges[bins], edges[bins + 1] - edges[bins]
             if self.lattice is not None:
                 x[in_bin] = self._on_lattice(bins, fine, rng)
-                return self.from_numbers(x)
-            x[in_bin] = low + (fine + rng.random(int(in_bin.sum()))) / self.fine * width
-            x = np.clip(x, edges[0], edges[-1])
-            if self.integer or self.kind == "datetime":
-                x = np.floor(x)  # the slice [k, k+1) of a whole-number scale is k
-            elif self.decimals is not None:
-                x = np.round(x, self.decimals)
+            else:
+                x[in_bin] = low + (fine + rng.random(int(in_bin.sum()))) / self.fine * width
+                x = np.clip(x, edges[0], edges[-1])
+                if self.integer or self.kind == "datetime":
+                    x = np.floor(x)  # the slice [k, k+1) of a whole-number scale is k
+                elif self.decimals is not None:
+                    x = np.round(x, self.decimals)
+            if self.support:  # as many rows of a bin on recorded values as in the training rows
+                grid, share = np.asarray(self.support), np.asarray(self.support_share)
+                snap = np.flatnonzero(in_bin)[rng.random(len(bins)) < share[bins]]
+                x[snap] = grid[_nearest(grid, x[snap])]
         return self.from_numbers(x)
 
     def _on_lattice(self, bins: np.ndarray, fine: np.ndarray, rng: np.random.Generator) -> np.ndarray:
@@ -190,7 +199,8 @@ class NumericCodec:
         return {"type": "numeric", "name": self.name, "kind": self.kind, "integer": self.integer,
                 "values": list(self.values), "points": list(self.points), "edges": list(self.edges),
                 "fine": self.fine, "decimals": self.decimals, "unit": self.unit,
-                "nullable": self.nullable, "lattice": None if self.lattice is None else self.lattice.to_state()}
+                "nullable": self.nullable, "lattice": None if self.lattice is None else self.lattice.to_state(),
+                "support": list(self.support), "support_share": list(self.support_share)}
 
 
 def _nearest(grid: np.ndarray, x: np.ndarray) -> np.ndarray:

@@ -199,6 +199,36 @@ def test_many_rare_values_are_binned_not_collapsed_onto_the_frequent_ones():
     assert decoded.nunique() > 40
 
 
+def test_a_number_recorded_on_a_finite_set_of_values_keeps_to_it_and_never_to_a_rare_one():
+    # Setup: a 0-100 index recorded as k/17 (300 values over 6,000 rows: ratios, no decimal grid),
+    # plus 20 values held by 2 rows each
+    common = np.repeat(np.arange(300) / 17 * 5.6, 20)
+    rare = np.repeat(np.arange(20) / 17 * 5.6 + 0.0123, 2)
+    x = pd.Series(np.concatenate([common, rare]))
+
+    # Run
+    codec = fit_one(x, "numerical", protection=5)
+    decoded = codec.decode(codec.encode(x), np.random.default_rng(1))
+
+    # Assert: decoded values are recorded values held by at least 5 rows each about as often as in
+    # the data (6,000 of 6,040 rows), and the support holds no rare value
+    assert codec.binned and len(codec.support) == 300 and not set(rare) & set(codec.support)
+    assert decoded.isin(common).mean() > 0.97
+    assert not decoded.isin(rare).any()
+    assert 160 <= decoded.nunique() <= 640  # within 2x of the 320 real values
+
+
+def test_continuous_numbers_get_no_support():
+    # Setup: nearly every value distinct
+    x = pd.Series(RNG.normal(50, 10, 2_000))
+
+    # Run
+    codec = fit_one(x, "numerical", protection=5)
+
+    # Assert
+    assert codec.binned and codec.support == []
+
+
 def test_point_masses_need_protection_rows():
     # Setup: 60 % zeros, the rest continuous
     x = pd.Series(np.where(RNG.random(500) < 0.6, 0.0, RNG.lognormal(2, 1, 500).round(2)))
