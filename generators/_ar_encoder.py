@@ -165,23 +165,23 @@ class _ExactFitter:
         codec.fine = self.options.fine
         codec.lattice = learn_lattice(x, protection=self.options.protection, unit=unit)
         kept = values[protected]
-        if (kind == "numerical" and len(kept) <= MAX_SUPPORT and 2 * len(kept) >= len(values)
-                and counts[protected].sum() >= SUPPORT_COVER * len(x)):
-            coarse = codec.encode(column)[:, 0]
-            rows = coarse > len(codec.points)
-            bins = coarse[rows] - 1 - len(codec.points)
-            on_kept = np.isin(codec.to_numbers(column)[rows], kept)
-            held = np.bincount(bins, weights=on_kept, minlength=len(codec.edges) - 1)
-            total = np.bincount(bins, minlength=len(codec.edges) - 1)
-            codec.support = kept.tolist()
-            codec.support_share = (held / np.maximum(total, 1)).round(3).tolist()
+        supported = (kind == "numerical" and len(kept) <= MAX_SUPPORT and 2 * len(kept) >= len(values)
+                     and counts[protected].sum() >= SUPPORT_COVER * len(x))
         if codec.lattice is None:
             codec.decimals = None if codec.integer else _decimals(x[:10_000])
-        else:  # each bin's share of every level, from the rows the bins hold (not the point masses)
-            coarse = codec.encode(column)[:, 0]
-            binned = coarse > len(codec.points)
-            codec.lattice.fit_shares(codec.to_numbers(column)[binned], coarse[binned] - 1 - len(codec.points),
-                                     len(codec.edges) - 1)
+        if codec.lattice is None and not supported:
+            return codec
+        # Per-bin statistics read the rows the bins hold (not the point masses): encoded once for both.
+        coarse = codec.encode(column)[:, 0]
+        binned = coarse > len(codec.points)
+        numbers, bins = codec.to_numbers(column)[binned], coarse[binned] - 1 - len(codec.points)
+        n_bins = len(codec.edges) - 1
+        if codec.lattice is not None:  # each bin's share of every level
+            codec.lattice.fit_shares(numbers, bins, n_bins)
+        if supported:  # each bin's share of rows on a protected value
+            held = np.bincount(bins, weights=np.isin(numbers, kept), minlength=n_bins)
+            codec.support = kept.tolist()
+            codec.support_share = (held / np.maximum(np.bincount(bins, minlength=n_bins), 1)).round(3).tolist()
         return codec
 
 

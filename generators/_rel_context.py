@@ -15,7 +15,7 @@ import pandas as pd
 from synthgate.generators import _threads
 from synthgate.generators._ar_encoder import EncodingOptions, TableEncoder
 from synthgate.generators._seeding import derive_seed
-from synthgate.generators.autoregressive import AutoregressiveGenerator, train_config
+from synthgate.generators.autoregressive import AutoregressiveGenerator
 from synthgate.generators.base import TableSchema
 from synthgate.generators.constraints import check_constraints
 from synthgate.generators.errors import GeneratorError
@@ -50,15 +50,12 @@ class ContextGenerator(AutoregressiveGenerator):
         if self.params.dp is not None and (self.subjects is None or self.population is None):
             raise GeneratorError("differential privacy for a model with context columns needs each row's subject "
                                  "and the number of subjects (the relational generator gives both)")
-        from synthgate.generators import _ar_calibrate, _ar_order, _ar_train, _threads
+        from synthgate.generators import _ar_calibrate, _ar_order, _ar_train
 
         params = self.params
         check_constraints(params.constraints, schema)
         options = EncodingOptions(params.bins, params.fine, params.max_discrete, params.value_protection)
-        config = train_config(params, len(frame), self.device, self.seed, learning_rate=self.default_learning_rate,
-                              steps_per_epoch=self.steps_per_epoch, min_gain=self.default_min_gain)
-        work = len(frame) * len(schema.columns) * 2
-        threads = _threads.training_threads(params.threads, work=work)
+        config, threads = self._training_setup(frame, schema)
         if params.dp is not None:
             with _threads.torch_threads(threads):
                 outcome = self._fit_private_grouped(frame, schema, options, config)

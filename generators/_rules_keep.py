@@ -10,6 +10,7 @@ row with the same condition: a value the model drew under that condition, never 
 """
 from __future__ import annotations
 
+import functools
 import hashlib
 import io
 import math
@@ -51,6 +52,12 @@ class LearnedMapping:
 
     table: dict[tuple[Any, ...], Any]
     fallback: Any
+
+    @functools.cached_property
+    def numeric_keys(self) -> tuple[np.ndarray, list[Any]]:
+        """The stored single number keys in ascending order, and their values (``_between_keys``)."""
+        stored = sorted((float(key[0]), target) for key, target in self.table.items() if key[0] is not None)
+        return np.array([x for x, _ in stored]), [target for _, target in stored]
 
 
 @dataclass
@@ -403,15 +410,11 @@ def _between_keys(mapping: LearnedMapping, keys: list[tuple[Any, ...]], values: 
     the stored keys (a transform), else the nearest stored key's value. Only stored pairs (each held
     by ``protection`` rows) are read, so no new training value enters the output.
     """
-    stored = sorted((float(key[0]), target) for key, target in mapping.table.items() if key[0] is not None)
-    if len(stored) < 2:
+    xs, targets = mapping.numeric_keys
+    missed = np.flatnonzero([key[0] is not None and key not in mapping.table for key in keys])
+    if len(xs) < 2 or not len(missed):
         return values
-    xs = np.array([x for x, _ in stored])
-    targets = [target for _, target in stored]
-    missed = np.array([key[0] is not None and key not in mapping.table for key in keys])
-    if not missed.any():
-        return values
-    drawn = np.array([float(key[0]) if miss else np.nan for key, miss in zip(keys, missed)])[missed]
+    drawn = np.array([float(keys[row][0]) for row in missed])
     ys = np.array([np.nan if t is None else float(t) for t in targets]) if numeric_target else None
     steps = np.diff(ys) if ys is not None else None
     monotone = steps is not None and not np.isnan(ys).any() and (bool((steps >= 0).all()) or bool((steps <= 0).all()))
@@ -422,7 +425,7 @@ def _between_keys(mapping: LearnedMapping, keys: list[tuple[Any, ...]], values: 
         nearest = np.where(np.abs(drawn - xs[right - 1]) <= np.abs(xs[right] - drawn), right - 1, right)
         filled = [targets[i] for i in nearest]
     out = list(values)
-    for row, value in zip(np.flatnonzero(missed), filled):
+    for row, value in zip(missed, filled):
         out[row] = value
     return out
 

@@ -162,10 +162,7 @@ class AutoregressiveGenerator(Generator):
         params = self.params
         check_constraints(params.constraints, schema)
         options = EncodingOptions(params.bins, params.fine, params.max_discrete, params.value_protection)
-        config = train_config(params, len(frame), self.device, self.seed, learning_rate=self.default_learning_rate,
-                              steps_per_epoch=self.steps_per_epoch, min_gain=self.default_min_gain)
-        work = len(frame) * len(schema.columns) * 2  # rows × sub-columns, roughly (numbers take two)
-        threads = _threads.training_threads(params.threads, work=work, small=self.parallel_work)
+        config, threads = self._training_setup(frame, schema)
         with _threads.torch_threads(threads):
             if params.dp is None:
                 self._encoder = TableEncoder.fit(frame, schema, options)
@@ -186,6 +183,15 @@ class AutoregressiveGenerator(Generator):
                           "max_minutes": params.max_minutes, "threads": threads, "calibration_gap": calibration_gap,
                           "best_val_loss": outcome.best_val_loss, "curve": outcome.curve,
                           "column_order": [schema.names[c] for c in self._network.column_order]}
+
+    def _training_setup(self, frame: pd.DataFrame, schema: TableSchema) -> tuple[Any, int]:
+        """The training settings (this class's defaults where the params leave them open) and the thread count."""
+        from synthgate.generators import _threads
+
+        config = train_config(self.params, len(frame), self.device, self.seed, learning_rate=self.default_learning_rate,
+                              steps_per_epoch=self.steps_per_epoch, min_gain=self.default_min_gain)
+        work = len(frame) * len(schema.columns) * 2  # rows × sub-columns, roughly (numbers take two)
+        return config, _threads.training_threads(self.params.threads, work=work, small=self.parallel_work)
 
     def _fit_private(self, frame: pd.DataFrame, schema: TableSchema, options: EncodingOptions, config: Any) -> Any:
         from synthgate.generators import _ar_train, _dp_domains, dp_accounting
