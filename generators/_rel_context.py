@@ -55,8 +55,9 @@ class ContextGenerator(AutoregressiveGenerator):
         params = self.params
         check_constraints(params.constraints, schema)
         options = EncodingOptions(params.bins, params.fine, params.max_discrete, params.value_protection)
-        config, threads = self._training_setup(frame, schema)
+        config, mark = self._training_setup(frame, schema), _threads.load_mark()
         if params.dp is not None:
+            threads = self._training_threads(frame, schema, mark)
             with _threads.torch_threads(threads):
                 outcome = self._fit_private_grouped(frame, schema, options, config)
             self._training = {"epochs": outcome.epochs, "steps": outcome.steps, "stopped": outcome.stopped,
@@ -64,14 +65,15 @@ class ContextGenerator(AutoregressiveGenerator):
                               "best_val_loss": None, "curve": outcome.curve,
                               "column_order": [schema.names[c] for c in self._network.column_order]}
             return
+        self._encoder = TableEncoder.fit(frame, schema, options)
+        self._network = self._new_network()
+        learned = _ar_order.learn_order(frame[list(schema.names)], [kind for _, kind in schema.columns],
+                                        seed=derive_seed(self.seed, 0x0D))
+        first = [schema.names.index(name) for name in self.context]
+        self._network.set_column_order(first + [c for c in learned if c not in first])
+        tokens = self._encoder.encode(frame)
+        threads = self._training_threads(frame, schema, mark)  # the load measured while the rows were encoded
         with _threads.torch_threads(threads):
-            self._encoder = TableEncoder.fit(frame, schema, options)
-            self._network = self._new_network()
-            learned = _ar_order.learn_order(frame[list(schema.names)], [kind for _, kind in schema.columns],
-                                            seed=derive_seed(self.seed, 0x0D))
-            first = [schema.names.index(name) for name in self.context]
-            self._network.set_column_order(first + [c for c in learned if c not in first])
-            tokens = self._encoder.encode(frame)
             if self.subjects is None:
                 outcome = _ar_train.train(self._network, tokens, config, self._progress)
             else:

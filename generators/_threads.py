@@ -12,11 +12,13 @@ import os
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 
 # Rows × sub-columns below which training takes one thread: such fits take seconds, and one thread
 # keeps their refits bit-identical (thread counts change float sums). Chosen under load, where a
 # second thread only hurt; where a quiet machine's second thread starts to pay is still to measure.
 SMALL_WORK = 2_000_000
+_CLOCK_TICKS = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100  # jiffies per second in /proc/stat
 
 
 def allowed_cores() -> int:
@@ -37,29 +39,49 @@ def _cpu_times() -> tuple[int, int] | None:
     return sum(fields) - idle, sum(fields)
 
 
-def busy_cores(window_s: float = 0.25) -> float:
+@dataclass(frozen=True)
+class LoadMark:
+    """A reading to measure the machine's load from: /proc/stat's jiffies, our own CPU time, the clock."""
+
+    machine: tuple[int, int] | None  # (busy, total) jiffies of all CPUs; None off Linux
+    own_s: float  # CPU seconds of this process, all its threads
+    wall_s: float
+
+
+def load_mark() -> LoadMark:
+    """Start a measurement of other processes' load (``busy_cores(since=...)``)."""
+    return LoadMark(_cpu_times(), time.process_time(), time.monotonic())
+
+
+def busy_cores(window_s: float = 0.25, *, since: LoadMark | None = None) -> float:
     """Cores kept busy by other processes right now.
 
-    Measured over a short window while this process sleeps, so our own earlier work (which the
-    load average still remembers) does not count. Off Linux: the 1-minute load average.
+    Measured on /proc/stat over a window, less this process's own CPU time, so our own work counts
+    neither in the window nor (as it would in the load average) from before it. With ``since``
+    the window is the time since that mark (work such as encoding the table can run in it); it is
+    waited out to ``window_s`` if shorter. Off Linux: the 1-minute load average.
 
     Args:
-        window_s: Length of the measurement, in seconds.
+        window_s: Shortest window, in seconds.
+        since: Where the window starts (``load_mark``); None: now, and wait ``window_s``.
 
     Returns:
         Busy cores, between 0 and the machine's CPU count.
     """
     cpus = os.cpu_count() or 1
-    before = _cpu_times()
-    if before is None:
+    mark = since or load_mark()
+    if mark.machine is None:
         try:
             return min(float(cpus), os.getloadavg()[0])
         except OSError:
             return 0.0
-    time.sleep(window_s)
-    after = _cpu_times()
-    busy, total = after[0] - before[0], after[1] - before[1]
-    return 0.0 if total <= 0 else cpus * busy / total
+    time.sleep(max(0.0, window_s - (time.monotonic() - mark.wall_s)))
+    after, own_s = _cpu_times(), time.process_time()
+    busy, total = after[0] - mark.machine[0], after[1] - mark.machine[1]
+    if total <= 0:
+        return 0.0
+    own = (own_s - mark.own_s) * _CLOCK_TICKS  # in jiffies, as /proc/stat counts
+    return min(float(cpus), cpus * max(0.0, busy - own) / total)
 
 
 def choose_threads(*, cores: int, busy: float, cap: int, work: int, small: int = SMALL_WORK) -> int:
@@ -81,10 +103,12 @@ def choose_threads(*, cores: int, busy: float, cap: int, work: int, small: int =
     return int(max(1, min(cores, cap, free)))
 
 
-def training_threads(requested: int | None, *, work: int, small: int = SMALL_WORK) -> int:
+def training_threads(requested: int | None, *, work: int, small: int = SMALL_WORK,
+                     since: LoadMark | None = None) -> int:
     """The thread count to train with: ``requested`` if given, else chosen from the free cores now.
 
     ``small``: work below which one thread is used whatever the load (``SMALL_WORK`` by default).
+    ``since``: measure the load since this mark (taken when the fit began) instead of pausing for it.
     """
     import torch
 
@@ -92,7 +116,7 @@ def training_threads(requested: int | None, *, work: int, small: int = SMALL_WOR
         return requested
     if work < small:  # one thread whatever the load: skip the measurement's pause
         return 1
-    return choose_threads(cores=allowed_cores(), busy=busy_cores(), cap=torch.get_num_threads(), work=work,
+    return choose_threads(cores=allowed_cores(), busy=busy_cores(since=since), cap=torch.get_num_threads(), work=work,
                           small=small)
 
 

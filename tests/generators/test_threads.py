@@ -39,6 +39,7 @@ def test_busy_cores_counts_the_machine_s_busy_share_over_the_window(monkeypatch)
     # Setup: /proc/stat moves by 300 busy of 400 jiffies on a 2-CPU machine
     readings = iter([(1_000, 5_000), (1_300, 5_400)])
     monkeypatch.setattr(_threads, "_cpu_times", lambda: next(readings))
+    monkeypatch.setattr(_threads.time, "process_time", lambda: 7.0)  # we used no CPU in the window
     monkeypatch.setattr(_threads.os, "cpu_count", lambda: 2)
 
     # Run
@@ -46,6 +47,54 @@ def test_busy_cores_counts_the_machine_s_busy_share_over_the_window(monkeypatch)
 
     # Assert
     assert busy == pytest.approx(1.5)
+
+
+def test_our_own_cpu_time_is_not_counted_as_another_process(monkeypatch):
+    # Setup: 300 busy of 400 jiffies (2 CPUs, 2 s) of which 1.0 s (100 jiffies) was our own encoding
+    readings = iter([(1_000, 5_000), (1_300, 5_400)])
+    own = iter([3.0, 4.0])
+    monkeypatch.setattr(_threads, "_cpu_times", lambda: next(readings))
+    monkeypatch.setattr(_threads.time, "process_time", lambda: next(own))
+    monkeypatch.setattr(_threads, "_CLOCK_TICKS", 100)
+    monkeypatch.setattr(_threads.os, "cpu_count", lambda: 2)
+
+    # Run
+    busy = busy_cores(window_s=0.0)
+
+    # Assert: one core's worth of others' work (200 of 400 jiffies), not the 1.5 the machine shows
+    assert busy == pytest.approx(1.0)
+
+
+def test_a_mark_taken_at_the_fit_s_start_measures_without_a_pause(monkeypatch):
+    # Setup: the mark is older than the window, so the encoding time was the window
+    readings = iter([(1_000, 5_000), (1_000, 5_400)])
+    monkeypatch.setattr(_threads, "_cpu_times", lambda: next(readings))
+    mark = _threads.load_mark()
+    monkeypatch.setattr(_threads.time, "monotonic", lambda: mark.wall_s + 1.0)
+    pauses = []
+    monkeypatch.setattr(_threads.time, "sleep", pauses.append)
+
+    # Run
+    busy = busy_cores(window_s=0.25, since=mark)
+
+    # Assert: a quiet machine, and no more than a zero pause
+    assert busy == 0.0 and all(pause == 0.0 for pause in pauses)
+
+
+def test_a_fresh_mark_is_waited_out_to_the_window(monkeypatch):
+    # Setup
+    readings = iter([(1_000, 5_000), (1_000, 5_400)])
+    monkeypatch.setattr(_threads, "_cpu_times", lambda: next(readings))
+    mark = _threads.load_mark()
+    monkeypatch.setattr(_threads.time, "monotonic", lambda: mark.wall_s + 0.05)
+    pauses = []
+    monkeypatch.setattr(_threads.time, "sleep", pauses.append)
+
+    # Run
+    busy_cores(window_s=0.25, since=mark)
+
+    # Assert
+    assert pauses == [pytest.approx(0.2)]
 
 
 def test_busy_cores_falls_back_to_the_load_average_off_linux(monkeypatch):
