@@ -210,6 +210,17 @@ def test_the_generator_drops_inputs_by_default_but_never_under_dp():
         generators.AutoregressiveParams(dp={"epsilon": 5.0, "delta": 1e-4, "epochs": 1}), seed=0)
     private.fit(frame.astype({"a": str}), schema)
 
-    # Assert
-    assert plain._network.input_dropout == 0.2
+    # Assert: 200 rows are few, so the most dropout; a stated share wins; none under DP
+    assert plain._network.input_dropout == 0.4 == plain.training["input_dropout"]
     assert private._network.input_dropout == 0.0
+    stated = generators.AutoregressiveGenerator(generators.AutoregressiveParams(max_epochs=1, input_dropout=0.1),
+                                                seed=0)
+    stated.fit(frame.astype({"a": str}), schema)
+    assert stated._network.input_dropout == 0.1
+
+
+@pytest.mark.parametrize(("rows", "expected"), [(100, 0.4), (4_000, 0.4), (5_657, 0.3), (8_000, 0.2),
+                                                (1_000_000, 0.2)])
+def test_input_dropout_falls_from_few_training_rows_to_many(rows, expected):
+    # Run / Assert: log-linear between 4,000 and 8,000 rows (5,657 is their geometric mean)
+    assert generators.autoregressive.default_input_dropout(rows) == pytest.approx(expected, abs=1e-3)

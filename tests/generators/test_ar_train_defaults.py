@@ -57,7 +57,8 @@ def test_relational_context_models_keep_the_defaults_their_figures_were_measured
     # Run / Assert
     assert generators.AutoregressiveGenerator.default_min_gain == DEFAULT_MIN_GAIN > 0
     assert (ContextGenerator.default_learning_rate, ContextGenerator.steps_per_epoch,
-            ContextGenerator.default_min_gain) == (3e-3, 16, 0.0)
+            ContextGenerator.default_min_gain, ContextGenerator.default_dropout) == (3e-3, 16, 0.0, 0.2)
+    assert generators.AutoregressiveGenerator.default_dropout is None  # by training rows
 
 
 def _run(losses: list[float], *, min_gain: float, patience: int = 3) -> _ar_train.TrainOutcome:
