@@ -20,6 +20,12 @@ _MIN_PAIRS = 30  # rows where both are present before an inequality is judged at
 _MAX_LEVELS = 50  # a present_when's other column names at most this many values
 _ORDER = {"equal": 0, "present_when": 1, "determines": 2, "sum": 3, "inequality": 4}
 _SUM_SAMPLE = 200  # rows a candidate sum is first checked on
+# A determines rule's ``by`` column must repeat: at least this share of its present rows hold a value
+# that min_level_rows rows share. Values of one to four rows each (a household's expenditure, an
+# income) make any column that is constant within them look "determined": such a dependency is
+# seen on groups too small to be evidence, and a generator can keep it only for values it stores
+# (those held by k rows), so every new value would take a neighbour's category.
+_REPEATED = 0.5
 
 
 @dataclass
@@ -79,7 +85,7 @@ def propose(frame: pd.DataFrame, kinds: Mapping[str, str], *, min_held: float, m
     copies = _equal(cols, rules, min_held)
     cols = [c for c in cols if c.name not in copies and c.distinct >= 2]
     _present_when(cols, rules, min_held, min_level_rows)
-    _determines(cols, rules, min_held, loose, sample, rng)
+    _determines(cols, rules, min_held, loose, sample, rng, min_level_rows)
     _inequalities(cols, rules, min_held, loose, sample)
     numbers = [number_column(c.name, c.numbers) for c in cols if c.kind == "numerical"]
     rules += find_sums(numbers, min_held=min_held, loose=loose, rng=rng,
@@ -207,14 +213,14 @@ def _present_when(cols: list[_Column], rules: list[dict], min_held: float, min_l
 
 
 def _determines(cols: list[_Column], rules: list[dict], min_held: float, loose: float, sample: np.ndarray,
-                rng: np.random.Generator) -> None:
-    """Single-column functional dependencies b <- a, a not near-unique, implied ones left out."""
+                rng: np.random.Generator, min_level_rows: int) -> None:
+    """Single-column functional dependencies b <- a, a repeating (``_REPEATED``), implied ones left out."""
     n = len(cols[0].nulls)
     found: dict[tuple[str, str], dict] = {}
     shuffle_s = rng.permutation(len(sample))
     shuffle = rng.permutation(n)
     for a in cols:
-        if a.distinct >= n / 2:
+        if a.distinct >= n / 2 or _repeated_share(a, min_level_rows) < _REPEATED:
             continue
         codes_s = a.codes[sample]
         for b in cols:
@@ -233,6 +239,15 @@ def _determines(cols: list[_Column], rules: list[dict], min_held: float, loose: 
                     f"one {b.name} per {a.name} ({a.distinct} values) in {kept:,} of {n:,} rows (random "
                     f"pairing would keep {_pct(chance)})")
     rules += _not_implied(found)
+
+
+def _repeated_share(a: _Column, min_level_rows: int) -> float:
+    """Share of ``a``'s present rows whose value at least ``min_level_rows`` rows hold."""
+    present = a.codes[~a.nulls]
+    if not len(present):
+        return 0.0
+    counts = np.bincount(present)
+    return float(np.mean(counts[present] >= min_level_rows))
 
 
 def _not_implied(found: dict[tuple[str, str], dict]) -> list[dict]:

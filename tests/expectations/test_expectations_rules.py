@@ -57,9 +57,9 @@ EXPECTED = [
     {"type": "inequality", "low": "start", "high": "end", "strict": False},
     {"type": "inequality", "low": "open_lines", "high": "total_lines", "strict": False},
     {"type": "present_when", "column": "joint_income", "other": "application", "values": ["joint"]},
-    # joint_ratio is a function of joint_income here, so it is computed from it (and nulls with it):
-    # the presence rule on a computed column is left out of the set (generators refuse it).
-    {"type": "determines", "by": ["joint_income"], "column": "joint_ratio"},
+    # joint_ratio is present exactly when joint_income is. It only looks like a function of
+    # joint_income because every income is unique: no income repeats, so no determines rule.
+    {"type": "present_when", "column": "joint_ratio", "other": "joint_income"},
 ]
 
 
@@ -219,3 +219,22 @@ def test_a_detected_set_is_one_every_generator_accepts():
     check_rules(parse_rules(rules), generators.TableSchema.from_mapping(kinds))
     assert {"type": "equal", "columns": ["a", "b"]} in [{k: r[k] for k in ("type", "columns")} for r in rules
                                                          if r["type"] == "equal"]
+
+
+@pytest.mark.parametrize(("members", "proposed"), [(3, False), (10, True)])
+def test_a_dependency_is_proposed_only_on_values_that_repeat(members, proposed):
+    """A household's expenditure "determines" anything constant within the household; with three
+    members per household that is no evidence (and no generator could keep it for a new value)."""
+    # Setup: 6,000 people in households of ``members``; region and spend are the household's own
+    rng = np.random.default_rng(7)
+    households = 6_000 // members
+    spend = np.repeat(rng.permutation(np.arange(households) * 2.5 + 100.25), members)  # one value per household
+    region = np.repeat(rng.choice([f"r{i}" for i in range(40)], households), members)
+    frame = pd.DataFrame({"spend": spend, "region": region, "age": rng.integers(18, 90, households * members)})
+    kinds = {"spend": "numerical", "region": "categorical", "age": "numerical"}
+
+    # Run
+    bodies = _bodies(detect_rules(frame, kinds))
+
+    # Assert
+    assert ({"type": "determines", "by": ["spend"], "column": "region"} in bodies) is proposed
