@@ -83,7 +83,8 @@ def fit_and_sample(job_path: Path) -> None:
         result["projected_default_epochs_s"] = round(train_s + per_epoch * (SDV_DEFAULT_EPOCHS - epochs), 1)
     training = getattr(generator, "training", None)
     if isinstance(training, dict):
-        result["training"] = {k: training[k] for k in ("epochs", "steps", "stopped") if k in training}
+        result["training"] = {k: training[k] for k in ("epochs", "steps", "stopped", "threads", "input_dropout")
+                              if k in training}
     if job["dp"]:
         result["dp"] = privacy_spent(generator, out / "model")
     synthetic.to_parquet(out / "synthetic.parquet", index=False)
