@@ -1,7 +1,7 @@
 """Scheduled releases on a real `prefect server start` and a real `prefect worker start --pool` (loopback).
 
 One server and one worker serve the whole module. Two deployments of one dataset are scheduled for
-the same minute (about half a minute to a minute and a half away): one through the spec's schedule
+the same minute (about one and a half to two and a half minutes away): one through the spec's schedule
 block, one through --cron/--timezone. The tests are ordered so that those that need no fired run
 (listing, the ingest retries) run while the schedule comes due.
 """
@@ -94,9 +94,10 @@ def deployed(prefect, tmp_path_factory, covid_rows):
     api, client, _ = prefect
     folder = tmp_path_factory.mktemp("release")
     timings["deploying"] = time.monotonic()
-    # Due at the first whole minute at least 45 s away: the two deploys take 10-30 s on two busy cores,
-    # and a run due before its deployment exists would never fire.
-    due = (datetime.now(SEOUL) + timedelta(seconds=45 + 59)).replace(second=0, microsecond=0)
+    # Due at the first whole minute at least 90 s away: the two deploys take 10-30 s on two quiet cores and
+    # were seen to take 57 s while the other xdist worker trained, and a run due before its deployment
+    # exists would never fire. The tests that need no fired run use the wait.
+    due = (datetime.now(SEOUL) + timedelta(seconds=90 + 59)).replace(second=0, microsecond=0)
     cron = f"{due.minute} {due.hour} {due.day} {due.month} *"
     spec_a = _write_spec(folder, covid_rows, "1.0.0", schedule={"cron": cron, "timezone": "Asia/Seoul"})
     spec_b = _write_spec(folder, covid_rows, "1.0.1")
