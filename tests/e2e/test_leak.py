@@ -25,11 +25,14 @@ NEEDLES = ["CANARYID7731", "Qwertanary", "Zxcanarius", "Vexcanary", "Plumbottom"
 RARE_CATEGORY, EXTREME = "Canaryclinic Xq", 987654
 LEARNED_NEEDLES = [RARE_CATEGORY, str(EXTREME)]
 # Columns no generalisation rule touches, so only value protection stands between these and the
-# published files: one row's ct_result of 470 (the others lie in 14-45; 2 significant figures,
-# so rounding a bound to 2 figures cannot hide it, and no count or percentage of a 400-row table
-# reads 470) and a payor group held by 3 rows. Searched as a token: 1470 or 4.70 do not count.
-SINGLE_ROW_EXTREME, THREE_ROW_CATEGORY = 470, "Canarypayor Zq"
-EXTREME_TOKEN = re.compile(rb"(?<![\w.])%d(?:\.0+)?(?![\w]|\.\d)" % SINGLE_ROW_EXTREME)
+# published files: one row's ct_result of 4,700,000 (the others lie in 14-45; 2 significant figures,
+# so rounding a bound to 2 figures cannot hide it) and a payor group held by 3 rows. It was 470,
+# until the singling-out attack's count of control matches read 470.0 in evaluation.json: counts of
+# the attacks' queries pass the table's 400 rows, but none reaches a million (200 attempts per
+# wanted query, 5,000 queries). Searched as a token, plain, grouped or in exponent form: 14,700,000
+# or 4.70 do not count.
+SINGLE_ROW_EXTREME, THREE_ROW_CATEGORY = 4_700_000, "Canarypayor Zq"
+EXTREME_TOKEN = re.compile(rb"(?<![\w.])(?:4,?700,?000(?:\.0+)?|4\.70*[eE]\+?0*6)(?!\w|\.\d|,\d{3}(?!\d))")
 # Every published file derived from the training table (the Parquet file's cells too), and the catalog
 # site the run builds from them (index.html pages, catalog.json, croissant.json).
 PUBLISHED = ("validation.json", "data_docs", "evaluation.json", "report.html", "report.pdf", "README.md",
@@ -64,11 +67,21 @@ def _hits(root: Path, needles) -> list[str]:
 def _token_hits(root: Path) -> list[str]:
     """Published files in which the single-row extreme appears as a number of its own.
 
-    A PDF is searched in its extracted text only: its raw bytes number their objects ("470 0 obj").
+    A PDF is searched in its extracted text only: its raw bytes number their objects ("470 0 obj") and
+    hold compressed streams.
     """
     chosen = [p for p in _files(root) if any(part in str(p.relative_to(root)) for part in PUBLISHED)]
     return [str(p.relative_to(root)) for p in chosen
             if EXTREME_TOKEN.search(_pdf_text(p) if p.suffix == ".pdf" else _content(p))]
+
+
+def test_the_extreme_token_finds_each_rendering_of_the_value_and_nothing_else():
+    for text in (b"4700000", b"4700000.0", b"4,700,000", b"4.7e+06", b"4.7E6", b"[4700000, 5]", b'"max": 4700000.0}',
+                 b"x,4700000.0,12\n", b"12,4700000.0,Swab"):  # cells of a CSV rendering of a table
+        assert EXTREME_TOKEN.search(text), text
+    for text in (b"14700000", b"4700001", b"4.70", b"470", b"4,700,0001", b"47000000", b"4.7e+07", b"0.4700000",
+                 b"4,700,000,123", b"4700000.05"):
+        assert not EXTREME_TOKEN.search(text), text
 
 
 def _pdf_text(path: Path) -> bytes:

@@ -41,14 +41,14 @@ def test_release_publishes_a_verified_reproducible_dataset(prefect_harness, covi
             "report.html", "report.pdf"} <= set(manifest["files"])
     assert manifest["privacy"]["key_id"] == privacy.PseudonymKey.from_text(key_env).key_id
     assert manifest["validation"]["success"] is True and manifest["validation"]["failed"] == 0
-    # 20% of the patients (all their rows) are held out before training, for the evaluation
+    # A quarter of the patients (all their rows; the example spec's holdout) is held out before training
     held = manifest["holdout"]["rows"]
     assert manifest["rows"] == {"source": 400, "training": 400 - held, "learned": 400 - held, "synthetic": 300,
                                 "discarded_copies": manifest["rows"]["discarded_copies"],
                                 "drawn": manifest["rows"]["drawn"]}
     assert manifest["rows"]["drawn"] >= 300 + manifest["rows"]["discarded_copies"]
-    assert manifest["holdout"]["grouped_by"] == "subject_id" and 60 <= held <= 100
-    assert {k: manifest["holdout"][k] for k in ("fraction", "training_rows")} == {"fraction": 0.2,
+    assert manifest["holdout"]["grouped_by"] == "subject_id" and 80 <= held <= 120
+    assert {k: manifest["holdout"][k] for k in ("fraction", "training_rows")} == {"fraction": 0.25,
                                                                                  "training_rows": 400 - held}
     assert len(manifest["holdout"]["sha256"]) == 64
     assert manifest["evaluation"]["passed"] is True and manifest["evaluation"]["gates"] >= 8
