@@ -63,10 +63,7 @@ class ContextGenerator(AutoregressiveGenerator):
             threads = self._training_threads(frame, schema, mark)
             with _threads.torch_threads(threads):
                 outcome = self._fit_private_grouped(frame, schema, options, config)
-            self._training = {"epochs": outcome.epochs, "steps": outcome.steps, "stopped": outcome.stopped,
-                              "max_minutes": params.max_minutes, "threads": threads, "calibration_gap": None,
-                              "best_val_loss": None, "curve": outcome.curve,
-                              "column_order": [schema.names[c] for c in self._network.column_order]}
+            self._training = self._training_record(outcome, schema, threads, None)
             return
         self._encoder = TableEncoder.fit(frame, schema, options)
         self._network = self._new_network()
@@ -87,10 +84,7 @@ class ContextGenerator(AutoregressiveGenerator):
                 outcome = _rel_train.train_grouped(self._network, tokens, val, subs, config, self._progress)
             calibration_gap = _ar_calibrate.calibrate_marginals(self._network, tokens, device=self.device,
                                                                 seed=derive_seed(self.seed, 0xCA))
-        self._training = {"epochs": outcome.epochs, "steps": outcome.steps, "stopped": outcome.stopped,
-                          "max_minutes": params.max_minutes, "threads": threads, "calibration_gap": calibration_gap,
-                          "best_val_loss": outcome.best_val_loss, "curve": outcome.curve,
-                          "column_order": [schema.names[c] for c in self._network.column_order]}
+        self._training = self._training_record(outcome, schema, threads, calibration_gap)
 
     def _fit_private_grouped(self, frame: pd.DataFrame, schema: TableSchema, options: EncodingOptions,
                              config: Any) -> Any:

@@ -207,10 +207,15 @@ class AutoregressiveGenerator(Generator):
                                                                     seed=derive_seed(self.seed, 0xCA))
             else:
                 outcome, calibration_gap = self._fit_private(frame, schema, options, config), None
-        self._training = {"epochs": outcome.epochs, "steps": outcome.steps, "stopped": outcome.stopped,
-                          "max_minutes": params.max_minutes, "threads": threads, "calibration_gap": calibration_gap,
-                          "input_dropout": self._input_dropout, "best_val_loss": outcome.best_val_loss,
-                          "curve": outcome.curve, "column_order": [schema.names[c] for c in self._network.column_order]}
+        self._training = self._training_record(outcome, schema, threads, calibration_gap)
+
+    def _training_record(self, outcome: Any, schema: TableSchema, threads: int, calibration_gap: Any) -> dict[str, Any]:
+        """What the manifest keeps of a fit: epochs, why it stopped, settings chosen, the curve and the
+        column order (the DP loops record no validation loss)."""
+        return {"epochs": outcome.epochs, "steps": outcome.steps, "stopped": outcome.stopped,
+                "max_minutes": self.params.max_minutes, "threads": threads, "calibration_gap": calibration_gap,
+                "input_dropout": self._input_dropout, "best_val_loss": outcome.best_val_loss, "curve": outcome.curve,
+                "column_order": [schema.names[c] for c in self._network.column_order]}
 
     def _input_dropout_for(self, rows: int) -> float:
         """The params' input dropout, else this class's default, else the default for ``rows`` rows; 0 under DP."""

@@ -65,14 +65,20 @@ def test_our_own_cpu_time_is_not_counted_as_another_process(monkeypatch):
     assert busy == pytest.approx(1.0)
 
 
-def test_a_mark_taken_at_the_fit_s_start_measures_without_a_pause(monkeypatch):
-    # Setup: the mark is older than the window, so the encoding time was the window
+def _mark_aged(monkeypatch, age_s: float) -> tuple[_threads.LoadMark, list[float]]:
+    """A mark on a quiet 400-jiffy window, read ``age_s`` seconds after it was taken; the pauses asked for."""
     readings = iter([(1_000, 5_000), (1_000, 5_400)])
     monkeypatch.setattr(_threads, "_cpu_times", lambda: next(readings))
     mark = _threads.load_mark()
-    monkeypatch.setattr(_threads.time, "monotonic", lambda: mark.wall_s + 1.0)
-    pauses = []
+    monkeypatch.setattr(_threads.time, "monotonic", lambda: mark.wall_s + age_s)
+    pauses: list[float] = []
     monkeypatch.setattr(_threads.time, "sleep", pauses.append)
+    return mark, pauses
+
+
+def test_a_mark_taken_at_the_fit_s_start_measures_without_a_pause(monkeypatch):
+    # Setup: the mark is older than the window, so the encoding time was the window
+    mark, pauses = _mark_aged(monkeypatch, 1.0)
 
     # Run
     busy = busy_cores(window_s=0.25, since=mark)
@@ -83,12 +89,7 @@ def test_a_mark_taken_at_the_fit_s_start_measures_without_a_pause(monkeypatch):
 
 def test_a_fresh_mark_is_waited_out_to_the_window(monkeypatch):
     # Setup
-    readings = iter([(1_000, 5_000), (1_000, 5_400)])
-    monkeypatch.setattr(_threads, "_cpu_times", lambda: next(readings))
-    mark = _threads.load_mark()
-    monkeypatch.setattr(_threads.time, "monotonic", lambda: mark.wall_s + 0.05)
-    pauses = []
-    monkeypatch.setattr(_threads.time, "sleep", pauses.append)
+    mark, pauses = _mark_aged(monkeypatch, 0.05)
 
     # Run
     busy_cores(window_s=0.25, since=mark)
