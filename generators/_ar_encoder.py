@@ -60,6 +60,35 @@ def _unbounded(schema: TableSchema, declared: dict[str, dict[str, Any]]) -> list
             if kind in ("numerical", "datetime") and not {"min", "max"} <= set(declared.get(name, {}))]
 
 
+def learned_ranges(encoder: TableEncoder, declared: dict[str, dict[str, Any]]) -> dict[str, dict[str, Any]]:
+    """The ranges a private fit learned for its numeric and date columns, as declared domains.
+
+    A child table's model conditions on copies of these columns (``__p_*``, ``__g_*``): it reuses them
+    instead of learning its own from the same rows again. That is post-processing of a release already
+    charged to this model's budget, so it costs nothing, and a range the parent's rows gave privately
+    cannot fail in the child. Columns with a declared range and categorical columns are left out.
+
+    Args:
+        encoder: A TableEncoder fitted with ``private`` (its bounds are public by then).
+        declared: The domains the fit was given (column -> plain dict).
+
+    Returns:
+        Column -> ``{"min", "max"}``: numbers, or ISO dates for datetime columns.
+    """
+    out: dict[str, dict[str, Any]] = {}
+    for codec in encoder.codecs:
+        if not isinstance(codec, NumericCodec) or {"min", "max"} <= set(declared.get(codec.name, {})):
+            continue
+        span = codec.edges or codec.values
+        if not span:
+            continue
+        low, high = float(min(span)), float(max(span))
+        if codec.kind == "datetime":
+            low, high = (str((pd.Timestamp(0) + pd.Timedelta(days=v)).date()) for v in (low, high))
+        out[codec.name] = {"min": low, "max": high}
+    return out
+
+
 def grid_edges(low: float, high: float, bins: int) -> list[float]:
     """Data-independent edges over declared bounds: log-spaced for a wide positive range, else uniform."""
     edges = np.geomspace(low, high, bins + 1) if low > 0 and high / low > 100 else np.linspace(low, high, bins + 1)

@@ -19,7 +19,7 @@ import pandas as pd
 from pydantic import Field, model_validator
 
 from synthgate.generators._ar_columns import RARE
-from synthgate.generators._ar_encoder import EncodingOptions, PrivateDomains, TableEncoder, needed_releases
+from synthgate.generators._ar_encoder import EncodingOptions, PrivateDomains, TableEncoder, learned_ranges, needed_releases
 from synthgate.generators._params import GeneratorParams, LaxFloat
 from synthgate.generators._seeding import derive_seed
 from synthgate.generators.base import Generator, TableSchema
@@ -166,6 +166,15 @@ class AutoregressiveGenerator(Generator):
     def privacy_record(self) -> dict[str, Any] | None:
         """The DP accountant's record (ε spent, δ, mechanisms), or None without DP."""
         return self._privacy
+
+    @property
+    def private_ranges(self) -> dict[str, dict[str, Any]]:
+        """The ranges a DP fit learned for its undeclared numeric and date columns (``{"min", "max"}``,
+        public once released); empty without DP. A child table's model reuses them for its context."""
+        if self.params.dp is None or self._encoder is None:
+            return {}
+        declared = {name: domain.model_dump(exclude_none=True) for name, domain in self.params.dp.domains.items()}
+        return learned_ranges(self._encoder, declared)
 
     @property
     def training(self) -> dict[str, Any]:

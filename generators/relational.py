@@ -151,6 +151,7 @@ class RelationalGenerator:
         if dp is not None:
             shares = _rel_dp.split_budget(dp.epsilon, dp.delta, _rel_dp.learning_models(self.plan))
             declared = {name: dict(p.dp.domains) for name, p in all_params.items()}
+            context_domains = dict(declared)  # + each fitted model's private ranges, for its children
             for tp in self.plan["tables"].values():  # whether a column held nulls is not learned under dp
                 tp["dtypes"] = {c: {"int64": "Int64", "bool": "boolean"}.get(d, d) for c, d in tp["dtypes"].items()}
         for i, name in enumerate(self.plan["order"]):
@@ -163,7 +164,7 @@ class RelationalGenerator:
 
                 p = all_params[name]
                 if dp is not None:  # this model's share of the budget, its columns' declared domains
-                    p = _rel_dp.model_params(name, self.plan, p, shares, declared, list(frame.columns))
+                    p = _rel_dp.model_params(name, self.plan, p, shares, context_domains, list(frame.columns))
                 if context and "random_order_share" not in p.model_fields_set:
                     p = p.model_copy(update={"random_order_share": 0.0})  # context always first: no other order
                 model = ContextGenerator(p, device=self.device, seed=derive_seed(self.seed, 0x5E, i), context=context,
@@ -175,6 +176,9 @@ class RelationalGenerator:
                         raise
                     raise GeneratorError(f"table {name!r}: {_rel_dp.explain_column(exc.column, exc.reason)}") from None
             self.models[name] = model
+            if dp is not None and model is not None:  # children condition on copies of these columns: the
+                # ranges this model released privately are theirs too (post-processing, no new release)
+                context_domains[name] = {**model.private_ranges, **declared[name]}
             orphans = orphans_of.get(name, 0)
             self.report["tables"][name] = {"rows": len(tables[name]), "orphans_ignored": orphans,
                                            "context": list(context), "copied": dict(tp.get("copied", {})),

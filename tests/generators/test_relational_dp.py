@@ -175,3 +175,24 @@ def test_context_counts_and_gaps_take_domains_from_the_spec_not_the_rows():
     assert derived["__gap"] == derived["__prev_gap"] == {"min": 0.0, "max": 400.0}
     assert derived["__start"] == {"min": 0, "max": 400}
     assert wide["__nsib"] == {"min": 0, "max": 127}  # 10,001 counts would not fit one token each: capped
+
+
+def test_a_child_conditions_on_the_range_its_parent_learned_privately_instead_of_learning_it_again():
+    # Setup: age's range not declared, so the patients model learns it from a noisy histogram
+    tables = _tables(seed=2)
+    domains = {c: d for c, d in DOMAINS.items() if c != "age"}
+    params = {"hidden": 8, "dp": {"epsilon": EPSILON, "delta": DELTA, "epochs": 1, "domains": domains}}
+
+    # Run
+    generator, _ = _fit(tables, params=params)
+    learned = generator.models["patients"].private_ranges
+    visits = generator.models["visits"]
+    context = visits.params.dp.domains["__p_age"]
+    codec = visits._encoder.codecs[visits.schema.names.index("__p_age")]
+
+    # Assert: the parent's released range, power-of-two edges around 18-89, is the child's declared context
+    # domain (post-processing: no range release of its own for it), and its codec spans exactly that range
+    assert set(learned) == {"age"} and learned["age"]["min"] <= 18 and learned["age"]["max"] >= 89
+    assert (context.min, context.max) == (learned["age"]["min"], learned["age"]["max"])
+    assert min(codec.edges or codec.values) >= context.min and max(codec.edges or codec.values) <= context.max
+    assert "__p_age" not in visits.private_ranges  # declared for the child: not one of its own releases
