@@ -83,8 +83,8 @@ def learned_ranges(encoder: TableEncoder, declared: dict[str, dict[str, Any]]) -
         if not span:
             continue
         low, high = float(min(span)), float(max(span))
-        if codec.kind == "datetime":
-            low, high = (str((pd.Timestamp(0) + pd.Timedelta(days=v)).date()) for v in (low, high))
+        if codec.kind == "datetime":  # whole days (as DP learns dates), rounded outwards: never narrower
+            low, high = (str((pd.Timestamp(0) + pd.Timedelta(days=v)).date()) for v in (np.floor(low), np.ceil(high)))
         out[codec.name] = {"min": low, "max": high}
     return out
 

@@ -122,7 +122,7 @@ def test_a_sequence_without_a_declared_order_by_range_is_refused_at_check(tmp_pa
 def test_a_range_the_rows_cannot_give_privately_exits_2_in_one_line(tmp_path):
     # Setup: age's range not declared; 24 training subjects are too few for dp to learn it. (With 96, one
     # run in ten learned it: a noisy count of 87 reached the threshold of 125, sigma 28. Here the largest
-    # bin holds at most 24 subjects, 3.6 sigmas short: about one run in 10,000 learns it.)
+    # bin holds at most 24 subjects, 3.6 sigmas short: about one run in 5,000 learns it.)
     spec = _dp_spec(tmp_path, declare_age=False, subjects=30)
 
     # Run

@@ -196,3 +196,19 @@ def test_a_child_conditions_on_the_range_its_parent_learned_privately_instead_of
     assert (context.min, context.max) == (learned["age"]["min"], learned["age"]["max"])
     assert min(codec.edges or codec.values) >= context.min and max(codec.edges or codec.values) <= context.max
     assert "__p_age" not in visits.private_ranges  # declared for the child: not one of its own releases
+
+
+def test_a_learned_date_range_is_handed_on_as_whole_days_rounded_outwards():
+    # Setup: a private fit's codecs: a date binned between fractional day edges, an integer, a declared one
+    from synthgate.generators._ar_columns import NumericCodec
+    from synthgate.generators._ar_encoder import TableEncoder, learned_ranges
+
+    codecs = [NumericCodec("seen", "datetime", True, edges=[16383.5, 20000.0, 32768.25], unit="day"),
+              NumericCodec("age", "numerical", True, values=[16.0, 17.0, 127.0]),
+              NumericCodec("score", "numerical", False, edges=[0.0, 10.0])]
+
+    # Run
+    ranges = learned_ranges(TableEncoder(codecs), {"score": {"min": 0, "max": 10}})
+
+    # Assert: dates as ISO days that contain the learned span, numbers as learned, declared ones left out
+    assert ranges == {"seen": {"min": "2014-11-09", "max": "2059-09-20"}, "age": {"min": 16.0, "max": 127.0}}
