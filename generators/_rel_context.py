@@ -99,11 +99,11 @@ class ContextGenerator(AutoregressiveGenerator):
 
         from synthgate.generators import _ar_train, _dp_domains, _rel_dp, _rel_train, dp_accounting
         from synthgate.generators._ar_encoder import PrivateDomains, needed_releases
-        from synthgate.generators.autoregressive import _auto_batch, _check_domains
+        from synthgate.generators.autoregressive import _auto_batch, _check_domains, declared_domains
 
         dp, population = self.params.dp, int(self.population)
         subjects = np.asarray(self.subjects)
-        declared = {name: domain.model_dump(exclude_none=True) for name, domain in dp.domains.items()}
+        declared = declared_domains(dp)
         _check_domains(declared, schema)
         names = [*needed_releases(schema, declared), "token_marginals"]
         plan = dp_accounting.plan_budget(epsilon=dp.epsilon, delta=dp.delta, n_rows=population, releases=len(names))

@@ -19,7 +19,8 @@ import pandas as pd
 from pydantic import Field, model_validator
 
 from synthgate.generators._ar_columns import RARE
-from synthgate.generators._ar_encoder import EncodingOptions, PrivateDomains, TableEncoder, learned_ranges, needed_releases
+from synthgate.generators._ar_encoder import (EncodingOptions, PrivateDomains, TableEncoder, learned_ranges,
+                                              needed_releases)
 from synthgate.generators._params import GeneratorParams, LaxFloat
 from synthgate.generators._seeding import derive_seed
 from synthgate.generators.base import Generator, TableSchema
@@ -173,8 +174,7 @@ class AutoregressiveGenerator(Generator):
         public once released); empty without DP. A child table's model reuses them for its context."""
         if self.params.dp is None or self._encoder is None:
             return {}
-        declared = {name: domain.model_dump(exclude_none=True) for name, domain in self.params.dp.domains.items()}
-        return learned_ranges(self._encoder, declared)
+        return learned_ranges(self._encoder, declared_domains(self.params.dp))
 
     @property
     def training(self) -> dict[str, Any]:
@@ -251,7 +251,7 @@ class AutoregressiveGenerator(Generator):
         from synthgate.generators import _ar_train, _dp_domains, dp_accounting
 
         dp = self.params.dp
-        declared = {name: domain.model_dump(exclude_none=True) for name, domain in dp.domains.items()}
+        declared = declared_domains(dp)
         _check_domains(declared, schema)
         names = [*needed_releases(schema, declared), "token_marginals"]
         plan = dp_accounting.plan_budget(epsilon=dp.epsilon, delta=dp.delta, n_rows=len(frame), releases=len(names))
@@ -416,6 +416,11 @@ def _auto_batch(rows: int, device: str, *, dp: bool = False, steps_per_epoch: in
         return int(min(4096, max(64, rows // 10)))
     floor = min(256, max(32, rows // 16))
     return int(min(8192 if device == "cuda" else 1024, max(floor, rows // steps_per_epoch)))
+
+
+def declared_domains(dp: DPParams) -> dict[str, dict[str, Any]]:
+    """The spec's ``dp.domains`` as plain dicts (column -> values, or min and max), as the fitters read them."""
+    return {name: domain.model_dump(exclude_none=True) for name, domain in dp.domains.items()}
 
 
 def _check_domains(declared: dict[str, dict[str, Any]], schema: TableSchema) -> None:
