@@ -10,6 +10,12 @@ the rules detected on the real training rows) and writes one JSON file (--out), 
 each run so a stopped benchmark keeps what it measured. benchmarks/render_generators_table.py
 turns it into the markdown tables of docs/benchmarks.md.
 
+Timing: one fit's time moves by up to 1.5x between runs on a shared VM, for ours and the peers
+alike, so one run cannot tell a ratio of 0.10 from 0.15. --repeats N fits every generator N times,
+in interleaved rounds (every generator once per round, so a slow spell of the machine falls on
+all of them); train_s is then the median of the N fits (each kept in train_s_runs), and the
+figures of quality, privacy and memory are those of the first round's rows.
+
 Rules: detection runs on the real training rows; our non-DP generators get the rules as their
 ``rules`` param when they accept one (a release gets them from its spec the same way); the DP
 generators do not (rules read off the data would spend privacy that DP-SGD does not account for);
@@ -27,6 +33,7 @@ import json
 import os
 import platform
 import socket
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -74,6 +81,8 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     parser.add_argument("--device", default="cpu", help="device of every generator (cpu or cuda)")
     parser.add_argument("--threads", type=int, default=os.cpu_count() or 1,
                         help="torch threads of each child (default: all cores; fewer on a shared machine)")
+    parser.add_argument("--repeats", type=int, default=1,
+                        help="fits per generator, in interleaved rounds; train_s is their median")
     parser.add_argument("--timeout", type=float, default=3 * 3600, help="seconds one child may run")
     parser.add_argument("--bins", type=int, default=32, help="bins per numeric column for AIM and MST")
     parser.add_argument("--aim-rounds-per-column", type=float, default=None,
@@ -84,7 +93,10 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     parser.add_argument("--label", default=socket.gethostname(), help="names the default --out file")
     parser.add_argument("--out", type=Path, default=None,
                         help="default: benchmarks/results/generators-<label>.json")
-    return parser.parse_args(argv)
+    args = parser.parse_args(argv)
+    if args.repeats < 1:
+        parser.error(f"--repeats must be at least 1, got {args.repeats}")
+    return args
 
 
 # --- parent: launch, score, record ------------------------------------------------------------
@@ -144,14 +156,16 @@ def public_domains(frame, kinds: dict[str, str]) -> dict[str, dict]:
     return domains
 
 
-def run_generator(name: str, table, work: Path, args: argparse.Namespace, rules: list[dict] | None) -> dict:
+def run_generator(name: str, table, work: Path, args: argparse.Namespace, rules: list[dict] | None,
+                  round_: int = 1) -> dict:
     """Fit and sample ``name`` on ``table`` in a child; the child's timings and the synthetic rows' path.
 
-    ``rules`` (detected on the training rows) go to our non-DP generators only.
+    ``rules`` (detected on the training rows) go to our non-DP generators only; ``round_`` > 1 is a
+    repeat (``--repeats``), run in a folder of its own.
     """
     from synthgate import generators
 
-    out = work / name
+    out = work / (name if round_ == 1 else f"{name}-round{round_}")
     out.mkdir()
     if name in PEERS:
         command = peer_command(name, work, out, len(table.train), args, DP_DELTA)
@@ -204,6 +218,19 @@ def score(table, result: dict, rules: list[dict] | None, real_shares: list[float
     return result
 
 
+def add_repeat(result: dict, again: dict) -> None:
+    """Fold a repeated fit's time into ``result``: every fit's seconds in train_s_runs, their median in train_s.
+
+    A repeat that failed is recorded as such and leaves the median to the fits that ran.
+    """
+    runs = result.setdefault("train_s_runs", [result["train_s"]])
+    if "train_s" in again:
+        runs.append(again["train_s"])
+    else:
+        result.setdefault("failed_repeats", []).append(again.get("error", again.get("skipped", "no result")))
+    result["train_s"] = round(statistics.median(runs), 2)
+
+
 def describe_machine() -> dict:
     """CPU, cores, RAM, GPU, Python and library versions of this machine and of the peers' venvs."""
     from importlib.metadata import PackageNotFoundError, version
@@ -243,8 +270,11 @@ def main(argv: list[str]) -> None:
                      "torch_threads": args.threads, "dp_delta": DP_DELTA, "smartnoise_bins": args.bins,
                      "aim_rounds_per_column": args.aim_rounds_per_column or (
                          QUICK_AIM_ROUNDS_PER_COLUMN if args.quick else 16),
-                     "rules_to_generators": not args.no_rules},
-        "notes": [f"CTGAN ran {ctgan_epochs} epochs and TVAE {tvae_epochs} (SDV's default: {SDV_DEFAULT_EPOCHS}); "
+                     "rules_to_generators": not args.no_rules, "repeats": args.repeats},
+        "notes": [f"train_s is the median of {args.repeats} fits per generator in interleaved rounds "
+                  "(train_s_runs); the other figures are the first round's." if args.repeats > 1 else
+                  "train_s: one fit per generator.",
+                  f"CTGAN ran {ctgan_epochs} epochs and TVAE {tvae_epochs} (SDV's default: {SDV_DEFAULT_EPOCHS}); "
                   "seconds_per_epoch (the epoch loop alone) and projected_default_epochs_s (the whole fit "
                   f"with {SDV_DEFAULT_EPOCHS} epochs) give the default's cost.",
                   "dcr_share: 0.5 is ideal (synthetic rows as near the holdout as the training rows); "
@@ -285,6 +315,15 @@ def main(argv: list[str]) -> None:
                 entry["generators"][generator] = result
                 print(f"  {generator}: {summary(result)}", flush=True)
                 out.write_text(json.dumps(report, indent=2, default=str), encoding="utf-8")
+            for round_ in range(2, args.repeats + 1):
+                for generator, result in entry["generators"].items():
+                    if "train_s" not in result:
+                        continue  # skipped or failed in the first round
+                    again = run_generator(generator, table, work, args, rules, round_)
+                    add_repeat(result, again)
+                    print(f"  {generator}, round {round_}: " + (f"train {again['train_s']:.1f} s" if "train_s" in again
+                          else f"failed: {again.get('error', again.get('skipped'))}"), flush=True)
+                    out.write_text(json.dumps(report, indent=2, default=str), encoding="utf-8")
     print(f"wrote {out}")
 
 

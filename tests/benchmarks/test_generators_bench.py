@@ -242,16 +242,40 @@ def test_quick_run_records_every_figure_and_renders(tmp_path):
     names = ["gaussian_copula"]
 
     # Run
-    bench.main(["--quick", "--quick-rows", "300", "--tables", "loans", "--generators", *names, "--out", str(out)])
+    bench.main(["--quick", "--quick-rows", "300", "--tables", "loans", "--generators", *names, "--out", str(out),
+                "--repeats", "2"])
 
-    # Assert: pair trends, C2ST and rule keeping for each generator; the JSON names no category value
+    # Assert: pair trends, C2ST and rule keeping for each generator; the JSON names no category value;
+    # two fits timed, the training time their median
     report = json.loads(out.read_text(encoding="utf-8"))
     entry = report["tables"]["loans"]
     for name in names:
         result = entry["generators"][name]
         assert {"column_pair_trends", "c2st", "rules_checked", "ml_efficacy"} <= set(result), name
+        assert len(result["train_s_runs"]) == 2 and result["train_s"] == round(sum(result["train_s_runs"]) / 2, 2)
+    assert report["settings"]["repeats"] == 2
     assert entry["rules"] and all(not isinstance(rule.get("values", 0), list) for rule in entry["rules"])
     assert "**Column pair trends (SDMetrics, 1 = same)**" in render.render(report)
+
+
+def test_a_repeated_fit_adds_its_time_and_the_median_is_the_training_time():
+    # Setup
+    sys.path.insert(0, str(ROOT / "benchmarks"))
+    bench = _load("generators_vs_peers")
+    result = {"train_s": 30.0, "c2st": 0.7}
+
+    # Run: a slower repeat, a failed one, a faster one
+    bench.add_repeat(result, {"train_s": 45.0})
+    after_two = result["train_s"]
+    bench.add_repeat(result, {"error": "timed out after 10 s"})
+    bench.add_repeat(result, {"train_s": 20.0})
+
+    # Assert: the median of the fits that ran; the failure is recorded; the first round's figures stay
+    assert after_two == 37.5
+    assert result == {"train_s": 30.0, "train_s_runs": [30.0, 45.0, 20.0], "c2st": 0.7,
+                      "failed_repeats": ["timed out after 10 s"]}
+    with pytest.raises(SystemExit):
+        bench.parse_args(["--repeats", "0"])
 
 
 def test_peer_commands_carry_epsilon_delta_bins_and_quick_rounds(tmp_path, monkeypatch):
