@@ -39,7 +39,9 @@ def machine_line(report: dict) -> str:
     return (f"Measured {report.get('date', '?')} on {machine['cpu']}, {machine['cores']} cores, "
             f"{machine['ram_gb']} GB, {gpu}, Python {machine['python']}; {versions}. Run: {mode}, "
             f"CTGAN {settings['ctgan_epochs']} epochs, TVAE {settings.get('tvae_epochs', 300)}, "
-            f"{settings.get('torch_threads', machine['cores'])} torch threads.")
+            f"{settings.get('torch_threads', machine['cores'])} torch threads"
+            + (f", training time the median of {settings['repeats']} fits in interleaved rounds."
+               if settings.get("repeats", 1) > 1 else "."))
 
 
 def _generators(report: dict) -> list[str]:

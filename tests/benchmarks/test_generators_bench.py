@@ -255,7 +255,9 @@ def test_quick_run_records_every_figure_and_renders(tmp_path):
         assert len(result["train_s_runs"]) == 2 and result["train_s"] == round(sum(result["train_s_runs"]) / 2, 2)
     assert report["settings"]["repeats"] == 2
     assert entry["rules"] and all(not isinstance(rule.get("values", 0), list) for rule in entry["rules"])
-    assert "**Column pair trends (SDMetrics, 1 = same)**" in render.render(report)
+    rendered = render.render(report)
+    assert "**Column pair trends (SDMetrics, 1 = same)**" in rendered
+    assert "training time the median of 2 fits in interleaved rounds." in rendered
 
 
 def test_a_repeated_fit_adds_its_time_and_the_median_is_the_training_time():
