@@ -13,6 +13,7 @@ from pathlib import Path
 import yaml
 
 from synthgate.evaluation import INTERVAL_GATES
+from _prefect_home import migrated_home
 
 EXAMPLE = Path(__file__).resolve().parents[2] / "examples" / "covid_testing.yaml"
 TEST_KEY = "test-key-" + "0123456789abcdef" * 3
@@ -46,7 +47,7 @@ def drill_env(folder: Path, prefect_home: Path | None = None, **extra: str) -> d
     A Prefect home shared by a module's runs saves each later run the database migrations.
     """
     (folder / "tmp").mkdir(parents=True, exist_ok=True)
-    home = prefect_home or folder / "prefect-home"
+    home = migrated_home(prefect_home or folder / "prefect-home")
     env = {**os.environ, "PREFECT_HOME": str(home), "SYNTHGATE_PSEUDONYM_KEY": TEST_KEY,
            "TMPDIR": str(folder / "tmp"), "PYTHONUNBUFFERED": "1", "TLDEXTRACT_PUBLIC_SUFFIX_LIST_URLS": "",
            **extra}

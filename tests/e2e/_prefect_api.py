@@ -10,6 +10,7 @@ import time
 import urllib.error
 import urllib.request
 from pathlib import Path
+from _prefect_home import migrated_home
 
 #: A test server without telemetry (its heartbeat logs SQLite tracebacks) and without the UI.
 QUIET = {"PREFECT_SERVER_ANALYTICS_ENABLED": "false", "PREFECT_UI_ENABLED": "false"}
@@ -40,7 +41,7 @@ def start_server(home: Path, port: int, *, new_session: bool = False) -> tuple[s
     """`prefect server start` on 127.0.0.1:``port`` with its own home (and none of this process's API URL);
     returns the process and its API URL at once (``wait_healthy`` waits for it). ``new_session``: its own
     process group, to be killed whole."""
-    env = {**os.environ, **QUIET, "PREFECT_HOME": str(home)}
+    env = {**os.environ, **QUIET, "PREFECT_HOME": str(migrated_home(home))}
     env.pop("PREFECT_API_URL", None)
     process = subprocess.Popen([PREFECT, "server", "start", "--host", "127.0.0.1", "--port", str(port)], env=env,
                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=new_session)

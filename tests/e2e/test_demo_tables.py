@@ -25,6 +25,7 @@ from synthgate.flows.cli import app
 from synthgate.flows.demo_defense import defense_tables
 from synthgate.flows.spec import load_spec
 from synthgate.privacy import rrn_check_digit
+from _prefect_home import migrated_home
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
 MEMBERS = 150
@@ -140,7 +141,7 @@ def released(tmp_path_factory):
     folder = tmp_path_factory.mktemp("defense-demo")
     spec = _repointed("defense", folder, sample={"rows": MEMBERS},
                       generator={"params": {"max_epochs": 3, "hidden": 16}})
-    env = {**os.environ, "PREFECT_HOME": str(folder / "prefect"), "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
+    env = {**os.environ, "PREFECT_HOME": str(migrated_home(folder / "prefect")), "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
            "PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS": "120", "TLDEXTRACT_PUBLIC_SUFFIX_LIST_URLS": "",
            "PYTHONUNBUFFERED": "1", "COLUMNS": "200"}
     for name in ("PREFECT_API_URL", "SYNTHGATE_PSEUDONYM_KEY"):

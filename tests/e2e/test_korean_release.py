@@ -14,6 +14,7 @@ import yaml
 from synthgate import privacy
 from synthgate.evaluation import INTERVAL_GATES
 from synthgate.flows.demo_korean import korean_clinic_table
+from _prefect_home import migrated_home
 
 pytestmark = pytest.mark.slow
 
@@ -67,7 +68,7 @@ def test_a_korean_release_applies_every_pipc_step_and_leaks_no_canary(tmp_path, 
     spec["evaluation"] = {**spec.get("evaluation", {}), "accept_inconclusive": list(INTERVAL_GATES)}
     spec_path = tmp_path / "korean.yaml"
     spec_path.write_text(yaml.safe_dump(spec, allow_unicode=True, sort_keys=False), encoding="utf-8")
-    prefect_home = tmp_path / "prefect-home"
+    prefect_home = migrated_home(tmp_path / "prefect-home")
     env = {**os.environ, "PREFECT_HOME": str(prefect_home), "SYNTHGATE_PSEUDONYM_KEY": key_env,
            "SYNTHGATE_ADDITIONAL_INFORMATION_KEY": ENCRYPTION_KEY, "PYTHONUNBUFFERED": "1"}
     env.pop("PREFECT_API_URL", None)

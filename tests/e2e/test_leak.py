@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from synthgate import evaluation, privacy
+from _prefect_home import migrated_home
 
 pytestmark = pytest.mark.slow
 
@@ -101,7 +102,7 @@ def test_canaries_appear_nowhere_outside_the_private_workspace(covid_release, co
     # 400 rows leave the attack risks' intervals too wide to decide; this test is about leaks, so
     # it accepts inconclusive figures (a figure that fails still blocks) and reaches publishing.
     spec = covid_release(frame, evaluation={"accept_inconclusive": list(evaluation.INTERVAL_GATES)})
-    prefect_home = tmp_path / "prefect-home"
+    prefect_home = migrated_home(tmp_path / "prefect-home")
     env = {**os.environ, "PREFECT_HOME": str(prefect_home), "SYNTHGATE_PSEUDONYM_KEY": key_env,
            "PYTHONUNBUFFERED": "1"}
     env.pop("PREFECT_API_URL", None)

@@ -13,6 +13,7 @@ import yaml
 
 from synthgate.evaluation import INTERVAL_GATES
 from synthgate.flows.demo_military import military_table
+from _prefect_home import migrated_home
 
 pytestmark = pytest.mark.slow
 
@@ -35,7 +36,7 @@ def test_the_military_spec_releases_a_slice_learned_from_a_sample(tmp_path, key_
     spec["evaluation"]["accept_inconclusive"] = list(INTERVAL_GATES)
     spec_path = tmp_path / "military.yaml"
     spec_path.write_text(yaml.safe_dump(spec, sort_keys=False))
-    env = {**os.environ, "PREFECT_HOME": str(tmp_path / "prefect-home"), "PYTHONUNBUFFERED": "1",
+    env = {**os.environ, "PREFECT_HOME": str(migrated_home(tmp_path / "prefect-home")), "PYTHONUNBUFFERED": "1",
            "COLUMNS": "200"}
     env.pop("PREFECT_API_URL", None)
 

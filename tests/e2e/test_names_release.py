@@ -18,6 +18,7 @@ from synthgate.flows.draft import review_marks
 
 # tests/e2e has no __init__.py: pytest's default (prepend) import mode puts it on sys.path
 from _people import covid_people, english_people, korean_people
+from _prefect_home import migrated_home
 
 pytestmark = pytest.mark.slow
 
@@ -40,7 +41,7 @@ CHART_MIN_COUNT = 10  # evaluation.chart_min_count's default: fewest real rows a
 # ---------------------------------------------------------------- the CLI as a user runs it
 
 def _env(tmp_path: Path, key: str) -> dict[str, str]:
-    env = {**os.environ, "PREFECT_HOME": str(tmp_path / "prefect-home"), "SYNTHGATE_PSEUDONYM_KEY": key,
+    env = {**os.environ, "PREFECT_HOME": str(migrated_home(tmp_path / "prefect-home")), "SYNTHGATE_PSEUDONYM_KEY": key,
            "TLDEXTRACT_PUBLIC_SUFFIX_LIST_URLS": "", "PYTHONUNBUFFERED": "1"}
     env.pop("PREFECT_API_URL", None)
     return env

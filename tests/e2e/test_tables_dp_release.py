@@ -17,6 +17,7 @@ import pytest
 import yaml
 
 from test_tables_release import KEY, write_pbc
+from _prefect_home import migrated_home
 
 pytestmark = pytest.mark.slow
 
@@ -44,7 +45,7 @@ def _dp_spec(folder, *, declare_age: bool = True, sequence: bool = False, subjec
 
 
 def _synthgate(folder, *args):
-    env = {**os.environ, "PREFECT_HOME": str(folder / "prefect"), "SYNTHGATE_PSEUDONYM_KEY": KEY,
+    env = {**os.environ, "PREFECT_HOME": str(migrated_home(folder / "prefect")), "SYNTHGATE_PSEUDONYM_KEY": KEY,
            "PREFECT_SERVER_ANALYTICS_ENABLED": "false", "PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS": "120",
            "TLDEXTRACT_PUBLIC_SUFFIX_LIST_URLS": "", "PYTHONUNBUFFERED": "1"}
     env.pop("PREFECT_API_URL", None)

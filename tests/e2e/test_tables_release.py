@@ -16,6 +16,7 @@ import pytest
 import yaml
 
 from synthgate import privacy
+from _prefect_home import migrated_home
 
 pytestmark = pytest.mark.slow
 
@@ -73,7 +74,7 @@ def released(tmp_path_factory):
     # Setup: the two tables with the canaries, a fresh Prefect home
     folder = tmp_path_factory.mktemp("tables-release")
     spec, parents, visits = write_pbc(folder)
-    env = {**os.environ, "PREFECT_HOME": str(folder / "prefect"), "SYNTHGATE_PSEUDONYM_KEY": KEY,
+    env = {**os.environ, "PREFECT_HOME": str(migrated_home(folder / "prefect")), "SYNTHGATE_PSEUDONYM_KEY": KEY,
            "PREFECT_SERVER_ANALYTICS_ENABLED": "false", "PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS": "120",
            "TLDEXTRACT_PUBLIC_SUFFIX_LIST_URLS": "", "PYTHONUNBUFFERED": "1"}
     env.pop("PREFECT_API_URL", None)

@@ -27,8 +27,7 @@ def test_two_runs_of_one_spec_publish_one_version_and_the_other_stops_before_tra
 
     frame = covid_testing_table().sample(n=150, random_state=7).reset_index(drop=True)
     spec = drill_spec(tmp_path, frame, rows=150)
-    env = drill_env(tmp_path)
-    (tmp_path / "prefect-home").mkdir()
+    env = drill_env(tmp_path)  # its Prefect home holds a migrated database (tests/e2e/_prefect_home.py)
 
     # Run: both at once
     first, second = start(spec, env), start(spec, env)

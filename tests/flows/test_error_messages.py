@@ -220,6 +220,8 @@ def test_a_failed_run_prints_progress_and_one_error_line(small_release, key_env,
     # (a GeneratorError); no text column, so no language model is loaded
     spec = small_release(**{"generator.kind": "autoregressive", "generator.dp": {"epsilon": 1.0, "delta": 0.05},
                             "columns.note.action": "drop"})
+    # An empty Prefect home: a user's very first run, Prefect's database migrations included (the
+    # end-to-end tests copy a migrated database into theirs: tests/e2e/_prefect_home.py)
     env = {**os.environ, "PREFECT_HOME": str(tmp_path / "prefect-home"), "SYNTHGATE_PSEUDONYM_KEY": key_env}
     env.pop("PREFECT_API_URL", None)
     env.pop("SYNTHGATE_DEBUG", None)
