@@ -44,7 +44,8 @@ def drill_spec(folder: Path, frame, *, rows: int = 150, pdf: bool = False, keep:
 def drill_env(folder: Path, prefect_home: Path | None = None, **extra: str) -> dict:
     """A child environment of its own: system temp folder (and Prefect home, unless given) inside ``folder``.
 
-    A Prefect home shared by a module's runs saves each later run the database migrations.
+    The home starts with a migrated database (``migrated_home``); one shared by a module's runs also
+    keeps their records together.
     """
     (folder / "tmp").mkdir(parents=True, exist_ok=True)
     home = migrated_home(prefect_home or folder / "prefect-home")

@@ -5,16 +5,15 @@ import json
 import os
 import socket
 import subprocess
-import sys
 import time
 import urllib.error
 import urllib.request
 from pathlib import Path
-from _prefect_home import migrated_home
+
+from _prefect_home import PREFECT, migrated_home
 
 #: A test server without telemetry (its heartbeat logs SQLite tracebacks) and without the UI.
 QUIET = {"PREFECT_SERVER_ANALYTICS_ENABLED": "false", "PREFECT_UI_ENABLED": "false"}
-PREFECT = str(Path(sys.executable).with_name("prefect"))
 
 
 def free_port() -> int:

@@ -15,22 +15,19 @@ import subprocess
 import sys
 from pathlib import Path
 
+#: The `prefect` command of this environment (the tests start servers and workers with it too).
 PREFECT = str(Path(sys.executable).with_name("prefect"))
-_template: Path | None = None
 
 
 def _migrated_template() -> Path:
-    """One migrated database per test process, in its state folder (tests/conftest.py sets it)."""
-    global _template
-    if _template is None:
-        template = Path(os.environ["SYNTHGATE_STATE_DIR"]) / "prefect-home-template"
-        if not (template / "prefect.db").is_file():
-            env = {**os.environ, "PREFECT_HOME": str(template), "PREFECT_SERVER_ANALYTICS_ENABLED": "false"}
-            env.pop("PREFECT_API_URL", None)
-            subprocess.run([PREFECT, "server", "database", "upgrade", "-y"], env=env, check=True,
-                           capture_output=True, timeout=600)
-        _template = template
-    return _template
+    """One migrated database per test process, built on first use in its state folder (tests/conftest.py)."""
+    template = Path(os.environ["SYNTHGATE_STATE_DIR"]) / "prefect-home-template"
+    if not (template / "prefect.db").is_file():
+        env = {**os.environ, "PREFECT_HOME": str(template), "PREFECT_SERVER_ANALYTICS_ENABLED": "false"}
+        env.pop("PREFECT_API_URL", None)
+        subprocess.run([PREFECT, "server", "database", "upgrade", "-y"], env=env, check=True,
+                       capture_output=True, timeout=600)
+    return template
 
 
 def migrated_home(home: Path) -> Path:

@@ -141,9 +141,9 @@ def released(tmp_path_factory):
     folder = tmp_path_factory.mktemp("defense-demo")
     spec = _repointed("defense", folder, sample={"rows": MEMBERS},
                       generator={"params": {"max_epochs": 3, "hidden": 16}})
-    env = {**os.environ, "PREFECT_HOME": str(migrated_home(folder / "prefect")), "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
-           "PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS": "120", "TLDEXTRACT_PUBLIC_SUFFIX_LIST_URLS": "",
-           "PYTHONUNBUFFERED": "1", "COLUMNS": "200"}
+    env = {**os.environ, "PREFECT_HOME": str(migrated_home(folder / "prefect")),
+           "PREFECT_SERVER_ANALYTICS_ENABLED": "false", "PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS": "120",
+           "TLDEXTRACT_PUBLIC_SUFFIX_LIST_URLS": "", "PYTHONUNBUFFERED": "1", "COLUMNS": "200"}
     for name in ("PREFECT_API_URL", "SYNTHGATE_PSEUDONYM_KEY"):
         env.pop(name, None)
 

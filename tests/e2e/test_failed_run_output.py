@@ -14,7 +14,8 @@ pytestmark = pytest.mark.slow
 def test_a_gate_failure_prints_no_traceback(covid_release, key_env, tmp_path):
     # Setup: k=50 on 400 rows with a 1% row budget cannot hold (the run stops before training)
     spec = covid_release(version="4.0.0", risk={"k": 50, "steps": [{"step": "suppress_rows", "max_share": 0.01}]})
-    env = {**os.environ, "PREFECT_HOME": str(migrated_home(tmp_path / "prefect-home")), "SYNTHGATE_PSEUDONYM_KEY": key_env}
+    env = {**os.environ, "PREFECT_HOME": str(migrated_home(tmp_path / "prefect-home")),
+           "SYNTHGATE_PSEUDONYM_KEY": key_env}
     env.pop("PREFECT_API_URL", None)
 
     # Run

@@ -17,12 +17,11 @@ import signal
 import subprocess
 import sys
 import time
-from pathlib import Path
 
 import pytest
 import yaml
 from _drills import drill_env, drill_spec, first, kill_when, start
-from _prefect_api import QUIET, call_api, free_port, start_server, stop_all, wait_healthy
+from _prefect_api import PREFECT, QUIET, call_api, free_port, start_server, stop_all, wait_healthy
 
 pytestmark = pytest.mark.slow
 
@@ -31,7 +30,6 @@ WORKERS = ("worker-a", "worker-b")
 DATASETS = ("covid-a", "covid-b")
 VERSION = "1.0.0"
 ENDED = {"COMPLETED", "FAILED", "CRASHED", "CANCELLED"}
-PREFECT = str(Path(sys.executable).with_name("prefect"))
 
 
 def _synthgate(env: dict, *args: str) -> subprocess.CompletedProcess:
