@@ -55,6 +55,46 @@ def test_fused_adamw_gives_torch_adamw_fused_weights_bit_for_bit():
     assert sum(ours_losses[-5:]) < sum(ours_losses[:5])
 
 
+def _clipped_training(max_norm: float, *, fused_clip: bool) -> torch.nn.Module:
+    net = _net(2)
+    optimizer = FusedAdamW(net.parameters(), lr=6e-3, weight_decay=1e-5)
+    data = torch.Generator().manual_seed(7)
+    for _ in range(30):
+        x, y = torch.randint(0, 10, (32, 3), generator=data), torch.randint(0, 3, (32,), generator=data)
+        optimizer.zero_grad()
+        (torch.nn.functional.cross_entropy(net(x), y) * 50).backward()  # large gradients: clipping acts
+        if fused_clip:
+            optimizer.step(max_grad_norm=max_norm)
+        else:
+            torch.nn.utils.clip_grad_norm_(net.parameters(), max_norm)
+            optimizer.step()
+    return net
+
+
+def test_clipping_inside_the_fused_step_matches_clip_grad_norm():
+    # Run: torch's clip multiplies by norm / (total + 1e-6); the fused step divides by its inverse
+    ours, theirs = _clipped_training(1.0, fused_clip=True), _clipped_training(1.0, fused_clip=False)
+    unclipped = _clipped_training(1e9, fused_clip=True)
+
+    # Assert: the same weights up to rounding, and clipping changed them (a clip that never acts would
+    # pass the first check alone)
+    for a, b in zip(ours.state_dict().values(), theirs.state_dict().values()):
+        torch.testing.assert_close(a, b, rtol=1e-4, atol=1e-5)
+    assert any(not torch.allclose(a, b, rtol=1e-3, atol=1e-4)
+               for a, b in zip(ours.state_dict().values(), unclipped.state_dict().values()))
+
+
+def test_a_norm_below_the_limit_leaves_the_step_bit_for_bit():
+    net, copy = _net(3), _net(3)
+    x = torch.randint(0, 10, (8, 3), generator=torch.Generator().manual_seed(1))
+    for model, limit in ((net, 1e9), (copy, None)):
+        optimizer = FusedAdamW(model.parameters(), lr=1e-2)
+        model(x).sum().backward()
+        optimizer.step(max_grad_norm=limit)
+    for a, b in zip(net.state_dict().values(), copy.state_dict().values()):
+        assert torch.equal(a, b)
+
+
 def test_a_weight_without_gradient_is_left_alone():
     net = _net(1)
     optimizer = FusedAdamW(net.parameters(), lr=1e-2, weight_decay=0.1)
