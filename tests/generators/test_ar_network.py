@@ -1,6 +1,8 @@
 """The autoregressive network: no head sees its own or later columns, sampling's heads match training's, DP trains."""
 from __future__ import annotations
 
+import warnings
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -125,6 +127,77 @@ def test_heads_of_similar_width_share_a_bucket():
 
     # Assert: widths 4 (3, 2, 4), 8 (5), 16 (9), 32 (17), 64 (40)
     assert buckets == [[0, 2, 5], [1], [3], [4], [6]]
+
+
+def test_heads_are_as_wide_as_their_widest_member_and_hidden_units_come_bucket_by_bucket():
+    # Setup / Run
+    net = network(1)
+
+    # Assert: no padding to a power of two (those logits cost compute and gave nothing); the
+    # masked layer's outputs are ordered by bucket, so each bucket's hidden units are one slice
+    assert [head.weight.shape[2] for head in net.heads] == [4, 5, 9, 17, 40]
+    assert net.hidden_owner.view(-1, 8)[:, 0].tolist() == [0, 2, 5, 1, 3, 4, 6]
+
+
+def test_a_state_with_power_of_two_head_widths_loads_and_scores_the_same():
+    """Models saved before heads took their widest member's width padded them to a power of two."""
+    from synthgate.generators.autoregressive import stored_head_widths
+
+    # Setup: the same weights in the old layout, padding columns filled with noise they must ignore
+    net = network(2)
+    old_widths = [4, 8, 16, 32, 64]
+    state = {}
+    for key, value in net.state_dict().items():
+        if key.startswith("heads.") and value.dim() >= 2:
+            width = old_widths[int(key.split(".")[1])]
+            value = torch.cat([value, torch.randn(*value.shape[:-1], width - value.shape[-1])], dim=-1)
+        state[key] = value
+    tokens = random_tokens(32, 5)
+
+    # Run
+    loaded = ARNetwork(CARDS, GROUPS, hidden=8, embedding_cap=4, depth=2, head_widths=stored_head_widths(state))
+    loaded.load_state_dict(state)
+    loaded.eval()
+
+    # Assert
+    assert stored_head_widths(state) == old_widths
+    with torch.no_grad():
+        torch.testing.assert_close(loaded.loss(tokens), net.loss(tokens))
+        for old, new in zip(head_outputs(loaded, tokens), head_outputs(net, tokens)):
+            torch.testing.assert_close(old, new)
+
+
+@pytest.mark.parametrize("depth", [1, 2])
+def test_per_row_gradients_of_the_dp_path_match_autograd_row_by_row(depth):
+    """Opacus computes per-row gradients with our samplers; the hidden layer's bucket order must be undone."""
+    from opacus import GradSampleModule
+
+    from synthgate.generators._ar_network import _register_grad_sampler
+
+    # Setup
+    _register_grad_sampler()
+    net = network(depth).train()
+    net.set_rank(net.rank_for(ORDERS[1]))
+    tokens = random_tokens(6, 6)
+    expected = []
+    for row in tokens:
+        net.zero_grad()
+        net.loss(row[None]).backward()
+        expected.append({name: p.grad.clone() for name, p in net.named_parameters()})
+
+    # Run
+    module = GradSampleModule(net, loss_reduction="sum")
+    net.zero_grad()
+    with warnings.catch_warnings():  # token ids need no gradient: opacus' hooks fire on outputs, as meant
+        warnings.filterwarnings("ignore", message="Full backward hook is firing", category=UserWarning)
+        net.nll(module(tokens), tokens).mul(len(tokens)).backward()  # nll averages over rows: undo it
+
+    # Assert
+    for name, p in net.named_parameters():
+        for row in range(len(tokens)):
+            torch.testing.assert_close(p.grad_sample[row], expected[row][name], rtol=1e-4, atol=1e-5,
+                                       msg=lambda text, name=name, row=row: f"{name}, row {row}: {text}")
+    module.to_standard_module()
 
 
 def test_the_loss_ignores_padding_and_equals_per_head_cross_entropy():
