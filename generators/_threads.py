@@ -18,6 +18,11 @@ from dataclasses import dataclass
 # keeps their refits bit-identical (thread counts change float sums). Chosen under load, where a
 # second thread only hurt; where a quiet machine's second thread starts to pay is still to measure.
 SMALL_WORK = 2_000_000
+# Shortest window measured from a mark taken at the fit's start (the encoding time counts in it): /proc/stat
+# counts 10 ms ticks, so 0.1 s on 2 cores is 20 ticks, and a core another process keeps busy shows as
+# 10 ± 2 of them, far from the half-core threshold. The 0.25 s of a fresh measurement was waited out
+# at every fit: 0.15 s, 5% of a cps1988 fit.
+MARKED_WINDOW_S = 0.1
 _CLOCK_TICKS = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100  # jiffies per second in /proc/stat
 
 
@@ -116,8 +121,8 @@ def training_threads(requested: int | None, *, work: int, small: int = SMALL_WOR
         return requested
     if work < small:  # one thread whatever the load: skip the measurement's pause
         return 1
-    return choose_threads(cores=allowed_cores(), busy=busy_cores(since=since), cap=torch.get_num_threads(), work=work,
-                          small=small)
+    busy = busy_cores(MARKED_WINDOW_S, since=since) if since is not None else busy_cores()
+    return choose_threads(cores=allowed_cores(), busy=busy, cap=torch.get_num_threads(), work=work, small=small)
 
 
 @contextmanager

@@ -98,6 +98,41 @@ def test_a_fresh_mark_is_waited_out_to_the_window(monkeypatch):
     assert pauses == [pytest.approx(0.2)]
 
 
+def test_a_fit_s_mark_is_waited_out_only_to_the_short_window(monkeypatch):
+    # Setup: the fit began 0.05 s ago (its encoding took that long)
+    mark, pauses = _mark_aged(monkeypatch, 0.05)
+    monkeypatch.setattr(_threads, "allowed_cores", lambda: 2)
+
+    # Run
+    training_threads(None, work=BIG, since=mark)
+
+    # Assert: 0.1 s in all, not the 0.25 s of a fresh measurement
+    assert pauses == [pytest.approx(_threads.MARKED_WINDOW_S - 0.05)] and _threads.MARKED_WINDOW_S == 0.1
+
+
+def test_the_short_window_still_sees_a_core_another_process_keeps_busy():
+    """The real /proc/stat: a spinning child process over a 0.1 s window counts as (nearly) a core."""
+    import subprocess
+    import sys
+    import time
+
+    # Setup
+    spinner = subprocess.Popen([sys.executable, "-c", "while True: pass"])
+    try:
+        time.sleep(0.3)  # the child is running
+        readings = []
+
+        # Run: five windows of 0.1 s, each from a mark as a fit takes it
+        for _ in range(5):
+            readings.append(busy_cores(_threads.MARKED_WINDOW_S, since=_threads.load_mark()))
+    finally:
+        spinner.kill()
+        spinner.wait()
+
+    # Assert: the half-core threshold is crossed in every window (tick counts are coarse, not that coarse)
+    assert min(readings) >= 0.6, readings
+
+
 def test_busy_cores_falls_back_to_the_load_average_off_linux(monkeypatch):
     # Setup
     monkeypatch.setattr(_threads, "_cpu_times", lambda: None)
