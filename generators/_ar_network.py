@@ -7,14 +7,15 @@ sampling). The mask of the hidden layer is rebuilt from the order, so one dense 
 serves every head at once; sampling computes only the head being drawn.
 
 Heads of similar size (the same power of two) share one tensor (a bucket, as wide as its widest
-head), so a batch costs a few batched products instead of one small kernel per sub-column: on a 69-sub-column table the
-per-head kernels, their cross-entropies and their optimizer tensors cost more than the masked
-layer itself. ``depth`` 2 adds a residual per-head layer (each head's own hidden units only),
+head), so a batch costs a few batched products instead of one small kernel per sub-column: on a
+69-sub-column table the per-head kernels, their cross-entropies and their optimizer tensors cost
+more than the masked layer itself. ``depth`` 2 adds a residual per-head layer (each head's own hidden units only),
 which keeps the autoregressive property and the sampling cost per head.
 """
 from __future__ import annotations
 
 import math
+import re
 
 import torch
 from torch import nn
@@ -90,7 +91,8 @@ def _register_grad_sampler() -> None:
     @register_grad_sampler(MaskedLinear)
     def _masked_linear_grad_sample(layer, activations, backprops):  # noqa: ANN001, ANN202 (opacus' hook)
         x = activations[0].to(backprops.dtype)
-        weight, bias = torch.einsum("n...i,n...j->nij", backprops, x) * layer.mask, torch.einsum("n...k->nk", backprops)
+        weight = torch.einsum("n...i,n...j->nij", backprops, x) * layer.mask
+        bias = torch.einsum("n...k->nk", backprops)
         if layer.rows is not None:  # outputs back to the units' order
             inverse = torch.argsort(layer.rows)
             weight, bias = weight.index_select(1, inverse), bias.index_select(1, inverse)
@@ -150,6 +152,16 @@ def head_buckets(cardinalities: list[int]) -> list[list[int]]:
     for s, c in enumerate(cardinalities):
         widths.setdefault(max(4, 1 << (c - 1).bit_length()), []).append(s)
     return [widths[width] for width in sorted(widths)]
+
+
+def stored_head_widths(state: dict[str, torch.Tensor]) -> list[int]:
+    """The width of each bucket of heads in a saved state (``heads.<bucket>.weight``: n × hidden × width).
+
+    Models saved before heads took their widest member's width padded them to a power of two; built
+    with these widths (``ARNetwork(head_widths=...)``) they load and sample unchanged.
+    """
+    buckets = sorted(int(key.split(".")[1]) for key in state if re.fullmatch(r"heads\.\d+\.weight", key))
+    return [int(state[f"heads.{bucket}.weight"].shape[2]) for bucket in buckets]
 
 
 class ARNetwork(nn.Module):

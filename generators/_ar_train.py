@@ -132,7 +132,7 @@ def fit_epochs(network: ARNetwork, fit: torch.Tensor, batch: int, config: TrainC
                 batch_loss = loss(fit[index])
             optimizer.zero_grad()
             batch_loss.backward()
-            optimizer.step(max_grad_norm=MAX_GRAD_NORM)  # clipped inside the fused kernel: one norm, not one per tensor
+            optimizer.step(max_grad_norm=MAX_GRAD_NORM)  # clipped in the fused kernel: one norm, not one a tensor
             total, seen, outcome.steps = total + batch_loss.item() * len(index), seen + len(index), outcome.steps + 1
         outcome.epochs += 1
         val_loss = validate() if validate is not None else None

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import math
 import os
-import re
 from pathlib import Path
 from typing import Annotated, Any, ClassVar, Literal
 
@@ -283,14 +282,12 @@ class AutoregressiveGenerator(Generator):
         return outcome
 
     def _new_network(self, state: dict[str, Any] | None = None) -> Any:
-        from synthgate.generators._ar_network import ARNetwork
+        from synthgate.generators._ar_network import ARNetwork, stored_head_widths
 
         assert self._encoder is not None
         sizes = self.params.dp or self.params  # DP trains a smaller network (its own hidden, embedding_cap)
         hidden = hidden_per_head(sizes.hidden, self.params.hidden_units, len(self._encoder.cardinalities))
-        # Head widths are read off a stored state: models saved before heads took their largest
-        # cardinality as width (rather than the next power of two) load and sample unchanged.
-        widths = None if state is None else stored_head_widths(state)
+        widths = None if state is None else stored_head_widths(state)  # older models: power-of-two widths
         network = ARNetwork(self._encoder.cardinalities, self._encoder.groups,
                             hidden=hidden, embedding_cap=sizes.embedding_cap, depth=self.params.depth,
                             input_dropout=self._input_dropout, head_widths=widths)
@@ -379,12 +376,6 @@ def hidden_per_head(hidden: int, hidden_units: int | None, sub_columns: int) -> 
 # Fewer validation rows than this cannot tell a plateau from noise: lowering the learning rate then
 # fits the training rows' noise (a 320-row table's inference risk on one column rose from 0.37 to 0.50).
 MIN_VALIDATION_ROWS_FOR_DECAY = 500
-
-
-def stored_head_widths(state: dict[str, Any]) -> list[int]:
-    """The width of each bucket of heads in a network's state (``heads.<bucket>.weight``: n × hidden × width)."""
-    buckets = sorted(int(key.split(".")[1]) for key in state if re.fullmatch(r"heads\.\d+\.weight", key))
-    return [int(state[f"heads.{bucket}.weight"].shape[2]) for bucket in buckets]
 
 
 def train_config(params: AutoregressiveParams, rows: int, device: str, seed: int, *,

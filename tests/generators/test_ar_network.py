@@ -141,7 +141,7 @@ def test_heads_are_as_wide_as_their_widest_member_and_hidden_units_come_bucket_b
 
 def test_a_state_with_power_of_two_head_widths_loads_and_scores_the_same():
     """Models saved before heads took their widest member's width padded them to a power of two."""
-    from synthgate.generators.autoregressive import stored_head_widths
+    from synthgate.generators._ar_network import stored_head_widths
 
     # Setup: the same weights in the old layout, padding columns filled with noise they must ignore
     net = network(2)
