@@ -1,9 +1,19 @@
-"""Success rates, their Wilson intervals and the residual risk, exactly as anonymeter's stats/confidence.py."""
+"""Success rates and the residual risk as anonymeter's stats/confidence.py; the risk's interval is a score interval.
+
+The rates (Wilson) and the point estimate of the residual risk are anonymeter 1.1.0's. Its
+interval is not: anonymeter propagates the two Wilson errors to first order through
+``(attack - control) / (1 - control)``, which divides by the control's failure rate and is too
+narrow where the control often succeeds (a control rate of 0.8 or more, common on columns with few
+values). The residual is one minus a ratio of failure rates, ``(1 - attack) / (1 - control)``, so
+``risk_interval`` inverts the Miettinen-Nurminen score test of that ratio instead: its error rates
+hold at the bound where the first-order interval's reach twice to five times their level
+(docs/evaluation.md, "The interval of a risk").
+"""
 from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field
-from math import sqrt
+from math import exp, inf, log, sqrt
 from statistics import NormalDist
 from typing import Any, NamedTuple
 
@@ -93,6 +103,80 @@ class AttackResult:
         return out
 
 
+#: Search range of the failure-rate ratio (log scale) and bisection steps: the bounds are found to
+#: about 1e-12 relative, far below any figure's printed precision.
+_RATIO_RANGE = (log(1e-12), log(1e12))
+_BISECTIONS = 200
+
+
+def _score_statistic(theta: float, x1: float, n1: float, x2: float, n2: float) -> float:
+    """Miettinen-Nurminen's squared score statistic of ``p1 = theta * p2`` for ``x1`` of ``n1`` and ``x2`` of ``n2``.
+
+    The two rates are re-estimated under the constraint (the smaller root of the likelihood's
+    quadratic) and the variance carries the ``N / (N - 1)`` factor of Miettinen and Nurminen (1985).
+    """
+    if x1 + x2 == 0:
+        return 0.0  # no event on either side: every ratio fits
+    total = n1 + n2
+    b = theta * (n1 + x2) + x1 + n2
+    root = sqrt(max(b * b - 4.0 * total * theta * (x1 + x2), 0.0))
+    p2 = (b - root) / (2.0 * total * theta)
+    p1 = theta * p2
+    variance = (p1 * (1.0 - p1) / n1 + theta * theta * p2 * (1.0 - p2) / n2) * total / (total - 1.0)
+    gap = x1 / n1 - theta * x2 / n2
+    if variance <= 0.0:
+        return 0.0 if gap == 0.0 else inf
+    return gap * gap / variance
+
+
+def ratio_interval(x1: float, n1: float, x2: float, n2: float, confidence: float = CONFIDENCE) -> tuple[float, float]:
+    """Score interval of the ratio of two binomial rates ``(x1 / n1) / (x2 / n2)`` (Miettinen-Nurminen).
+
+    Every ratio whose score test does not reject it at ``confidence``; the ends are found by
+    bisection on the log scale. Counts may be fractional (a scaled control count). The edges are
+    explicit: no event on the first side gives a lower end of 0, none on the second an upper end of
+    infinity, none on either ``(0, inf)``; statsmodels 0.14's ``confint_proportions_2indep`` agrees
+    inside but returns (0.5, 0.5) for 0 of 30 against 30 of 30 and (1.0, 1.13) for 30 of 30 twice.
+
+    Raises:
+        ValueError: A side with no attempts, a count outside ``[0, n]``, or ``confidence`` outside (0, 1).
+    """
+    if not 0.0 < confidence < 1.0:
+        raise ValueError("confidence must lie in (0, 1)")
+    if n1 < 1 or n2 < 1 or not (0.0 <= x1 <= n1 and 0.0 <= x2 <= n2):
+        raise ValueError("each side needs at least one attempt and a count between 0 and its attempts")
+    if x1 + x2 == 0:
+        return 0.0, inf
+    critical = NormalDist().inv_cdf(0.5 * (1.0 + confidence)) ** 2
+
+    def rejected(log_theta: float) -> bool:
+        return _score_statistic(exp(log_theta), x1, n1, x2, n2) > critical
+
+    def end(inside: float, outside: float) -> float:
+        for _ in range(_BISECTIONS):
+            middle = 0.5 * (inside + outside)
+            inside, outside = (inside, middle) if rejected(middle) else (middle, outside)
+        return exp(0.5 * (inside + outside))
+
+    smallest, largest = _RATIO_RANGE
+    centre = largest if x2 == 0 else smallest if x1 == 0 else log((x1 / n1) / (x2 / n2))
+    low = 0.0 if x1 == 0 or not rejected(smallest) else end(centre, smallest)
+    high = inf if x2 == 0 or not rejected(largest) else end(centre, largest)
+    return low, high
+
+
+def risk_interval(n_attacks: float, n_success: float, n_control_attacks: float, n_control: float,
+                  confidence: float = CONFIDENCE) -> tuple[float, float]:
+    """Interval of the residual risk ``1 - (failure rate on training) / (failure rate on holdout)``, in [0, 1].
+
+    The residual ``(attack - control) / (1 - control)`` is exactly that, so its interval is the score
+    interval of the failure-rate ratio (``ratio_interval``) turned around and clipped.
+    """
+    low, high = ratio_interval(n_attacks - n_success, n_attacks, n_control_attacks - n_control,
+                               n_control_attacks, confidence)
+    return min(max(1.0 - high, 0.0), 1.0), min(max(1.0 - low, 0.0), 1.0)
+
+
 def rates_and_risk(
     n_attacks: int, n_success: float, n_control: float, *, n_control_attacks: int | None = None,
     n_baseline: float | None = None, n_baseline_attacks: int | None = None, confidence: float = CONFIDENCE,
@@ -110,11 +194,15 @@ def rates_and_risk(
 
     Returns:
         ``risk``, ``ci``, ``attack_rate``, ``control_rate``, ``baseline_rate`` (Wilson point estimates).
+        ``risk`` is anonymeter's; ``ci`` is the score interval (``risk_interval``), widened to hold
+        ``risk`` where Wilson's pull towards 0.5 puts the estimate outside it (small counts).
     """
+    n_control_attacks = n_control_attacks or n_attacks
     attack = success_rate(n_attacks, n_success, confidence)
-    control = success_rate(n_control_attacks or n_attacks, n_control, confidence)
+    control = success_rate(n_control_attacks, n_control, confidence)
     baseline = (None if n_baseline is None else
                 success_rate(n_baseline_attacks or n_attacks, n_baseline, confidence).value)
-    risk, ci = bound(residual(attack, control))
-    return {"risk": risk, "ci": ci, "attack_rate": attack.value, "control_rate": control.value,
+    risk, _ = bound(residual(attack, control))
+    low, high = risk_interval(n_attacks, n_success, n_control_attacks, n_control, confidence)
+    return {"risk": risk, "ci": (min(low, risk), max(high, risk)), "attack_rate": attack.value, "control_rate": control.value,
             "baseline_rate": baseline}
