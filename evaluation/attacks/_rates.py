@@ -170,8 +170,10 @@ def risk_interval(n_attacks: float, n_success: float, n_control_attacks: float, 
     """Interval of the residual risk ``1 - (failure rate on training) / (failure rate on holdout)``, in [0, 1].
 
     The residual ``(attack - control) / (1 - control)`` is exactly that, so its interval is the score
-    interval of the failure-rate ratio (``ratio_interval``) turned around and clipped.
+    interval of the failure-rate ratio (``ratio_interval``) turned around and clipped. A count is
+    clipped into ``[0, attacks]`` first, as anonymeter's Wilson rate tolerates one (a scaled control count).
     """
+    n_success, n_control = min(max(n_success, 0.0), n_attacks), min(max(n_control, 0.0), n_control_attacks)
     low, high = ratio_interval(n_attacks - n_success, n_attacks, n_control_attacks - n_control,
                                n_control_attacks, confidence)
     return min(max(1.0 - high, 0.0), 1.0), min(max(1.0 - low, 0.0), 1.0)

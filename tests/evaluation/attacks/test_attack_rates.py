@@ -92,6 +92,15 @@ def test_ratio_interval_at_the_edges_holds_its_estimate_and_is_finite_where_it_c
         assert 0.0 < high < inf and (x1 == 0 or 0.0 < low < estimate < high)
 
 
+def test_a_scaled_control_count_past_its_attacks_is_clipped_and_bad_counts_are_refused_by_the_ratio():
+    # Run / Assert: 31.5 of 30 reads as 30 of 30; the ratio itself refuses counts outside [0, n]
+    assert risk_interval(30, 20, 30, 31.5) == risk_interval(30, 20, 30, 30)
+    with pytest.raises(ValueError):
+        ratio_interval(31, 30, 5, 30)
+    with pytest.raises(ValueError):
+        ratio_interval(1, 0, 5, 30)
+
+
 def test_a_copy_reads_a_high_risk_and_an_honest_release_a_low_one():
     # Run: training rows always guessed, holdout rows half the time (a copy); both sides alike (honest)
     copy = rates_and_risk(30, 30, 15)
