@@ -282,15 +282,17 @@ class AutoregressiveGenerator(Generator):
         return outcome
 
     def _new_network(self, state: dict[str, Any] | None = None) -> Any:
-        from synthgate.generators._ar_network import ARNetwork, stored_head_widths
+        from synthgate.generators._ar_network import ARNetwork, stored_buckets, stored_head_widths
 
         assert self._encoder is not None
         sizes = self.params.dp or self.params  # DP trains a smaller network (its own hidden, embedding_cap)
         hidden = hidden_per_head(sizes.hidden, self.params.hidden_units, len(self._encoder.cardinalities))
-        widths = None if state is None else stored_head_widths(state)  # older models: power-of-two widths
+        # A saved model keeps its heads' layout: older ones padded to powers of two and merged no bucket.
+        widths = None if state is None else stored_head_widths(state)
+        buckets = None if state is None else stored_buckets(state, self._encoder.cardinalities)
         network = ARNetwork(self._encoder.cardinalities, self._encoder.groups,
                             hidden=hidden, embedding_cap=sizes.embedding_cap, depth=self.params.depth,
-                            input_dropout=self._input_dropout, head_widths=widths)
+                            input_dropout=self._input_dropout, head_widths=widths, buckets=buckets)
         if state is not None:
             network.load_state_dict(state)
         return network.to(self.device)

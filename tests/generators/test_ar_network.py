@@ -9,15 +9,17 @@ import pytest
 import torch
 
 from synthgate import generators
-from synthgate.generators._ar_network import ARNetwork, head_buckets
+from synthgate.generators._ar_network import ARNetwork, head_buckets, stored_buckets, stored_head_widths
 
 CARDS = [3, 5, 2, 9, 17, 4, 40]   # three buckets of head widths
 GROUPS = [0, 1, 1, 2, 3, 3, 4]    # columns 1 and 3 have two sub-columns (bin and slice)
 
 
-def network(depth: int) -> ARNetwork:
+def network(depth: int, merged: bool = False) -> ARNetwork:
+    """A small network; unless ``merged``, one bucket per power of two (at 8 hidden units every bucket merges)."""
     torch.manual_seed(0)
-    net = ARNetwork(CARDS, GROUPS, hidden=8, embedding_cap=4, depth=depth).eval()
+    buckets = None if merged else head_buckets(CARDS)
+    net = ARNetwork(CARDS, GROUPS, hidden=8, embedding_cap=4, depth=depth, buckets=buckets).eval()
     with torch.no_grad():  # a trained-looking residual: its zero start would hide a leak through it
         if net.residual is not None:
             net.residual.weight.normal_(0, 0.5)
@@ -56,9 +58,10 @@ ORDERS = [[0, 1, 2, 3, 4], [4, 2, 0, 3, 1]]
 
 @pytest.mark.parametrize("depth", [1, 2])
 @pytest.mark.parametrize("order", ORDERS)
-def test_no_head_sees_its_own_or_later_columns(depth, order):
+@pytest.mark.parametrize("merged", [False, True])
+def test_no_head_sees_its_own_or_later_columns(depth, merged, order):
     # Setup
-    net = network(depth)
+    net = network(depth, merged)
 
     # Run
     leaks = leaking_heads(net, net.rank_for(order))
@@ -102,9 +105,10 @@ def test_heads_do_depend_on_earlier_columns(depth):
 
 
 @pytest.mark.parametrize("depth", [1, 2])
-def test_sampling_s_single_head_matches_the_batched_forward(depth):
+@pytest.mark.parametrize("merged", [False, True])
+def test_sampling_s_single_head_matches_the_batched_forward(depth, merged):
     # Setup
-    net = network(depth)
+    net = network(depth, merged)
     order = ORDERS[1]
     rank = net.rank_for(order)
     net.set_rank(rank)
@@ -141,8 +145,6 @@ def test_heads_are_as_wide_as_their_widest_member_and_hidden_units_come_bucket_b
 
 def test_a_state_with_power_of_two_head_widths_loads_and_scores_the_same():
     """Models saved before heads took their widest member's width padded them to a power of two."""
-    from synthgate.generators._ar_network import stored_head_widths
-
     # Setup: the same weights in the old layout, padding columns filled with noise they must ignore
     net = network(2)
     old_widths = [4, 8, 16, 32, 64]
@@ -155,7 +157,8 @@ def test_a_state_with_power_of_two_head_widths_loads_and_scores_the_same():
     tokens = random_tokens(32, 5)
 
     # Run
-    loaded = ARNetwork(CARDS, GROUPS, hidden=8, embedding_cap=4, depth=2, head_widths=stored_head_widths(state))
+    loaded = ARNetwork(CARDS, GROUPS, hidden=8, embedding_cap=4, depth=2, head_widths=stored_head_widths(state),
+                       buckets=stored_buckets(state, CARDS))
     loaded.load_state_dict(state)
     loaded.eval()
 
@@ -167,8 +170,48 @@ def test_a_state_with_power_of_two_head_widths_loads_and_scores_the_same():
             torch.testing.assert_close(old, new)
 
 
+@pytest.mark.parametrize(("hidden", "expected"), [
+    (None, [[0, 2, 5], [1], [3], [4], [6]]),   # one bucket per power of two
+    (8, [[0, 2, 5, 1, 3, 4, 6]]),             # padding is cheap at 8 hidden units: all merge
+    (64, [[0, 2, 5, 1, 3, 4], [6]]),          # 6 heads x (40 - 17) x 64 > 4,096: the widest stays apart
+    (512, [[0, 2, 5, 1], [3, 4], [6]]),       # 4 x (9 - 5) x 512 > 4,096; 1 x (17 - 9) x 512 fits
+])
+def test_neighbouring_buckets_merge_while_their_padding_is_cheap(hidden, expected):
+    # Run / Assert
+    assert head_buckets(CARDS, hidden) == expected
+
+
+@pytest.mark.parametrize("hidden", [8, 64, 512])
+def test_a_saved_state_s_buckets_are_recovered_from_their_sizes_and_score_the_same(hidden):
+    # Setup: a merged network and an unmerged one, each saved
+    torch.manual_seed(0)
+    net = ARNetwork(CARDS, GROUPS, hidden=hidden, embedding_cap=4, depth=2).eval()
+    state, tokens = net.state_dict(), random_tokens(32, 7)
+
+    # Run
+    loaded = ARNetwork(CARDS, GROUPS, hidden=hidden, embedding_cap=4, depth=2, buckets=stored_buckets(state, CARDS),
+                       head_widths=stored_head_widths(state)).eval()
+    loaded.load_state_dict(state)
+
+    # Assert: the same buckets, and the same loss
+    assert stored_buckets(state, CARDS) == head_buckets(CARDS, hidden) == net.buckets
+    assert stored_buckets(network(1).state_dict(), CARDS) == head_buckets(CARDS)
+    with torch.no_grad():
+        torch.testing.assert_close(loaded.loss(tokens), net.loss(tokens))
+
+
+def test_a_state_of_other_columns_is_refused():
+    # Setup: a state whose first bucket holds two heads, which no run of these groups gives
+    state = {"heads.0.weight": torch.zeros(2, 8, 4), "heads.1.weight": torch.zeros(5, 8, 40)}
+
+    # Run / Assert
+    with pytest.raises(ValueError, match="do not group"):
+        stored_buckets(state, CARDS)
+
+
 @pytest.mark.parametrize("depth", [1, 2])
-def test_per_row_gradients_of_the_dp_path_match_autograd_row_by_row(depth):
+@pytest.mark.parametrize("merged", [False, True])
+def test_per_row_gradients_of_the_dp_path_match_autograd_row_by_row(depth, merged):
     """Opacus computes per-row gradients with our samplers; the hidden layer's bucket order must be undone."""
     from opacus import GradSampleModule
 
@@ -176,7 +219,7 @@ def test_per_row_gradients_of_the_dp_path_match_autograd_row_by_row(depth):
 
     # Setup
     _register_grad_sampler()
-    net = network(depth).train()
+    net = network(depth, merged).train()
     net.set_rank(net.rank_for(ORDERS[1]))
     tokens = random_tokens(6, 6)
     expected = []
@@ -200,9 +243,10 @@ def test_per_row_gradients_of_the_dp_path_match_autograd_row_by_row(depth):
     module.to_standard_module()
 
 
-def test_the_loss_ignores_padding_and_equals_per_head_cross_entropy():
+@pytest.mark.parametrize("merged", [False, True])
+def test_the_loss_ignores_padding_and_equals_per_head_cross_entropy(merged):
     # Setup
-    net = network(2)
+    net = network(2, merged)
     tokens = random_tokens(32, 4)
 
     # Run
