@@ -11,7 +11,7 @@ head), so a batch costs a few batched products instead of one small kernel per s
 69-sub-column table the per-head kernels, their cross-entropies and their optimizer tensors cost
 more than the masked layer itself. Neighbouring buckets are merged further while the padding a
 merge adds costs less than a bucket's own kernels (``MERGE_BUDGET``): on cps1988 six buckets
-became three and a step took 16% less. ``depth`` 2 adds a residual per-head layer (each head's own hidden units only),
+became two and a step took 12% less. ``depth`` 2 adds a residual per-head layer (each head's own hidden units only),
 which keeps the autoregressive property and the sampling cost per head.
 """
 from __future__ import annotations
@@ -150,9 +150,10 @@ def embedding_dim(cardinality: int, cap: int) -> int:
 
 #: Padded logits × hidden units a merge of two neighbouring buckets may add per row: a bucket's own
 #: kernels (its product, bias, cross-entropy and their gradients, its optimizer tensors) cost about
-#: as much as 64 padded logits at 64 hidden units. Measured on 2 cores (steps timed in alternation,
-#: median of 5): cps1988 (8 sub-columns) 6.5 ms a step with its six buckets, 5.5 ms with three
-#: (66 padded logits added), 8.3 ms with two (312); gss_wages 11.3 ms with seven, 10.5 ms with five.
+#: as much as 64 padded logits at 64 hidden units. Measured on 2 cores (one fixed batch, steps timed
+#: with old and new alternating, medians of 5 rounds): cps1988 (8 sub-columns, 64 units) 5.45 ms a
+#: step with its six buckets, 4.82 ms with the two this budget gives, 1.07x with all in one bucket;
+#: doctor_contacts 6.17 -> 5.99 ms (six -> two); gss_wages 14.53 -> 14.43 ms (seven -> three).
 MERGE_BUDGET = 4096
 
 
