@@ -170,7 +170,7 @@ def head_buckets(cardinalities: list[int], hidden: int | None = None) -> list[li
     for s, c in enumerate(cardinalities):
         widths.setdefault(max(4, 1 << (c - 1).bit_length()), []).append(s)
     groups = [widths[width] for width in sorted(widths)]
-    if hidden is None:
+    if hidden is None or not groups:
         return groups
     merged = [groups[0]]
     for group in groups[1:]:

@@ -103,10 +103,10 @@ class AttackResult:
         return out
 
 
-#: Search range of the failure-rate ratio (log scale) and bisection steps: the bounds are found to
-#: about 1e-12 relative, far below any figure's printed precision.
+#: Search range of the failure-rate ratio (log scale) and bisection steps: 64 halvings of a range 55
+#: wide leave 3e-18, below what a double resolves at these logs (~1e-14), so more steps change nothing.
 _RATIO_RANGE = (log(1e-12), log(1e12))
-_BISECTIONS = 200
+_BISECTIONS = 64
 
 
 def _score_statistic(theta: float, x1: float, n1: float, x2: float, n2: float) -> float:
@@ -206,5 +206,5 @@ def rates_and_risk(
                 success_rate(n_baseline_attacks or n_attacks, n_baseline, confidence).value)
     risk, _ = bound(residual(attack, control))
     low, high = risk_interval(n_attacks, n_success, n_control_attacks, n_control, confidence)
-    return {"risk": risk, "ci": (min(low, risk), max(high, risk)), "attack_rate": attack.value, "control_rate": control.value,
-            "baseline_rate": baseline}
+    return {"risk": risk, "ci": (min(low, risk), max(high, risk)), "attack_rate": attack.value,
+            "control_rate": control.value, "baseline_rate": baseline}
