@@ -159,24 +159,46 @@ def fit_epochs(network: ARNetwork, fit: torch.Tensor, batch: int, config: TrainC
     return outcome
 
 
+#: From this many validation rows on, each row is scored in one order only (``validation_parts``).
+STRATIFIED_MIN_ROWS = 1_000
+
+
+def validation_parts(rows: int, share: float, orders: int) -> list[slice]:
+    """Which validation rows score the schema order (first) and each of ``orders`` random orders.
+
+    The validation loss is (1 - share) × the schema order's mean + share × the mean over the random
+    orders, the objective trained. Scoring every row in every order costs 1 + ``orders`` forward
+    passes, a tenth of a fit on gss_wages. From ``STRATIFIED_MIN_ROWS`` rows on, the rows (already in
+    a random order) are split in proportion to those weights and each part scored in its own order:
+    one pass, an estimate of the same mixture on the same rows every epoch. Below it a random order's
+    part would hold too few rows to tell one epoch from the next, so every row scores every order.
+    """
+    if rows < STRATIFIED_MIN_ROWS or not orders:
+        return [slice(0, rows)] * (1 + orders)
+    ends = [round(rows * (1 - share + share * k / orders)) for k in range(orders + 1)]
+    return [slice(start, end) for start, end in zip([0, *ends], ends)]
+
+
 @torch.no_grad()
 def _evaluate(network: ARNetwork, data: torch.Tensor, batch: int, config: TrainConfig,
               orders: list[torch.Tensor]) -> float:
-    """Validation loss: (1 - share) × the schema order's + share × the mean over ``orders``."""
+    """Validation loss: (1 - share) × the schema order's mean + share × the mean over ``orders``,
+    each on the rows ``validation_parts`` gives it."""
     network.eval()
 
-    def loss_in(rank: torch.Tensor) -> float:
+    def loss_in(rank: torch.Tensor, rows: torch.Tensor) -> float:
         network.set_rank(rank)
         total = 0.0
-        for chunk in data.split(max(batch, 4096)):
+        for chunk in rows.split(max(batch, 4096)):
             with _autocast(config.device):
                 total += network.loss(chunk).item() * len(chunk)
-        return total / len(data)
+        return total / max(1, len(rows))
 
-    loss = loss_in(network.default_rank())
+    share, parts = config.random_order_share, validation_parts(len(data), config.random_order_share, len(orders))
+    loss = loss_in(network.default_rank(), data[parts[0]])
     if orders:
-        share = config.random_order_share
-        loss = (1 - share) * loss + share * sum(loss_in(rank) for rank in orders) / len(orders)
+        loss = (1 - share) * loss + share * sum(loss_in(rank, data[rows])
+                                                for rank, rows in zip(orders, parts[1:])) / len(orders)
     network.set_rank(network.default_rank())
     return loss
 
