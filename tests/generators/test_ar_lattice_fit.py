@@ -7,7 +7,7 @@ import pytest
 import torch
 
 from synthgate.generators import AutoregressiveGenerator, AutoregressiveParams, TableSchema
-from synthgate.generators._ar_calibrate import _head_bias, calibrate_marginals
+from synthgate.generators._ar_calibrate import GAP_DONE, _head_bias, calibrate_marginals
 from synthgate.generators._ar_network import ARNetwork
 from synthgate.generators._frames import prepare_training
 
@@ -118,3 +118,25 @@ def test_calibration_of_no_rows_does_nothing():
 
     # Assert
     assert gap == 0.0 and all(torch.equal(b, _head_bias(network, s)) for s, b in enumerate(before))
+
+
+def test_a_head_already_calibrated_keeps_its_bias_while_the_others_are_moved():
+    # Setup: head 0 skewed, head 1 put back on its real shares first
+    network, tokens = _network_with_skewed_biases()
+    with torch.no_grad():
+        embedded = network.embed(torch.as_tensor(tokens))
+        for _ in range(20):  # iterative scaling of head 1 alone, to well within GAP_DONE
+            predicted = torch.softmax(network.head_logits(1, embedded), dim=1).mean(dim=0)
+            shares = torch.bincount(torch.as_tensor(tokens[:, 1]), minlength=3) / len(tokens)
+            _head_bias(network, 1).add_(torch.log(shares) - torch.log(predicted))
+    calibrated, skewed = _head_bias(network, 1).clone(), _head_bias(network, 0).clone()
+
+    # Run
+    calibrate_marginals(network, tokens, device="cpu")
+
+    # Assert: head 1 untouched, head 0 moved onto its shares
+    assert torch.equal(_head_bias(network, 1), calibrated)
+    assert not torch.equal(_head_bias(network, 0), skewed)
+    with torch.no_grad():
+        predicted = torch.softmax(network.head_logits(0, embedded), dim=1).mean(dim=0).numpy()
+    assert np.abs(predicted - np.bincount(tokens[:, 0], minlength=3) / len(tokens)).max() < GAP_DONE
