@@ -164,14 +164,15 @@ STRATIFIED_MIN_ROWS = 1_000
 
 
 def validation_parts(rows: int, share: float, orders: int) -> list[slice]:
-    """Which validation rows score the schema order (first) and each of ``orders`` random orders.
+    """Which validation rows score the default column order (first) and each of ``orders`` random ones.
 
-    The validation loss is (1 - share) × the schema order's mean + share × the mean over the random
-    orders, the objective trained. Scoring every row in every order costs 1 + ``orders`` forward
-    passes, a tenth of a fit on gss_wages. From ``STRATIFIED_MIN_ROWS`` rows on, the rows (already in
-    a random order) are split in proportion to those weights and each part scored in its own order:
-    one pass, an estimate of the same mixture on the same rows every epoch. Below it a random order's
-    part would hold too few rows to tell one epoch from the next, so every row scores every order.
+    The validation loss is (1 - share) × the default order's mean (the order learned at fit) + share
+    × the mean over the random orders: the objective trained. Scoring every row in every order costs
+    1 + ``orders`` forward passes, a tenth of a fit on gss_wages. From ``STRATIFIED_MIN_ROWS`` rows
+    on, the rows (already in a random order) are split in proportion to those weights and each part
+    scored in its own order: one pass, an estimate of the same mixture on the same rows every epoch.
+    Below it a random order's part would hold too few rows to tell one epoch from the next, so every
+    row scores every order.
     """
     if rows < STRATIFIED_MIN_ROWS or not orders:
         return [slice(0, rows)] * (1 + orders)
@@ -182,7 +183,7 @@ def validation_parts(rows: int, share: float, orders: int) -> list[slice]:
 @torch.no_grad()
 def _evaluate(network: ARNetwork, data: torch.Tensor, batch: int, config: TrainConfig,
               orders: list[torch.Tensor]) -> float:
-    """Validation loss: (1 - share) × the schema order's mean + share × the mean over ``orders``,
+    """Validation loss: (1 - share) × the default order's mean + share × the mean over ``orders``,
     each on the rows ``validation_parts`` gives it."""
     network.eval()
 
