@@ -171,13 +171,15 @@ def validation_parts(rows: int, share: float, orders: int) -> list[slice]:
     1 + ``orders`` forward passes, a tenth of a fit on gss_wages. From ``STRATIFIED_MIN_ROWS`` rows
     on, the rows (already in a random order) are split in proportion to those weights and each part
     scored in its own order: one pass, an estimate of the same mixture on the same rows every epoch.
-    Below it a random order's part would hold too few rows to tell one epoch from the next, so every
-    row scores every order.
+    Below it, or where a tiny ``share`` would leave a part empty, a random order's part would hold too
+    few rows to tell one epoch from the next, so every row scores every order.
     """
-    if rows < STRATIFIED_MIN_ROWS or not orders:
-        return [slice(0, rows)] * (1 + orders)
-    ends = [round(rows * (1 - share + share * k / orders)) for k in range(orders + 1)]
-    return [slice(start, end) for start, end in zip([0, *ends], ends)]
+    if orders and rows >= STRATIFIED_MIN_ROWS:
+        ends = [round(rows * (1 - share + share * k / orders)) for k in range(orders + 1)]
+        parts = [slice(start, end) for start, end in zip([0, *ends], ends)]
+        if all(part.stop > part.start for part in parts):
+            return parts
+    return [slice(0, rows)] * (1 + orders)
 
 
 @torch.no_grad()
@@ -193,9 +195,10 @@ def _evaluate(network: ARNetwork, data: torch.Tensor, batch: int, config: TrainC
         for chunk in rows.split(max(batch, 4096)):
             with _autocast(config.device):
                 total += network.loss(chunk).item() * len(chunk)
-        return total / max(1, len(rows))
+        return total / len(rows)
 
-    share, parts = config.random_order_share, validation_parts(len(data), config.random_order_share, len(orders))
+    share = config.random_order_share
+    parts = validation_parts(len(data), share, len(orders))
     loss = loss_in(network.default_rank(), data[parts[0]])
     if orders:
         loss = (1 - share) * loss + share * sum(loss_in(rank, data[rows])

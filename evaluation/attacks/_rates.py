@@ -114,9 +114,8 @@ def _score_statistic(theta: float, x1: float, n1: float, x2: float, n2: float) -
 
     The two rates are re-estimated under the constraint (the smaller root of the likelihood's
     quadratic) and the variance carries the ``N / (N - 1)`` factor of Miettinen and Nurminen (1985).
+    ``ratio_interval`` calls it only with an event on some side (none on either fits every ratio).
     """
-    if x1 + x2 == 0:
-        return 0.0  # no event on either side: every ratio fits
     total = n1 + n2
     b = theta * (n1 + x2) + x1 + n2
     root = sqrt(max(b * b - 4.0 * total * theta * (x1 + x2), 0.0))

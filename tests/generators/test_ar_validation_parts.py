@@ -64,6 +64,14 @@ def test_from_the_threshold_on_the_rows_split_in_proportion_to_the_orders_weight
         assert abs(size - weight * rows) <= 1
 
 
+def test_a_share_too_small_to_give_every_order_a_row_scores_every_row_in_every_order():
+    # Run: 5,000 x 0.0002 / 2 rounds to no row for each random order
+    parts = validation_parts(5_000, 0.0002, 2)
+
+    # Assert
+    assert parts == [slice(0, 5_000)] * 3
+
+
 def test_without_random_orders_the_schema_order_takes_every_row():
     # Run / Assert
     assert validation_parts(5_000, 0.0, 0) == [slice(0, 5_000)]
