@@ -341,3 +341,61 @@ def test_the_generator_drops_inputs_by_default_but_never_under_dp():
 def test_input_dropout_falls_from_few_training_rows_to_many(rows, expected):
     # Run / Assert: log-linear between 4,000 and 8,000 rows (5,657 is their geometric mean)
     assert generators.autoregressive.default_input_dropout(rows) == pytest.approx(expected, abs=1e-3)
+
+
+def test_the_embedding_lookup_matches_nn_embedding_in_values_and_gradients():
+    """``embed`` gathers from the tables' weights directly; it must equal calling each nn.Embedding."""
+    # Setup
+    net = network(1)
+    tokens = random_tokens(64, 7)
+    upstream = torch.randn(64, sum(emb.embedding_dim for emb in net.embeddings), generator=torch.Generator().manual_seed(1))
+
+    # Run
+    direct = net.embed(tokens)
+    (direct * upstream).sum().backward()
+    direct_grads = [emb.weight.grad.clone() for emb in net.embeddings]
+    net.zero_grad()
+    called = torch.cat([emb(tokens[:, s]) for s, emb in enumerate(net.embeddings)], dim=1)
+    (called * upstream).sum().backward()
+
+    # Assert
+    torch.testing.assert_close(direct, called, rtol=0, atol=0)
+    for mine, theirs in zip(direct_grads, (emb.weight.grad for emb in net.embeddings)):
+        torch.testing.assert_close(mine, theirs)
+
+
+def test_a_hooked_embedding_table_is_called_as_a_module():
+    """Opacus' per-sample gradients hang on forward hooks: a table with hooks must see its lookups."""
+    # Setup
+    net = network(1)
+    seen = []
+    net.embeddings[2].register_forward_hook(lambda module, args, out: seen.append(out.shape))
+
+    # Run
+    net.embed(random_tokens(5, 1))
+
+    # Assert
+    assert seen == [torch.Size([5, net.embeddings[2].embedding_dim])]
+
+
+def test_cpu_input_dropout_drops_its_share_in_every_column_and_keeps_the_mean():
+    """16 random bits an entry, four to a 64-bit draw: every one of the four must be uniform."""
+    from synthgate.generators._ar_network import _dropout
+
+    # Setup
+    ones = torch.ones(20_000, 11)  # 11 columns: three 64-bit words a row, the last one partly used
+
+    # Run
+    torch.manual_seed(3)
+    out = _dropout(ones, 0.2)
+    torch.manual_seed(3)
+    again = _dropout(ones, 0.2)
+
+    # Assert
+    dropped = (out == 0).float().mean(dim=0)
+    assert torch.all((dropped - 0.2).abs() < 0.015), dropped  # each column, so each 16-bit lane of a word
+    kept = torch.tensor(1 / (1 - round(0.2 * 65536) / 65536), dtype=torch.float32).item()
+    assert set(out.unique().tolist()) == {0.0, kept}
+    assert abs(out.mean().item() - 1) < 0.01
+    assert torch.equal(out, again)
+    assert _dropout(ones, 1e-6) is ones  # below one 65,536th nothing is drawn or dropped
