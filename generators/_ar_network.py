@@ -146,8 +146,13 @@ def nll(logits: list[torch.Tensor], tokens: torch.Tensor, buckets: list[torch.Te
         return sum(out.nan_to_num(0.0, 0.0, 0.0).sum() for out in logits) * 0.0
     total = 0.0
     for out, members in zip(logits, buckets):
-        out = out.transpose(0, 1).float()  # head-major (n, B, width): contiguous as ``HeadBucket`` leaves it
         target = tokens[:, members].t()
+        if out.stride(0) == 0 and len(out) > 1:  # one row of logits stands for every row (``ARNetwork.forward``)
+            log_shares = F.log_softmax(out[0].float(), dim=-1)  # (n, width)
+            picked = log_shares.gather(1, target.clamp(min=0))  # a target < 0 (ignore_index) is dropped below
+            total = total - torch.where(target >= 0, picked, 0.0).sum() / len(tokens)
+            continue
+        out = out.transpose(0, 1).float()  # head-major (n, B, width): contiguous as ``HeadBucket`` leaves it
         total = total + F.cross_entropy(out.flatten(0, 1), target.flatten(), reduction="sum") / len(tokens)
     return total
 
@@ -343,7 +348,12 @@ class ARNetwork(nn.Module):
         return rank
 
     def set_rank(self, rank: torch.Tensor) -> None:
-        """Rebuild the mask: hidden units of head s see inputs of sub-columns ranked before s."""
+        """Rebuild the mask: hidden units of head s see inputs of sub-columns ranked before s.
+
+        Also notes the bucket that holds only the sub-column ranked first, if one does (``forward``).
+        """
+        first = self.place[int(torch.argmin(rank.cpu()))]
+        self._blind_bucket = first[0] if self.bucket_sizes[first[0]] == 1 else None
         rank = rank.to(self.in_owner.device)
         self.masked.mask = (rank[self.hidden_owner][:, None] > rank[self.in_owner][None, :]).to(
             self.masked.weight.dtype)
@@ -367,7 +377,17 @@ class ARNetwork(nn.Module):
         hidden = F.gelu(self.masked(embedded)).view(len(tokens), -1, self.hidden)  # heads bucket by bucket
         if self.residual is not None:
             hidden = self.residual(hidden)
-        return [head(part) for head, part in zip(self.heads, hidden.split(self.bucket_sizes, dim=1))]
+        logits = []
+        for bucket, (head, part) in enumerate(zip(self.heads, hidden.split(self.bucket_sizes, dim=1))):
+            if bucket == self._blind_bucket and len(part) > 1 and not head._forward_hooks:
+                # The head drawn first sees no input: its hidden units are gelu(bias) in every row, so one
+                # row's logits are every row's, and ``nll`` scores them by gathering log-shares. On
+                # gss_wages this is the 481-token occupation head in the learned order: a tenth of a
+                # step. Per-row gradients (Opacus' hooks) need every row, so a hooked head gets them.
+                logits.append(head(part[:1]).expand(len(part), -1, -1))
+            else:
+                logits.append(head(part))
+        return logits
 
     def loss(self, tokens: torch.Tensor) -> torch.Tensor:
         """Negative log-likelihood per row, summed over sub-columns and averaged over the batch."""

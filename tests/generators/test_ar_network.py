@@ -399,3 +399,47 @@ def test_cpu_input_dropout_drops_its_share_in_every_column_and_keeps_the_mean():
     assert abs(out.mean().item() - 1) < 0.01
     assert torch.equal(out, again)
     assert _dropout(ones, 1e-6) is ones  # below one 65,536th nothing is drawn or dropped
+
+
+@pytest.mark.parametrize("depth", [1, 2])
+def test_the_head_drawn_first_is_scored_from_one_row_with_the_same_loss_and_gradients(depth):
+    """The first head drawn sees no input, so one row of its logits stands for all; nothing else may change."""
+    # Setup: ORDERS[1] draws column 4 first, whose 40-token head is alone in its bucket
+    net = network(depth).train()
+    net.set_rank(net.rank_for(ORDERS[1]))
+    blind = net._blind_bucket
+    tokens = random_tokens(48, 5)
+    targets = tokens.clone()
+    targets[::3, 6] = -100  # rows a relational model leaves out of the loss (cross-entropy's ignore_index)
+
+    def loss_and_grads(skip: bool):
+        net.zero_grad()
+        net._blind_bucket = blind if skip else None
+        logits = net(tokens)
+        loss = net.nll(logits, targets)
+        loss.backward()
+        return logits, loss.detach(), {name: p.grad.clone() for name, p in net.named_parameters() if p.grad is not None}
+
+    # Run
+    one_row, loss, grads = loss_and_grads(skip=True)
+    every_row, full_loss, full_grads = loss_and_grads(skip=False)
+
+    # Assert
+    assert blind == net.place[6][0] and one_row[blind].stride(0) == 0  # the shortcut was taken
+    torch.testing.assert_close(one_row[blind], every_row[blind])
+    torch.testing.assert_close(loss, full_loss)
+    assert grads.keys() == full_grads.keys()
+    for name in grads:
+        torch.testing.assert_close(grads[name], full_grads[name], rtol=1e-5, atol=1e-6, msg=name)
+
+
+def test_no_shortcut_when_the_first_head_shares_its_bucket_or_has_hooks():
+    # Setup
+    net = network(1)
+
+    # Run / Assert: column 0's first sub-column shares the narrowest bucket with two other heads
+    net.set_rank(net.rank_for(ORDERS[0]))
+    assert net._blind_bucket is None
+    net.set_rank(net.rank_for(ORDERS[1]))
+    net.heads[net._blind_bucket].register_forward_hook(lambda module, args, out: None)  # as Opacus does
+    assert all(out.stride(0) != 0 for out in net(random_tokens(8, 1)))
