@@ -378,29 +378,6 @@ def test_a_hooked_embedding_table_is_called_as_a_module():
     assert seen == [torch.Size([5, net.embeddings[2].embedding_dim])]
 
 
-def test_cpu_input_dropout_drops_its_share_in_every_column_and_keeps_the_mean():
-    """16 random bits an entry, four to a 64-bit draw: every one of the four must be uniform."""
-    from synthgate.generators._ar_network import _dropout
-
-    # Setup
-    ones = torch.ones(20_000, 11)  # 11 columns: three 64-bit words a row, the last one partly used
-
-    # Run
-    torch.manual_seed(3)
-    out = _dropout(ones, 0.2)
-    torch.manual_seed(3)
-    again = _dropout(ones, 0.2)
-
-    # Assert
-    dropped = (out == 0).float().mean(dim=0)
-    assert torch.all((dropped - 0.2).abs() < 0.015), dropped  # each column, so each 16-bit lane of a word
-    kept = torch.tensor(1 / (1 - round(0.2 * 65536) / 65536), dtype=torch.float32).item()
-    assert set(out.unique().tolist()) == {0.0, kept}
-    assert abs(out.mean().item() - 1) < 0.01
-    assert torch.equal(out, again)
-    assert _dropout(ones, 1e-6) is ones  # below one 65,536th nothing is drawn or dropped
-
-
 @pytest.mark.parametrize("depth", [1, 2])
 def test_the_head_drawn_first_is_scored_from_one_row_with_the_same_loss_and_gradients(depth):
     """The first head drawn sees no input, so one row of its logits stands for all; nothing else may change."""
