@@ -367,7 +367,7 @@ class ARNetwork(nn.Module):
             if bucket == self._blind_bucket and len(part) > 1 and not head._forward_hooks:
                 # The head drawn first sees no input: its hidden units are gelu(bias) in every row, so one
                 # row's logits are every row's, and ``nll`` scores them by gathering log-shares. On
-                # gss_wages this is the 481-token occupation head in the learned order: a tenth of a
+                # gss_wages this is the 481-token occupation head in the learned order: 14% of a
                 # step. Per-row gradients (Opacus' hooks) need every row, so a hooked head gets them.
                 logits.append(head(part[:1]).expand(len(part), -1, -1))
             else:
