@@ -12,7 +12,7 @@ import sys
 import time
 from pathlib import Path
 
-from _peak import peak_rss_mb  # noqa: E402 (the benchmarks' folder is the script's)
+from _peak import peak_rss_mb  # this folder's module: the benchmarks run as scripts from here
 
 SDV_DEFAULT_EPOCHS = 300  # CTGAN's and TVAE's
 

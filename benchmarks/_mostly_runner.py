@@ -16,7 +16,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from _peak import peak_rss_mb  # noqa: E402 (the benchmarks' folder is the script's)
+from _peak import peak_rss_mb  # this folder's module: the benchmarks run as scripts from here
 
 # Our kinds → the engine's encoding types; the same as the engine infers from these dtypes,
 # spelled out so that a boolean is never read as a number.

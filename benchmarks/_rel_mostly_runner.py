@@ -18,7 +18,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from _peak import peak_rss_mb  # noqa: E402 (the benchmarks' folder is the script's)
+from _peak import peak_rss_mb  # this folder's module: the benchmarks run as scripts from here
 
 ENCODING = {"numerical": "TABULAR_NUMERIC_AUTO", "categorical": "TABULAR_CATEGORICAL",
             "boolean": "TABULAR_CATEGORICAL", "datetime": "TABULAR_DATETIME"}

@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from _peak import peak_rss_mb  # noqa: E402 (the benchmarks' folder is the script's)
+from _peak import peak_rss_mb  # this folder's module: the benchmarks run as scripts from here
 
 SDTYPES = {"numerical": "numerical", "categorical": "categorical", "datetime": "datetime", "boolean": "boolean",
            "id": "id"}

@@ -27,7 +27,6 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-
 DEFAULT_BINS = 32
 # AIM's default rounds are 16 per column. Its first step measures every one-way marginal with
 # 0.9 · columns / rounds of the budget, so under about 1 round per column that step alone

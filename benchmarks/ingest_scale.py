@@ -8,7 +8,7 @@ fresh identifiers per row: a 10-digit ``person_id`` (leading zeros: read as text
 (Faker-like, 200 x 500), a birth date and an enlistment date. Written once as CSV to
 benchmarks/.cache/ (gitignored, about 1 GB) and reused.
 
-The pipeline runs in a child process so that its peak RSS (ru_maxrss) is its own:
+The pipeline runs in a child process so that its peak RSS (VmHWM, `_peak.py`) is its own:
 ``flows.stream.scan_source`` (one pass: parse errors, types, counts, hash), ``ingest_batches``
 (typed workspace Parquet written batch by batch) and ``pseudonymise_batches`` (person_id and
 last_name pseudonymised, service_number dropped, first_name dropped, birth_date truncated
@@ -28,7 +28,7 @@ import sys
 import time
 from pathlib import Path
 
-from _peak import peak_rss_mb  # noqa: E402 (the benchmarks' folder is the script's)
+from _peak import peak_rss_mb  # this folder's module: the benchmarks run as scripts from here
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # the repo root
 
@@ -131,10 +131,6 @@ def _plan():
                                                                                      max_days=30))
 
 
-def _peak_mb() -> float:
-    return peak_rss_mb()
-
-
 def run_stream(source: Path, work: Path, batch_rows: int) -> dict:
     """In the child: scan, ingest and pseudonymise in batches; returns the figures."""
     from synthgate import privacy
@@ -146,11 +142,11 @@ def run_stream(source: Path, work: Path, batch_rows: int) -> dict:
     start = time.perf_counter()
     scan = stream.scan_source(str(source), batch_rows=batch_rows, sample_rows=100_000)
     times["scan_s"] = time.perf_counter() - start
-    times["peak_rss_after_scan_mb"] = _peak_mb()
+    times["peak_rss_after_scan_mb"] = peak_rss_mb()
     start = time.perf_counter()
     rows = stream.ingest_batches(scan, kinds, None, work / "raw.parquet", batch_rows=batch_rows)
     times["ingest_s"] = time.perf_counter() - start
-    times["peak_rss_after_ingest_mb"] = _peak_mb()
+    times["peak_rss_after_ingest_mb"] = peak_rss_mb()
     start = time.perf_counter()
     result = stream.pseudonymise_batches(work / "raw.parquet", work / "pseudonymised.parquet", _plan(), key,
                                          quasi_identifiers=QIS, batch_rows=batch_rows)
@@ -159,7 +155,7 @@ def run_stream(source: Path, work: Path, batch_rows: int) -> dict:
             "k": result.risk.k, "classes": result.risk.classes, "cache": result.cache,
             "distinct_pseudonyms": {o.column: o.distinct_pseudonyms for o in result.report.columns
                                     if o.distinct_pseudonyms is not None},
-            "peak_rss_mb": _peak_mb()}
+            "peak_rss_mb": peak_rss_mb()}
 
 
 def run_memory(source: Path, work: Path) -> dict:
