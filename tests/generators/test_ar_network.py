@@ -420,3 +420,39 @@ def test_no_shortcut_when_the_first_head_shares_its_bucket_or_has_hooks():
     net.set_rank(net.rank_for(ORDERS[1]))
     net.heads[net._blind_bucket].register_forward_hook(lambda module, args, out: None)  # as Opacus does
     assert all(out.stride(0) != 0 for out in net(random_tokens(8, 1)))
+
+
+def test_the_mask_is_rebuilt_exactly_when_the_order_or_the_weights_change():
+    # Setup
+    net, fresh = network(1), network(1)
+    first, second = net.rank_for(ORDERS[0]), net.rank_for(ORDERS[1])
+
+    def expected(rank: torch.Tensor) -> tuple[torch.Tensor, int | None]:
+        fresh._rank_set = None  # the reference always builds
+        fresh.set_rank(rank)
+        return fresh.masked.mask, fresh._blind_bucket
+
+    # Run / Assert: an equal order (another tensor) keeps the mask object; another order rebuilds it
+    net.set_rank(first)
+    kept = net.masked.mask
+    net.set_rank(net.rank_for(ORDERS[0]))
+    assert net.masked.mask is kept
+    net.set_rank(second)
+    assert net.masked.mask is not kept
+    assert torch.equal(net.masked.mask, expected(second)[0]) and net._blind_bucket == expected(second)[1]
+
+    # an order changed in place after it was set is a new order, not the remembered one
+    changing = net.rank_for(ORDERS[0])
+    net.set_rank(changing)
+    changing.copy_(second)
+    net.set_rank(changing)
+    assert torch.equal(net.masked.mask, expected(second)[0]) and net._blind_bucket == expected(second)[1]
+
+    # a mask replaced from outside is rebuilt, and so is one of the old dtype after .double()
+    net.masked.mask = torch.ones_like(net.masked.mask)
+    net.set_rank(second)
+    assert torch.equal(net.masked.mask, expected(second)[0])
+    net.double()
+    net.set_rank(second)
+    assert net.masked.mask.dtype == torch.float64
+    assert torch.equal(net.masked.mask, expected(second)[0].double())
