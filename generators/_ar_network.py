@@ -284,6 +284,7 @@ class ARNetwork(nn.Module):
             self.residual.order = self.residual.order.to(device)
         for head in self.heads:
             head.pad_bias = head.pad_bias.to(device)
+        self._rank_set = None  # the mask follows the weights' new device or dtype at the next ``set_rank``
         return self
 
     @torch.no_grad()
@@ -336,12 +337,11 @@ class ARNetwork(nn.Module):
 
         Also notes the bucket that holds only the sub-column ranked first, if one does (``forward``).
         The mask is kept when the order equals the last one's (three batches in four train in the
-        learned order) and nothing has replaced it or moved the weights: a rebuild took 0.13 ms, a
-        fortieth of a doctor_contacts step.
+        learned order) and nothing has replaced it or moved the weights (``_apply`` forgets it): a
+        rebuild took 0.13 ms, a fortieth of a doctor_contacts step.
         """
-        rank, mask = rank.cpu(), self.masked.mask
-        if (self._rank_set is not None and mask is self._rank_set[1] and torch.equal(rank, self._rank_set[0])
-                and (mask.device, mask.dtype) == (self.in_owner.device, self.masked.weight.dtype)):
+        rank = rank.cpu()
+        if self._rank_set is not None and self.masked.mask is self._rank_set[1] and torch.equal(rank, self._rank_set[0]):
             return
         first = self.place[int(torch.argmin(rank))]
         self._blind_bucket = first[0] if self.bucket_sizes[first[0]] == 1 else None
